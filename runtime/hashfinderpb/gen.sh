@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates hashfinder.pb.go and hashfinder_grpc.pb.go with pinned generators.
+# Needs protoc (Debian: protobuf-compiler) and the Go module proxy.
+set -euo pipefail
+cd "$(dirname "$0")"
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+GOBIN=$bin go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+GOBIN=$bin go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
+protoc --plugin=protoc-gen-go="$bin/protoc-gen-go" --plugin=protoc-gen-go-grpc="$bin/protoc-gen-go-grpc" \
+  --go_out=. --go_opt=paths=source_relative \
+  --go-grpc_out=. --go-grpc_opt=paths=source_relative \
+  hashfinder.proto
