@@ -1,0 +1,64 @@
+// Package ctxdetach defines an Analyzer that reports outbound calls in gRPC
+// handlers that are made on a context detached from the request.
+//
+// # Analyzer ctxdetach
+//
+// ctxdetach: check that gRPC handlers pass the request context to outbound calls
+//
+// A gRPC server is usually also a client of other servers. When a handler
+// calls upstream with context.Background() or context.TODO(), or a context
+// derived from them, the caller's cancellation and deadline stop at the
+// handler: the upstream work runs on after nobody wants it.
+//
+// WRONG:
+//
+//	func (s *server) GetUser(ctx context.Context, req *pb.GetUserRequest) (*pb.User, error) {
+//		return s.users.Lookup(context.Background(), &pb.LookupRequest{Id: req.Id})
+//	}
+//
+// RIGHT:
+//
+//	func (s *server) GetUser(ctx context.Context, req *pb.GetUserRequest) (*pb.User, error) {
+//		return s.users.Lookup(ctx, &pb.LookupRequest{Id: req.Id})
+//	}
+//
+// Handler scope is every method of a type that implements a generated
+// service server interface (both the generic and the older named-stream
+// generated styles, with or without an embedded UnimplementedXxxServer), every
+// unary and stream server interceptor, and every function literal inside
+// them, goroutines included. The request context is the handler's or
+// interceptor's context parameter, a stream's Context(), and anything
+// derived from them.
+//
+// An outbound call is any call that takes a context.Context and does not
+// return one: generated client methods, ClientConn.Invoke and NewStream,
+// http.NewRequestWithContext, database/sql's *Context methods, and so on.
+// Calls that return a context derive one and are judged where the result is
+// used. The context package and log/slog are not outbound calls.
+//
+// The analyzer follows contexts through local variables and assignments,
+// including ctx = context.Background() over the parameter; where the
+// definitions that reach a call disagree it stays silent.
+// context.WithoutCancel(ctx) is the deliberate way to detach (for work that
+// must outlive the RPC) and is never reported.
+//
+// Through facts, a call from handler scope to a function in any package
+// that takes no context yet makes an outbound call on a detached context
+// inside it (directly in its body, or through further such functions) is
+// reported at the handler's call, with the inner call as related position.
+// Calls inside function literals of such a function are not counted: they
+// may run later, once, or in the background.
+//
+// A suggested fix replaces context.Background() or context.TODO() with the
+// request context when exactly one request context is in scope there
+// (a context variable derived from the request, or else stream.Context()),
+// and removes a plain ctx = context.Background() over the request context.
+//
+// # Flags
+//
+//	-ctxdetach.ctx-funcs
+//
+// Also check every function that has a context.Context parameter, taking
+// that parameter as its request context (default false: gRPC handler
+// scope only).
+package ctxdetach

@@ -1,0 +1,22 @@
+// Command grpccancelcheck runs grpccancelcheck's analyzers: ctxloop,
+// ctxdetach and ctxdeadline.
+//
+// Standalone:
+//
+//	grpccancelcheck [-json] [-fix [-diff]] [-ANALYZER=false] [-ANALYZER.FLAG=...] ./...
+//
+// Under go vet, which runs it once per package and carries facts between
+// packages:
+//
+//	go vet -vettool=$(which grpccancelcheck) ./...
+package main
+
+import (
+	"golang.org/x/tools/go/analysis/multichecker"
+
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
+)
+
+func main() {
+	multichecker.Main(ctxdetach.Analyzer)
+}

@@ -1,0 +1,105 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Callee returns the function or method call invokes (for interface
+// methods, the abstract method), or nil for conversions, builtins and calls
+// of function values.
+func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	return fn
+}
+
+// A GRPCCall is an outbound gRPC call: a generated client method (any
+// generator), (*grpc.ClientConn).Invoke or NewStream, a
+// grpc.ClientConnInterface method, or anything else with the same shape.
+type GRPCCall struct {
+	Call   *ast.CallExpr
+	Method *types.Func
+	// Ctx is the context argument.
+	Ctx ast.Expr
+	// Stream: the call opens a stream (its first result is a client
+	// stream) rather than completing a unary RPC.
+	Stream bool
+}
+
+// AsGRPCCall recognises an outbound gRPC call by its signature: a
+// context.Context first parameter and a trailing ...grpc.CallOption, the
+// shape every generated client method and ClientConn.Invoke/NewStream share.
+func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
+	fn := Callee(info, call)
+	if fn == nil {
+		return GRPCCall{}, false
+	}
+	sig := fn.Signature()
+	params := sig.Params()
+	if !sig.Variadic() || params.Len() < 2 || len(call.Args) == 0 ||
+		!IsContext(params.At(0).Type()) || !isCallOptionSlice(params.At(params.Len()-1).Type()) {
+		return GRPCCall{}, false
+	}
+	c := GRPCCall{Call: call, Method: fn, Ctx: call.Args[0]}
+	if sig.Results().Len() > 0 {
+		c.Stream = isClientStream(sig.Results().At(0).Type())
+	}
+	return c, true
+}
+
+// WaitsForReady reports whether the call passes grpc.WaitForReady(true) as a
+// call option, which makes it queue instead of failing fast while the
+// connection is down.
+func (c GRPCCall) WaitsForReady(info *types.Info) bool {
+	for _, a := range c.Call.Args[1:] {
+		opt, ok := astutil.Unparen(a).(*ast.CallExpr)
+		if !ok || len(opt.Args) != 1 || !isFunc(Callee(info, opt), grpcPath, "WaitForReady") {
+			continue
+		}
+		if tv, ok := info.Types[opt.Args[0]]; ok && tv.Value != nil && tv.Value.String() == "true" {
+			return true
+		}
+	}
+	return false
+}
+
+// ContextUse is a call argument that hands a context to the callee.
+type ContextUse struct {
+	Call *ast.CallExpr
+	Fn   *types.Func // nil for calls of function values
+	Arg  ast.Expr
+}
+
+// ContextArgs returns the arguments of call that pass a context to a
+// consumer: parameters of type context.Context of a call that does not
+// itself return a context (those derive a context; the derived one is
+// checked where it is used). Calls into the context package and log/slog
+// are not consumers: they neither block on a context nor carry it across a
+// process boundary.
+func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
+	tv, ok := info.Types[call.Fun]
+	if !ok || tv.IsType() || tv.Type == nil {
+		return nil // a conversion, or no type
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok || returnsContext(sig) {
+		return nil
+	}
+	fn := Callee(info, call)
+	if fn != nil && fn.Pkg() != nil {
+		switch fn.Pkg().Path() {
+		case contextPath, "log/slog":
+			return nil
+		}
+	}
+	var out []ContextUse
+	for _, i := range ContextParams(sig) {
+		if i < len(call.Args) && !(sig.Variadic() && i == sig.Params().Len()-1) {
+			out = append(out, ContextUse{Call: call, Fn: fn, Arg: call.Args[i]})
+		}
+	}
+	return out
+}

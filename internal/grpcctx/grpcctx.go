@@ -1,0 +1,353 @@
+// Package grpcctx is the shared gRPC/context model of grpccancelcheck.
+//
+// Its Analyzer reports nothing. Its result, a *Model, answers the questions
+// every check asks: which functions are gRPC handlers or server
+// interceptors and what their request context is, which calls are outbound
+// gRPC calls, and where a context value came from. Everything is matched
+// through types, never through the spelling of identifiers.
+package grpcctx
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"reflect"
+	"sync"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// Analyzer computes the Model of a package.
+var Analyzer = &analysis.Analyzer{
+	Name:       "grpcctx",
+	Doc:        "compute the gRPC handler and context model shared by grpccancelcheck's analyzers",
+	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
+	Requires:   []*analysis.Analyzer{inspect.Analyzer},
+	Run:        run,
+	ResultType: reflect.TypeFor[*Model](),
+}
+
+// A Model is the gRPC/context view of one package. It is read-only once
+// built, apart from internal caches guarded by a mutex, so analyzers that
+// share it may query it concurrently.
+type Model struct {
+	pkg     *types.Package
+	fset    *token.FileSet
+	info    *types.Info
+	inspect *inspector.Inspector
+
+	handlers  []*Handler               // roots, in source order
+	scope     map[ast.Node]*Handler    // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf map[*types.Var]*Handler  // request context parameters
+	streamOf  map[*types.Var]*Handler  // stream parameters
+	params    map[*types.Var]paramInfo // context parameters of every function
+	defs      map[*types.Var][]*def    // definitions of context variables
+	declFn    map[*types.Var]ast.Node  // function declaring a local context variable
+	addrTaken map[*types.Var]bool      // context variables whose address is taken
+	generated map[*token.File]bool
+
+	mu   sync.Mutex
+	cfgs map[ast.Node]*flowGraph
+}
+
+type paramInfo struct {
+	fn    ast.Node // *ast.FuncDecl or *ast.FuncLit
+	index int
+}
+
+// A def is one definition of a context variable.
+type def struct {
+	node ast.Node // the AssignStmt, ValueSpec or range key/value ident, as the CFG lists it
+	rhs  ast.Expr // the value stored, or nil when unknown (zero value, range)
+	fn   ast.Node // enclosing function, nil at package level
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	m := &Model{
+		pkg:       pass.Pkg,
+		fset:      pass.Fset,
+		info:      pass.TypesInfo,
+		inspect:   in,
+		scope:     make(map[ast.Node]*Handler),
+		requestOf: make(map[*types.Var]*Handler),
+		streamOf:  make(map[*types.Var]*Handler),
+		params:    make(map[*types.Var]paramInfo),
+		defs:      make(map[*types.Var][]*def),
+		declFn:    make(map[*types.Var]ast.Node),
+		addrTaken: make(map[*types.Var]bool),
+		generated: make(map[*token.File]bool),
+		cfgs:      make(map[ast.Node]*flowGraph),
+	}
+	for _, f := range pass.Files {
+		if ast.IsGenerated(f) {
+			m.generated[pass.Fset.File(f.FileStart)] = true
+		}
+	}
+	methods := handlerMethods(pass.Pkg, serviceInterfaces(pass.Pkg))
+	sigs := lookupInterceptorSigs(pass.Pkg)
+	m.collect(methods, sigs)
+	return m, nil
+}
+
+// collect walks the package once: it finds handler roots, records context
+// parameters, and indexes every definition of a context variable.
+func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSigs) {
+	info := m.info
+	filter := []ast.Node{
+		(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.AssignStmt)(nil),
+		(*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil), (*ast.UnaryExpr)(nil),
+	}
+	for cur := range m.inspect.Root().Preorder(filter...) {
+		switch n := cur.Node().(type) {
+		case *ast.FuncDecl:
+			fn, _ := info.Defs[n.Name].(*types.Func)
+			if fn == nil {
+				continue
+			}
+			sig := fn.Signature()
+			m.addParams(n, sig)
+			if kind, ok := methods[fn]; ok {
+				m.addHandler(newHandler(kind, n, n.Name.Name, sig))
+			} else if kind := sigs.kind(sig); kind != 0 {
+				m.addHandler(newHandler(kind, n, n.Name.Name, sig))
+			}
+		case *ast.FuncLit:
+			sig, _ := info.TypeOf(n).(*types.Signature)
+			if sig == nil {
+				continue
+			}
+			m.addParams(n, sig)
+			if kind := sigs.kind(sig); kind != 0 {
+				var decl *ast.FuncDecl
+				for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+					decl = c.Node().(*ast.FuncDecl)
+				}
+				m.addHandler(newHandler(kind, n, litName(decl), sig))
+			}
+		case *ast.AssignStmt:
+			fn := enclosingFunc(cur)
+			for i, lhs := range n.Lhs {
+				v := m.contextVar(lhs)
+				if v == nil {
+					continue
+				}
+				d := &def{node: n, fn: fn}
+				if len(n.Lhs) == len(n.Rhs) {
+					d.rhs = n.Rhs[i]
+				} else if len(n.Rhs) == 1 {
+					d.rhs = n.Rhs[0] // a tuple: the call's context result
+				}
+				m.addDef(v, d, n.Tok == token.DEFINE)
+			}
+		case *ast.ValueSpec:
+			fn := enclosingFunc(cur)
+			for i, name := range n.Names {
+				v := m.contextVar(name)
+				if v == nil {
+					continue
+				}
+				d := &def{node: n, fn: fn}
+				if len(n.Names) == len(n.Values) {
+					d.rhs = n.Values[i]
+				} else if len(n.Values) == 1 {
+					d.rhs = n.Values[0]
+				}
+				m.addDef(v, d, true)
+			}
+		case *ast.RangeStmt:
+			fn := enclosingFunc(cur)
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if v := m.contextVar(e); v != nil {
+					m.addDef(v, &def{node: e, fn: fn}, n.Tok == token.DEFINE)
+				}
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				if v := m.contextVar(n.X); v != nil {
+					m.addrTaken[v] = true
+				}
+			}
+		}
+	}
+	m.scopeLiterals()
+}
+
+// contextVar returns the context variable e names, if it is one.
+func (m *Model) contextVar(e ast.Expr) *types.Var {
+	id, ok := e.(*ast.Ident)
+	if !ok || id.Name == "_" {
+		return nil
+	}
+	v, ok := m.info.ObjectOf(id).(*types.Var)
+	if !ok || v.IsField() || !IsContext(v.Type()) {
+		return nil
+	}
+	return v
+}
+
+func (m *Model) addDef(v *types.Var, d *def, declares bool) {
+	m.defs[v] = append(m.defs[v], d)
+	if declares && m.declFn[v] == nil && d.fn != nil {
+		m.declFn[v] = d.fn
+	}
+}
+
+func (m *Model) addParams(fn ast.Node, sig *types.Signature) {
+	for i := 0; i < sig.Params().Len(); i++ {
+		if v := sig.Params().At(i); IsContext(v.Type()) {
+			m.params[v] = paramInfo{fn: fn, index: i}
+		}
+	}
+}
+
+func (m *Model) addHandler(h *Handler) {
+	m.handlers = append(m.handlers, h)
+	m.scope[h.Func] = h
+	if h.Ctx != nil {
+		m.requestOf[h.Ctx] = h
+	}
+	if h.Stream != nil {
+		m.streamOf[h.Stream] = h
+	}
+}
+
+// scopeLiterals assigns every function literal inside a handler to the
+// innermost handler around it.
+func (m *Model) scopeLiterals() {
+	if len(m.handlers) == 0 {
+		return
+	}
+	for cur := range m.inspect.Root().Preorder((*ast.FuncLit)(nil)) {
+		if m.scope[cur.Node()] != nil {
+			continue // a root itself
+		}
+		for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+			if h := m.scope[c.Node()]; h != nil {
+				m.scope[cur.Node()] = h
+				break
+			}
+		}
+	}
+}
+
+// enclosingFunc returns the innermost FuncDecl or FuncLit around cur, not
+// counting cur itself.
+func enclosingFunc(cur inspector.Cursor) ast.Node {
+	for c := range cur.Parent().Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return c.Node()
+	}
+	return nil
+}
+
+// Handlers returns the package's handlers and interceptors in source order.
+func (m *Model) Handlers() []*Handler { return m.handlers }
+
+// HandlerOf returns the handler whose scope the function fn (a FuncDecl or
+// FuncLit) belongs to, or nil.
+func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
+
+// IsRequestContext reports whether v is a handler's or interceptor's
+// request context parameter.
+func (m *Model) IsRequestContext(v *types.Var) bool { return m.requestOf[v] != nil }
+
+// IsStream reports whether v is a streaming handler's or stream
+// interceptor's stream parameter.
+func (m *Model) IsStream(v *types.Var) bool { return m.streamOf[v] != nil }
+
+// IsGenerated reports whether pos lies in a file marked
+// "// Code generated ... DO NOT EDIT.". Analyzers analyze such files (facts
+// flow through them) but never report inside them.
+func (m *Model) IsGenerated(pos token.Pos) bool { return m.generated[m.fset.File(pos)] }
+
+// EnclosingFunc returns the innermost FuncDecl or FuncLit containing n.
+func (m *Model) EnclosingFunc(n ast.Node) ast.Node { return m.enclosingFunc(n) }
+
+func (m *Model) enclosingFunc(n ast.Node) ast.Node {
+	cur, ok := m.inspect.Root().FindByPos(n.Pos(), n.End())
+	if !ok {
+		return nil
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if c.Node() != n {
+			return c.Node()
+		}
+	}
+	return nil
+}
+
+// Cursor returns the inspector cursor of n.
+func (m *Model) Cursor(n ast.Node) (inspector.Cursor, bool) {
+	return m.inspect.Root().FindByPos(n.Pos(), n.End())
+}
+
+// RequestContextExpr returns the source text of the request context to use
+// in place of the expression at, inside h's scope, when there is exactly one
+// candidate: a context variable visible and unshadowed at at whose origin
+// there is the request, or, when there is none, h's stream as
+// "stream.Context()". ok is false when there is no candidate or more than
+// one, so that a fix would have to guess.
+func (m *Model) RequestContextExpr(h *Handler, at ast.Expr) (expr string, ok bool) {
+	pos := at.Pos()
+	scope := m.pkg.Scope().Innermost(pos)
+	if scope == nil {
+		return "", false
+	}
+	var cands []*types.Var
+	seen := make(map[types.Object]bool)
+	for s := scope; s != nil && s != m.pkg.Scope(); s = s.Parent() {
+		for _, name := range s.Names() {
+			_, obj := scope.LookupParent(name, pos)
+			v, ok := obj.(*types.Var)
+			if !ok || seen[v] || v.Name() == "_" || !IsContext(v.Type()) {
+				continue
+			}
+			seen[v] = true
+			q := &query{m: m, active: make(map[defKey]bool)}
+			if o := q.variable(v, at); o.Root == Request || h.Kind == ContextFunc && o.Root == Param && o.Var == h.Ctx {
+				cands = append(cands, v)
+			}
+		}
+	}
+	switch {
+	case len(cands) == 1:
+		return cands[0].Name(), true
+	case len(cands) == 0 && h.Stream != nil && h.Stream.Name() != "_":
+		if _, obj := scope.LookupParent(h.Stream.Name(), pos); obj == h.Stream {
+			return h.Stream.Name() + ".Context()", true
+		}
+	}
+	return "", false
+}
+
+// ContextFunc returns fn (a FuncDecl or FuncLit) as a ContextFunc pseudo
+// handler whose request context is its first context parameter, or nil when
+// fn has none.
+func (m *Model) ContextFunc(fn ast.Node) *Handler {
+	var sig *types.Signature
+	name := "literal"
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := m.info.Defs[fn.Name].(*types.Func); ok {
+			sig, name = obj.Signature(), fn.Name.Name
+		}
+	case *ast.FuncLit:
+		sig, _ = m.info.TypeOf(fn).(*types.Signature)
+		if cur, ok := m.Cursor(fn); ok {
+			for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+				name = litName(c.Node().(*ast.FuncDecl))
+			}
+		}
+	}
+	if sig == nil {
+		return nil
+	}
+	for i := 0; i < sig.Params().Len(); i++ {
+		if v := sig.Params().At(i); IsContext(v.Type()) {
+			return &Handler{Kind: ContextFunc, Func: fn, Name: name, Ctx: v}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package grpcctx
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+)
+
+// HandlerKind says what kind of server-side function a Handler is.
+type HandlerKind uint8
+
+const (
+	Unary             HandlerKind = iota + 1 // func(ctx, *Req) (*Resp, error)
+	ServerStreaming                          // func(*Req, stream) error
+	ClientStreaming                          // func(stream) error, stream has SendAndClose
+	BidiStreaming                            // func(stream) error
+	UnaryInterceptor                         // grpc.UnaryServerInterceptor
+	StreamInterceptor                        // grpc.StreamServerInterceptor
+	// ContextFunc is any other function with a context parameter, taken as
+	// its request context by checks widened beyond handlers.
+	ContextFunc
+)
+
+var kindNames = [...]string{"", "unary handler", "server-streaming handler", "client-streaming handler",
+	"bidi-streaming handler", "unary interceptor", "stream interceptor", "function"}
+
+func (k HandlerKind) String() string { return kindNames[k] }
+
+// IsInterceptor reports whether k is a server interceptor.
+func (k HandlerKind) IsInterceptor() bool { return k == UnaryInterceptor || k == StreamInterceptor }
+
+// A Handler is a function whose body runs on behalf of one RPC: a method of a
+// type that implements a generated service server interface, or a server
+// interceptor. Function literals inside it belong to its scope.
+type Handler struct {
+	Kind HandlerKind
+	Func ast.Node // *ast.FuncDecl or *ast.FuncLit
+	// Name is the name messages use: the method or function name, or
+	// "literal in F" for an interceptor written as a function literal.
+	Name string
+	// Ctx is the request context parameter (unary handlers and
+	// interceptors), possibly named "_"; nil for streaming handlers.
+	Ctx *types.Var
+	// Stream is the stream parameter of streaming handlers and stream
+	// interceptors; its Context method yields the request context.
+	Stream *types.Var
+}
+
+// Describe returns "handler Find", "interceptor logUnary" or "function f",
+// for messages.
+func (h *Handler) Describe() string {
+	switch {
+	case h.Kind.IsInterceptor():
+		return "interceptor " + h.Name
+	case h.Kind == ContextFunc:
+		return "function " + h.Name
+	}
+	return "handler " + h.Name
+}
+
+// serviceInterfaces returns the service server interfaces visible to pkg:
+// the second parameter type of every registration function
+// func(grpc.ServiceRegistrar | *grpc.Server, I) declared in pkg or in a
+// package it imports. A method signature that mentions a service's messages
+// forces the import, so direct imports suffice.
+func serviceInterfaces(pkg *types.Package) []*types.Named {
+	var out []*types.Named
+	seen := make(map[*types.Named]bool)
+	for _, p := range append([]*types.Package{pkg}, pkg.Imports()...) {
+		scope := p.Scope()
+		for _, name := range scope.Names() {
+			fn, ok := scope.Lookup(name).(*types.Func)
+			if !ok {
+				continue
+			}
+			if iface := registeredInterface(fn.Signature()); iface != nil && !seen[iface] {
+				seen[iface] = true
+				out = append(out, iface)
+			}
+		}
+	}
+	return out
+}
+
+// registeredInterface returns I when sig is func(grpc.ServiceRegistrar, I)
+// or func(*grpc.Server, I) (the oldest generated form) for a named interface
+// I with at least one exported method.
+func registeredInterface(sig *types.Signature) *types.Named {
+	if sig.Recv() != nil || sig.Params().Len() != 2 || sig.Results().Len() != 0 {
+		return nil
+	}
+	reg := sig.Params().At(0).Type()
+	if !isNamed(reg, grpcPath, "ServiceRegistrar") && !isPointerTo(reg, grpcPath, "Server") {
+		return nil
+	}
+	named, ok := types.Unalias(sig.Params().At(1).Type()).(*types.Named)
+	if !ok {
+		return nil
+	}
+	iface, ok := named.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	for m := range iface.Methods() {
+		if m.Exported() {
+			return named
+		}
+	}
+	return nil
+}
+
+// handlerMethods returns, for every method declared in pkg that serves an
+// RPC, its kind. A type serves a service when its pointer's method set has
+// every exported method of the service interface with an identical
+// signature; the unexported mustEmbedUnimplementedXxxServer method is not
+// required, so types that do not embed UnimplementedXxxServer count too.
+// Methods promoted from an embedded type declared in pkg count as well.
+func handlerMethods(pkg *types.Package, services []*types.Named) map[*types.Func]HandlerKind {
+	out := make(map[*types.Func]HandlerKind)
+	if len(services) == 0 {
+		return out
+	}
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || types.IsInterface(named) || named.TypeParams().Len() > 0 {
+			continue
+		}
+		ptr := types.NewPointer(named)
+		for _, svc := range services {
+			methods, ok := implementsService(ptr, svc)
+			if !ok {
+				continue
+			}
+			for impl, want := range methods {
+				if impl.Pkg() == pkg {
+					out[impl] = kindOf(want.Signature())
+				}
+			}
+		}
+	}
+	return out
+}
+
+// implementsService matches t's methods against svc's exported methods and
+// returns the implementing method for each interface method.
+func implementsService(t types.Type, svc *types.Named) (map[*types.Func]*types.Func, bool) {
+	iface := svc.Underlying().(*types.Interface)
+	methods := make(map[*types.Func]*types.Func)
+	for m := range iface.Methods() {
+		if !m.Exported() {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(t, false, m.Pkg(), m.Name())
+		impl, ok := obj.(*types.Func)
+		if !ok || !types.Identical(impl.Type(), m.Type()) {
+			return nil, false
+		}
+		methods[impl] = m
+	}
+	return methods, true
+}
+
+// kindOf classifies a service method by its signature.
+func kindOf(sig *types.Signature) HandlerKind {
+	params := sig.Params()
+	if params.Len() == 0 {
+		return Unary // not a generated shape; treated as unary
+	}
+	last := params.At(params.Len() - 1).Type()
+	switch {
+	case !isServerStream(last):
+		return Unary
+	case isNamed(last, grpcPath, "ServerStreamingServer") || params.Len() == 2:
+		return ServerStreaming
+	case isNamed(last, grpcPath, "ClientStreamingServer") || methodNamed(last, "SendAndClose") != nil:
+		return ClientStreaming
+	default:
+		return BidiStreaming
+	}
+}
+
+// interceptorSigs holds the underlying signatures of the grpc server
+// interceptor types, when pkg imports grpc (writing an interceptor requires
+// naming grpc's info and handler types, hence the import).
+type interceptorSigs struct {
+	unary, stream *types.Signature
+}
+
+func lookupInterceptorSigs(pkg *types.Package) interceptorSigs {
+	var s interceptorSigs
+	for _, p := range append([]*types.Package{pkg}, pkg.Imports()...) {
+		if p.Path() != grpcPath {
+			continue
+		}
+		if obj, ok := p.Scope().Lookup("UnaryServerInterceptor").(*types.TypeName); ok {
+			s.unary, _ = obj.Type().Underlying().(*types.Signature)
+		}
+		if obj, ok := p.Scope().Lookup("StreamServerInterceptor").(*types.TypeName); ok {
+			s.stream, _ = obj.Type().Underlying().(*types.Signature)
+		}
+	}
+	return s
+}
+
+// kind returns the interceptor kind of sig, or 0.
+func (s interceptorSigs) kind(sig *types.Signature) HandlerKind {
+	switch {
+	case s.unary != nil && types.Identical(sig, s.unary):
+		return UnaryInterceptor
+	case s.stream != nil && types.Identical(sig, s.stream):
+		return StreamInterceptor
+	}
+	return 0
+}
+
+// newHandler fills in the request context or stream parameter of fn.
+func newHandler(kind HandlerKind, fn ast.Node, name string, sig *types.Signature) *Handler {
+	h := &Handler{Kind: kind, Func: fn, Name: name}
+	params := sig.Params()
+	switch kind {
+	case Unary, UnaryInterceptor:
+		if params.Len() > 0 && IsContext(params.At(0).Type()) {
+			h.Ctx = params.At(0)
+		}
+	case StreamInterceptor:
+		h.Stream = params.At(1)
+	default:
+		h.Stream = params.At(params.Len() - 1)
+	}
+	return h
+}
+
+// litName names an interceptor literal after its enclosing declaration.
+func litName(enclosing *ast.FuncDecl) string {
+	if enclosing == nil {
+		return "literal"
+	}
+	return fmt.Sprintf("literal in %s", enclosing.Name.Name)
+}

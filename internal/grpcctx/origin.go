@@ -1,0 +1,277 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Root says where a context value ultimately comes from.
+type Root uint8
+
+const (
+	// Unknown: the provenance cannot be established locally (a field, a
+	// map, a call the model does not understand, paths that disagree).
+	// Analyzers stay silent on Unknown.
+	Unknown Root = iota
+	// Request: the RPC's request context (a handler's or interceptor's
+	// context parameter, a stream's Context()) or a context derived from it.
+	Request
+	// Detached: context.Background() or context.TODO(), or derived from
+	// them.
+	Detached
+	// Deliberate: context.WithoutCancel(...), the sanctioned way to detach
+	// from a request, or derived from it.
+	Deliberate
+	// Param: a context parameter of an enclosing function that is not a
+	// handler; its provenance is the caller's business.
+	Param
+)
+
+var rootNames = [...]string{"unknown", "request", "detached", "deliberate", "param"}
+
+func (r Root) String() string { return rootNames[r] }
+
+// An Origin describes where a context expression came from and what was
+// added on every way from there.
+type Origin struct {
+	Root Root
+	// Deadline: a deadline (WithTimeout, WithDeadline, or their Cause
+	// variants) was added on every path from the root.
+	Deadline bool
+	// Cancel: a cancel function (WithCancel*, WithTimeout*, WithDeadline*,
+	// errgroup.WithContext) was created on every path from the root.
+	Cancel bool
+	// Opaque: a function the model does not know, which takes a context and
+	// returns one, lies on some path; it may have added a deadline.
+	Opaque bool
+	// At is the call that made a Detached or Deliberate root
+	// (context.Background(), context.TODO(), context.WithoutCancel(...)),
+	// or nil when paths disagree about it.
+	At *ast.CallExpr
+	// Var is the parameter of a Request or Param root (for a stream's
+	// Context(), the stream parameter), or nil when paths disagree.
+	Var *types.Var
+}
+
+// bottom is the neutral element of join: "no definition reaches here yet",
+// used to cut cycles such as ctx = context.WithValue(ctx, k, v) in a loop.
+var bottom = Origin{Root: Unknown, Deadline: true, Cancel: true}
+
+func isBottom(o Origin) bool { return o == bottom }
+
+// join merges the origins of two paths that meet.
+func join(a, b Origin) Origin {
+	switch {
+	case isBottom(a):
+		return b
+	case isBottom(b):
+		return a
+	case a.Root != b.Root || a.Root == Unknown:
+		return Origin{}
+	}
+	o := Origin{Root: a.Root, Deadline: a.Deadline && b.Deadline, Cancel: a.Cancel && b.Cancel, Opaque: a.Opaque || b.Opaque}
+	if a.At == b.At {
+		o.At = a.At
+	}
+	if a.Var == b.Var {
+		o.Var = a.Var
+	}
+	return o
+}
+
+// Origin returns the origin of the context-typed expression e, which must
+// belong to the package under analysis.
+func (m *Model) Origin(e ast.Expr) Origin {
+	q := &query{m: m, active: make(map[defKey]bool)}
+	o := q.expr(e)
+	if isBottom(o) {
+		return Origin{}
+	}
+	return o
+}
+
+// A query is one origin computation; its cycle guard is private to it, so
+// analyzers sharing a Model can query concurrently.
+type query struct {
+	m      *Model
+	active map[defKey]bool
+}
+
+type defKey struct {
+	v   *types.Var
+	use ast.Node
+}
+
+func (q *query) expr(e ast.Expr) Origin {
+	switch e := astutil.Unparen(e).(type) {
+	case *ast.Ident:
+		if v, ok := q.m.info.Uses[e].(*types.Var); ok {
+			return q.variable(v, e)
+		}
+	case *ast.CallExpr:
+		return q.call(e)
+	}
+	return Origin{}
+}
+
+// call handles the context constructors and derivations the model knows,
+// a stream's Context(), and any other function that takes a context and
+// returns one (assumed to derive its result from its first context argument).
+func (q *query) call(call *ast.CallExpr) Origin {
+	info := q.m.info
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if fn == nil {
+		return Origin{}
+	}
+	arg := func(i int) Origin {
+		if i < len(call.Args) {
+			return q.expr(call.Args[i])
+		}
+		return Origin{}
+	}
+	switch {
+	case isFunc(fn, contextPath, "Background", "TODO"):
+		return Origin{Root: Detached, At: call}
+	case isFunc(fn, contextPath, "WithoutCancel"):
+		return Origin{Root: Deliberate, At: call}
+	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"):
+		o := arg(0)
+		o.Cancel = true
+		return o
+	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
+		o := arg(0)
+		o.Cancel, o.Deadline = true, true
+		return o
+	case isFunc(fn, contextPath, "WithValue"),
+		isFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):
+		return arg(0)
+	case isFunc(fn, errgroupPath, "WithContext"):
+		o := arg(0)
+		o.Cancel = true
+		return o
+	}
+	sig := fn.Signature()
+	if sig.Recv() != nil && fn.Name() == "Context" && sig.Params().Len() == 0 {
+		// stream.Context() on a handler's or stream interceptor's stream.
+		if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if id, ok := astutil.Unparen(sel.X).(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok && q.m.streamOf[v] != nil {
+					return Origin{Root: Request, Var: v}
+				}
+			}
+		}
+		return Origin{}
+	}
+	if !returnsContext(sig) {
+		return Origin{}
+	}
+	// An unknown derivation: follow its first context argument.
+	if idx := ContextParams(sig); len(idx) > 0 {
+		o := arg(idx[0])
+		o.Opaque = true
+		return o
+	}
+	return Origin{}
+}
+
+// variable returns the origin of v's value where use reads it.
+func (q *query) variable(v *types.Var, use ast.Node) Origin {
+	m := q.m
+	if h := m.requestOf[v]; h != nil && len(m.defs[v]) == 0 {
+		return Origin{Root: Request, Var: v}
+	}
+	if v.Parent() == v.Pkg().Scope() {
+		return q.packageVar(v)
+	}
+	key := defKey{v, use}
+	if q.active[key] {
+		return bottom
+	}
+	q.active[key] = true
+	defer delete(q.active, key)
+
+	defs := m.defs[v]
+	p, isParam := m.params[v]
+	if m.addrTaken[v] || (!isParam && len(defs) == 0) {
+		return Origin{}
+	}
+
+	// Flow-insensitive first: when every definition agrees, no CFG is needed.
+	o := bottom
+	if isParam {
+		o = q.paramOrigin(v, p)
+	}
+	agree := true
+	for _, d := range defs {
+		do := q.def(d)
+		if !isBottom(o) && do != o {
+			agree = false
+		}
+		o = join(o, do)
+	}
+	if agree || len(defs) == 0 {
+		return o
+	}
+
+	// The definitions disagree: find the ones that reach use, when use and
+	// all definitions sit in the function that declares v. A variable
+	// assigned inside a closure, or read inside one, gets the join above.
+	declFn := m.declFn[v]
+	if isParam {
+		declFn = p.fn
+	}
+	if declFn == nil || m.enclosingFunc(use) != declFn {
+		return o
+	}
+	for _, d := range defs {
+		if d.fn != declFn {
+			return o
+		}
+	}
+	reach, entry, ok := m.reaching(declFn, v, use)
+	if !ok {
+		return o
+	}
+	o = bottom
+	if entry && isParam {
+		o = q.paramOrigin(v, p)
+	}
+	for _, d := range reach {
+		o = join(o, q.def(d))
+	}
+	return o
+}
+
+func (q *query) paramOrigin(v *types.Var, p paramInfo) Origin {
+	if q.m.requestOf[v] != nil {
+		return Origin{Root: Request, Var: v}
+	}
+	return Origin{Root: Param, Var: v}
+}
+
+// def returns the origin of the value one definition stores.
+func (q *query) def(d *def) Origin {
+	if d.rhs == nil {
+		return Origin{}
+	}
+	return q.expr(d.rhs)
+}
+
+// packageVar trusts a package-level variable only when its initializer is
+// its sole definition in the package.
+func (q *query) packageVar(v *types.Var) Origin {
+	defs := q.m.defs[v]
+	if len(defs) != 1 || q.m.addrTaken[v] {
+		return Origin{}
+	}
+	key := defKey{v, nil}
+	if q.active[key] {
+		return bottom
+	}
+	q.active[key] = true
+	defer delete(q.active, key)
+	return q.def(defs[0])
+}

@@ -1,0 +1,126 @@
+package grpcctx
+
+import (
+	"go/types"
+)
+
+// Package paths the model matches against. Everything is recognised by the
+// types these packages declare, never by how user code spells identifiers.
+const (
+	grpcPath     = "google.golang.org/grpc"
+	contextPath  = "context"
+	metadataPath = "google.golang.org/grpc/metadata"
+	errgroupPath = "golang.org/x/sync/errgroup"
+)
+
+// isNamed reports whether t (after pointer indirection when ptr is set) is
+// the named type pkgPath.name, or an instance of that generic type.
+func isNamed(t types.Type, pkgPath, name string) bool {
+	t = types.Unalias(t)
+	n, ok := t.(*types.Named)
+	if !ok {
+		return false
+	}
+	obj := n.Origin().Obj()
+	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkgPath
+}
+
+// IsContext reports whether t is context.Context.
+func IsContext(t types.Type) bool {
+	return t != nil && isNamed(t, contextPath, "Context")
+}
+
+// isPointerTo reports whether t is *pkgPath.name.
+func isPointerTo(t types.Type, pkgPath, name string) bool {
+	p, ok := types.Unalias(t).(*types.Pointer)
+	return ok && isNamed(p.Elem(), pkgPath, name)
+}
+
+// isFunc reports whether fn is the package-level function or method
+// pkgPath.name (for methods, name is the method name).
+func isFunc(fn *types.Func, pkgPath string, names ...string) bool {
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgPath {
+		return false
+	}
+	for _, n := range names {
+		if fn.Name() == n {
+			return true
+		}
+	}
+	return false
+}
+
+// ContextParams returns the indices of sig's parameters of type
+// context.Context.
+func ContextParams(sig *types.Signature) []int {
+	var idx []int
+	for i := 0; i < sig.Params().Len(); i++ {
+		if IsContext(sig.Params().At(i).Type()) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+// returnsContext reports whether one of sig's results is a context.Context:
+// such a call derives a context rather than using one.
+func returnsContext(sig *types.Signature) bool {
+	for i := 0; i < sig.Results().Len(); i++ {
+		if IsContext(sig.Results().At(i).Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+// methodNamed returns the method name of t's method set (t or *t), or nil.
+func methodNamed(t types.Type, name string) *types.Func {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	fn, _ := obj.(*types.Func)
+	return fn
+}
+
+// hasContextMethod reports whether values of t have a method
+// Context() context.Context, the accessor every gRPC stream has.
+func hasContextMethod(t types.Type) bool {
+	fn := methodNamed(t, "Context")
+	if fn == nil {
+		return false
+	}
+	sig := fn.Signature()
+	return sig.Params().Len() == 0 && sig.Results().Len() == 1 && IsContext(sig.Results().At(0).Type())
+}
+
+// isServerStream reports whether t is a gRPC server-side stream: it embeds or
+// implements grpc.ServerStream (SetHeader, SendHeader, SetTrailer, Context,
+// SendMsg, RecvMsg). Both the generic grpc.*StreamingServer types and the
+// older generated Xxx_YyyServer interfaces qualify.
+func isServerStream(t types.Type) bool {
+	return hasContextMethod(t) && methodNamed(t, "SetTrailer") != nil && methodNamed(t, "SendMsg") != nil
+}
+
+// isClientStream reports whether t is a gRPC client-side stream
+// (grpc.ClientStream: Header, Trailer, CloseSend, Context, SendMsg, RecvMsg).
+func isClientStream(t types.Type) bool {
+	return hasContextMethod(t) && methodNamed(t, "CloseSend") != nil && methodNamed(t, "RecvMsg") != nil
+}
+
+// isCallOptionSlice reports whether t is []grpc.CallOption, the type of the
+// trailing variadic parameter of every generated client method and of
+// ClientConn.Invoke/NewStream.
+func isCallOptionSlice(t types.Type) bool {
+	s, ok := types.Unalias(t).(*types.Slice)
+	return ok && isNamed(s.Elem(), grpcPath, "CallOption")
+}
+
+// TakesContext reports whether a function with signature sig is given a
+// context by its caller: a context.Context parameter, or a parameter with a
+// Context() context.Context method (a gRPC stream, an *http.Request).
+func TakesContext(sig *types.Signature) bool {
+	for i := 0; i < sig.Params().Len(); i++ {
+		if t := sig.Params().At(i).Type(); IsContext(t) || hasContextMethod(t) {
+			return true
+		}
+	}
+	return false
+}
