@@ -29,7 +29,7 @@ var Analyzer = New(Config{})
 type Config struct {
 	// CtxFuncs also checks every function that has a context.Context
 	// parameter, taking that parameter as its request context.
-	CtxFuncs bool
+	CtxFuncs bool `json:"ctx-funcs,omitempty"`
 }
 
 // New returns a ctxdetach analyzer with its own settings, bound to its own

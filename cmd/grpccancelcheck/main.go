@@ -14,9 +14,9 @@ package main
 import (
 	"golang.org/x/tools/go/analysis/multichecker"
 
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
 )
 
 func main() {
-	multichecker.Main(ctxdetach.Analyzer)
+	multichecker.Main(analyzers.All()...)
 }

@@ -51,7 +51,13 @@ func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
 		}
 		if l.Line >= 1 && l.Line <= f.LineCount() {
 			pos = f.LineStart(l.Line)
-			if off := f.Offset(pos) + l.Col - 1; l.Col > 1 && off < f.Size() {
+			// Importers may register a file with one-byte lines; keep the
+			// column only when it stays on its line.
+			end := f.Size()
+			if l.Line < f.LineCount() {
+				end = f.Offset(f.LineStart(l.Line + 1))
+			}
+			if off := f.Offset(pos) + l.Col - 1; l.Col > 1 && off < end {
 				pos = f.Pos(off)
 			}
 		}

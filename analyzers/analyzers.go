@@ -1,0 +1,54 @@
+// Package analyzers lists grpccancelcheck's analyzers: ctxloop, ctxdetach
+// and ctxdeadline. The command and the golangci-lint plugin both build
+// their analyzers here, so that settings mean the same in every driver.
+package analyzers
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
+)
+
+// Settings configures every analyzer. The zero value is the default: all
+// analyzers on, with their default settings.
+type Settings struct {
+	// Disable names analyzers to leave out.
+	Disable []string `json:"disable,omitempty"`
+
+	Ctxdetach ctxdetach.Config `json:"ctxdetach"`
+}
+
+// All returns every analyzer with its default settings, in a stable order.
+func All() []*analysis.Analyzer { return New(Settings{}) }
+
+// New returns the analyzers that s leaves enabled, configured by s.
+func New(s Settings) []*analysis.Analyzer {
+	all := []*analysis.Analyzer{
+		ctxdetach.New(s.Ctxdetach),
+	}
+	var out []*analysis.Analyzer
+	for _, a := range all {
+		if !contains(s.Disable, a.Name) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Names returns the names of all analyzers.
+func Names() []string {
+	var names []string
+	for _, a := range All() {
+		names = append(names, a.Name)
+	}
+	return names
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
