@@ -1,0 +1,485 @@
+package ctxdeadline
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+//go:embed doc.go
+var doc []byte
+
+// Analyzer reports outbound gRPC calls whose context carries no deadline. It
+// uses the default Config.
+var Analyzer = New(Config{})
+
+// Config holds ctxdeadline's settings. The zero value is the default.
+type Config struct {
+	// Streams requires a deadline on streaming calls too; by default a
+	// stream only has to be cancellable.
+	Streams bool `json:"streams,omitempty"`
+	// Exempt lists client methods and types whose calls are not checked,
+	// fully qualified: "example.com/pb.EchoClient.Unary" (one method),
+	// "example.com/pb.EchoClient" (all its methods),
+	// "(*google.golang.org/grpc.ClientConn).Invoke".
+	Exempt []string `json:"exempt,omitempty"`
+}
+
+// New returns a ctxdeadline analyzer with its own settings, bound to its own
+// flags (-ctxdeadline.streams, -ctxdeadline.exempt), so that no state is
+// shared between instances.
+func New(cfg Config) *analysis.Analyzer {
+	c := &checker{cfg: Config{Streams: cfg.Streams, Exempt: slices.Clone(cfg.Exempt)}}
+	a := &analysis.Analyzer{
+		Name:      "ctxdeadline",
+		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
+		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline",
+		Requires:  []*analysis.Analyzer{inspect.Analyzer, grpcctx.Analyzer},
+		FactTypes: []analysis.Fact{new(deadlineParams)},
+		Run:       c.run,
+	}
+	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
+		"require a deadline on streaming calls too, not only a way to cancel them")
+	a.Flags.Var((*exemptFlag)(&c.cfg.Exempt), "exempt",
+		"comma-separated client methods or types not to check, fully qualified: "+
+			"example.com/pb.EchoClient.Unary, example.com/pb.EchoClient, (*google.golang.org/grpc.ClientConn).Invoke")
+	return a
+}
+
+// exemptFlag is the -exempt flag: a comma-separated list, added to on every
+// use, in the style of printf's -funcs.
+type exemptFlag []string
+
+func (f *exemptFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strings.Join(*f, ",")
+}
+
+func (f *exemptFlag) Set(s string) error {
+	for name := range strings.SplitSeq(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if !strings.Contains(normalize(name), ".") {
+			return fmt.Errorf("%q is not fully qualified; want a method or type such as example.com/pb.EchoClient.Unary or example.com/pb.EchoClient", name)
+		}
+		*f = append(*f, name)
+	}
+	return nil
+}
+
+// normalize drops the parentheses and star of "(*pkg.T).M", so that the
+// receiver's spelling does not matter.
+func normalize(name string) string {
+	return strings.NewReplacer("(", "", ")", "", "*", "", " ", "").Replace(name)
+}
+
+// deadlineParams is the fact of a function whose context parameters reach an
+// outbound gRPC call that adds no deadline of its own: a caller passing a
+// deadline-less context there makes a deadline-less RPC. Calls inside
+// function literals do not count.
+type deadlineParams struct {
+	Params []paramRPC // by Index
+}
+
+// paramRPC is one context parameter and the RPC it reaches.
+type paramRPC struct {
+	Index  int              // of the parameter in the signature
+	Method string           // the RPC's method, as messages name it ("echo.EchoClient.Unary")
+	At     grpcctx.Location // of the RPC
+	// Stream: the RPC opens a stream, which by default only needs to be
+	// cancellable (the stream adds no cancel function of its own).
+	Stream bool
+	// WaitForReady: the RPC passes grpc.WaitForReady(true).
+	WaitForReady bool
+}
+
+func (*deadlineParams) AFact() {}
+
+func (f *deadlineParams) String() string {
+	var parts []string
+	for _, p := range f.Params {
+		kind := "call"
+		if p.Stream {
+			kind = "stream"
+		}
+		parts = append(parts, fmt.Sprintf("param %d reaches %s %s at %s", p.Index, kind, p.Method, p.At))
+	}
+	return "deadlineParams(" + strings.Join(parts, "; ") + ")"
+}
+
+// entry returns the fact's entry for parameter i, or nil.
+func (f *deadlineParams) entry(i int) *paramRPC {
+	for k := range f.Params {
+		if f.Params[k].Index == i {
+			return &f.Params[k]
+		}
+	}
+	return nil
+}
+
+type checker struct {
+	cfg Config
+}
+
+// A use is a context handed to something that needs a deadline: the context
+// argument of an outbound gRPC call, or an argument for a parameter that
+// reaches one (a call to a function with the deadlineParams fact).
+type use struct {
+	call *ast.CallExpr
+	arg  ast.Expr
+	fn   ast.Node // enclosing FuncDecl or FuncLit; nil at package level
+	rpc  paramRPC // the RPC; for a direct call, Index is unused
+	// For calls to functions with the fact: the callee and its parameter
+	// index. callee is nil for direct gRPC calls.
+	callee *types.Func
+	param  int
+}
+
+// A finding is a use whose context carries no deadline.
+type finding struct {
+	use
+	origin grpcctx.Origin
+	// noCancel: the context cannot be cancelled either.
+	noCancel bool
+}
+
+// localCall is a static call to a function of this package that takes a
+// context; its fact is known only once the package's facts are computed.
+type localCall struct {
+	call   *ast.CallExpr
+	callee *types.Func
+	fn     ast.Node
+}
+
+func (c *checker) run(pass *analysis.Pass) (any, error) {
+	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
+	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	info := pass.TypesInfo
+	exempt := make(map[string]bool)
+	for _, name := range c.cfg.Exempt {
+		exempt[normalize(name)] = true
+	}
+
+	var uses []use
+	var locals []localCall
+	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		fn := enclosingFunc(cur)
+		if g, ok := grpcctx.AsGRPCCall(info, call); ok {
+			if !isExempt(exempt, g.Method) {
+				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
+					Method:       grpcctx.FuncName(g.Method),
+					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
+					Stream:       g.Stream,
+					WaitForReady: g.WaitsForReady(info),
+				}})
+			}
+			continue
+		}
+		callee := typeutil.StaticCallee(info, call)
+		if callee == nil || len(grpcctx.ContextParams(callee.Signature())) == 0 {
+			continue
+		}
+		callee = callee.Origin()
+		if callee.Pkg() == pass.Pkg {
+			locals = append(locals, localCall{call: call, callee: callee, fn: fn})
+		} else if fact := new(deadlineParams); pass.ImportObjectFact(callee, fact) {
+			uses = append(uses, factUses(info, call, callee, fn, fact)...)
+		}
+	}
+
+	facts := c.exportFacts(pass, m, uses, locals)
+	for _, l := range locals {
+		if fact := facts[l.callee]; fact != nil {
+			uses = append(uses, factUses(info, l.call, l.callee, l.fn, fact)...)
+		}
+	}
+
+	var findings []finding
+	for _, u := range uses {
+		if f, ok := c.judge(m, u); ok && f.origin.Root != grpcctx.Param {
+			findings = append(findings, f)
+		}
+	}
+	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.arg.Pos(), b.arg.Pos()) })
+	for _, f := range findings {
+		c.report(pass, m, f)
+	}
+	return nil, nil
+}
+
+// factUses returns a use for every argument of call that the callee's fact
+// says reaches an RPC.
+func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
+	shift := 0
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			shift = 1 // T.M(recv, args...)
+		}
+	}
+	var out []use
+	for _, p := range fact.Params {
+		if i := p.Index + shift; i < len(call.Args) {
+			out = append(out, use{call: call, arg: call.Args[i], fn: fn, rpc: p, callee: callee, param: p.Index})
+		}
+	}
+	return out
+}
+
+// judge decides whether the context of u is missing what the RPC needs:
+// a deadline, or for a stream (unless -streams) any way to cancel it.
+//
+// It returns a finding whose origin is Detached or Deliberate for a context
+// made here without a deadline, or Param when the context is a parameter of
+// the enclosing function declaration (the caller's business: a fact). It
+// stays silent (ok false) when
+//   - some function the model does not know lies on the way (Opaque): it
+//     may add a deadline;
+//   - a deadline (for a stream, a deadline or a cancel function) is added
+//     on some path: where assignments depend on branches, the call is
+//     reported only when no path adds one;
+//   - the origin is unknown, or paths disagree about it;
+//   - the call is in gRPC handler scope and the context is the request's
+//     (it carries the caller's deadline) or detached from it, which is
+//     ctxdetach's finding;
+//   - the context is a parameter of a function literal, or of a function
+//     declaration the call is not directly in: literals may run later,
+//     once, or never.
+func (c *checker) judge(m *grpcctx.Model, u use) (finding, bool) {
+	o := m.Origin(u.arg)
+	if o.Opaque {
+		return finding{}, false
+	}
+	cancelSuffices := u.rpc.Stream && !c.cfg.Streams
+	b := m.MayBound(u.arg)
+	if b.Deadline || cancelSuffices && b.Cancel {
+		return finding{}, false
+	}
+	f := finding{use: u, origin: o, noCancel: !b.Cancel}
+	switch o.Root {
+	case grpcctx.Detached:
+		if m.HandlerOf(u.fn) != nil {
+			return finding{}, false // ctxdetach's finding
+		}
+		return f, true
+	case grpcctx.Deliberate:
+		return f, true
+	case grpcctx.Param:
+		if _, ok := u.fn.(*ast.FuncDecl); ok && o.Var != nil {
+			return f, true
+		}
+	}
+	return finding{}, false
+}
+
+// exportFacts computes the deadlineParams facts of this package's function
+// declarations: first from their own gRPC calls and calls to imported
+// functions with the fact, then, to a fixed point, from calls to this
+// package's functions. It returns them by function.
+func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use, locals []localCall) map[*types.Func]*deadlineParams {
+	facts := make(map[*types.Func]*deadlineParams)
+	var order []*types.Func // deterministic export order
+	// add records that parameter index of fn reaches rpc; it reports
+	// whether that changed anything. A unary RPC is preferred to a stream:
+	// it asks more of the caller.
+	add := func(fn *types.Func, index int, rpc paramRPC) bool {
+		rpc.Index = index
+		fact := facts[fn]
+		if fact == nil {
+			fact = new(deadlineParams)
+			facts[fn] = fact
+			order = append(order, fn)
+		}
+		if e := fact.entry(index); e != nil {
+			if e.Stream && !rpc.Stream {
+				*e = rpc
+				return true
+			}
+			return false
+		}
+		fact.Params = append(fact.Params, rpc)
+		slices.SortFunc(fact.Params, func(a, b paramRPC) int { return cmp.Compare(a.Index, b.Index) })
+		return true
+	}
+	// propagate adds the fact u implies for its enclosing declaration, if
+	// its context is one of the declaration's parameters.
+	propagate := func(u use) bool {
+		f, ok := c.judge(m, u)
+		if !ok || f.origin.Root != grpcctx.Param {
+			return false
+		}
+		fn, index := paramOf(pass.TypesInfo, u.fn, f.origin.Var)
+		if fn == nil || grpcctx.IsClientCallSignature(fn.Signature()) {
+			// A function with a gRPC client method's shape is judged as
+			// an RPC at its call sites.
+			return false
+		}
+		return add(fn, index, u.rpc)
+	}
+	for _, u := range uses {
+		propagate(u)
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, l := range locals {
+			if fact := facts[l.callee]; fact != nil {
+				for _, u := range factUses(pass.TypesInfo, l.call, l.callee, l.fn, fact) {
+					if propagate(u) {
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, facts[fn])
+	}
+	return facts
+}
+
+// paramOf returns the function declared by decl and the index of its
+// parameter v, or nil when decl is not a FuncDecl with that parameter.
+func paramOf(info *types.Info, decl ast.Node, v *types.Var) (*types.Func, int) {
+	d, ok := decl.(*ast.FuncDecl)
+	if !ok {
+		return nil, 0
+	}
+	fn, ok := info.Defs[d.Name].(*types.Func)
+	if !ok {
+		return nil, 0
+	}
+	params := fn.Signature().Params()
+	for i := 0; i < params.Len(); i++ {
+		if params.At(i) == v {
+			return fn, i
+		}
+	}
+	return nil, 0
+}
+
+// isExempt reports whether fn is in the exempt set: its receiver's named
+// type ("pkgpath.T"), the method ("pkgpath.T.M"), or a package-level
+// function ("pkgpath.F"). Matching is by types, so aliases, embedding and
+// the spelling at the call site do not matter.
+func isExempt(exempt map[string]bool, fn *types.Func) bool {
+	if len(exempt) == 0 {
+		return false
+	}
+	if recv := fn.Signature().Recv(); recv != nil {
+		t := types.Unalias(recv.Type())
+		if p, ok := t.(*types.Pointer); ok {
+			t = types.Unalias(p.Elem())
+		}
+		named, ok := t.(*types.Named)
+		if !ok {
+			return false
+		}
+		obj := named.Origin().Obj()
+		if obj.Pkg() == nil {
+			return false
+		}
+		typ := obj.Pkg().Path() + "." + obj.Name()
+		return exempt[typ] || exempt[typ+"."+fn.Name()]
+	}
+	return fn.Pkg() != nil && exempt[fn.Pkg().Path()+"."+fn.Name()]
+}
+
+func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
+	rpc := f.rpc
+	what := "gRPC call " + rpc.Method
+	if rpc.Stream {
+		what = "gRPC stream " + rpc.Method
+	}
+	// What the context lacks, what that means, and the remedy.
+	category, lack := "no-deadline", "no deadline"
+	effect := "the call can wait forever and nothing can cancel it"
+	remedy := "derive the context with context.WithTimeout"
+	switch {
+	case rpc.Stream && f.noCancel:
+		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
+		effect = "nothing can ever end the stream"
+		if !c.cfg.Streams {
+			remedy = "derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout"
+		}
+	case rpc.Stream:
+		category = "stream-no-deadline"
+		effect = "the stream can stay open forever"
+	case rpc.WaitForReady:
+		category = "wait-for-ready-no-deadline"
+		effect = "with grpc.WaitForReady(true) the call can block forever while the server is unreachable"
+	}
+	if f.origin.Root == grpcctx.Deliberate {
+		lack += " (context.WithoutCancel drops the request's)"
+	}
+
+	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
+	if f.callee == nil {
+		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
+			what, describe(f.arg, f.origin), lack, effect, remedy)
+	} else {
+		d.Category += "-via-call"
+		param := f.callee.Signature().Params().At(f.param).Name()
+		d.Message = fmt.Sprintf("call to %s passes %s to %s, which reaches %s (%s) with %s, so %s; %s",
+			grpcctx.FuncName(f.callee), describe(f.arg, f.origin), param, what, rpc.At, lack, effect, remedy)
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos:     rpc.At.Pos(pass.Fset, f.callee.Pos()),
+			Message: what + " on " + param + ", without a deadline of its own",
+		})
+	}
+	if at := f.origin.At; at != nil && ast.Unparen(f.arg) != ast.Expr(at) {
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos: at.Pos(), End: at.End(), Message: rootText(f.origin) + " is called here",
+		})
+	}
+	m.Report(pass, d)
+}
+
+// describe names the context argument for messages.
+func describe(arg ast.Expr, o grpcctx.Origin) string {
+	root := rootText(o)
+	if o.At != nil && ast.Unparen(arg) == ast.Expr(o.At) {
+		return root
+	}
+	return fmt.Sprintf("%s (from %s)", types.ExprString(arg), root)
+}
+
+// rootText renders the call that made a Detached or Deliberate root.
+func rootText(o grpcctx.Origin) string {
+	if o.At == nil {
+		if o.Root == grpcctx.Deliberate {
+			return "context.WithoutCancel(...)"
+		}
+		return "context.Background() or context.TODO()"
+	}
+	if o.Root == grpcctx.Deliberate {
+		return types.ExprString(o.At) // context.WithoutCancel(ctx)
+	}
+	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
+		return "context." + sel.Sel.Name + "()"
+	}
+	return types.ExprString(o.At)
+}
+
+// enclosingFunc returns the innermost FuncDecl or FuncLit around cur.
+func enclosingFunc(cur inspector.Cursor) ast.Node {
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return c.Node()
+	}
+	return nil
+}

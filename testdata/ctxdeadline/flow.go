@@ -1,0 +1,118 @@
+package ctxdeadline
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc/metadata"
+
+	"example.com/fixtures/pb/echo"
+)
+
+// optionalTimeout sets a timeout only when one is configured. Silent: a
+// deadline is added on some path, and the analyzer reports only a call that
+// certainly has none.
+func optionalTimeout(c echo.EchoClient, timeout time.Duration) error {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	_, err := c.Unary(ctx, msg)
+	return err
+}
+
+// optionalMetadata: metadata on one branch adds no deadline on either path.
+func optionalMetadata(c echo.EchoClient, tag string) error {
+	ctx := context.Background()
+	if tag != "" {
+		ctx = metadata.AppendToOutgoingContext(ctx, "tag", tag)
+	}
+	_, err := c.Unary(ctx, msg) // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline`
+	return err
+}
+
+// timeoutAfterCall: only the definition before the first call reaches it.
+func timeoutAfterCall(c echo.EchoClient) error {
+	ctx := context.Background()
+	if _, err := c.Unary(ctx, msg); err != nil { // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline`
+		return err
+	}
+	// Silent: the timeout reaches this call.
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	_, err := c.Unary(ctx, msg)
+	return err
+}
+
+// mixedRoots: the paths disagree about where the context comes from
+// (Background or the parameter). Silent: no certain answer.
+func mixedRoots(ctx context.Context, c echo.EchoClient, detach bool) error {
+	if detach {
+		ctx = context.Background()
+	}
+	_, err := c.Unary(ctx, msg)
+	return err
+}
+
+// derive is a function the model does not know: it takes a context and
+// returns one, and might add a deadline.
+func derive(ctx context.Context) context.Context { return ctx }
+
+// Silent: an unknown derivation lies on the way.
+func opaque(c echo.EchoClient) error {
+	_, err := c.Unary(derive(context.Background()), msg)
+	return err
+}
+
+var bg = context.Background()
+
+func packageVar(c echo.EchoClient) error {
+	_, err := c.Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	return err
+}
+
+type holder struct {
+	ctx context.Context
+	c   echo.EchoClient
+}
+
+// Silent: a context in a field has an unknown origin.
+func (h *holder) field() error {
+	_, err := h.c.Unary(h.ctx, msg)
+	return err
+}
+
+func literals(c echo.EchoClient) {
+	go func() {
+		c.Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	}()
+	// Silent: a literal's context parameter; no fact for literals either.
+	f := func(ctx context.Context) { c.Unary(ctx, msg) }
+	f(context.Background())
+}
+
+// captured calls on its parameter inside a literal, which may run later
+// or never: no fact, so its callers are not told.
+func captured(ctx context.Context, c echo.EchoClient) {
+	go func() { c.Unary(ctx, msg) }()
+}
+
+func capturedCaller(c echo.EchoClient) {
+	// Silent: see captured.
+	captured(context.Background(), c)
+}
+
+// deliberate detaches from its caller with context.WithoutCancel, which
+// drops the deadline too.
+func deliberate(ctx context.Context, c echo.EchoClient) error {
+	if _, err := c.Unary(context.WithoutCancel(ctx), msg); err != nil { // want `gRPC call echo.EchoClient.Unary uses context.WithoutCancel\(ctx\), which has no deadline \(context.WithoutCancel drops the request's\), so the call can wait forever`
+		return err
+	}
+	// Silent: detached, but bounded again.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_, err := c.Unary(dctx, msg)
+	return err
+}

@@ -1,0 +1,106 @@
+// Package rpcs holds functions that take a context and make gRPC calls on
+// it: the ctxdeadline fact tells their callers, in any package, that a
+// context passed there needs a deadline.
+package rpcs
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+
+	"example.com/fixtures/pb/echo"
+)
+
+// Fetch passes its context to the RPC unchanged: the caller decides the
+// deadline.
+func Fetch(ctx context.Context, c echo.EchoClient) error { // want Fetch:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19\)`
+	_, err := c.Unary(ctx, &echo.Msg{})
+	return err
+}
+
+// Via reaches Fetch's RPC through Fetch: the fact is transitive, and still
+// names the RPC.
+func Via(ctx context.Context, c echo.EchoClient) error { // want Via:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19\)`
+	return Fetch(ctx, c)
+}
+
+// Tagged adds metadata and a cancel function, neither of which is a
+// deadline: its second parameter still needs one.
+func Tagged(c echo.EchoClient, ctx context.Context) error { // want Tagged:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:35\)`
+	ctx = metadata.AppendToOutgoingContext(ctx, "k", "v")
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, err := c.Unary(ctx, &echo.Msg{})
+	return err
+}
+
+// Bounded sets its own timeout: no fact, any context is fine.
+func Bounded(ctx context.Context, c echo.EchoClient) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	_, err := c.Unary(ctx, &echo.Msg{})
+	return err
+}
+
+// Watch opens a stream on its context unchanged: the caller must make it
+// cancellable.
+func Watch(ctx context.Context, c echo.EchoClient) (grpc.BidiStreamingClient[echo.Msg, echo.Msg], error) { // want Watch:`deadlineParams\(param 0 reaches stream echo.EchoClient.Bidi at rpcs.go:50\)`
+	return c.Bidi(ctx)
+}
+
+// Drain owns a cancel function for its stream: no fact, the stream ends
+// when Drain returns whatever the caller passed.
+func Drain(ctx context.Context, c echo.EchoClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := c.ServerStream(ctx, &echo.Msg{})
+	if err != nil {
+		return err
+	}
+	for {
+		if _, err := stream.Recv(); err != nil {
+			return err
+		}
+	}
+}
+
+// Pick has two context parameters; only the second reaches an RPC.
+func Pick(a, b context.Context, c echo.EchoClient) error { // want Pick:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:72\)`
+	_ = a
+	_, err := c.Unary(b, &echo.Msg{})
+	return err
+}
+
+// Later makes its call inside a function literal that may run later, once
+// or never: no fact.
+func Later(ctx context.Context, c echo.EchoClient) func() error {
+	return func() error {
+		_, err := c.Unary(ctx, &echo.Msg{})
+		return err
+	}
+}
+
+// Background makes a deadline-less call of its own: reported here, whoever
+// calls it.
+func Background(c echo.EchoClient) error {
+	_, err := c.Unary(context.Background(), &echo.Msg{}) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline, so the call can wait forever and nothing can cancel it; derive the context with context.WithTimeout`
+	return err
+}
+
+// Client wraps a generated client; its method's fact works like a
+// function's.
+type Client struct {
+	C echo.EchoClient
+}
+
+// Get reaches a unary RPC and a stream on the same parameter: the fact
+// keeps the unary call, which asks more of the caller.
+func (cl *Client) Get(ctx context.Context) error { // want Get:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:104\)`
+	if _, err := cl.C.ServerStream(ctx, &echo.Msg{}); err != nil {
+		return err
+	}
+	_, err := cl.C.Unary(ctx, &echo.Msg{})
+	return err
+}
