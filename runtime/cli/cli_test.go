@@ -259,8 +259,8 @@ func TestServeLogs(t *testing.T) {
 			t.Errorf("log of a timed-out find = %v, want after_cancel_ms and at most 1024 hashes_after_cancel", timedOut)
 		}
 		t.Logf("reference server: %v", timedOut)
-		if !strings.Contains(log, `"msg":"stopped"`) {
-			t.Errorf("log has no stopped line:\n%s", log)
+		if !strings.Contains(log, `"msg":"stopped"`) || !strings.Contains(log, `"handlers_abandoned":0`) {
+			t.Errorf("log has no stopped line with no handlers abandoned:\n%s", log)
 		}
 	})
 	t.Run("naive", func(t *testing.T) {

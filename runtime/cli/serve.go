@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/observe"
@@ -37,17 +38,27 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) int {
 		return ExitFailed
 	}
 	logger.Info("serving", "addr", lis.Addr().String(), "naive", *naive, "max_hashes", *maxHashes)
+	// inFlight counts the handlers running; those still running when
+	// serve.Run returns (blind to the shutdown) die with the process.
+	var inFlight atomic.Int64
+	logRPC := observe.Logger(logger)
 	start := time.Now()
 	err = serve.Run(ctx, lis, serve.Config{
 		MaxHashes: *maxHashes,
 		Naive:     *naive,
-		Hooks:     observe.Hooks{Finished: observe.Logger(logger)},
-		Grace:     *grace,
+		Hooks: observe.Hooks{
+			Started: func(string) { inFlight.Add(1) },
+			Finished: func(r observe.Report) {
+				logRPC(r)
+				inFlight.Add(-1)
+			},
+		},
+		Grace: *grace,
 	})
 	if err != nil {
 		logger.Error("serve", "error", err.Error())
 		return ExitFailed
 	}
-	logger.Info("stopped", "uptime_s", time.Since(start).Seconds())
+	logger.Info("stopped", "uptime_s", time.Since(start).Seconds(), "handlers_abandoned", inFlight.Load())
 	return ExitOK
 }
