@@ -3,6 +3,7 @@ module github.com/grpccancelcheck/grpccancelcheck
 go 1.26.0
 
 require (
+	github.com/golangci/plugin-module-register v0.1.2
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
 )

@@ -12,9 +12,11 @@ import (
 
 // Report is the one way analyzers report: it drops diagnostics inside
 // generated files, which are analyzed (facts flow through them) but never
-// reported on.
+// reported on, and diagnostics that a //grpccancelcheck:ignore directive
+// with a reason covers (see IgnoreDirective); a directive without one is
+// reported instead.
 func (m *Model) Report(pass *analysis.Pass, d analysis.Diagnostic) {
-	if m.IsGenerated(d.Pos) {
+	if m.IsGenerated(d.Pos) || m.suppressed(pass, d) {
 		return
 	}
 	pass.Report(d)
