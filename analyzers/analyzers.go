@@ -7,6 +7,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
 )
 
 // Settings configures every analyzer. The zero value is the default: all
@@ -15,6 +16,7 @@ type Settings struct {
 	// Disable names analyzers to leave out.
 	Disable []string `json:"disable,omitempty"`
 
+	Ctxloop   ctxloop.Config   `json:"ctxloop"`
 	Ctxdetach ctxdetach.Config `json:"ctxdetach"`
 }
 
@@ -24,6 +26,7 @@ func All() []*analysis.Analyzer { return New(Settings{}) }
 // New returns the analyzers that s leaves enabled, configured by s.
 func New(s Settings) []*analysis.Analyzer {
 	all := []*analysis.Analyzer{
+		ctxloop.New(s.Ctxloop),
 		ctxdetach.New(s.Ctxdetach),
 	}
 	var out []*analysis.Analyzer

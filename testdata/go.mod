@@ -6,6 +6,7 @@ go 1.26.0
 
 require (
 	github.com/golang/protobuf v1.5.4
+	github.com/grpccancelcheck/grpccancelcheck v0.0.0
 	golang.org/x/sync v0.24.0
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12

@@ -130,13 +130,13 @@ func relLine(dir, posn string) string {
 // cross packages through facts, and none in generated files.
 func TestDriversAgree(t *testing.T) {
 	dir := fixturetest.Dir(t)
-	pattern := "./ctxdetach/..."
-	out, stderr, _ := run(t, dir, tool, "-json", pattern)
+	patterns := []string{"./ctxdetach/...", "./ctxloop/..."}
+	out, stderr, _ := run(t, dir, tool, append([]string{"-json"}, patterns...)...)
 	standalone := parse(t, dir, out)
 	if len(standalone) == 0 {
 		t.Fatalf("standalone run found nothing; stderr:\n%s", stderr)
 	}
-	out, stderr, code := run(t, dir, "go", "vet", "-vettool="+tool, "-json", pattern)
+	out, stderr, code := run(t, dir, "go", append([]string{"vet", "-vettool=" + tool, "-json"}, patterns...)...)
 	if code != 0 {
 		t.Fatalf("go vet -json exited %d:\n%s", code, stderr)
 	}
@@ -145,17 +145,24 @@ func TestDriversAgree(t *testing.T) {
 		t.Errorf("drivers disagree\nstandalone:\n%s\ngo vet:\n%s", strings.Join(standalone, "\n"), strings.Join(vet, "\n"))
 	}
 
-	var crossPackage bool
+	// Each analyzer's cross-package finding, with its related position in
+	// the helper package, in both drivers (equal above).
+	cross := map[string]string{
+		"ctxdetach": "[related ctxdetach/helpers/helpers.go",
+		"ctxloop":   "[related ctxloop/helpers/helpers.go",
+	}
 	for _, l := range standalone {
 		if strings.Contains(l, "generated.go") {
 			t.Errorf("finding in a generated file: %s", l)
 		}
-		if strings.Contains(l, "call to helpers.Lookup") && strings.Contains(l, "[related ctxdetach/helpers/helpers.go:") {
-			crossPackage = true
+		for a, rel := range cross {
+			if strings.HasPrefix(l, a+" ") && strings.Contains(l, rel) {
+				delete(cross, a)
+			}
 		}
 	}
-	if !crossPackage {
-		t.Errorf("no cross-package finding with a related position in helpers.go:\n%s", strings.Join(standalone, "\n"))
+	for a := range cross {
+		t.Errorf("%s: no cross-package finding with a related position in its helpers package:\n%s", a, strings.Join(standalone, "\n"))
 	}
 }
 
@@ -241,18 +248,30 @@ func TestFix(t *testing.T) {
 	before := snapshot(t, dir)
 
 	// Neither a plain run nor -fix -diff may touch the user's files.
-	run(t, dir, tool, "./ctxdetach/...")
-	run(t, dir, tool, "-fix", "-diff", "./ctxdetach/...")
+	run(t, dir, tool, "./...")
+	run(t, dir, tool, "-fix", "-diff", "./...")
 	if after := snapshot(t, dir); !mapsEqual(before, after) {
 		t.Fatal("a run without -fix (or with -diff) modified files")
 	}
 
-	if _, stderr, code := run(t, dir, tool, "-fix", "./ctxdetach/..."); code != 0 {
-		t.Fatalf("-fix exited %d:\n%s", code, stderr)
-	}
-	goldens, _ := filepath.Glob(filepath.Join(dir, "ctxdetach", "*.go.golden"))
-	if len(goldens) == 0 {
-		t.Fatal("no golden files")
+	// Each analyzer on its own fixtures: the goldens hold one analyzer's
+	// fixes each.
+	var goldens []string
+	for _, a := range []string{"ctxdetach", "ctxloop"} {
+		args := []string{"-fix"}
+		for _, other := range []string{"ctxdetach", "ctxloop", "ctxdeadline"} {
+			if other != a && slices.Contains(analyzerNames(t), other) {
+				args = append(args, "-"+other+"=false")
+			}
+		}
+		if _, stderr, code := run(t, dir, tool, append(args, "./"+a+"/...")...); code != 0 {
+			t.Fatalf("-fix on %s exited %d:\n%s", a, code, stderr)
+		}
+		g, _ := filepath.Glob(filepath.Join(dir, a, "*.go.golden"))
+		if len(g) == 0 {
+			t.Fatalf("no golden files for %s", a)
+		}
+		goldens = append(goldens, g...)
 	}
 	for _, golden := range goldens {
 		want, _ := os.ReadFile(golden)
@@ -264,7 +283,7 @@ func TestFix(t *testing.T) {
 	if _, stderr, code := run(t, dir, "go", "build", "./..."); code != 0 {
 		t.Fatalf("the fixed fixtures do not build:\n%s", stderr)
 	}
-	if _, stderr, code := run(t, dir, "go", "vet", "./ctxdetach/..."); code != 0 {
+	if _, stderr, code := run(t, dir, "go", "vet", "./ctxdetach/...", "./ctxloop/..."); code != 0 {
 		t.Fatalf("go vet fails on the fixed fixtures:\n%s", stderr)
 	}
 }
@@ -304,4 +323,22 @@ func TestTypeErrors(t *testing.T) {
 			t.Errorf("%v: panicked:\n%s", args, all)
 		}
 	}
+}
+
+// analyzerNames asks the tool which analyzers it has (go vet's -flags
+// protocol), so tests follow the registry.
+func analyzerNames(t *testing.T) []string {
+	t.Helper()
+	out, _, _ := run(t, ".", tool, "-flags")
+	var flags []struct{ Name string }
+	if err := json.Unmarshal([]byte(out), &flags); err != nil {
+		t.Fatalf("-flags: %v", err)
+	}
+	var names []string
+	for _, f := range flags {
+		if !strings.Contains(f.Name, ".") && strings.HasPrefix(f.Name, "ctx") {
+			names = append(names, f.Name)
+		}
+	}
+	return names
 }

@@ -46,6 +46,7 @@ type Model struct {
 	defs      map[*types.Var][]*def    // definitions of context variables
 	declFn    map[*types.Var]ast.Node  // function declaring a local context variable
 	addrTaken map[*types.Var]bool      // context variables whose address is taken
+	doneChans map[*types.Var]bool      // variables assigned a context's Done()
 	generated map[*token.File]bool
 
 	mu   sync.Mutex
@@ -78,6 +79,7 @@ func run(pass *analysis.Pass) (any, error) {
 		defs:      make(map[*types.Var][]*def),
 		declFn:    make(map[*types.Var]ast.Node),
 		addrTaken: make(map[*types.Var]bool),
+		doneChans: make(map[*types.Var]bool),
 		generated: make(map[*token.File]bool),
 		cfgs:      make(map[ast.Node]*flowGraph),
 	}
@@ -130,6 +132,9 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 		case *ast.AssignStmt:
 			fn := enclosingFunc(cur)
 			for i, lhs := range n.Lhs {
+				if len(n.Lhs) == len(n.Rhs) {
+					m.noteDone(lhs, n.Rhs[i])
+				}
 				v := m.contextVar(lhs)
 				if v == nil {
 					continue
@@ -145,6 +150,9 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 		case *ast.ValueSpec:
 			fn := enclosingFunc(cur)
 			for i, name := range n.Names {
+				if len(n.Names) == len(n.Values) {
+					m.noteDone(name, n.Values[i])
+				}
 				v := m.contextVar(name)
 				if v == nil {
 					continue
@@ -187,6 +195,26 @@ func (m *Model) contextVar(e ast.Expr) *types.Var {
 	}
 	return v
 }
+
+// noteDone records lhs as a Done channel when rhs is ctx.Done().
+func (m *Model) noteDone(lhs, rhs ast.Expr) {
+	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != "Done" || !IsContextLike(m.info.TypeOf(sel.X)) {
+		return
+	}
+	if id, ok := lhs.(*ast.Ident); ok {
+		if v, ok := m.info.ObjectOf(id).(*types.Var); ok {
+			m.doneChans[v] = true
+		}
+	}
+}
+
+// IsDoneChannel reports whether v is assigned a context's Done() channel.
+func (m *Model) IsDoneChannel(v *types.Var) bool { return m.doneChans[v] }
 
 func (m *Model) addDef(v *types.Var, d *def, declares bool) {
 	m.defs[v] = append(m.defs[v], d)
@@ -289,7 +317,7 @@ func (m *Model) Cursor(n ast.Node) (inspector.Cursor, bool) {
 // there is the request, or, when there is none, h's stream as
 // "stream.Context()". ok is false when there is no candidate or more than
 // one, so that a fix would have to guess.
-func (m *Model) RequestContextExpr(h *Handler, at ast.Expr) (expr string, ok bool) {
+func (m *Model) RequestContextExpr(h *Handler, at ast.Node) (expr string, ok bool) {
 	pos := at.Pos()
 	scope := m.pkg.Scope().Innermost(pos)
 	if scope == nil {

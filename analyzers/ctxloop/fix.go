@@ -1,0 +1,190 @@
+package ctxloop
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+const statusPath = "google.golang.org/grpc/status"
+
+// insertCheck offers to insert, at the top of the loop body,
+//
+//	if err := ctx.Err(); err != nil {
+//		return nil, status.FromContextError(err).Err()
+//	}
+//
+// when the loop sits directly in the handler or interceptor, the function's
+// results are an error last and nil-able or basic values before it, and
+// the status package is imported or can be without a name clash.
+func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding, ctx string) []analysis.SuggestedFix {
+	// Only where a check at the top of the body helps: not while the loop
+	// sits blocked in a channel receive (that needs a select).
+	if l.fn != h.Func || len(l.scan.chans) > 0 {
+		return nil
+	}
+	if _, ok := l.loop.(*ast.RangeStmt); ok {
+		return nil
+	}
+	var sig *types.Signature
+	switch fn := h.Func.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := pass.TypesInfo.Defs[fn.Name].(*types.Func); ok {
+			sig = obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ = pass.TypesInfo.TypeOf(fn).(*types.Signature)
+	}
+	if sig == nil {
+		return nil
+	}
+	zeros, ok := zeroResults(sig)
+	if !ok {
+		return nil
+	}
+	body := loopBody(l.loop)
+	file := fileOf(pass, body.Pos())
+	if file == nil {
+		return nil
+	}
+	status, importEdit, ok := statusName(pass, file, body.Lbrace)
+	if !ok {
+		return nil
+	}
+	indent, eol, ok := lineOf(pass, body.Lbrace)
+	if !ok {
+		return nil
+	}
+	// Inserted at the end of the brace's line, after any comment there.
+	ret := strings.Join(append(zeros, status+".FromContextError(err).Err()"), ", ")
+	text := fmt.Sprintf("\n%[1]s\tif err := %[2]s.Err(); err != nil {\n%[1]s\t\treturn %[3]s\n%[1]s\t}", indent, ctx, ret)
+	edits := []analysis.TextEdit{{Pos: eol, End: eol, NewText: []byte(text)}}
+	if importEdit != nil {
+		edits = append([]analysis.TextEdit{*importEdit}, edits...)
+	}
+	return []analysis.SuggestedFix{{
+		Message:   fmt.Sprintf("Return when %s is done", ctx),
+		TextEdits: edits,
+	}}
+}
+
+// zeroResults returns the zero values of all results but the last, which
+// must be an error.
+func zeroResults(sig *types.Signature) ([]string, bool) {
+	res := sig.Results()
+	if res.Len() == 0 || !types.Identical(res.At(res.Len()-1).Type(), types.Universe.Lookup("error").Type()) {
+		return nil, false
+	}
+	var zeros []string
+	for i := 0; i < res.Len()-1; i++ {
+		switch u := res.At(i).Type().Underlying().(type) {
+		case *types.Pointer, *types.Interface, *types.Slice, *types.Map, *types.Chan, *types.Signature:
+			zeros = append(zeros, "nil")
+		case *types.Basic:
+			switch {
+			case u.Info()&types.IsBoolean != 0:
+				zeros = append(zeros, "false")
+			case u.Info()&types.IsString != 0:
+				zeros = append(zeros, `""`)
+			case u.Info()&types.IsNumeric != 0:
+				zeros = append(zeros, "0")
+			default:
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return zeros, true
+}
+
+func loopBody(loop ast.Stmt) *ast.BlockStmt {
+	if f, ok := loop.(*ast.ForStmt); ok {
+		return f.Body
+	}
+	return loop.(*ast.RangeStmt).Body
+}
+
+func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
+	for _, f := range pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// statusName returns the name under which file can refer to grpc's status
+// package at pos, and the edit that imports it when file does not yet.
+func statusName(pass *analysis.Pass, file *ast.File, pos token.Pos) (string, *analysis.TextEdit, bool) {
+	for _, spec := range file.Imports {
+		if path, _ := strconv.Unquote(spec.Path.Value); path == statusPath {
+			pkgName, ok := pass.TypesInfo.Defs[spec.Name].(*types.PkgName)
+			if spec.Name == nil {
+				pkgName, ok = pass.TypesInfo.Implicits[spec].(*types.PkgName)
+			}
+			if !ok || pkgName.Name() == "_" || pkgName.Name() == "." {
+				return "", nil, false
+			}
+			if _, obj := pass.Pkg.Scope().Innermost(pos).LookupParent(pkgName.Name(), pos); obj != pkgName {
+				return "", nil, false // shadowed
+			}
+			return pkgName.Name(), nil, true
+		}
+	}
+	// Not imported: add it, unless "status" already means something here.
+	if scope := pass.Pkg.Scope().Innermost(pos); scope == nil {
+		return "", nil, false
+	} else if _, obj := scope.LookupParent("status", pos); obj != nil {
+		return "", nil, false
+	}
+	for _, decl := range file.Decls {
+		gd, ok := decl.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		if gd.Lparen.IsValid() {
+			// Beside grpc's own imports when there are some, else last.
+			at, text := gd.Rparen, "\t\""+statusPath+"\"\n"
+			for _, spec := range gd.Specs {
+				if path, _ := strconv.Unquote(spec.(*ast.ImportSpec).Path.Value); strings.HasPrefix(path, "google.golang.org/grpc") && path < statusPath {
+					at, text = spec.End(), "\n\t\""+statusPath+"\""
+				}
+			}
+			return "status", &analysis.TextEdit{Pos: at, End: at, NewText: []byte(text)}, true
+		}
+		return "status", &analysis.TextEdit{Pos: gd.End(), End: gd.End(),
+			NewText: []byte("\nimport \"" + statusPath + "\"")}, true
+	}
+	return "", nil, false
+}
+
+// lineOf returns the white space that starts pos's line and the position of
+// the line's end.
+func lineOf(pass *analysis.Pass, pos token.Pos) (indent string, eol token.Pos, ok bool) {
+	tf := pass.Fset.File(pos)
+	content, err := pass.ReadFile(tf.Name())
+	if err != nil || tf.Size() != len(content) {
+		return "", token.NoPos, false
+	}
+	start := tf.Offset(tf.LineStart(tf.Line(pos)))
+	end := start
+	for end < len(content) && (content[end] == ' ' || content[end] == '\t') {
+		end++
+	}
+	nl := tf.Offset(pos)
+	for nl < len(content) && content[nl] != '\n' {
+		nl++
+	}
+	if nl == len(content) {
+		return "", token.NoPos, false
+	}
+	return string(content[start:end]), tf.Pos(nl), true
+}

@@ -1,0 +1,303 @@
+package ctxloop
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+// A loopScan is what one walk over a loop (condition, post statement and
+// body, function literals included: when unsure, a check anywhere counts)
+// finds out about it.
+type loopScan struct {
+	observes bool         // some path observes cancellation
+	sleeps   bool         // time.Sleep, or a receive from a timer, a call or a field
+	chans    []*types.Var // local channel variables the loop receives from
+	errExit  bool         // the error of a (non-stream) call leaves the loop
+	ignored  string       // a stream operation whose error does not leave the loop
+}
+
+type scanner struct {
+	info *types.Info
+	m    *grpcctx.Model
+}
+
+// scan walks the loop at cur.
+func (s *scanner) scan(cur inspector.Cursor) loopScan {
+	var r loopScan
+	loop := cur.Node()
+	for c := range cur.Preorder() {
+		switch n := c.Node().(type) {
+		case *ast.CallExpr:
+			s.call(c, n, loop, &r)
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				s.receive(n.X, &r)
+			}
+		case *ast.RangeStmt:
+			if n != loop && isChan(s.info.TypeOf(n.X)) {
+				s.receive(n.X, &r)
+			}
+		}
+	}
+	return r
+}
+
+func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r *loopScan) {
+	info := s.info
+	fn := grpcctx.Callee(info, call)
+	if fn != nil && fn.Pkg() != nil {
+		switch {
+		case fn.Pkg().Path() == "time" && fn.Name() == "Sleep":
+			r.sleeps = true
+			return
+		case fn.Pkg().Path() == "context" && fn.Name() == "Cause":
+			if len(call.Args) == 1 && s.live(call.Args[0]) {
+				r.observes = true
+			}
+			return
+		}
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && fn != nil && fn.Signature().Recv() != nil {
+		recv := info.TypeOf(sel.X)
+		switch {
+		case (fn.Name() == "Err" || fn.Name() == "Done") && grpcctx.IsContextLike(recv):
+			if s.live(sel.X) {
+				r.observes = true
+			}
+			return
+		case isStreamOp(fn.Name()) && grpcctx.IsStreamLike(recv):
+			if errLeaves(info, c, loop, true) {
+				r.observes = true
+			} else if r.ignored == "" {
+				r.ignored = types.ExprString(sel)
+			}
+			return
+		}
+	}
+	for _, use := range grpcctx.ContextArgs(info, call) {
+		if s.live(use.Arg) {
+			r.observes = true
+			return
+		}
+	}
+	for _, a := range call.Args {
+		if grpcctx.IsStreamLike(info.TypeOf(a)) {
+			r.observes = true // the stream, and its context, go to the callee
+			return
+		}
+	}
+	if returnsError(info, call) && errLeaves(info, c, loop, false) {
+		r.errExit = true
+	}
+}
+
+// receive notes a receive from ch: a Done channel observes, a local
+// channel variable may be excused by its producer, anything else waits.
+func (s *scanner) receive(ch ast.Expr, r *loopScan) {
+	ch = ast.Unparen(ch)
+	if call, ok := ch.(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && grpcctx.IsContextLike(s.info.TypeOf(sel.X)) {
+			return // the call itself is judged as a call
+		}
+	}
+	if id, ok := ch.(*ast.Ident); ok {
+		if v, ok := s.info.Uses[id].(*types.Var); ok {
+			if s.m.IsDoneChannel(v) {
+				r.observes = true
+				return
+			}
+			if !v.IsField() && v.Parent() != v.Pkg().Scope() {
+				r.chans = append(r.chans, v)
+				return
+			}
+		}
+	}
+	r.sleeps = true
+}
+
+// live reports whether ctx can be cancelled as far as the model knows: it is
+// not detached (Background, TODO) and not deliberately detached
+// (WithoutCancel). Unknown counts as live: when unsure, stay silent.
+func (s *scanner) live(ctx ast.Expr) bool {
+	switch s.m.Origin(ctx).Root {
+	case grpcctx.Detached, grpcctx.Deliberate:
+		return false
+	}
+	return true
+}
+
+func isStreamOp(name string) bool {
+	switch name {
+	case "Send", "Recv", "SendMsg", "RecvMsg", "SendAndClose", "CloseAndRecv", "SendHeader":
+		return true
+	}
+	return false
+}
+
+func isChan(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Chan)
+	return ok
+}
+
+// returnsError reports whether call's last result is an error.
+func returnsError(info *types.Info, call *ast.CallExpr) bool {
+	t := info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		if tuple.Len() == 0 {
+			return false
+		}
+		t = tuple.At(tuple.Len() - 1).Type()
+	}
+	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// errLeaves reports whether a failure of the call at c makes the program
+// leave loop: its error variable is tested by the loop's condition, or by an
+// if or switch in the loop that returns or breaks out of the loop on the
+// error (not on success: if err == nil { return } is a retry loop). With
+// returned, a call whose result is returned (return stream.Send(m)) counts.
+func errLeaves(info *types.Info, c inspector.Cursor, loop ast.Node, returned bool) bool {
+	call := c.Node().(*ast.CallExpr)
+	parent := c.Parent()
+	var errVar *types.Var
+	switch p := parent.Node().(type) {
+	case *ast.ReturnStmt:
+		return returned
+	case *ast.BinaryExpr: // if stream.Send(m) != nil { ... }
+		if ifs, ok := parent.Parent().Node().(*ast.IfStmt); ok && ifs.Cond == p {
+			return onError(parent.Parent(), ifs, p, loop)
+		}
+		return false
+	case *ast.AssignStmt:
+		if len(p.Rhs) != 1 || p.Rhs[0] != call {
+			return false
+		}
+		if id, ok := p.Lhs[len(p.Lhs)-1].(*ast.Ident); ok {
+			errVar, _ = info.ObjectOf(id).(*types.Var)
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 && p.Values[0] == call {
+			errVar, _ = info.ObjectOf(p.Names[len(p.Names)-1]).(*types.Var)
+		}
+	}
+	if errVar == nil {
+		return false
+	}
+	if f, ok := loop.(*ast.ForStmt); ok && f.Cond != nil && mentions(info, f.Cond, errVar) {
+		return true
+	}
+	// The error is tested where it is made: by the if statement whose init
+	// makes it, or by the statements that follow in the same block.
+	stmt := parent
+	if _, ok := stmt.Node().(*ast.ValueSpec); ok {
+		stmt = stmt.Parent() // GenDecl
+		stmt = stmt.Parent() // DeclStmt
+	}
+	if ifs, ok := stmt.Parent().Node().(*ast.IfStmt); ok && ifs.Init == stmt.Node() {
+		return mentions(info, ifs.Cond, errVar) && onError(stmt.Parent(), ifs, ifs.Cond, loop)
+	}
+	for next, ok := stmt.NextSibling(); ok; next, ok = next.NextSibling() {
+		switch n := next.Node().(type) {
+		case *ast.IfStmt:
+			if mentions(info, n.Cond, errVar) && onError(next, n, n.Cond, loop) {
+				return true
+			}
+		case *ast.SwitchStmt:
+			tested := n.Tag != nil && mentions(info, n.Tag, errVar)
+			for _, cc := range n.Body.List {
+				for _, e := range cc.(*ast.CaseClause).List {
+					tested = tested || mentions(info, e, errVar)
+				}
+			}
+			if tested && exits(next, n.Body, loop) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onError reports whether the if statement at d leaves loop when its
+// condition reports a failure: its body, unless the condition is
+// "x == nil", in which case its else branch.
+func onError(d inspector.Cursor, ifs *ast.IfStmt, cond ast.Expr, loop ast.Node) bool {
+	if b, ok := ast.Unparen(cond).(*ast.BinaryExpr); ok && b.Op == token.EQL && (isNil(b.X) || isNil(b.Y)) {
+		return ifs.Else != nil && exits(d, ifs.Else, loop)
+	}
+	return exits(d, ifs.Body, loop)
+}
+
+func isNil(e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	return ok && id.Name == "nil"
+}
+
+// mentions reports whether e refers to v.
+func mentions(info *types.Info, e ast.Node, v *types.Var) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && info.Uses[id] == v {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// exits reports whether the subtree n (below the cursor at) holds a
+// statement that leaves loop: a return, a panic, a goto, or a break whose
+// target is loop or a statement around it. Function literals are skipped.
+func exits(at inspector.Cursor, n ast.Node, loop ast.Node) bool {
+	cur, ok := at.FindNode(n)
+	if !ok {
+		return false
+	}
+	leaves := false
+	cur.Inspect(nil, func(c inspector.Cursor) bool {
+		switch s := c.Node().(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			leaves = true
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(s.Fun).(*ast.Ident); ok && id.Name == "panic" {
+				leaves = true
+			}
+		case *ast.BranchStmt:
+			switch s.Tok {
+			case token.GOTO:
+				leaves = true
+			case token.BREAK:
+				leaves = leaves || breaksOut(c, s, loop)
+			}
+		}
+		return !leaves
+	})
+	return leaves
+}
+
+// breaksOut reports whether the break statement at c leaves loop.
+func breaksOut(c inspector.Cursor, br *ast.BranchStmt, loop ast.Node) bool {
+	for e := range c.Enclosing() {
+		n := e.Node()
+		if br.Label != nil {
+			if l, ok := n.(*ast.LabeledStmt); ok && l.Label.Name == br.Label.Name {
+				return l.Stmt == loop || l.Pos() <= loop.Pos() && loop.End() <= l.End()
+			}
+			continue
+		}
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
+			return n == loop
+		}
+	}
+	return false
+}

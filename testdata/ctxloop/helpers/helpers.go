@@ -1,0 +1,49 @@
+// Package helpers holds functions that handlers in another package call:
+// the ctxloop fact carries their blind loops across the package boundary.
+package helpers
+
+import (
+	"context"
+
+	"github.com/grpccancelcheck/grpccancelcheck/runtime/hashsearch"
+)
+
+// FindSecret takes no context and searches until it finds a match: the
+// common real shape, secret := findSecret(req.Name).
+func FindSecret(target string) string { // want FindSecret:`blindLoop\(loop in FindSecret`
+	var s hashsearch.Searcher
+	for {
+		s.Next()
+		if _, ok := s.Match([]byte(target), 0); ok {
+			return string(s.Secret())
+		}
+	}
+}
+
+// Indirect reaches FindSecret: the fact is transitive.
+func Indirect(target string) string { // want Indirect:`blindLoop\(loop in FindSecret`
+	return FindSecret(target) + "!"
+}
+
+// FindSecretCtx takes the context and checks it: no fact.
+func FindSecretCtx(ctx context.Context, target string) (string, error) {
+	var s hashsearch.Searcher
+	for {
+		if s.Hashes()%1024 == 0 && ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		s.Next()
+		if _, ok := s.Match([]byte(target), 0); ok {
+			return string(s.Secret()), nil
+		}
+	}
+}
+
+// Sum ranges over finite data: no fact.
+func Sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
