@@ -202,7 +202,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	// Flow-insensitive first: when every definition agrees, no CFG is needed.
 	o := bottom
 	if isParam {
-		o = q.paramOrigin(v, p)
+		o = q.paramOrigin(v)
 	}
 	agree := true
 	for _, d := range defs {
@@ -237,7 +237,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	}
 	o = bottom
 	if entry && isParam {
-		o = q.paramOrigin(v, p)
+		o = q.paramOrigin(v)
 	}
 	for _, d := range reach {
 		o = join(o, q.def(d))
@@ -245,7 +245,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	return o
 }
 
-func (q *query) paramOrigin(v *types.Var, p paramInfo) Origin {
+func (q *query) paramOrigin(v *types.Var) Origin {
 	if q.m.requestOf[v] != nil {
 		return Origin{Root: Request, Var: v}
 	}

@@ -1,7 +1,6 @@
 package grpcctx
 
 import (
-	"fmt"
 	"go/token"
 	"path/filepath"
 	"strconv"
@@ -46,7 +45,7 @@ func (l Location) String() string {
 // standalone driver shares one FileSet across packages; go vet's has only
 // the object positions of imported packages), else returns fallback.
 func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
-	var pos token.Pos = token.NoPos
+	pos := token.NoPos
 	fset.Iterate(func(f *token.File) bool {
 		if f.Name() != l.File {
 			return true
@@ -82,12 +81,4 @@ func FuncName(fn interface {
 		full = full[i+1:]
 	}
 	return strings.NewReplacer("(", "", ")", "", "*", "").Replace(full)
-}
-
-// Plural is a tiny helper for messages.
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
