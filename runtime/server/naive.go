@@ -44,6 +44,7 @@ func (s *NaiveServer) Find(ctx context.Context, req *hashfinderpb.FindRequest) (
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for { // cancellation-blind on purpose
+		// Every CheckEvery hashes: publish the count, and nothing else.
 		if search.Hashes()&s.publishMask == 0 {
 			meter.Store(search.Hashes())
 		}
@@ -71,6 +72,7 @@ func (s *NaiveServer) FindRange(req *hashfinderpb.FindRequest, stream grpc.Serve
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for { // cancellation-blind on purpose
+		// Every CheckEvery hashes: publish the count, and nothing else.
 		if search.Hashes()&s.publishMask == 0 {
 			meter.Store(search.Hashes())
 		}

@@ -41,6 +41,8 @@ func (s *Server) Find(ctx context.Context, req *hashfinderpb.FindRequest) (*hash
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for {
+		// Every CheckEvery hashes, from the first: publish the count and
+		// stop if the RPC is over.
 		if search.Hashes()&s.checkMask == 0 {
 			meter.Store(search.Hashes())
 			if ctx.Err() != nil {
@@ -72,6 +74,8 @@ func (s *Server) FindRange(req *hashfinderpb.FindRequest, stream grpc.ServerStre
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for {
+		// Every CheckEvery hashes, from the first: publish the count and
+		// stop if the RPC is over.
 		if search.Hashes()&s.checkMask == 0 {
 			meter.Store(search.Hashes())
 			if ctx.Err() != nil {
