@@ -35,13 +35,21 @@ type Config struct {
 	// "example.com/pb.EchoClient" (all its methods),
 	// "(*google.golang.org/grpc.ClientConn).Invoke".
 	Exempt []string `json:"exempt,omitempty"`
+	// DetachCtxFuncs, when set, is asked once per package whether ctxdetach
+	// runs with -ctxdetach.ctx-funcs, taking every function with a context
+	// parameter as handler scope. ctxdeadline then leaves a detached context
+	// in such a function to ctxdetach, as it does in handler scope, so that
+	// no call gets both findings. Whoever builds both analyzers wires it to
+	// ctxdetach's setting; it is not a setting of its own.
+	DetachCtxFuncs func() bool `json:"-"`
 }
 
 // New returns a ctxdeadline analyzer with its own settings, bound to its own
 // flags (-ctxdeadline.streams, -ctxdeadline.exempt), so that no state is
 // shared between instances.
 func New(cfg Config) *analysis.Analyzer {
-	c := &checker{cfg: Config{Streams: cfg.Streams, Exempt: slices.Clone(cfg.Exempt)}}
+	c := &checker{cfg: cfg}
+	c.cfg.Exempt = slices.Clone(cfg.Exempt)
 	a := &analysis.Analyzer{
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
@@ -204,7 +212,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	facts := c.exportFacts(pass, m, uses, locals)
+	wide := c.cfg.DetachCtxFuncs != nil && c.cfg.DetachCtxFuncs()
+	facts := c.exportFacts(pass, m, uses, locals, wide)
 	for _, l := range locals {
 		if fact := facts[l.callee]; fact != nil {
 			uses = append(uses, factUses(info, l.call, l.callee, l.fn, fact)...)
@@ -213,7 +222,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	var findings []finding
 	for _, u := range uses {
-		if f, ok := c.judge(m, u); ok && f.origin.Root != grpcctx.Param {
+		if f, ok := c.judge(m, u, wide); ok && f.origin.Root != grpcctx.Param {
 			findings = append(findings, f)
 		}
 	}
@@ -257,11 +266,12 @@ func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.N
 //   - the origin is unknown, or paths disagree about it;
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
-//     ctxdetach's finding;
+//     ctxdetach's finding; with wide (ctxdetach's -ctx-funcs), the same
+//     holds in every function with a context parameter;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
 //     once, or never.
-func (c *checker) judge(m *grpcctx.Model, u use) (finding, bool) {
+func (c *checker) judge(m *grpcctx.Model, u use, wide bool) (finding, bool) {
 	o := m.Origin(u.arg)
 	if o.Opaque {
 		return finding{}, false
@@ -274,7 +284,7 @@ func (c *checker) judge(m *grpcctx.Model, u use) (finding, bool) {
 	f := finding{use: u, origin: o, noCancel: !b.Cancel}
 	switch o.Root {
 	case grpcctx.Detached:
-		if m.HandlerOf(u.fn) != nil {
+		if m.HandlerOf(u.fn) != nil || wide && inContextFunc(m, u.fn) {
 			return finding{}, false // ctxdetach's finding
 		}
 		return f, true
@@ -292,7 +302,7 @@ func (c *checker) judge(m *grpcctx.Model, u use) (finding, bool) {
 // declarations: first from their own gRPC calls and calls to imported
 // functions with the fact, then, to a fixed point, from calls to this
 // package's functions. It returns them by function.
-func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use, locals []localCall) map[*types.Func]*deadlineParams {
+func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use, locals []localCall, wide bool) map[*types.Func]*deadlineParams {
 	facts := make(map[*types.Func]*deadlineParams)
 	var order []*types.Func // deterministic export order
 	// add records that parameter index of fn reaches rpc; it reports
@@ -320,7 +330,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use,
 	// propagate adds the fact u implies for its enclosing declaration, if
 	// its context is one of the declaration's parameters.
 	propagate := func(u use) bool {
-		f, ok := c.judge(m, u)
+		f, ok := c.judge(m, u, wide)
 		if !ok || f.origin.Root != grpcctx.Param {
 			return false
 		}
@@ -351,6 +361,17 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use,
 		pass.ExportObjectFact(fn, facts[fn])
 	}
 	return facts
+}
+
+// inContextFunc reports whether fn or a function around it has a context
+// parameter: the scope ctxdetach checks with -ctxdetach.ctx-funcs.
+func inContextFunc(m *grpcctx.Model, fn ast.Node) bool {
+	for ; fn != nil; fn = m.EnclosingFunc(fn) {
+		if m.ContextFunc(fn) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // paramOf returns the function declared by decl and the index of its
@@ -408,10 +429,16 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
 	}
 	// What the context lacks, what that means, and the remedy.
 	category, lack := "no-deadline", "no deadline"
-	effect := "the call can wait forever and nothing can cancel it"
+	effect := "the call can wait forever"
+	if f.noCancel && f.callee == nil {
+		effect += " and nothing can cancel it"
+	}
 	remedy := "derive the context with context.WithTimeout"
+	// Without -streams, a stream in a fact adds no cancel function on the
+	// way; with it, the callee may add one, so only "no deadline" is sure.
+	uncancellable := f.noCancel && (f.callee == nil || !c.cfg.Streams)
 	switch {
-	case rpc.Stream && f.noCancel:
+	case rpc.Stream && uncancellable:
 		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
 		effect = "nothing can ever end the stream"
 		if !c.cfg.Streams {
@@ -425,7 +452,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
 		effect = "with grpc.WaitForReady(true) the call can block forever while the server is unreachable"
 	}
 	if f.origin.Root == grpcctx.Deliberate {
-		lack += " (context.WithoutCancel drops the request's)"
+		lack += " (context.WithoutCancel drops its parent's)"
 	}
 
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}

@@ -1,15 +1,281 @@
 package ctxdeadline_test
 
 import (
+	"bytes"
+	"encoding/gob"
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
 func TestCtxdeadline(t *testing.T) {
+	t.Parallel()
 	dir := fixturetest.Dir(t)
 	analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline", "./ctxdeadline/rpcs")
+}
+
+// TestStreams checks -ctxdeadline.streams: cancellable streams without a
+// deadline are reported, directly and through facts.
+func TestStreams(t *testing.T) {
+	t.Parallel()
+	dir := fixturetest.Dir(t)
+	a := ctxdeadline.New(ctxdeadline.Config{})
+	if err := a.Flags.Set("streams", "true"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, a, "./ctxdeadline/streams")
+}
+
+// TestStreamsDefault checks the default stream policy on the same fixture:
+// a cancellable stream is fine, so the only complaints are unmet wants.
+func TestStreamsDefault(t *testing.T) {
+	t.Parallel()
+	dir := fixturetest.Dir(t)
+	rec := &recorder{T: t}
+	results := analysistest.Run(rec, dir, ctxdeadline.Analyzer, "./ctxdeadline/streams")
+	for _, d := range diagnostics(results) {
+		t.Errorf("unexpected finding without -streams: %s", d)
+	}
+	if len(rec.unmet) == 0 {
+		t.Error("the fixture has no expectations for -streams; this test checks nothing")
+	}
+	rec.failOnOther()
+}
+
+// exemptList is what TestExempt exempts: a method, a pointer receiver's
+// method, and a whole type from another module.
+var exemptList = []string{
+	"example.com/fixtures/pb/echo.EchoClient.Unary",
+	"(*google.golang.org/grpc.ClientConn).Invoke",
+	"google.golang.org/grpc/health/grpc_health_v1.HealthClient",
+}
+
+// TestExempt checks -ctxdeadline.exempt: two names through Config, as the
+// golangci-lint plugin passes them, and one added by the flag.
+func TestExempt(t *testing.T) {
+	t.Parallel()
+	dir := fixturetest.Dir(t)
+	a := ctxdeadline.New(ctxdeadline.Config{Exempt: exemptList[:2]})
+	if err := a.Flags.Set("exempt", exemptList[2]); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, dir, a, "./ctxdeadline/exempt")
+}
+
+// TestExemptDefault checks that the calls the flag exempts are reported
+// without it: every line marked "exempted" has a finding or a fact, and
+// nothing else is unexpected.
+func TestExemptDefault(t *testing.T) {
+	t.Parallel()
+	dir := fixturetest.Dir(t)
+	rec := &recorder{T: t}
+	analysistest.Run(rec, dir, ctxdeadline.Analyzer, "./ctxdeadline/exempt")
+	file := filepath.Join(dir, "ctxdeadline", "exempt", "exempt.go")
+	content, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var marked []int
+	for i, line := range strings.Split(string(content), "\n") {
+		if strings.Contains(line, "// exempted:") {
+			marked = append(marked, i+1)
+		}
+	}
+	var got []int
+	for _, msg := range rec.unexpected {
+		m := regexp.MustCompile(`exempt\.go:(\d+):\d+: unexpected (diagnostic|fact)`).FindStringSubmatch(msg)
+		if m == nil {
+			t.Errorf("unexpected complaint: %s", msg)
+			continue
+		}
+		var n int
+		fmt.Sscan(m[1], &n)
+		got = append(got, n)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, marked) {
+		t.Errorf("without -exempt, findings or facts on lines %v; want exactly the exempted lines %v", got, marked)
+	}
+	rec.failOnOther()
+}
+
+func TestExemptFlagErrors(t *testing.T) {
+	a := ctxdeadline.New(ctxdeadline.Config{})
+	if err := a.Flags.Set("exempt", "EchoClient"); err == nil {
+		t.Error("an unqualified name was accepted")
+	}
+	if err := a.Flags.Set("exempt", " example.com/pb.EchoClient , "); err != nil {
+		t.Errorf("a qualified name with spaces and an empty entry was rejected: %v", err)
+	}
+	if got := a.Flags.Lookup("exempt").Value.String(); got != "example.com/pb.EchoClient" {
+		t.Errorf("exempt = %q after one Set", got)
+	}
+	if got := ctxdeadline.Analyzer.Flags.Lookup("exempt").Value.String(); got != "" {
+		t.Errorf("setting one instance's flag changed the default Analyzer's: %q", got)
+	}
+}
+
+// TestOneFinding runs ctxdetach and ctxdeadline with their default settings
+// on both analyzers' fixtures and checks that no line gets a finding from
+// both: a detached context in handler scope is ctxdetach's alone.
+func TestOneFinding(t *testing.T) {
+	t.Parallel()
+	if both := findBoth(t, fixtureDirs, ctxdetach.Analyzer, ctxdeadline.Analyzer); len(both) > 0 {
+		t.Errorf("reported by both analyzers:\n%s", strings.Join(both, "\n"))
+	}
+}
+
+// TestOneFindingCtxFuncs does the same with -ctxdetach.ctx-funcs, wired
+// into ctxdeadline through Config.DetachCtxFuncs; without the wiring the
+// widened ctxdetach and ctxdeadline would both report wide.Worker's call.
+func TestOneFindingCtxFuncs(t *testing.T) {
+	t.Parallel()
+	detach := ctxdetach.New(ctxdetach.Config{})
+	if err := detach.Flags.Set("ctx-funcs", "true"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := ctxdeadline.New(ctxdeadline.Config{DetachCtxFuncs: func() bool {
+		return detach.Flags.Lookup("ctx-funcs").Value.String() == "true"
+	}})
+	if both := findBoth(t, fixtureDirs, detach, deadline); len(both) > 0 {
+		t.Errorf("reported by both analyzers:\n%s", strings.Join(both, "\n"))
+	}
+	both := findBoth(t, []string{"./ctxdetach/wide"}, detach, ctxdeadline.New(ctxdeadline.Config{}))
+	if !slices.ContainsFunc(both, func(s string) bool { return strings.Contains(s, "wide.go") }) {
+		t.Errorf("without DetachCtxFuncs, want wide.go reported by both; this test checks nothing:\n%s", strings.Join(both, "\n"))
+	}
+}
+
+// fixtureDirs are both analyzers' fixtures.
+var fixtureDirs = []string{"./ctxdetach/...", "./ctxdeadline/..."}
+
+// findBoth runs each analyzer on the packages and returns the lines that
+// more than one reports on.
+func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) []string {
+	dir := fixturetest.Dir(t)
+	byLine := make(map[string][]string) // file:line -> "analyzer: message"
+	for _, a := range analyzers {
+		// The other analyzer's wants do not match: only the findings count.
+		results := analysistest.Run(&recorder{T: t, quiet: true}, dir, a, patterns...)
+		var n int
+		for _, r := range results {
+			for _, d := range r.Diagnostics {
+				p := r.Pass.Fset.Position(d.Pos)
+				key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+				byLine[key] = append(byLine[key], a.Name+": "+d.Message)
+				n++
+			}
+		}
+		if n == 0 {
+			t.Fatalf("%s found nothing on %v", a.Name, patterns)
+		}
+	}
+	var both []string
+	for line, msgs := range byLine {
+		if len(msgs) > 1 {
+			both = append(both, line+"\n\t"+strings.Join(msgs, "\n\t"))
+		}
+	}
+	slices.Sort(both)
+	return both
+}
+
+// TestFacts checks that facts are small and deterministic: two runs export
+// the same bytes, and none is larger than a few hundred bytes per
+// parameter.
+func TestFacts(t *testing.T) {
+	t.Parallel()
+	dir := fixturetest.Dir(t)
+	encode := func() map[string][]byte {
+		out := make(map[string][]byte)
+		for _, r := range analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline/rpcs") {
+			for obj, facts := range r.Facts {
+				for _, f := range facts {
+					var buf bytes.Buffer
+					if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+						t.Fatalf("fact %s of %s does not gob-encode: %v", f, obj, err)
+					}
+					out[r.Pass.Pkg.Path()+"."+obj.Name()+"@"+posString(r.Pass.Fset, obj.Pos())] = buf.Bytes()
+				}
+			}
+		}
+		return out
+	}
+	first, second := encode(), encode()
+	if len(first) < 5 {
+		t.Fatalf("only %d facts on the fixtures", len(first))
+	}
+	for name, b := range first {
+		if !bytes.Equal(b, second[name]) {
+			t.Errorf("fact of %s differs between runs", name)
+		}
+		// One parameter entry: the RPC's method name and file path.
+		if len(b) > 600 {
+			t.Errorf("fact of %s is %d bytes", name, len(b))
+		}
+	}
+	if len(second) != len(first) {
+		t.Errorf("%d facts in the first run, %d in the second", len(first), len(second))
+	}
+}
+
+func posString(fset *token.FileSet, pos token.Pos) string {
+	p := fset.Position(pos)
+	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
+}
+
+func diagnostics(results []*analysistest.Result) []string {
+	var out []string
+	for _, r := range results {
+		for _, d := range r.Diagnostics {
+			out = append(out, fmt.Sprintf("%s: %s", r.Pass.Fset.Position(d.Pos), d.Message))
+		}
+	}
+	return out
+}
+
+// recorder collects analysistest's complaints instead of failing: unmet
+// "want" expectations and unexpected findings or facts. With quiet set it
+// ignores them all.
+type recorder struct {
+	*testing.T
+	quiet      bool
+	unmet      []string
+	unexpected []string
+	other      []string
+}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	switch {
+	case strings.Contains(msg, "no diagnostic was reported matching"), strings.Contains(msg, "no fact was reported matching"):
+		r.unmet = append(r.unmet, msg)
+	case strings.Contains(msg, ": unexpected diagnostic: "), strings.Contains(msg, ": unexpected fact: "),
+		strings.Contains(msg, "does not match pattern"):
+		r.unexpected = append(r.unexpected, msg)
+	case r.quiet:
+	default:
+		r.other = append(r.other, msg)
+		r.T.Errorf("%s", msg)
+	}
+}
+
+func (r *recorder) failOnOther() {
+	for _, msg := range r.unexpected {
+		if !strings.Contains(msg, "exempt.go") {
+			r.T.Errorf("%s", msg)
+		}
+	}
 }

@@ -48,7 +48,7 @@ func todoDeadline(c echo.EchoClient) error {
 func cancelOnly(c echo.EchoClient) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := c.Unary(ctx, msg) // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline`
+	_, err := c.Unary(ctx, msg) // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline, so the call can wait forever; derive the context with context.WithTimeout`
 	return err
 }
 
@@ -179,7 +179,7 @@ func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`
 }
 
 func callers(c echo.EchoClient) error {
-	if err := withParam(context.Background(), c); err != nil { // want `call to ctxdeadline.withParam passes context.Background\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(client.go:\d+\) with no deadline, so the call can wait forever and nothing can cancel it; derive the context with context.WithTimeout`
+	if err := withParam(context.Background(), c); err != nil { // want `call to ctxdeadline.withParam passes context.Background\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(client.go:\d+\) with no deadline, so the call can wait forever; derive the context with context.WithTimeout`
 		return err
 	}
 	if err := viaLocal(context.TODO(), c); err != nil { // want `call to ctxdeadline.viaLocal passes context.TODO\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary`

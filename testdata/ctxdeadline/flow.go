@@ -107,7 +107,7 @@ func capturedCaller(c echo.EchoClient) {
 // deliberate detaches from its caller with context.WithoutCancel, which
 // drops the deadline too.
 func deliberate(ctx context.Context, c echo.EchoClient) error {
-	if _, err := c.Unary(context.WithoutCancel(ctx), msg); err != nil { // want `gRPC call echo.EchoClient.Unary uses context.WithoutCancel\(ctx\), which has no deadline \(context.WithoutCancel drops the request's\), so the call can wait forever`
+	if _, err := c.Unary(context.WithoutCancel(ctx), msg); err != nil { // want `gRPC call echo.EchoClient.Unary uses context.WithoutCancel\(ctx\), which has no deadline \(context.WithoutCancel drops its parent's\), so the call can wait forever`
 		return err
 	}
 	// Silent: detached, but bounded again.
