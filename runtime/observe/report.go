@@ -24,10 +24,11 @@ type Report struct {
 	// ContextEnded reports whether the RPC's context ended (client cancel,
 	// deadline, server shutdown) before the handler returned.
 	ContextEnded bool
-	// ContextEndedAt is when the interceptor saw the context end, and
-	// HashesAtContextEnd the count the handler had published by then. Both
-	// are zero unless ContextEnded.
-	ContextEndedAt     time.Time
+	// ContextEndedAt is when the interceptor saw the context end; zero
+	// unless ContextEnded.
+	ContextEndedAt time.Time
+	// HashesAtContextEnd is the count the handler had published by
+	// ContextEndedAt; zero unless ContextEnded.
 	HashesAtContextEnd uint64
 }
 
