@@ -9,14 +9,38 @@
 // packages:
 //
 //	go vet -vettool=$(which grpccancelcheck) ./...
+//
+// For code scanning, -sarif writes one SARIF 2.1.0 log to standard output
+// (exit status 0 whatever it finds, as with -json; 1 if packages fail to
+// load):
+//
+//	grpccancelcheck -sarif [-ANALYZER=false] [-ANALYZER.FLAG=...] ./... > grpccancelcheck.sarif
+//
+// A finding is suppressed, in every mode, by a directive comment that gives
+// a reason, on its line or alone on the line above:
+//
+//	//grpccancelcheck:ignore ctxdetach -- the audit write must outlive the RPC
 package main
 
 import (
+	"os"
+
 	"golang.org/x/tools/go/analysis/multichecker"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/sarif"
 )
 
 func main() {
+	if sarif.Requested(os.Args[1:]) {
+		cmd := &sarif.Command{
+			Name:           "grpccancelcheck",
+			InformationURI: "https://github.com/grpccancelcheck/grpccancelcheck",
+			Analyzers:      analyzers.All(),
+			Stdout:         os.Stdout,
+			Stderr:         os.Stderr,
+		}
+		os.Exit(cmd.Run(os.Args[1:]))
+	}
 	multichecker.Main(analyzers.All()...)
 }

@@ -1,0 +1,343 @@
+package sarif
+
+import (
+	"cmp"
+	"fmt"
+	"go/doc/comment"
+	"go/token"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+)
+
+// Options control a conversion.
+type Options struct {
+	// BaseDir is the directory that relative artifact URIs (uriBaseId
+	// %SRCROOT%) start from; files outside it get absolute file: URIs.
+	BaseDir string
+
+	// ToolName, InformationURI and ToolVersion describe the tool.
+	ToolName, InformationURI, ToolVersion string
+
+	// ReadFile reads a file to count its columns in UTF-16 code units;
+	// os.ReadFile when nil.
+	ReadFile func(string) ([]byte, error)
+}
+
+// A Builder turns analysis results into a SARIF log.
+type Builder struct {
+	opts      Options
+	rules     []ReportingDescriptor
+	ruleIndex map[string]int
+	results   []Result
+	seen      map[resultKey]bool
+	notes     []Notification
+	seenNotes map[string]bool
+	files     map[string][]byte // contents, for columns; nil entry: unreadable
+}
+
+type resultKey struct {
+	rule       string
+	start, end token.Position
+	message    string
+}
+
+// NewBuilder returns a Builder whose rules are analyzers, in order.
+func NewBuilder(analyzers []*analysis.Analyzer, opts Options) *Builder {
+	if opts.ReadFile == nil {
+		opts.ReadFile = os.ReadFile
+	}
+	b := &Builder{
+		opts:      opts,
+		ruleIndex: make(map[string]int),
+		seen:      make(map[resultKey]bool),
+		seenNotes: make(map[string]bool),
+		files:     make(map[string][]byte),
+	}
+	for _, a := range analyzers {
+		b.ruleIndex[a.Name] = len(b.rules)
+		b.rules = append(b.rules, Rule(a))
+	}
+	return b
+}
+
+// Rule describes an analyzer as a SARIF rule: its id is the analyzer's
+// name, its descriptions and help come from its documentation (whose first
+// line is "name: title") and its help URI is the analyzer's URL.
+func Rule(a *analysis.Analyzer) ReportingDescriptor {
+	title, body, _ := strings.Cut(a.Doc, "\n")
+	title = strings.TrimPrefix(title, a.Name+": ")
+	body = strings.TrimSpace(body)
+	full, _, _ := strings.Cut(body, "\n\n")
+	if full == "" {
+		full = title
+	}
+	var p comment.Parser
+	var pr comment.Printer
+	return ReportingDescriptor{
+		ID:               a.Name,
+		ShortDescription: &MultiformatMessage{Text: title},
+		FullDescription:  &MultiformatMessage{Text: strings.Join(strings.Fields(full), " ")},
+		Help: &MultiformatMessage{
+			Text:     a.Doc,
+			Markdown: string(pr.Markdown(p.Parse(a.Doc))),
+		},
+		HelpURI:              a.URL,
+		DefaultConfiguration: &ReportingConfiguration{Level: "warning"},
+		Properties: &ReportingDescriptorTags{
+			Tags:      []string{"go", "grpc", "context", "cancellation"},
+			Precision: "high",
+		},
+	}
+}
+
+// AddGraph adds the diagnostics of the graph's root actions as results
+// and the errors of all its actions as notifications. Diagnostics of
+// analyzers that are not rules of the Builder are ignored.
+func (b *Builder) AddGraph(g *checker.Graph) {
+	for act := range g.All() {
+		if act.Err != nil {
+			b.AddError(fmt.Sprintf("%s: %v", act, act.Err))
+			continue
+		}
+		if !act.IsRoot {
+			continue
+		}
+		if _, ok := b.ruleIndex[act.Analyzer.Name]; !ok {
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			b.addDiagnostic(act.Analyzer.Name, act.Package.Fset, d)
+		}
+	}
+}
+
+// AddError records an error of the run as an error notification, once.
+func (b *Builder) AddError(msg string) {
+	if b.seenNotes[msg] {
+		return
+	}
+	b.seenNotes[msg] = true
+	b.notes = append(b.notes, Notification{Level: "error", Message: Message{Text: msg}})
+}
+
+func (b *Builder) addDiagnostic(rule string, fset *token.FileSet, d analysis.Diagnostic) {
+	start := fset.PositionFor(d.Pos, false)
+	if !start.IsValid() {
+		b.AddError(fmt.Sprintf("%s: diagnostic without a position: %s", rule, d.Message))
+		return
+	}
+	var end token.Position
+	if d.End.IsValid() && d.End >= d.Pos {
+		end = fset.PositionFor(d.End, false)
+	}
+	// The same file can be analyzed twice (package p and its test
+	// variant): keep one result.
+	k := resultKey{rule, start, end, d.Message}
+	if b.seen[k] {
+		return
+	}
+	b.seen[k] = true
+
+	r := Result{
+		RuleID:    rule,
+		RuleIndex: b.ruleIndex[rule],
+		Level:     "warning",
+		Message:   Message{Text: d.Message},
+		Locations: []Location{{PhysicalLocation: b.physical(start, end)}},
+	}
+	if d.Category != "" {
+		r.Properties = &ResultProperties{Category: d.Category}
+	}
+	for i, rel := range d.Related {
+		p := fset.PositionFor(rel.Pos, false)
+		if !p.IsValid() {
+			continue
+		}
+		var e token.Position
+		if rel.End.IsValid() && rel.End >= rel.Pos {
+			e = fset.PositionFor(rel.End, false)
+		}
+		id := i + 1
+		r.RelatedLocations = append(r.RelatedLocations, Location{
+			ID:               &id,
+			PhysicalLocation: b.physical(p, e),
+			Message:          &Message{Text: rel.Message},
+		})
+	}
+	for _, sf := range d.SuggestedFixes {
+		if fix, ok := b.fix(fset, sf); ok {
+			r.Fixes = append(r.Fixes, fix)
+		}
+	}
+	b.results = append(b.results, r)
+}
+
+// fix converts a suggested fix; it fails when an edit has no position.
+func (b *Builder) fix(fset *token.FileSet, sf analysis.SuggestedFix) (Fix, bool) {
+	fix := Fix{Description: &Message{Text: sf.Message}}
+	byFile := make(map[string]int) // file name -> index in ArtifactChanges
+	for _, e := range sf.TextEdits {
+		end := e.End
+		if !end.IsValid() {
+			end = e.Pos
+		}
+		start, stop := fset.PositionFor(e.Pos, false), fset.PositionFor(end, false)
+		if !start.IsValid() || !stop.IsValid() || start.Filename != stop.Filename {
+			return Fix{}, false
+		}
+		i, ok := byFile[start.Filename]
+		if !ok {
+			i = len(fix.ArtifactChanges)
+			byFile[start.Filename] = i
+			fix.ArtifactChanges = append(fix.ArtifactChanges, ArtifactChange{ArtifactLocation: b.artifact(start.Filename)})
+		}
+		region := b.region(start, stop)
+		region.EndLine, region.EndColumn = stop.Line, b.column(stop) // explicit even when empty
+		fix.ArtifactChanges[i].Replacements = append(fix.ArtifactChanges[i].Replacements, Replacement{
+			DeletedRegion:   region,
+			InsertedContent: &ArtifactContent{Text: string(e.NewText)},
+		})
+	}
+	return fix, len(fix.ArtifactChanges) > 0
+}
+
+func (b *Builder) physical(start, end token.Position) PhysicalLocation {
+	region := b.region(start, end)
+	return PhysicalLocation{ArtifactLocation: b.artifact(start.Filename), Region: &region}
+}
+
+// region spans start to end; without end it is start's line from start on.
+func (b *Builder) region(start, end token.Position) Region {
+	r := Region{StartLine: start.Line, StartColumn: b.column(start)}
+	if end.IsValid() && end.Filename == start.Filename {
+		r.EndLine, r.EndColumn = end.Line, b.column(end)
+	}
+	return r
+}
+
+// column converts p's byte column into UTF-16 code units, the unit SARIF
+// counts columns in by default; it keeps the byte column when the file
+// cannot be read as it was analyzed.
+func (b *Builder) column(p token.Position) int {
+	if p.Column <= 0 {
+		return 1
+	}
+	content, ok := b.files[p.Filename]
+	if !ok {
+		content, _ = b.opts.ReadFile(p.Filename)
+		b.files[p.Filename] = content
+	}
+	lineStart := p.Offset - (p.Column - 1)
+	if content == nil || lineStart < 0 || p.Offset > len(content) {
+		return p.Column
+	}
+	n := 1
+	for prefix := content[lineStart:p.Offset]; len(prefix) > 0; {
+		r, size := utf8.DecodeRune(prefix)
+		prefix = prefix[size:]
+		if r >= 0x10000 {
+			n += 2 // a surrogate pair
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// artifact names a file: relative to BaseDir under %SRCROOT% when inside
+// it, else by an absolute file: URI.
+func (b *Builder) artifact(filename string) ArtifactLocation {
+	abs, err := filepath.Abs(filename)
+	if err != nil {
+		abs = filename
+	}
+	if b.opts.BaseDir != "" {
+		if rel, err := filepath.Rel(b.opts.BaseDir, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return ArtifactLocation{URI: (&url.URL{Path: filepath.ToSlash(rel)}).String(), URIBaseID: SrcRoot}
+		}
+	}
+	return ArtifactLocation{URI: fileURI(abs, false)}
+}
+
+// fileURI returns the file: URI of an absolute path, with a trailing slash
+// for a directory.
+func fileURI(abs string, dir bool) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter
+	}
+	if dir && !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// Log returns the SARIF log: one run, its results sorted by file, line,
+// column and rule.
+func (b *Builder) Log() *Log {
+	results := slices.Clone(b.results)
+	slices.SortStableFunc(results, func(x, y Result) int {
+		px, py := x.Locations[0].PhysicalLocation, y.Locations[0].PhysicalLocation
+		return cmp.Or(
+			cmp.Compare(px.ArtifactLocation.URIBaseID, py.ArtifactLocation.URIBaseID),
+			cmp.Compare(px.ArtifactLocation.URI, py.ArtifactLocation.URI),
+			cmp.Compare(px.Region.StartLine, py.Region.StartLine),
+			cmp.Compare(px.Region.StartColumn, py.Region.StartColumn),
+			cmp.Compare(x.RuleID, y.RuleID),
+			cmp.Compare(x.Message.Text, y.Message.Text),
+		)
+	})
+	if results == nil {
+		results = []Result{}
+	}
+	rules := b.rules
+	if rules == nil {
+		rules = []ReportingDescriptor{}
+	}
+	run := Run{
+		Tool: Tool{Driver: ToolComponent{
+			Name:            b.opts.ToolName,
+			InformationURI:  b.opts.InformationURI,
+			Version:         b.opts.ToolVersion,
+			SemanticVersion: semver(b.opts.ToolVersion),
+			Rules:           rules,
+		}},
+		Invocations: []Invocation{{
+			ExecutionSuccessful:        len(b.notes) == 0,
+			ToolExecutionNotifications: b.notes,
+		}},
+		Results:    results,
+		ColumnKind: "utf16CodeUnits",
+	}
+	if b.opts.BaseDir != "" {
+		run.OriginalURIBaseIDs = map[string]ArtifactLocation{SrcRoot: {URI: fileURI(b.opts.BaseDir, true)}}
+	}
+	return &Log{Schema: Schema, Version: Version, Runs: []Run{run}}
+}
+
+// semver returns v without its "v" when it is a release version (vX.Y.Z),
+// else "".
+func semver(v string) string {
+	s, ok := strings.CutPrefix(v, "v")
+	if !ok {
+		return ""
+	}
+	parts := strings.SplitN(strings.SplitN(s, "+", 2)[0], "-", 2)
+	nums := strings.Split(parts[0], ".")
+	if len(nums) != 3 {
+		return ""
+	}
+	for _, n := range nums {
+		if n == "" || strings.Trim(n, "0123456789") != "" {
+			return ""
+		}
+	}
+	return s
+}

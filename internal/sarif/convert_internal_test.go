@@ -1,0 +1,58 @@
+package sarif
+
+import (
+	"go/token"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// TestUTF16Columns checks that columns count UTF-16 code units, as SARIF
+// does by default, where Go positions count bytes: "é" is 2 bytes and 1
+// unit, "𝄞" 4 bytes and 2 units.
+func TestUTF16Columns(t *testing.T) {
+	const src = "package x\n\nvar s = \"é𝄞\" + y // y\n"
+	fset := token.NewFileSet()
+	f := fset.AddFile("/src/x.go", -1, len(src))
+	f.SetLinesForContent([]byte(src))
+	at := func(sub string) token.Pos { return f.Pos(strings.LastIndex(src, sub)) }
+
+	b := NewBuilder([]*analysis.Analyzer{{Name: "r", Doc: "r: test"}}, Options{
+		BaseDir:  "/src",
+		ReadFile: func(string) ([]byte, error) { return []byte(src), nil },
+	})
+	b.addDiagnostic("r", fset, analysis.Diagnostic{
+		Pos: at("y //"), End: at(" //"), Message: "m",
+		SuggestedFixes: []analysis.SuggestedFix{{Message: "Insert z", TextEdits: []analysis.TextEdit{{Pos: at("y //"), NewText: []byte("z")}}}},
+	})
+	log := b.Log()
+	r := log.Runs[0].Results[0]
+	// "var s = " is 8 units, the literal "é𝄞" with its quotes 5, " + " 3:
+	// y is the 17th unit, so column 17 (byte column 21).
+	if got := *r.Locations[0].PhysicalLocation.Region; got != (Region{StartLine: 3, StartColumn: 17, EndLine: 3, EndColumn: 18}) {
+		t.Errorf("region %+v, want line 3 columns 17-18", got)
+	}
+	if got := r.Fixes[0].ArtifactChanges[0].Replacements[0].DeletedRegion; got != (Region{StartLine: 3, StartColumn: 17, EndLine: 3, EndColumn: 17}) {
+		t.Errorf("insertion region %+v, want the empty region at line 3 column 17", got)
+	}
+	if a := r.Locations[0].PhysicalLocation.ArtifactLocation; a != (ArtifactLocation{URI: "x.go", URIBaseID: SrcRoot}) {
+		t.Errorf("artifact %+v, want x.go under %s", a, SrcRoot)
+	}
+}
+
+// TestArtifactOutsideBase checks that a file outside the base directory,
+// such as a dependency in the module cache, gets an absolute file: URI.
+func TestArtifactOutsideBase(t *testing.T) {
+	b := NewBuilder(nil, Options{BaseDir: "/work/repo"})
+	for name, want := range map[string]ArtifactLocation{
+		"/work/repo/a/b.go":          {URI: "a/b.go", URIBaseID: SrcRoot},
+		"/work/repo/a b/c.go":        {URI: "a%20b/c.go", URIBaseID: SrcRoot},
+		"/work/repository/x.go":      {URI: "file:///work/repository/x.go"},
+		"/root/go/pkg/mod/m@v1/y.go": {URI: "file:///root/go/pkg/mod/m@v1/y.go"},
+	} {
+		if got := b.artifact(name); got != want {
+			t.Errorf("artifact(%q) = %+v, want %+v", name, got, want)
+		}
+	}
+}
