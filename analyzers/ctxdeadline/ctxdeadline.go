@@ -61,7 +61,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
 		"require a deadline on streaming calls too, not only a way to cancel them")
 	a.Flags.Var((*exemptFlag)(&c.cfg.Exempt), "exempt",
-		"comma-separated client methods or types not to check, fully qualified: "+
+		"comma-separated `list` of client methods or types not to check, fully qualified: "+
 			"example.com/pb.EchoClient.Unary, example.com/pb.EchoClient, (*google.golang.org/grpc.ClientConn).Invoke")
 	return a
 }
@@ -175,14 +175,50 @@ type localCall struct {
 	fn     ast.Node
 }
 
+// A state is one package's run.
+type state struct {
+	*checker
+	pass   *analysis.Pass
+	m      *grpcctx.Model
+	exempt map[string]bool // normalized -exempt names
+	// wide: ctxdetach checks every function with a context parameter
+	// (Config.DetachCtxFuncs).
+	wide bool
+	// verdicts caches judge's answers: the fixed point in exportFacts asks
+	// again on every round.
+	verdicts map[verdictKey]verdict
+}
+
+type verdictKey struct {
+	arg    ast.Expr
+	stream bool
+}
+
+type verdict struct {
+	ok       bool
+	origin   grpcctx.Origin
+	noCancel bool
+}
+
 func (c *checker) run(pass *analysis.Pass) (any, error) {
-	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	info := pass.TypesInfo
-	exempt := make(map[string]bool)
-	for _, name := range c.cfg.Exempt {
-		exempt[normalize(name)] = true
+	s := &state{
+		checker:  c,
+		pass:     pass,
+		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
+		exempt:   make(map[string]bool),
+		wide:     c.cfg.DetachCtxFuncs != nil && c.cfg.DetachCtxFuncs(),
+		verdicts: make(map[verdictKey]verdict),
 	}
+	for _, name := range c.cfg.Exempt {
+		s.exempt[normalize(name)] = true
+	}
+	s.run()
+	return nil, nil
+}
+
+func (s *state) run() {
+	pass, info := s.pass, s.pass.TypesInfo
+	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 
 	var uses []use
 	var locals []localCall
@@ -190,7 +226,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		call := cur.Node().(*ast.CallExpr)
 		fn := enclosingFunc(cur)
 		if g, ok := grpcctx.AsGRPCCall(info, call); ok {
-			if !isExempt(exempt, g.Method) {
+			if !isExempt(s.exempt, g.Method) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
 					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
@@ -212,8 +248,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	wide := c.cfg.DetachCtxFuncs != nil && c.cfg.DetachCtxFuncs()
-	facts := c.exportFacts(pass, m, uses, locals, wide)
+	facts := s.exportFacts(uses, locals)
 	for _, l := range locals {
 		if fact := facts[l.callee]; fact != nil {
 			uses = append(uses, factUses(info, l.call, l.callee, l.fn, fact)...)
@@ -222,15 +257,14 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	var findings []finding
 	for _, u := range uses {
-		if f, ok := c.judge(m, u, wide); ok && f.origin.Root != grpcctx.Param {
+		if f, ok := s.judge(u); ok && f.origin.Root != grpcctx.Param {
 			findings = append(findings, f)
 		}
 	}
 	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
-		c.report(pass, m, f)
+		s.report(f)
 	}
-	return nil, nil
 }
 
 // factUses returns a use for every argument of call that the callee's fact
@@ -271,38 +305,49 @@ func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.N
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
 //     once, or never.
-func (c *checker) judge(m *grpcctx.Model, u use, wide bool) (finding, bool) {
+func (s *state) judge(u use) (finding, bool) {
+	key := verdictKey{u.arg, u.rpc.Stream}
+	v, ok := s.verdicts[key]
+	if !ok {
+		v = s.decide(u)
+		s.verdicts[key] = v
+	}
+	return finding{use: u, origin: v.origin, noCancel: v.noCancel}, v.ok
+}
+
+func (s *state) decide(u use) verdict {
+	m := s.m
 	o := m.Origin(u.arg)
 	if o.Opaque {
-		return finding{}, false
+		return verdict{}
 	}
-	cancelSuffices := u.rpc.Stream && !c.cfg.Streams
-	b := m.MayBound(u.arg)
-	if b.Deadline || cancelSuffices && b.Cancel {
-		return finding{}, false
-	}
-	f := finding{use: u, origin: o, noCancel: !b.Cancel}
 	switch o.Root {
 	case grpcctx.Detached:
-		if m.HandlerOf(u.fn) != nil || wide && inContextFunc(m, u.fn) {
-			return finding{}, false // ctxdetach's finding
+		if m.HandlerOf(u.fn) != nil || s.wide && inContextFunc(m, u.fn) {
+			return verdict{} // ctxdetach's finding
 		}
-		return f, true
 	case grpcctx.Deliberate:
-		return f, true
 	case grpcctx.Param:
-		if _, ok := u.fn.(*ast.FuncDecl); ok && o.Var != nil {
-			return f, true
+		if _, ok := u.fn.(*ast.FuncDecl); !ok || o.Var == nil {
+			return verdict{}
 		}
+	default:
+		return verdict{}
 	}
-	return finding{}, false
+	cancelSuffices := u.rpc.Stream && !s.cfg.Streams
+	b := m.MayBound(u.arg)
+	if b.Deadline || cancelSuffices && b.Cancel {
+		return verdict{}
+	}
+	return verdict{ok: true, origin: o, noCancel: !b.Cancel}
 }
 
 // exportFacts computes the deadlineParams facts of this package's function
 // declarations: first from their own gRPC calls and calls to imported
 // functions with the fact, then, to a fixed point, from calls to this
 // package's functions. It returns them by function.
-func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use, locals []localCall, wide bool) map[*types.Func]*deadlineParams {
+func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*deadlineParams {
+	pass := s.pass
 	facts := make(map[*types.Func]*deadlineParams)
 	var order []*types.Func // deterministic export order
 	// add records that parameter index of fn reaches rpc; it reports
@@ -330,7 +375,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, uses []use,
 	// propagate adds the fact u implies for its enclosing declaration, if
 	// its context is one of the declaration's parameters.
 	propagate := func(u use) bool {
-		f, ok := c.judge(m, u, wide)
+		f, ok := s.judge(u)
 		if !ok || f.origin.Root != grpcctx.Param {
 			return false
 		}
@@ -421,7 +466,7 @@ func isExempt(exempt map[string]bool, fn *types.Func) bool {
 	return fn.Pkg() != nil && exempt[fn.Pkg().Path()+"."+fn.Name()]
 }
 
-func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
+func (s *state) report(f finding) {
 	rpc := f.rpc
 	what := "gRPC call " + rpc.Method
 	if rpc.Stream {
@@ -436,12 +481,12 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
 	remedy := "derive the context with context.WithTimeout"
 	// Without -streams, a stream in a fact adds no cancel function on the
 	// way; with it, the callee may add one, so only "no deadline" is sure.
-	uncancellable := f.noCancel && (f.callee == nil || !c.cfg.Streams)
+	uncancellable := f.noCancel && (f.callee == nil || !s.cfg.Streams)
 	switch {
 	case rpc.Stream && uncancellable:
 		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
 		effect = "nothing can ever end the stream"
-		if !c.cfg.Streams {
+		if !s.cfg.Streams {
 			remedy = "derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout"
 		}
 	case rpc.Stream:
@@ -462,10 +507,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
 	} else {
 		d.Category += "-via-call"
 		param := f.callee.Signature().Params().At(f.param).Name()
-		d.Message = fmt.Sprintf("call to %s passes %s to %s, which reaches %s (%s) with %s, so %s; %s",
+		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
 			grpcctx.FuncName(f.callee), describe(f.arg, f.origin), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
-			Pos:     rpc.At.Pos(pass.Fset, f.callee.Pos()),
+			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
 		})
 	}
@@ -474,7 +519,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, f finding) {
 			Pos: at.Pos(), End: at.End(), Message: rootText(f.origin) + " is called here",
 		})
 	}
-	m.Report(pass, d)
+	s.m.Report(s.pass, d)
 }
 
 // describe names the context argument for messages.

@@ -179,10 +179,10 @@ func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`
 }
 
 func callers(c echo.EchoClient) error {
-	if err := withParam(context.Background(), c); err != nil { // want `call to ctxdeadline.withParam passes context.Background\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(client.go:\d+\) with no deadline, so the call can wait forever; derive the context with context.WithTimeout`
+	if err := withParam(context.Background(), c); err != nil { // want `call to ctxdeadline.withParam passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(client.go:\d+\) with no deadline, so the call can wait forever; derive the context with context.WithTimeout`
 		return err
 	}
-	if err := viaLocal(context.TODO(), c); err != nil { // want `call to ctxdeadline.viaLocal passes context.TODO\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary`
+	if err := viaLocal(context.TODO(), c); err != nil { // want `call to ctxdeadline.viaLocal passes context.TODO\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary`
 		return err
 	}
 	// Silent: a timed context.
@@ -195,26 +195,26 @@ func callers(c echo.EchoClient) error {
 // their context parameters go.
 func crossPackage(c echo.EchoClient) error {
 	bg := context.Background()
-	if err := rpcs.Fetch(bg, c); err != nil { // want `call to rpcs.Fetch passes bg \(from context.Background\(\)\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline`
+	if err := rpcs.Fetch(bg, c); err != nil { // want `call to rpcs.Fetch passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline`
 		return err
 	}
-	if err := rpcs.Via(context.TODO(), c); err != nil { // want `call to rpcs.Via passes context.TODO\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\)`
+	if err := rpcs.Via(context.TODO(), c); err != nil { // want `call to rpcs.Via passes context.TODO\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\)`
 		return err
 	}
-	if err := rpcs.Tagged(c, bg); err != nil { // want `call to rpcs.Tagged passes bg \(from context.Background\(\)\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:35\)`
+	if err := rpcs.Tagged(c, bg); err != nil { // want `call to rpcs.Tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:35\)`
 		return err
 	}
-	if _, err := rpcs.Watch(bg, c); err != nil { // want `call to rpcs.Watch passes bg \(from context.Background\(\)\) to ctx, which reaches gRPC stream echo.EchoClient.Bidi \(rpcs.go:50\) with neither a deadline nor a cancel function`
+	if _, err := rpcs.Watch(bg, c); err != nil { // want `call to rpcs.Watch passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(rpcs.go:50\) with neither a deadline nor a cancel function`
 		return err
 	}
-	if err := rpcs.Pick(bg, bg, c); err != nil { // want `call to rpcs.Pick passes bg \(from context.Background\(\)\) to b, which reaches`
+	if err := rpcs.Pick(bg, bg, c); err != nil { // want `call to rpcs.Pick passes bg \(from context.Background\(\)\) as b, which reaches`
 		return err
 	}
 	cl := &rpcs.Client{C: c}
-	if err := cl.Get(bg); err != nil { // want `call to rpcs.Client.Get passes bg \(from context.Background\(\)\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:104\)`
+	if err := cl.Get(bg); err != nil { // want `call to rpcs.Client.Get passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:104\)`
 		return err
 	}
-	if err := (*rpcs.Client).Get(cl, context.TODO()); err != nil { // want `call to rpcs.Client.Get passes context.TODO\(\) to ctx`
+	if err := (*rpcs.Client).Get(cl, context.TODO()); err != nil { // want `call to rpcs.Client.Get passes context.TODO\(\) as ctx`
 		return err
 	}
 
@@ -250,5 +250,5 @@ func crossPackage(c echo.EchoClient) error {
 // generatedCallers calls a function declared in a generated file: its fact
 // flows, and the call here, outside the generated file, is reported.
 func generatedCallers(c echo.EchoClient) error {
-	return GenFetch(context.Background(), c) // want `call to ctxdeadline.GenFetch passes context.Background\(\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(generated.go:\d+\)`
+	return GenFetch(context.Background(), c) // want `call to ctxdeadline.GenFetch passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(generated.go:\d+\)`
 }

@@ -116,3 +116,44 @@ func deliberate(ctx context.Context, c echo.EchoClient) error {
 	_, err := c.Unary(dctx, msg)
 	return err
 }
+
+// optionalCancel: a cancel function on one path is enough for a stream to
+// be possibly cancellable. Silent.
+func optionalCancel(c echo.EchoClient, cancellable bool) error {
+	ctx := context.Background()
+	if cancellable {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+	}
+	_, err := c.Bidi(ctx)
+	return err
+}
+
+// loop adds values in a loop: no path adds a deadline.
+func loop(c echo.EchoClient, keys []string) error {
+	ctx := context.Background()
+	for _, k := range keys {
+		ctx = context.WithValue(ctx, key{}, k)
+		if _, err := c.Unary(ctx, msg); err != nil { // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline`
+			return err
+		}
+	}
+	return nil
+}
+
+// loopTimeout sets a timeout per iteration over the same variable. Silent:
+// every path to the call goes through WithTimeout.
+func loopTimeout(c echo.EchoClient, n int) error {
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Second)
+		_, err := c.Unary(ctx, msg)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

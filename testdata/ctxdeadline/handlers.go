@@ -35,7 +35,7 @@ func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	// Reported: context.WithoutCancel is the sanctioned detachment (ctxdetach
 	// is silent), but it drops the deadline; the work needs a bound.
 	go s.up.Unary(context.WithoutCancel(ctx), in)   // want `gRPC call echo.EchoClient.Unary uses context.WithoutCancel\(ctx\), which has no deadline \(context.WithoutCancel drops its parent's\)`
-	go rpcs.Fetch(context.WithoutCancel(ctx), s.up) // want `call to rpcs.Fetch passes context.WithoutCancel\(ctx\) to ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline \(context.WithoutCancel drops its parent's\)`
+	go rpcs.Fetch(context.WithoutCancel(ctx), s.up) // want `call to rpcs.Fetch passes context.WithoutCancel\(ctx\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline \(context.WithoutCancel drops its parent's\)`
 	// Silent: detached deliberately and bounded.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
