@@ -26,49 +26,59 @@
 //
 // An outbound gRPC call is a call of anything with the shape of a gRPC
 // client method, a context.Context first parameter and a trailing
-// ...grpc.CallOption: the methods of generated client interfaces in every
-// generator style, from any module (grpc_health_v1.HealthClient too),
-// (*grpc.ClientConn).Invoke and NewStream, and grpc.ClientConnInterface.
+// ...grpc.CallOption: generated client methods of every generator style and
+// from any module (grpc_health_v1.HealthClient too), (*grpc.ClientConn)
+// Invoke and NewStream, and grpc.ClientConnInterface.
 //
 // A call is reported when its context certainly has no deadline: it comes
-// from context.Background() or context.TODO(), through variables and
+// from context.Background() or context.TODO(), through variables,
 // context.WithCancel, context.WithValue, metadata.NewOutgoingContext or
 // metadata.AppendToOutgoingContext (none of which adds a deadline), and no
 // context.WithTimeout, WithDeadline, WithTimeoutCause or WithDeadlineCause
-// lies on any path to the call. Where assignments depend on branches (if
-// timeout > 0 { ctx, cancel = context.WithTimeout(ctx, timeout) }), a call
-// is reported only when no path adds a deadline. The analyzer stays silent
-// when it cannot tell: a context from a field, a map, a function value, or a
-// function it does not know that takes and returns a context (it may add a
+// lies on any path to the call. Where an assignment depends on a branch
+// (if timeout > 0 { ctx, cancel = context.WithTimeout(ctx, timeout) }), the
+// call is reported only when no path adds a deadline. The analyzer stays
+// silent when it cannot tell: a context from a field, a map or a call it
+// does not understand, a function it does not know that takes and returns
+// a context on the way (signal.NotifyContext, a helper: it may add a
 // deadline), or paths that disagree about where the context comes from.
+// A grpc.WaitForReady(true) call without a deadline gets a message saying
+// that it can block forever.
 //
-// context.WithoutCancel(ctx) drops ctx's deadline as well as its
-// cancellation, so a call on it without a new timeout can hang forever with
-// nothing left to stop it; it is reported like context.Background().
-// (ctxdetach accepts WithoutCancel as the deliberate way to detach from a
-// request; ctxdeadline asks that the detached work still be bounded.)
+// context.WithoutCancel(ctx) drops ctx's deadline along with its
+// cancellation: a call on it without a new timeout can hang forever with
+// nothing left to stop it, so it is reported like context.Background().
+// ctxdetach accepts WithoutCancel as the deliberate way to detach from a
+// request; ctxdeadline asks that the detached work still be bounded, with
+// context.WithTimeout(context.WithoutCancel(ctx), d).
 //
-// Streams: a long-lived stream (a subscription, a watch) may legitimately have no
-// deadline, but something must be able to end it. By default a streaming
-// call is reported only when its context can never be cancelled: neither a
-// deadline nor a cancel function (context.WithCancel, WithCancelCause,
-// errgroup.WithContext) lies on any path to it. With -ctxdeadline.streams,
-// streams need a deadline like unary calls.
+// Streams: a long-lived stream (a subscription, a watch) may legitimately
+// have no deadline, but something must be able to end it. By default a
+// streaming call is reported only when its context can never be cancelled:
+// neither a deadline nor a cancel function (context.WithCancel,
+// WithCancelCause, errgroup.WithContext) lies on any path to it. With
+// -ctxdeadline.streams, streams need a deadline like unary calls.
 //
-// Handlers: in gRPC handler scope (handler methods, server interceptors and function
-// literals inside them) the request context is fine: it carries the
-// caller's deadline, if any. A context there detached from the request with
-// context.Background() or context.TODO() is ctxdetach's finding, and
-// ctxdeadline stays silent so that the user sees one finding, not two.
+// Handlers: in gRPC handler scope (handler methods, server interceptors and
+// the function literals inside them) the request context is fine: it
+// carries the caller's deadline, if any. A context there that is detached
+// from the request with context.Background() or context.TODO() is
+// ctxdetach's finding, and ctxdeadline stays silent so that the user sees
+// one finding, not two.
 //
-// Context parameters: a context that arrives as a parameter is the caller's business: the call
-// is not reported where it is made. Instead, through facts, a function
-// declaration whose context parameter reaches a deadline-less gRPC call
-// (directly in its body, or through further such functions, in any
-// package) makes its callers responsible: a call that passes a context
-// without a deadline there is reported at that argument, with the RPC as
-// related position. Calls inside function literals do not count: they may
-// run later, once, or never.
+// Context parameters: a context that arrives as a parameter is the caller's
+// business, so the call is not reported where it is made. Instead, through
+// facts, a function declaration whose context parameter reaches a gRPC call
+// that adds no deadline of its own (directly in its body, or through
+// further such functions, in any package) passes the question to its
+// callers: a call that gives it a context without a deadline is reported at
+// that argument, with the RPC as related position. Calls inside function
+// literals do not count (they may run later, once, or never), nor do calls
+// through function values or interfaces, whose callee is unknown.
+//
+// There is no suggested fix: a timeout needs a duration and a cancel call
+// that only the author can choose. Test files are checked like any other;
+// the standalone command's -test=false leaves them out.
 //
 // # Flags
 //
@@ -85,6 +95,7 @@
 // -funcs: example.com/pb.UsersClient.Lookup (one method),
 // example.com/pb.UsersClient (all its methods),
 // (*google.golang.org/grpc.ClientConn).Invoke. They are matched against the
-// called method's receiver type, not against the spelling at the call site.
-// The flag may be repeated.
+// called method's receiver type, so a call through an embedding struct is
+// exempt too and a same-named method of another type is not. The flag may
+// be repeated.
 package ctxdeadline

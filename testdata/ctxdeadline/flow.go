@@ -2,6 +2,8 @@ package ctxdeadline
 
 import (
 	"context"
+	"os"
+	"os/signal"
 	"time"
 
 	"google.golang.org/grpc/metadata"
@@ -63,6 +65,15 @@ func derive(ctx context.Context) context.Context { return ctx }
 // Silent: an unknown derivation lies on the way.
 func opaque(c echo.EchoClient) error {
 	_, err := c.Unary(derive(context.Background()), msg)
+	return err
+}
+
+// Silent: signal.NotifyContext is not a derivation the model knows; it
+// might add a deadline for all the analyzer can tell.
+func notify(c echo.EchoClient) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	_, err := c.Unary(ctx, msg)
 	return err
 }
 
@@ -156,4 +167,11 @@ func loopTimeout(c echo.EchoClient, n int) error {
 		}
 	}
 	return nil
+}
+
+// ignored is silenced by a directive with a reason.
+func ignored(c echo.EchoClient) error {
+	//grpccancelcheck:ignore ctxdeadline -- the server enforces a 1s deadline
+	_, err := c.Unary(context.Background(), msg)
+	return err
 }
