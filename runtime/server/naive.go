@@ -44,8 +44,7 @@ func (s *NaiveServer) Find(ctx context.Context, req *hashfinderpb.FindRequest) (
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for { // cancellation-blind on purpose
-		// Every CheckEvery hashes: publish the count, and nothing else.
-		if search.Hashes()&s.publishMask == 0 {
+		if search.Hashes()&s.publishMask == 0 { // publish the count, nothing else
 			meter.Store(search.Hashes())
 		}
 		if search.Hashes() >= s.maxHashes {
@@ -72,8 +71,7 @@ func (s *NaiveServer) FindRange(req *hashfinderpb.FindRequest, stream grpc.Serve
 	var search hashsearch.Searcher
 	defer func() { meter.Store(search.Hashes()) }()
 	for { // cancellation-blind on purpose
-		// Every CheckEvery hashes: publish the count, and nothing else.
-		if search.Hashes()&s.publishMask == 0 {
+		if search.Hashes()&s.publishMask == 0 { // publish the count, nothing else
 			meter.Store(search.Hashes())
 		}
 		if search.Hashes() >= s.maxHashes {
