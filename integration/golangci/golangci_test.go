@@ -1,0 +1,306 @@
+// Package golangci tests grpccancelcheck as a golangci-lint v2 module
+// plugin, for real: it builds a golangci-lint that contains the plugin from
+// .golangci-plugin.yml with scripts/build-golangci.sh (module proxy only,
+// cached across runs), then lints the fixture module testdata/integration
+// with it under several .golangci.yml settings.
+//
+// Needs: go, bash, flock and sha256sum; the first build takes minutes
+// (later ones reuse the cached binary). Skipped with -short.
+package golangci
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/format"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
+	"github.com/grpccancelcheck/grpccancelcheck/integration/internal/itest"
+	"github.com/grpccancelcheck/grpccancelcheck/plugin"
+)
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  string
+)
+
+// golangciLint returns the custom golangci-lint, built once per test
+// process by the build script (which caches it between processes).
+func golangciLint(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds golangci-lint: not with -short")
+	}
+	itest.Need(t, "bash", "apt-get install bash")
+	itest.Need(t, "flock", "apt-get install util-linux")
+	itest.Need(t, "sha256sum", "apt-get install coreutils")
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "golangci-itest")
+		if err != nil {
+			buildErr = err.Error()
+			return
+		}
+		out := filepath.Join(dir, "golangci-lint")
+		r := itest.RunCode(t, itest.Root(), nil, 25*time.Minute, "bash", "scripts/build-golangci.sh", "-o", out)
+		if r.Code != 0 {
+			buildErr = fmt.Sprintf("scripts/build-golangci.sh: exit %d\n%s", r.Code, r.Stderr)
+			return
+		}
+		if got := strings.TrimSpace(r.Stdout); got != out {
+			buildErr = fmt.Sprintf("scripts/build-golangci.sh printed %q, want %q", got, out)
+			return
+		}
+		binary = out
+	})
+	if buildErr != "" {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+// An issue as golangci-lint's JSON output has it.
+type issue struct {
+	FromLinter string
+	Text       string
+	Pos        struct {
+		Filename     string
+		Line, Column int
+	}
+	SuggestedFixes []json.RawMessage
+}
+
+// lint writes .golangci.yml with the plugin's settings (a JSON object) into
+// the module, runs golangci-lint on it and returns the plugin's issues,
+// leaving out golangci-lint's "(related information)" copies.
+func lint(t *testing.T, mod, settings string, args ...string) []issue {
+	t.Helper()
+	bin := golangciLint(t)
+	config := fmt.Sprintf(`version: "2"
+linters:
+  default: none
+  enable:
+    - %s
+  settings:
+    custom:
+      %s:
+        type: module
+        description: gRPC cancellation hygiene
+        settings: %s
+issues:
+  max-issues-per-linter: 0
+  max-same-issues: 0
+  uniq-by-line: false
+`, plugin.Name, plugin.Name, settings)
+	if err := os.WriteFile(filepath.Join(mod, ".golangci.yml"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "report.json")
+	r := itest.RunCode(t, mod, []string{"GOLANGCI_LINT_CACHE=" + t.TempDir()}, 5*time.Minute, bin,
+		append([]string{"run", "--output.json.path=" + report, "--output.text.path=stderr", "--show-stats=false"}, append(args, "./...")...)...)
+	if r.Code != 0 && r.Code != 1 { // 1: issues found
+		t.Fatalf("golangci-lint run: exit %d\n%s", r.Code, r.Stderr)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct{ Issues []issue }
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatalf("golangci-lint JSON: %v\n%s", err, data)
+	}
+	var issues []issue
+	for _, is := range out.Issues {
+		if is.FromLinter != plugin.Name {
+			t.Errorf("issue from linter %q: %s", is.FromLinter, is.Text)
+			continue
+		}
+		if !strings.Contains(is.Text, "(related information)") {
+			issues = append(issues, is)
+		}
+	}
+	return issues
+}
+
+// keys returns "analyzer file:line" of each issue; golangci-lint prefixes
+// the text of a multi-analyzer linter with the analyzer's name.
+func keys(t *testing.T, issues []issue) []string {
+	t.Helper()
+	var out []string
+	for _, is := range issues {
+		name, _, ok := strings.Cut(is.Text, ": ")
+		if !ok || !slices.Contains(analyzers.Names(), name) {
+			t.Errorf("issue text does not start with an analyzer's name: %q", is.Text)
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s:%d", name, filepath.ToSlash(is.Pos.Filename), is.Pos.Line))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func registered(m itest.Marker) bool { return slices.Contains(analyzers.Names(), m.Analyzer) }
+
+// defaults is what golangci-lint must report with default settings: the
+// "lint:" markers of registered analyzers; the "standalone:" lines carry
+// //nolint:grpccancelcheck.
+func defaults(m itest.Marker) bool { return registered(m) && m.Flag == "" && !m.Standalone }
+
+// TestEachAnalyzerReports checks that with default settings golangci-lint
+// reports exactly the marked findings, and that every analyzer has one:
+// the plugin builds them all, facts cross packages, //nolint and
+// //grpccancelcheck:ignore silence their lines.
+func TestEachAnalyzerReports(t *testing.T) {
+	mod := itest.FixtureModule(t)
+	markers := itest.Markers(t, mod)
+	for _, name := range analyzers.Names() {
+		if !slices.ContainsFunc(markers, func(m itest.Marker) bool { return m.Analyzer == name && defaults(m) }) {
+			t.Errorf("testdata/integration has no \"// lint: %s\" finding: add one for the new analyzer", name)
+		}
+	}
+	got := keys(t, lint(t, mod, "{}"))
+	if want := itest.Keys(markers, defaults); !slices.Equal(got, want) {
+		t.Errorf("golangci-lint reported:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestDisable checks that settings.disable switches each analyzer off.
+func TestDisable(t *testing.T) {
+	mod := itest.FixtureModule(t)
+	markers := itest.Markers(t, mod)
+	for _, name := range analyzers.Names() {
+		got := keys(t, lint(t, mod, fmt.Sprintf(`{"disable": [%q]}`, name)))
+		want := itest.Keys(markers, func(m itest.Marker) bool { return defaults(m) && m.Analyzer != name })
+		if !slices.Equal(got, want) {
+			t.Errorf("disable %s: golangci-lint reported:\n%s\nwant:\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestFlagSettings checks that each analyzer flag that a marker needs,
+// set under the analyzer's settings, adds its findings.
+func TestFlagSettings(t *testing.T) {
+	mod := itest.FixtureModule(t)
+	markers := itest.Markers(t, mod)
+	var flags []string
+	for _, m := range markers {
+		if m.Flag != "" && registered(m) && !slices.Contains(flags, m.Flag) {
+			flags = append(flags, m.Flag)
+		}
+	}
+	if len(flags) == 0 {
+		t.Fatal("no marker needs a flag: this test checks nothing")
+	}
+	for _, flag := range flags {
+		analyzer, name, _ := strings.Cut(flag, ".")
+		got := keys(t, lint(t, mod, fmt.Sprintf(`{%q: {%q: true}}`, analyzer, name)))
+		want := itest.Keys(markers, func(m itest.Marker) bool { return defaults(m) || registered(m) && m.Flag == flag })
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: true: golangci-lint reported:\n%s\nwant:\n%s", flag, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestNolint checks that the lines golangci-lint leaves out for
+// //nolint:grpccancelcheck are findings of the analyzers: the standalone
+// command reports them.
+func TestNolint(t *testing.T) {
+	mod := itest.FixtureModule(t)
+	markers := itest.Markers(t, mod)
+	standalone := itest.Keys(markers, func(m itest.Marker) bool { return m.Standalone && registered(m) })
+	if len(standalone) == 0 {
+		t.Fatal("no \"standalone:\" marker: this test checks nothing")
+	}
+	r := itest.RunCode(t, mod, nil, 5*time.Minute, itest.Command(t), "-json", "./...")
+	var tree map[string]map[string][]struct{ Posn string }
+	if err := json.Unmarshal([]byte(r.Stdout), &tree); err != nil {
+		t.Fatalf("grpccancelcheck -json: %v\n%s%s", err, r.Stdout, r.Stderr)
+	}
+	var found []string
+	for _, byAnalyzer := range tree {
+		for name, diags := range byAnalyzer {
+			for _, d := range diags {
+				file, line, _ := strings.Cut(strings.TrimPrefix(d.Posn, mod+string(filepath.Separator)), ":")
+				line, _, _ = strings.Cut(line, ":")
+				found = append(found, fmt.Sprintf("%s %s:%s", name, filepath.ToSlash(file), line))
+			}
+		}
+	}
+	for _, k := range standalone {
+		if !slices.Contains(found, k) {
+			t.Errorf("the command does not report %s, so //nolint there proves nothing; it reports:\n%s", k, strings.Join(found, "\n"))
+		}
+	}
+	got := keys(t, lint(t, mod, "{}"))
+	for _, k := range standalone {
+		if slices.Contains(got, k) {
+			t.Errorf("golangci-lint reports %s despite //nolint:%s", k, plugin.Name)
+		}
+	}
+}
+
+// TestFix checks that golangci-lint run --fix applies ctxdetach's
+// suggested fix: the fixed file equals server.go.golden. The other
+// analyzers are disabled so that the golden file shows ctxdetach's fix
+// alone; the //nolint line keeps its detached call.
+func TestFix(t *testing.T) {
+	mod := itest.FixtureModule(t)
+	var others []string
+	for _, name := range analyzers.Names() {
+		if name != "ctxdetach" {
+			others = append(others, fmt.Sprintf("%q", name))
+		}
+	}
+	lint(t, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")), "--fix")
+	got, err := os.ReadFile(filepath.Join(mod, "server", "server.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(mod, "server", "server.go.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := gofmt(t, got), gofmt(t, want); !bytes.Equal(g, w) {
+		t.Errorf("server/server.go after --fix:\n%s\nwant (server.go.golden):\n%s", g, w)
+	}
+	// Still reported after the fix: the finding without one.
+	if issues := keys(t, lint(t, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")))); len(issues) != 1 {
+		t.Errorf("after --fix, golangci-lint reports %v; want only the helper call, which has no fix", issues)
+	}
+}
+
+// TestVersion checks that the binary is the custom build of the version in
+// .golangci-plugin.yml, stamped as `golangci-lint custom` stamps it.
+func TestVersion(t *testing.T) {
+	bin := golangciLint(t)
+	config, err := os.ReadFile(filepath.Join(itest.Root(), ".golangci-plugin.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version string
+	for line := range strings.Lines(string(config)) {
+		if v, ok := strings.CutPrefix(line, "version: "); ok {
+			version = strings.TrimSpace(v)
+		}
+	}
+	r := itest.Run(t, t.TempDir(), nil, time.Minute, bin, "version")
+	if !strings.Contains(r.Stdout+r.Stderr, strings.TrimPrefix(version, "v")+"-custom-gcl-") {
+		t.Errorf("golangci-lint version: %s%s; want %s-custom-gcl-...", r.Stdout, r.Stderr, version)
+	}
+}
+
+func gofmt(t *testing.T, src []byte) []byte {
+	t.Helper()
+	out, err := format.Source(src)
+	if err != nil {
+		t.Fatalf("format: %v", err)
+	}
+	return out
+}
