@@ -41,33 +41,46 @@ func (l Location) String() string {
 	return filepath.Base(l.File) + ":" + strconv.Itoa(l.Line)
 }
 
-// Pos maps l back into fset when fset has l's file with enough lines (the
-// standalone driver shares one FileSet across packages; go vet's has only
-// the object positions of imported packages), else returns fallback.
+// Pos maps l into fset, so that every driver prints the same file, line
+// and column for it. It uses l's file when fset has it with l's line and
+// column (the standalone driver shares one FileSet across packages, with
+// every file whole). Otherwise (go vet's FileSet knows an imported
+// package's files only through the objects the importer registered, with
+// one-byte lines up to the last of them, or not at all) it adds to fset a
+// placeholder file of the same name whose lines are one byte long up to
+// l's, where l's line and column exist. It returns fallback when l is no
+// position.
 func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
-	pos := token.NoPos
-	fset.Iterate(func(f *token.File) bool {
-		if f.Name() != l.File {
-			return true
-		}
-		if l.Line >= 1 && l.Line <= f.LineCount() {
-			pos = f.LineStart(l.Line)
-			// Importers may register a file with one-byte lines; keep the
-			// column only when it stays on its line.
-			end := f.Size()
-			if l.Line < f.LineCount() {
-				end = f.Offset(f.LineStart(l.Line + 1))
-			}
-			if off := f.Offset(pos) + l.Col - 1; l.Col > 1 && off < end {
-				pos = f.Pos(off)
-			}
-		}
-		return false
-	})
-	if pos == token.NoPos {
+	if l.File == "" || l.Line < 1 {
 		return fallback
 	}
-	return pos
+	col := max(l.Col, 1)
+	pos := token.NoPos
+	fset.Iterate(func(f *token.File) bool {
+		if f.Name() != l.File || l.Line > f.LineCount() {
+			return true
+		}
+		// The column must stay on its line.
+		end := f.Size()
+		if l.Line < f.LineCount() {
+			end = f.Offset(f.LineStart(l.Line + 1))
+		}
+		if off := f.Offset(f.LineStart(l.Line)) + col - 1; off < end {
+			pos = f.Pos(off)
+			return false
+		}
+		return true
+	})
+	if pos != token.NoPos {
+		return pos
+	}
+	f := fset.AddFile(l.File, -1, l.Line+col)
+	lines := make([]int, l.Line)
+	for i := range lines {
+		lines[i] = i
+	}
+	f.SetLines(lines)
+	return f.Pos(l.Line - 1 + col - 1)
 }
 
 // FuncName renders a function or method for messages: "pkg.Func",
