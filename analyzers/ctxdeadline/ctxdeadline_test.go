@@ -217,7 +217,9 @@ func TestFacts(t *testing.T) {
 	if len(first) < 5 {
 		t.Fatalf("only %d facts on the fixtures", len(first))
 	}
+	largest := 0
 	for name, b := range first {
+		largest = max(largest, len(b))
 		if !bytes.Equal(b, second[name]) {
 			t.Errorf("fact of %s differs between runs", name)
 		}
@@ -226,6 +228,7 @@ func TestFacts(t *testing.T) {
 			t.Errorf("fact of %s is %d bytes", name, len(b))
 		}
 	}
+	t.Logf("%d facts, the largest %d bytes", len(first), largest)
 	if len(second) != len(first) {
 		t.Errorf("%d facts in the first run, %d in the second", len(first), len(second))
 	}
