@@ -4,8 +4,11 @@
 package analyzers
 
 import (
+	"flag"
+
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
 )
@@ -16,8 +19,9 @@ type Settings struct {
 	// Disable names analyzers to leave out.
 	Disable []string `json:"disable,omitempty"`
 
-	Ctxloop   ctxloop.Config   `json:"ctxloop"`
-	Ctxdetach ctxdetach.Config `json:"ctxdetach"`
+	Ctxloop     ctxloop.Config     `json:"ctxloop"`
+	Ctxdetach   ctxdetach.Config   `json:"ctxdetach"`
+	Ctxdeadline ctxdeadline.Config `json:"ctxdeadline"`
 }
 
 // All returns every analyzer with its default settings, in a stable order.
@@ -25,9 +29,19 @@ func All() []*analysis.Analyzer { return New(Settings{}) }
 
 // New returns the analyzers that s leaves enabled, configured by s.
 func New(s Settings) []*analysis.Analyzer {
+	detach := ctxdetach.New(s.Ctxdetach)
+	// ctxdeadline leaves detached contexts in ctxdetach's scope to
+	// ctxdetach, whose scope -ctxdetach.ctx-funcs widens: it asks the flag,
+	// which the command may set after New returns.
+	deadline := s.Ctxdeadline
+	deadline.DetachCtxFuncs = func() bool {
+		v, _ := detach.Flags.Lookup("ctx-funcs").Value.(flag.Getter).Get().(bool)
+		return v
+	}
 	all := []*analysis.Analyzer{
 		ctxloop.New(s.Ctxloop),
-		ctxdetach.New(s.Ctxdetach),
+		detach,
+		ctxdeadline.New(deadline),
 	}
 	var out []*analysis.Analyzer
 	for _, a := range all {
