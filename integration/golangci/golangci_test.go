@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,14 +25,8 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/plugin"
 )
 
-var (
-	buildOnce sync.Once
-	binary    string
-	buildErr  string
-)
-
-// golangciLint returns the custom golangci-lint, built once per test
-// process by the build script (which caches it between processes).
+// golangciLint builds the custom golangci-lint with the build script,
+// which caches it between runs, into the test's temporary directory.
 func golangciLint(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
@@ -42,28 +35,12 @@ func golangciLint(t *testing.T) string {
 	itest.Need(t, "bash", "apt-get install bash")
 	itest.Need(t, "flock", "apt-get install util-linux")
 	itest.Need(t, "sha256sum", "apt-get install coreutils")
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "golangci-itest")
-		if err != nil {
-			buildErr = err.Error()
-			return
-		}
-		out := filepath.Join(dir, "golangci-lint")
-		r := itest.RunCode(t, itest.Root(), nil, 25*time.Minute, "bash", "scripts/build-golangci.sh", "-o", out)
-		if r.Code != 0 {
-			buildErr = fmt.Sprintf("scripts/build-golangci.sh: exit %d\n%s", r.Code, r.Stderr)
-			return
-		}
-		if got := strings.TrimSpace(r.Stdout); got != out {
-			buildErr = fmt.Sprintf("scripts/build-golangci.sh printed %q, want %q", got, out)
-			return
-		}
-		binary = out
-	})
-	if buildErr != "" {
-		t.Fatal(buildErr)
+	out := filepath.Join(t.TempDir(), "golangci-lint")
+	r := itest.Run(t, itest.Root(), nil, 25*time.Minute, "bash", "scripts/build-golangci.sh", "-o", out)
+	if got := strings.TrimSpace(r.Stdout); got != out {
+		t.Fatalf("scripts/build-golangci.sh printed %q, want %q", got, out)
 	}
-	return binary
+	return out
 }
 
 // An issue as golangci-lint's JSON output has it.
@@ -80,9 +57,8 @@ type issue struct {
 // lint writes .golangci.yml with the plugin's settings (a JSON object) into
 // the module, runs golangci-lint on it and returns the plugin's issues,
 // leaving out golangci-lint's "(related information)" copies.
-func lint(t *testing.T, mod, settings string, args ...string) []issue {
+func lint(t *testing.T, bin, mod, settings string, args ...string) []issue {
 	t.Helper()
-	bin := golangciLint(t)
 	config := fmt.Sprintf(`version: "2"
 linters:
   default: none
@@ -158,6 +134,7 @@ func defaults(m itest.Marker) bool { return registered(m) && m.Flag == "" && !m.
 // the plugin builds them all, facts cross packages, //nolint and
 // //grpccancelcheck:ignore silence their lines.
 func TestEachAnalyzerReports(t *testing.T) {
+	bin := golangciLint(t)
 	mod := itest.FixtureModule(t)
 	markers := itest.Markers(t, mod)
 	for _, name := range analyzers.Names() {
@@ -165,7 +142,7 @@ func TestEachAnalyzerReports(t *testing.T) {
 			t.Errorf("testdata/integration has no \"// lint: %s\" finding: add one for the new analyzer", name)
 		}
 	}
-	got := keys(t, lint(t, mod, "{}"))
+	got := keys(t, lint(t, bin, mod, "{}"))
 	if want := itest.Keys(markers, defaults); !slices.Equal(got, want) {
 		t.Errorf("golangci-lint reported:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -173,10 +150,11 @@ func TestEachAnalyzerReports(t *testing.T) {
 
 // TestDisable checks that settings.disable switches each analyzer off.
 func TestDisable(t *testing.T) {
+	bin := golangciLint(t)
 	mod := itest.FixtureModule(t)
 	markers := itest.Markers(t, mod)
 	for _, name := range analyzers.Names() {
-		got := keys(t, lint(t, mod, fmt.Sprintf(`{"disable": [%q]}`, name)))
+		got := keys(t, lint(t, bin, mod, fmt.Sprintf(`{"disable": [%q]}`, name)))
 		want := itest.Keys(markers, func(m itest.Marker) bool { return defaults(m) && m.Analyzer != name })
 		if !slices.Equal(got, want) {
 			t.Errorf("disable %s: golangci-lint reported:\n%s\nwant:\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -187,6 +165,7 @@ func TestDisable(t *testing.T) {
 // TestFlagSettings checks that each analyzer flag that a marker needs,
 // set under the analyzer's settings, adds its findings.
 func TestFlagSettings(t *testing.T) {
+	bin := golangciLint(t)
 	mod := itest.FixtureModule(t)
 	markers := itest.Markers(t, mod)
 	var flags []string
@@ -200,7 +179,7 @@ func TestFlagSettings(t *testing.T) {
 	}
 	for _, flag := range flags {
 		analyzer, name, _ := strings.Cut(flag, ".")
-		got := keys(t, lint(t, mod, fmt.Sprintf(`{%q: {%q: true}}`, analyzer, name)))
+		got := keys(t, lint(t, bin, mod, fmt.Sprintf(`{%q: {%q: true}}`, analyzer, name)))
 		want := itest.Keys(markers, func(m itest.Marker) bool { return defaults(m) || registered(m) && m.Flag == flag })
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: true: golangci-lint reported:\n%s\nwant:\n%s", flag, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -212,6 +191,7 @@ func TestFlagSettings(t *testing.T) {
 // //nolint:grpccancelcheck are findings of the analyzers: the standalone
 // command reports them.
 func TestNolint(t *testing.T) {
+	bin := golangciLint(t)
 	mod := itest.FixtureModule(t)
 	markers := itest.Markers(t, mod)
 	standalone := itest.Keys(markers, func(m itest.Marker) bool { return m.Standalone && registered(m) })
@@ -238,7 +218,7 @@ func TestNolint(t *testing.T) {
 			t.Errorf("the command does not report %s, so //nolint there proves nothing; it reports:\n%s", k, strings.Join(found, "\n"))
 		}
 	}
-	got := keys(t, lint(t, mod, "{}"))
+	got := keys(t, lint(t, bin, mod, "{}"))
 	for _, k := range standalone {
 		if slices.Contains(got, k) {
 			t.Errorf("golangci-lint reports %s despite //nolint:%s", k, plugin.Name)
@@ -251,6 +231,7 @@ func TestNolint(t *testing.T) {
 // analyzers are disabled so that the golden file shows ctxdetach's fix
 // alone; the //nolint line keeps its detached call.
 func TestFix(t *testing.T) {
+	bin := golangciLint(t)
 	mod := itest.FixtureModule(t)
 	var others []string
 	for _, name := range analyzers.Names() {
@@ -258,7 +239,7 @@ func TestFix(t *testing.T) {
 			others = append(others, fmt.Sprintf("%q", name))
 		}
 	}
-	lint(t, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")), "--fix")
+	lint(t, bin, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")), "--fix")
 	got, err := os.ReadFile(filepath.Join(mod, "server", "server.go"))
 	if err != nil {
 		t.Fatal(err)
@@ -271,7 +252,7 @@ func TestFix(t *testing.T) {
 		t.Errorf("server/server.go after --fix:\n%s\nwant (server.go.golden):\n%s", g, w)
 	}
 	// Still reported after the fix: the finding without one.
-	if issues := keys(t, lint(t, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")))); len(issues) != 1 {
+	if issues := keys(t, lint(t, bin, mod, fmt.Sprintf(`{"disable": [%s]}`, strings.Join(others, ", ")))); len(issues) != 1 {
 		t.Errorf("after --fix, golangci-lint reports %v; want only the helper call, which has no fix", issues)
 	}
 }

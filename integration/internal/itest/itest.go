@@ -18,7 +18,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -135,33 +134,13 @@ func Keys(ms []Marker, keep func(Marker) bool) []string {
 	return slices.Compact(out)
 }
 
-var (
-	cmdOnce sync.Once
-	cmdPath string
-	cmdErr  error
-)
-
-// Command returns the grpccancelcheck command, built once per test
-// process into a temporary directory.
+// Command builds the grpccancelcheck command into the test's temporary
+// directory and returns its path (a link step when the build cache is warm).
 func Command(t testing.TB) string {
 	t.Helper()
-	cmdOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "grpccancelcheck-itest")
-		if err != nil {
-			cmdErr = err
-			return
-		}
-		cmdPath = filepath.Join(dir, "grpccancelcheck")
-		cmd := exec.Command("go", "build", "-o", cmdPath, "./cmd/grpccancelcheck")
-		cmd.Dir = Root()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			cmdErr = fmt.Errorf("go build ./cmd/grpccancelcheck: %v\n%s", err, out)
-		}
-	})
-	if cmdErr != nil {
-		t.Fatal(cmdErr)
-	}
-	return cmdPath
+	path := filepath.Join(t.TempDir(), "grpccancelcheck")
+	Run(t, Root(), nil, 10*time.Minute, "go", "build", "-o", path, "./cmd/grpccancelcheck")
+	return path
 }
 
 // A Result is what a command did.
