@@ -156,7 +156,7 @@ func (m *Model) parseDirectives(pass *analysis.Pass, tf *token.File) []*directiv
 			if !ok {
 				continue
 			}
-			if content == nil {
+			if content == nil && pass.ReadFile != nil { // nil under nogo
 				content, _ = pass.ReadFile(tf.Name())
 			}
 			target := tf.Line(c.Pos())
