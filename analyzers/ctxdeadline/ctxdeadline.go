@@ -335,11 +335,10 @@ func (s *state) decide(u use) verdict {
 		return verdict{}
 	}
 	cancelSuffices := u.rpc.Stream && !s.cfg.Streams
-	b := m.MayBound(u.arg)
-	if b.Deadline || cancelSuffices && b.Cancel {
+	if o.MayDeadline || cancelSuffices && o.MayCancel {
 		return verdict{}
 	}
-	return verdict{ok: true, origin: o, noCancel: !b.Cancel}
+	return verdict{ok: true, origin: o, noCancel: !o.MayCancel}
 }
 
 // exportFacts computes the deadlineParams facts of this package's function

@@ -38,9 +38,7 @@ func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
 		return GRPCCall{}, false
 	}
 	sig := fn.Signature()
-	params := sig.Params()
-	if !sig.Variadic() || params.Len() < 2 || len(call.Args) == 0 ||
-		!IsContext(params.At(0).Type()) || !isCallOptionSlice(params.At(params.Len()-1).Type()) {
+	if !IsClientCallSignature(sig) || len(call.Args) == 0 {
 		return GRPCCall{}, false
 	}
 	c := GRPCCall{Call: call, Method: fn, Ctx: call.Args[0]}
@@ -48,6 +46,16 @@ func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
 		c.Stream = isClientStream(sig.Results().At(0).Type())
 	}
 	return c, true
+}
+
+// IsClientCallSignature reports whether sig has the shape AsGRPCCall
+// recognises: a context.Context first parameter and a trailing
+// ...grpc.CallOption. A function with this shape is judged as an outbound
+// gRPC call at its call sites, whatever its body does.
+func IsClientCallSignature(sig *types.Signature) bool {
+	params := sig.Params()
+	return sig.Variadic() && params.Len() >= 2 &&
+		IsContext(params.At(0).Type()) && isCallOptionSlice(params.At(params.Len()-1).Type())
 }
 
 // WaitsForReady reports whether the call passes grpc.WaitForReady(true) as a

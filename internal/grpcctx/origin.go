@@ -44,6 +44,12 @@ type Origin struct {
 	// Cancel: a cancel function (WithCancel*, WithTimeout*, WithDeadline*,
 	// errgroup.WithContext) was created on every path from the root.
 	Cancel bool
+	// MayDeadline, MayCancel: the same, on at least one path. Where an
+	// assignment depends on a branch (if timeout > 0 { ctx, cancel =
+	// context.WithTimeout(ctx, timeout) }), Deadline is false while
+	// MayDeadline is true, and a check that must be sure a call never has a
+	// deadline stays silent.
+	MayDeadline, MayCancel bool
 	// Opaque: a function the model does not know, which takes a context and
 	// returns one, lies on some path; it may have added a deadline.
 	Opaque bool
@@ -58,6 +64,7 @@ type Origin struct {
 
 // bottom is the neutral element of join: "no definition reaches here yet",
 // used to cut cycles such as ctx = context.WithValue(ctx, k, v) in a loop.
+// Its every-path flags are true and its some-path flags false.
 var bottom = Origin{Root: Unknown, Deadline: true, Cancel: true}
 
 func isBottom(o Origin) bool { return o == bottom }
@@ -72,7 +79,14 @@ func join(a, b Origin) Origin {
 	case a.Root != b.Root || a.Root == Unknown:
 		return Origin{}
 	}
-	o := Origin{Root: a.Root, Deadline: a.Deadline && b.Deadline, Cancel: a.Cancel && b.Cancel, Opaque: a.Opaque || b.Opaque}
+	o := Origin{
+		Root:        a.Root,
+		Deadline:    a.Deadline && b.Deadline,
+		Cancel:      a.Cancel && b.Cancel,
+		MayDeadline: a.MayDeadline || b.MayDeadline,
+		MayCancel:   a.MayCancel || b.MayCancel,
+		Opaque:      a.Opaque || b.Opaque,
+	}
 	if a.At == b.At {
 		o.At = a.At
 	}
@@ -137,21 +151,17 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		return Origin{Root: Detached, At: call}
 	case isFunc(fn, contextPath, "WithoutCancel"):
 		return Origin{Root: Deliberate, At: call}
-	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"):
+	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"), isFunc(fn, errgroupPath, "WithContext"):
 		o := arg(0)
-		o.Cancel = true
+		o.Cancel, o.MayCancel = true, true
 		return o
 	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
 		o := arg(0)
-		o.Cancel, o.Deadline = true, true
+		o.Cancel, o.Deadline, o.MayCancel, o.MayDeadline = true, true, true, true
 		return o
 	case isFunc(fn, contextPath, "WithValue"),
 		isFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):
 		return arg(0)
-	case isFunc(fn, errgroupPath, "WithContext"):
-		o := arg(0)
-		o.Cancel = true
-		return o
 	}
 	sig := fn.Signature()
 	if sig.Recv() != nil && fn.Name() == "Context" && sig.Params().Len() == 0 {
