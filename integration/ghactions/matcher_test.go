@@ -1,7 +1,8 @@
 // Package ghactions tests what a GitHub Actions job reads from
-// grpccancelcheck: the problem matcher .github/grpccancelcheck-matcher.json
-// must turn every finding the command prints, standalone or under go vet,
-// into an annotation on the right file, line and column, and nothing else.
+// grpccancelcheck: the SARIF log it uploads to code scanning, and the
+// problem matcher .github/grpccancelcheck-matcher.json, which must turn
+// every finding the command prints, standalone or under go vet, into an
+// annotation on the right file, line and column, and nothing else.
 //
 // The matcher exists because the "go" matcher that actions/setup-go
 // registers wants a path that starts with "/", "./" or "../": go vet prints
