@@ -9,6 +9,7 @@
 package precommit
 
 import (
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,14 +101,33 @@ func TestHookBlocksFindingsAndPassesCleanCommits(t *testing.T) {
 func snapshot(t *testing.T, dst string) {
 	t.Helper()
 	root := itest.Root()
+	var names []string
 	cmd := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
 	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("git ls-files in %s: %v", root, err)
+	if out, err := cmd.Output(); err == nil {
+		names = strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	} else {
+		// Not a git work tree (an unpacked archive): take every file but
+		// hidden directories other than .github.
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && rel != "." && d.Name() != ".github" {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				names = append(names, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	n := 0
-	for name := range strings.SplitSeq(strings.TrimSuffix(string(out), "\x00"), "\x00") {
+	for _, name := range names {
 		if name == "" || name == "testdata" || strings.HasPrefix(name, "testdata/") {
 			continue
 		}
