@@ -63,6 +63,7 @@ paths=()
 while IFS= read -r p; do
 	[[ -n $p ]] || continue
 	[[ $p == /* ]] || p=$configdir/$p
+	[[ -d $p ]] || die "$config: plugin path $p is not a directory"
 	paths+=("$(cd "$p" && pwd)")
 done < <(sed -n 's/^[[:space:]-]*path:\(.*\)$/\1/p' "$config" | unquote)
 
@@ -90,11 +91,13 @@ cache=${GRPCCANCELCHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/grpccancelcheck}/
 cached=$cache/$version-$key/${name:-custom-gcl}
 mkdir -p "$cache"
 
+tmp=
+# The copy comes from the read-only module cache: make it writable to remove it.
+trap '[[ -z $tmp ]] || { chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"; }' EXIT
+
 build() {
-	local tmp src
+	local src
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-golangci.XXXXXX")
-	# The copy comes from the read-only module cache.
-	trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' RETURN
 	log "downloading github.com/golangci/golangci-lint/v2@$version from the module proxy"
 	src=$(cd "$tmp" && go mod download -json "github.com/golangci/golangci-lint/v2@$version" |
 		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -113,15 +116,16 @@ build() {
 	mv "$cached.tmp$$" "$cached"
 }
 
-# One build at a time per cache (tests may run in parallel with a shell).
+# One build at a time per cache (tests may run in parallel with a shell);
+# without flock (util-linux), builds are not serialized.
 exec 9>"$cache/.lock"
-flock 9
+if command -v flock >/dev/null; then flock 9; fi
 if [[ -n $force || ! -x $cached ]]; then
 	build
 else
 	log "using cached $cached"
 fi
-flock -u 9
+exec 9>&-
 
 if [[ -z $out ]]; then
 	if [[ -n $destination ]]; then
