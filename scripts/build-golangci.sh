@@ -14,7 +14,7 @@
 # The binary is cached, keyed by the golangci-lint version, the Go version
 # and platform, the configuration, these build scripts and a hash of the
 # plugins' Go sources (non-test .go files, go.mod, go.sum): a second run with
-# nothing changed only copies it.
+# nothing changed only copies it. The three newest builds are kept.
 #
 # Usage: scripts/build-golangci.sh [-c CONFIG] [-o BINARY] [-f]
 #   -c CONFIG  build configuration (default: .golangci-plugin.yml at the top)
@@ -114,6 +114,8 @@ build() {
 	mkdir -p "$(dirname "$cached")"
 	mv "$tmp/binary" "$cached.tmp$$"
 	mv "$cached.tmp$$" "$cached"
+	# Keep the three newest builds: each is some 50 MB.
+	ls -1dt "$cache"/v*-*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
 }
 
 # One build at a time per cache (tests may run in parallel with a shell);
