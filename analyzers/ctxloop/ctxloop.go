@@ -77,7 +77,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// only: loops in the standard library and in versioned dependencies end
 	// on their data (a mutex's spin, a decoder's scan) far more often than
 	// not, and facts about them would flag every handler that takes a lock.
-	withFacts := grpcctx.InMainModule(pass.Module)
+	withFacts := grpcctx.InMainModule(pass)
 
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.

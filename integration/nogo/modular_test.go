@@ -28,10 +28,7 @@ import (
 // list shrinks as the bugs are fixed.
 var knownGaps = []struct {
 	Analyzer, Pkg, Func, Why string
-}{
-	{"ctxdetach", "example.com/fixtures/ctxdetach", "ctxdetach.deleteLine", "calls pass.ReadFile, which nogo leaves nil"},
-	{"ctxloop", "example.com/fixtures/ctxloop", "ctxloop.lineOf", "calls pass.ReadFile, which nogo leaves nil"},
-}
+}{}
 
 // TestUnderNogoDriver runs the exported Analyzers the way rules_go's nogo
 // does: one package at a time, dependencies first, facts handed from

@@ -51,6 +51,8 @@ type Model struct {
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
+
+	ignore ignoreState // //grpccancelcheck:ignore directives, parsed on first report
 }
 
 type paramInfo struct {
@@ -82,6 +84,10 @@ func run(pass *analysis.Pass) (any, error) {
 		doneChans: make(map[*types.Var]bool),
 		generated: make(map[*token.File]bool),
 		cfgs:      make(map[ast.Node]*flowGraph),
+		ignore: ignoreState{
+			files:    make(map[*token.File][]*directive),
+			reported: make(map[reportedKey]bool),
+		},
 	}
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) {

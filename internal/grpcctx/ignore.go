@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"weak"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -51,26 +49,7 @@ type reportedKey struct {
 	pos      token.Pos
 }
 
-// ignoreStates holds each Model's ignoreState. It is keyed by a weak
-// pointer and the entry is dropped when the Model is collected, so the
-// state lives exactly as long as the Model that every analyzer of the
-// package shares.
-var ignoreStates sync.Map // weak.Pointer[Model] -> *ignoreState
-
-func (m *Model) ignoreState() *ignoreState {
-	key := weak.Make(m)
-	if s, ok := ignoreStates.Load(key); ok {
-		return s.(*ignoreState)
-	}
-	s, loaded := ignoreStates.LoadOrStore(key, &ignoreState{
-		files:    make(map[*token.File][]*directive),
-		reported: make(map[reportedKey]bool),
-	})
-	if !loaded {
-		runtime.AddCleanup(m, func(k weak.Pointer[Model]) { ignoreStates.Delete(k) }, key)
-	}
-	return s.(*ignoreState)
-}
+func (m *Model) ignoreState() *ignoreState { return &m.ignore }
 
 // suppressed reports whether a //grpccancelcheck:ignore directive with a
 // reason covers d for pass's analyzer. Directives that would cover d but

@@ -2,6 +2,7 @@ package grpcctx
 
 import (
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 )
@@ -154,6 +155,13 @@ func IsStreamLike(t types.Type) bool {
 // module being developed (the main module or a workspace module) rather than
 // to the standard library or a versioned dependency. go vet before Go 1.28
 // does not set Module.Main; a main module there is one without a version.
-func InMainModule(mod *analysis.Module) bool {
-	return mod != nil && mod.Path != "" && (mod.Main || mod.Version == "")
+// Drivers without modules (Bazel's nogo) leave Module nil: there every
+// package outside the standard library counts.
+func InMainModule(pass *analysis.Pass) bool {
+	mod := pass.Module
+	if mod == nil {
+		first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
+		return strings.Contains(first, ".")
+	}
+	return mod.Path != "" && (mod.Main || mod.Version == "")
 }
