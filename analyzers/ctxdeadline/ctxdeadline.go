@@ -224,7 +224,7 @@ func (s *state) run() {
 	var locals []localCall
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := enclosingFunc(cur)
+		fn := grpcctx.EnclosingFuncOf(cur)
 		if g, ok := grpcctx.AsGRPCCall(info, call); ok {
 			if !isExempt(s.exempt, g.Method) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
@@ -502,12 +502,12 @@ func (s *state) report(f finding) {
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
 	if f.callee == nil {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
-			what, describe(f.arg, f.origin), lack, effect, remedy)
+			what, f.origin.Describe(f.arg), lack, effect, remedy)
 	} else {
 		d.Category += "-via-call"
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
-			grpcctx.FuncName(f.callee), describe(f.arg, f.origin), param, what, rpc.At, lack, effect, remedy)
+			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
@@ -515,42 +515,8 @@ func (s *state) report(f finding) {
 	}
 	if at := f.origin.At; at != nil && ast.Unparen(f.arg) != ast.Expr(at) {
 		d.Related = append(d.Related, analysis.RelatedInformation{
-			Pos: at.Pos(), End: at.End(), Message: rootText(f.origin) + " is called here",
+			Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here",
 		})
 	}
 	s.m.Report(s.pass, d)
-}
-
-// describe names the context argument for messages.
-func describe(arg ast.Expr, o grpcctx.Origin) string {
-	root := rootText(o)
-	if o.At != nil && ast.Unparen(arg) == ast.Expr(o.At) {
-		return root
-	}
-	return fmt.Sprintf("%s (from %s)", types.ExprString(arg), root)
-}
-
-// rootText renders the call that made a Detached or Deliberate root.
-func rootText(o grpcctx.Origin) string {
-	if o.At == nil {
-		if o.Root == grpcctx.Deliberate {
-			return "context.WithoutCancel(...)"
-		}
-		return "context.Background() or context.TODO()"
-	}
-	if o.Root == grpcctx.Deliberate {
-		return types.ExprString(o.At) // context.WithoutCancel(ctx)
-	}
-	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
-		return "context." + sel.Sel.Name + "()"
-	}
-	return types.ExprString(o.At)
-}
-
-// enclosingFunc returns the innermost FuncDecl or FuncLit around cur.
-func enclosingFunc(cur inspector.Cursor) ast.Node {
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return c.Node()
-	}
-	return nil
 }

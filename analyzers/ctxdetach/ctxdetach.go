@@ -90,7 +90,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := enclosingFunc(cur)
+		fn := grpcctx.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue // package-level initializer
 		}
@@ -168,7 +168,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
-				Root: rootText(f.origin),
+				Root: f.origin.RootText(),
 				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
 			})
 		}
@@ -238,10 +238,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		End:      f.arg.End(),
 		Category: "detached-call",
 		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; pass %s",
-			types.ExprString(f.call.Fun), h.Describe(), describe(f.arg, f.origin), use),
+			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), use),
 	}
 	if at := f.origin.At; at != nil && at != f.arg {
-		d.Related = []analysis.RelatedInformation{{Pos: at.Pos(), End: at.End(), Message: rootText(f.origin) + " is called here"}}
+		d.Related = []analysis.RelatedInformation{{Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here"}}
 	}
 	for _, fx := range fixes {
 		d.SuggestedFixes = append(d.SuggestedFixes, fx.SuggestedFix)
@@ -268,7 +268,7 @@ func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler,
 	if !ok {
 		return nil
 	}
-	root := rootText(f.origin)
+	root := f.origin.RootText()
 	if stmt := selfAssign(m, at, want); stmt != nil {
 		return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 			Message:   fmt.Sprintf("Remove the assignment of %s to %s", root, want),
@@ -333,32 +333,4 @@ func inGoStmt(cur inspector.Cursor, root ast.Node) bool {
 		}
 	}
 	return false
-}
-
-// describe names what a detached argument is for messages.
-func describe(arg ast.Expr, o grpcctx.Origin) string {
-	root := rootText(o)
-	if o.At != nil && ast.Unparen(arg) == ast.Expr(o.At) {
-		return root
-	}
-	return fmt.Sprintf("%s (from %s)", types.ExprString(arg), root)
-}
-
-// rootText renders the call that made a detached root.
-func rootText(o grpcctx.Origin) string {
-	if o.At == nil {
-		return "context.Background() or context.TODO()"
-	}
-	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
-		return "context." + sel.Sel.Name + "()"
-	}
-	return types.ExprString(o.At)
-}
-
-// enclosingFunc returns the innermost FuncDecl or FuncLit around cur.
-func enclosingFunc(cur inspector.Cursor) ast.Node {
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return c.Node()
-	}
-	return nil
 }

@@ -83,7 +83,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// handler scope or directly in a function that takes no context.
 	var loops []loopFinding
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
-		fn := enclosingFunc(cur)
+		fn := grpcctx.EnclosingFuncOf(cur)
 		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && helperDecl(pass, fn) != nil) {
 			continue
 		}
@@ -127,7 +127,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
 			continue
 		}
-		if fn := enclosingFunc(cur); fn != nil {
+		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
 			calls = append(calls, callSite{call, fn, callee.Origin()})
 		}
 	}
@@ -368,12 +368,4 @@ func inGoroutine(cur inspector.Cursor, root ast.Node) bool {
 		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
 	}
 	return false
-}
-
-// enclosingFunc returns the innermost FuncDecl or FuncLit around cur.
-func enclosingFunc(cur inspector.Cursor) ast.Node {
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return c.Node()
-	}
-	return nil
 }

@@ -136,7 +136,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addHandler(newHandler(kind, n, litName(decl), sig))
 			}
 		case *ast.AssignStmt:
-			fn := enclosingFunc(cur)
+			fn := EnclosingFuncOf(cur)
 			for i, lhs := range n.Lhs {
 				if len(n.Lhs) == len(n.Rhs) {
 					m.noteDone(lhs, n.Rhs[i])
@@ -154,7 +154,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, n.Tok == token.DEFINE)
 			}
 		case *ast.ValueSpec:
-			fn := enclosingFunc(cur)
+			fn := EnclosingFuncOf(cur)
 			for i, name := range n.Names {
 				if len(n.Names) == len(n.Values) {
 					m.noteDone(name, n.Values[i])
@@ -172,7 +172,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, true)
 			}
 		case *ast.RangeStmt:
-			fn := enclosingFunc(cur)
+			fn := EnclosingFuncOf(cur)
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if v := m.contextVar(e); v != nil {
 					m.addDef(v, &def{node: e, fn: fn}, n.Tok == token.DEFINE)
@@ -267,9 +267,9 @@ func (m *Model) scopeLiterals() {
 	}
 }
 
-// enclosingFunc returns the innermost FuncDecl or FuncLit around cur, not
-// counting cur itself.
-func enclosingFunc(cur inspector.Cursor) ast.Node {
+// EnclosingFuncOf returns the innermost FuncDecl or FuncLit around cur, not
+// counting cur itself, or nil at package level.
+func EnclosingFuncOf(cur inspector.Cursor) ast.Node {
 	for c := range cur.Parent().Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		return c.Node()
 	}

@@ -62,6 +62,34 @@ type Origin struct {
 	Var *types.Var
 }
 
+// RootText renders the call that made a Detached or Deliberate root, for
+// messages: "context.Background()", "context.WithoutCancel(ctx)".
+func (o Origin) RootText() string {
+	if o.At == nil {
+		if o.Root == Deliberate {
+			return "context.WithoutCancel(...)"
+		}
+		return "context.Background() or context.TODO()"
+	}
+	if o.Root == Deliberate {
+		return types.ExprString(o.At) // context.WithoutCancel(ctx)
+	}
+	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
+		return "context." + sel.Sel.Name + "()"
+	}
+	return types.ExprString(o.At)
+}
+
+// Describe names the context argument arg with origin o for messages: the
+// root call itself, or "arg (from context.Background())".
+func (o Origin) Describe(arg ast.Expr) string {
+	root := o.RootText()
+	if o.At != nil && ast.Unparen(arg) == ast.Expr(o.At) {
+		return root
+	}
+	return types.ExprString(arg) + " (from " + root + ")"
+}
+
 // bottom is the neutral element of join: "no definition reaches here yet",
 // used to cut cycles such as ctx = context.WithValue(ctx, k, v) in a loop.
 // Its every-path flags are true and its some-path flags false.
