@@ -18,10 +18,16 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/server"
 )
 
-// stopLimit is how soon after its RPC's context ends a reference handler must
-// have returned. The handlers take about 0.1 ms; the margin absorbs a loaded
-// 2-core CI machine and the race detector.
-const stopLimit = 50 * time.Millisecond
+// stopLimit is how soon after its context ends a reference handler must have
+// returned, and endToEndLimit how soon after the client cancelled (or the
+// deadline, or the shutdown). Over 5000 cancels on a shared 2-core machine
+// (BenchmarkCancelLatency) the first was at most 1.2 ms at the 99th
+// percentile and the second at most 80 ms in the worst case; the limits leave
+// room for the race detector and a busier machine.
+const (
+	stopLimit     = 50 * time.Millisecond
+	endToEndLimit = 250 * time.Millisecond
+)
 
 // impossible is a request no candidate matches: '!' is not a base64
 // character.
@@ -177,9 +183,11 @@ func TestReferenceStopsPromptly(t *testing.T) {
 				if !r.ContextEnded || !slices.Contains(serverCodes, r.Code) {
 					t.Errorf("report = %+v, want one of the codes %v after the context ended", r, serverCodes)
 				}
-				if stopped > stopLimit || r.AfterContextEnd() > stopLimit {
-					t.Errorf("handler returned %v after the RPC ended, %v after its context did; want both under %v",
-						stopped, r.AfterContextEnd(), stopLimit)
+				if r.AfterContextEnd() > stopLimit {
+					t.Errorf("handler returned %v after its context ended, want under %v", r.AfterContextEnd(), stopLimit)
+				}
+				if stopped > endToEndLimit {
+					t.Errorf("handler returned %v after the RPC ended, want under %v", stopped, endToEndLimit)
 				}
 				if n := r.HashesAfterContextEnd(); n > server.CheckEvery {
 					t.Errorf("handler computed %d hashes after its context ended, want at most %d", n, server.CheckEvery)
