@@ -13,24 +13,24 @@
 // WRONG:
 //
 //	func (s *server) Find(ctx context.Context, req *pb.FindRequest) (*pb.Match, error) {
-//		for c := hashsearch.NewCandidates(); ; c.Next() {
-//			if m, ok := c.Match(req.Target, int(req.MaxDistance)); ok {
-//				return m, nil
+//		var search hashsearch.Searcher
+//		for {
+//			if !search.Next() {
+//				return nil, status.Error(codes.NotFound, "no match")
+//			}
+//			if d, ok := search.Match([]byte(req.Target), int(req.MaxDistance)); ok {
+//				return &pb.Match{Secret: string(search.Secret()), Distance: uint32(d)}, nil
 //			}
 //		}
 //	}
 //
 // RIGHT:
 //
-//	func (s *server) Find(ctx context.Context, req *pb.FindRequest) (*pb.Match, error) {
-//		for c := hashsearch.NewCandidates(); ; c.Next() {
-//			if c.Count()%1024 == 0 && ctx.Err() != nil {
-//				return nil, status.FromContextError(ctx.Err()).Err()
-//			}
-//			if m, ok := c.Match(req.Target, int(req.MaxDistance)); ok {
-//				return m, nil
-//			}
+//	for {
+//		if search.Hashes()%1024 == 0 && ctx.Err() != nil {
+//			return nil, status.FromContextError(ctx.Err()).Err()
 //		}
+//		...
 //	}
 //
 // Scope is the model shared with ctxdetach: methods of types that implement
