@@ -53,6 +53,7 @@ type Model struct {
 	cfgs map[ast.Node]*flowGraph
 
 	ignore ignoreState // //grpccancelcheck:ignore directives, parsed on first report
+	cache  originCache // origins that do not depend on the query that computed them
 }
 
 type paramInfo struct {
@@ -339,8 +340,7 @@ func (m *Model) RequestContextExpr(h *Handler, at ast.Node) (expr string, ok boo
 				continue
 			}
 			seen[v] = true
-			q := &query{m: m, active: make(map[defKey]bool)}
-			if o := q.variable(v, at); o.Root == Request || h.Kind == ContextFunc && o.Root == Param && o.Var == h.Ctx {
+			if o := newQuery(m).variable(v, at); o.Root == Request || h.Kind == ContextFunc && o.Root == Param && o.Var == h.Ctx {
 				cands = append(cands, v)
 			}
 		}

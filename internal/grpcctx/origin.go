@@ -127,7 +127,7 @@ func join(a, b Origin) Origin {
 // Origin returns the origin of the context-typed expression e, which must
 // belong to the package under analysis.
 func (m *Model) Origin(e ast.Expr) Origin {
-	q := &query{m: m, active: make(map[defKey]bool)}
+	q := newQuery(m)
 	o := q.expr(e)
 	if isBottom(o) {
 		return Origin{}
@@ -135,16 +135,61 @@ func (m *Model) Origin(e ast.Expr) Origin {
 	return o
 }
 
-// A query is one origin computation; its cycle guard is private to it, so
-// analyzers sharing a Model can query concurrently.
+// A query is one origin computation. Its cycle guard is private to it, so
+// analyzers sharing a Model can query concurrently; the results it may
+// keep for later queries go to the Model's cache (see cycleGuard).
 type query struct {
-	m      *Model
-	active map[defKey]bool
+	m     *Model
+	stack cycleGuard
 }
 
+func newQuery(m *Model) *query {
+	return &query{m: m, stack: cycleGuard{active: make(map[defKey]int), low: noCut}}
+}
+
+// A defKey names one value computation: the value of variable v where use
+// reads it, or, with a nil use, the join of all of v's definitions.
 type defKey struct {
 	v   *types.Var
 	use ast.Node
+}
+
+// noCut is cycleGuard.low when no cycle was cut.
+const noCut = int(^uint(0) >> 1)
+
+// A cycleGuard tracks the computations in progress of one query, so that a
+// computation that needs its own result (ctx = context.WithValue(ctx, k, v)
+// in a loop) gets the neutral element instead, and knows which results do
+// not depend on what is in progress: those the Model may cache.
+type cycleGuard struct {
+	active map[defKey]int // computation -> its depth on the stack, from 1
+	// low is the smallest depth that a cut reached since the computation
+	// in progress began; noCut when none.
+	low int
+}
+
+// enter starts the computation key. It returns false, having noted the cut,
+// when key is already in progress; else the caller runs the computation
+// and then calls leave with what enter returned.
+func (g *cycleGuard) enter(key defKey) (saved int, ok bool) {
+	if d, busy := g.active[key]; busy {
+		g.low = min(g.low, d)
+		return 0, false
+	}
+	g.active[key] = len(g.active) + 1
+	saved, g.low = g.low, noCut
+	return saved, true
+}
+
+// leave ends the computation key and reports whether its result is final:
+// no cut during it reached a computation that began before it, so the same
+// result comes out whatever else is in progress, and it may be cached.
+func (g *cycleGuard) leave(key defKey, saved int) (final bool) {
+	depth := g.active[key]
+	delete(g.active, key)
+	final = g.low >= depth
+	g.low = min(saved, g.low)
+	return final
 }
 
 func (q *query) expr(e ast.Expr) Origin {
@@ -216,21 +261,78 @@ func (q *query) call(call *ast.CallExpr) Origin {
 }
 
 // variable returns the origin of v's value where use reads it.
+//
+// Every definition of v is first evaluated once for v as a whole (all):
+// when they agree, that is the answer wherever v is read, with no CFG. When
+// they disagree, the definitions that reach use are found in the CFG and
+// evaluated where they are, each following its own right-hand side back
+// through the definitions before it: ctx = f(ctx) nine times over costs
+// nine steps, not nine factorial. Results that do not depend on a
+// computation in progress are cached in the Model for every later query.
 func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	m := q.m
 	if h := m.requestOf[v]; h != nil && len(m.defs[v]) == 0 {
 		return Origin{Root: Request, Var: v}
 	}
 	if v.Parent() == v.Pkg().Scope() {
-		return q.packageVar(v)
+		use = nil // a package-level variable: see packageVar
 	}
 	key := defKey{v, use}
-	if q.active[key] {
+	if o, ok := m.cache.origin(key); ok {
+		return o
+	}
+	saved, ok := q.stack.enter(key)
+	if !ok {
 		return bottom
 	}
-	q.active[key] = true
-	defer delete(q.active, key)
+	var o Origin
+	switch {
+	case use == nil:
+		o = q.packageVar(v)
+	default:
+		o = q.variableAt(v, use)
+	}
+	if q.stack.leave(key, saved) {
+		m.cache.setOrigin(key, o)
+	}
+	return o
+}
 
+// all returns the join of every definition of the local variable v (and
+// of its incoming value, for a parameter), and whether they all agree. A
+// definition that reads v itself sees bottom: all is the least solution.
+// cut is set when all(v) is already being computed further up the stack;
+// the answer is then bottom, and not to be trusted as agreement.
+func (q *query) all(v *types.Var) (o Origin, agree, cut bool) {
+	m := q.m
+	key := defKey{v, nil}
+	if e, ok := m.cache.all(v); ok {
+		return e.o, e.agree, false
+	}
+	saved, ok := q.stack.enter(key)
+	if !ok {
+		return bottom, false, true
+	}
+	o, agree = bottom, true
+	if _, isParam := m.params[v]; isParam {
+		o = q.paramOrigin(v)
+	}
+	for _, d := range m.defs[v] {
+		do := q.def(d)
+		if !isBottom(o) && do != o {
+			agree = false
+		}
+		o = join(o, do)
+	}
+	if q.stack.leave(key, saved) {
+		m.cache.setAll(v, allEntry{o, agree})
+	}
+	return o, agree, false
+}
+
+// variableAt is variable for a local variable read at use.
+func (q *query) variableAt(v *types.Var, use ast.Node) Origin {
+	m := q.m
 	defs := m.defs[v]
 	p, isParam := m.params[v]
 	if m.addrTaken[v] || (!isParam && len(defs) == 0) {
@@ -238,19 +340,8 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	}
 
 	// Flow-insensitive first: when every definition agrees, no CFG is needed.
-	o := bottom
-	if isParam {
-		o = q.paramOrigin(v)
-	}
-	agree := true
-	for _, d := range defs {
-		do := q.def(d)
-		if !isBottom(o) && do != o {
-			agree = false
-		}
-		o = join(o, do)
-	}
-	if agree || len(defs) == 0 {
+	o, agree, cut := q.all(v)
+	if !cut && (agree || len(defs) == 0) {
 		return o
 	}
 
@@ -305,11 +396,5 @@ func (q *query) packageVar(v *types.Var) Origin {
 	if len(defs) != 1 || q.m.addrTaken[v] {
 		return Origin{}
 	}
-	key := defKey{v, nil}
-	if q.active[key] {
-		return bottom
-	}
-	q.active[key] = true
-	defer delete(q.active, key)
 	return q.def(defs[0])
 }
