@@ -62,11 +62,15 @@ func (h *Handler) Describe() string {
 // the second parameter type of every registration function
 // func(grpc.ServiceRegistrar | *grpc.Server, I) declared in pkg or in a
 // package it imports. A method signature that mentions a service's messages
-// forces the import, so direct imports suffice.
+// forces the import, so direct imports suffice; and a registration function
+// names grpc's types, so only packages that import grpc are scanned.
 func serviceInterfaces(pkg *types.Package) []*types.Named {
 	var out []*types.Named
 	seen := make(map[*types.Named]bool)
 	for _, p := range append([]*types.Package{pkg}, pkg.Imports()...) {
+		if !importsGRPC(p) {
+			continue
+		}
 		scope := p.Scope()
 		for _, name := range scope.Names() {
 			fn, ok := scope.Lookup(name).(*types.Func)
@@ -80,6 +84,16 @@ func serviceInterfaces(pkg *types.Package) []*types.Named {
 		}
 	}
 	return out
+}
+
+// importsGRPC reports whether p imports google.golang.org/grpc directly.
+func importsGRPC(p *types.Package) bool {
+	for _, imp := range p.Imports() {
+		if imp.Path() == grpcPath {
+			return true
+		}
+	}
+	return false
 }
 
 // registeredInterface returns I when sig is func(grpc.ServiceRegistrar, I)
