@@ -225,7 +225,7 @@ func (s *state) run() {
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if g, ok := grpcctx.AsGRPCCall(info, call); ok {
+		if g, ok := grpcctx.AsGRPCCall(info, call); ok && !concreteWrapper(g.Method) {
 			if !isExempt(s.exempt, g.Method) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
@@ -379,9 +379,7 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 			return false
 		}
 		fn, index := paramOf(pass.TypesInfo, u.fn, f.origin.Var)
-		if fn == nil || grpcctx.IsClientCallSignature(fn.Signature()) {
-			// A function with a gRPC client method's shape is judged as
-			// an RPC at its call sites.
+		if fn == nil {
 			return false
 		}
 		return add(fn, index, u.rpc)
@@ -519,4 +517,18 @@ func (s *state) report(f finding) {
 		})
 	}
 	s.m.Report(s.pass, d)
+}
+
+// concreteWrapper reports whether fn, a function with a gRPC client
+// method's shape, has a body the analysis sees (a concrete function or
+// method outside grpc itself): its calls are judged by its facts, so that a
+// wrapper that adds its own deadline is not taken for a bare RPC.
+func concreteWrapper(fn *types.Func) bool {
+	if fn.Pkg() == nil || fn.Pkg().Path() == "google.golang.org/grpc" {
+		return false
+	}
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		return false
+	}
+	return true
 }

@@ -57,6 +57,10 @@ type detachedCall struct {
 	Call string           // the outbound call, as written ("c.Lookup")
 	Root string           // "context.Background()" or "context.TODO()"
 	At   grpcctx.Location // where the outbound call is
+	// Own: the function belongs to the module under analysis, so it can be
+	// given a context parameter; else (the standard library, a dependency)
+	// the remedy is a variant that takes one.
+	Own bool
 }
 
 func (*detachedCall) AFact() {}
@@ -94,6 +98,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if fn == nil {
 			continue // package-level initializer
 		}
+		// Cheap first: only calls in handler scope or directly in a
+		// function that takes no context can give a finding or a fact.
+		if m.HandlerOf(fn) == nil && grpcctx.HelperFunc(pass.TypesInfo, fn) == nil &&
+			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
+			continue
+		}
 		if arg, o, ok := detachedArg(pass, m, call); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
@@ -121,6 +131,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
+		if f.fact != nil && recontexted(pass.TypesInfo, f) {
+			continue
+		}
 		if h := c.scopeOf(m, f); h != nil {
 			c.report(pass, m, h, f)
 		}
@@ -143,14 +156,7 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr) (ast
 // fixed point, from calls to other such functions. Only calls directly in a
 // function's body count; function literals may run later or not at all.
 func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts map[*types.Func]*detachedCall) {
-	declOf := func(fn ast.Node) *types.Func {
-		if d, ok := fn.(*ast.FuncDecl); ok {
-			if obj, ok := pass.TypesInfo.Defs[d.Name].(*types.Func); ok && !grpcctx.TakesContext(obj.Signature()) {
-				return obj
-			}
-		}
-		return nil
-	}
+	declOf := func(fn ast.Node) *types.Func { return grpcctx.HelperFunc(pass.TypesInfo, fn) }
 	var order []*types.Func // deterministic export order
 	add := func(fn *types.Func, fact *detachedCall) {
 		if facts[fn] == nil {
@@ -164,12 +170,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			continue
 		}
 		if f.fact != nil {
-			add(fn, f.fact)
+			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
 				Root: f.origin.RootText(),
 				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				Own:  grpcctx.InMainModule(pass),
 			})
 		}
 	}
@@ -177,7 +184,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 		changed = false
 		for _, f := range helperCalls {
 			if fn := declOf(f.fn); fn != nil && facts[fn] == nil && facts[f.callee] != nil {
-				add(fn, facts[f.callee])
+				add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
 				changed = true
 			}
 		}
@@ -224,8 +231,8 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: "detached-helper",
-			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; give %s a context parameter and pass %s",
-				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, f.callee.Name(), use),
+			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; %s",
+				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, helperRemedy(f.fact, f.callee, use)),
 			Related: []analysis.RelatedInformation{{
 				Pos:     f.fact.At.Pos(pass.Fset, f.callee.Pos()),
 				Message: fmt.Sprintf("outbound call %s on %s", f.fact.Call, f.fact.Root),
@@ -261,7 +268,7 @@ type fix struct {
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || inGoStmt(f.cur, h.Func) {
+	if at == nil || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)
@@ -321,16 +328,104 @@ func deleteLine(pass *analysis.Pass, stmt ast.Stmt) analysis.TextEdit {
 	return edit
 }
 
-// inGoStmt reports whether cur lies in a function literal started by a go
-// statement inside root.
-func inGoStmt(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.GoStmt)(nil), (*ast.FuncDecl)(nil)) {
-		if c.Node() == root {
-			return false
+// recontexted reports whether the helper call's result carries its context
+// (http.NewRequest's *http.Request) and the caller gives that value another
+// context (req.WithContext(ctx), req.Clone(ctx)) in the same function.
+func recontexted(info *types.Info, f finding) bool {
+	if !grpcctx.ReturnsContextCarrier(info, f.call) {
+		return false
+	}
+	as, ok := f.cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Lhs) == 0 {
+		return false
+	}
+	id, ok := as.Lhs[0].(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v := info.ObjectOf(id)
+	found := false
+	ast.Inspect(f.fn, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return !found
 		}
-		if _, ok := c.Node().(*ast.GoStmt); ok {
-			return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if x, ok := ast.Unparen(sel.X).(*ast.Ident); ok && v != nil && info.Uses[x] == v {
+			if fn := grpcctx.Callee(info, call); fn != nil && len(grpcctx.ContextParams(fn.Signature())) > 0 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// sharedWithGoroutine reports whether the root at is stored in a variable
+// that a go statement in h also uses: replacing the root would change what
+// the goroutine gets too, which the fix leaves to the user.
+func sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, at *ast.CallExpr) bool {
+	cur, ok := m.Cursor(at)
+	if !ok {
+		return false
+	}
+	var lhs []ast.Expr
+	for c := range cur.Enclosing((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch n := c.Node().(type) {
+		case *ast.AssignStmt:
+			lhs = n.Lhs
+		case *ast.ValueSpec:
+			for _, id := range n.Names {
+				lhs = append(lhs, id)
+			}
+		}
+		break
+	}
+	vars := make(map[types.Object]bool)
+	for _, e := range lhs {
+		if id, ok := e.(*ast.Ident); ok {
+			if obj := pass.TypesInfo.ObjectOf(id); obj != nil {
+				vars[obj] = true
+			}
+		}
+	}
+	if len(vars) == 0 {
+		return false
+	}
+	root, ok := m.Cursor(h.Func)
+	if !ok {
+		return false
+	}
+	for g := range root.Preorder((*ast.GoStmt)(nil)) {
+		shared := false
+		ast.Inspect(g.Node(), func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok && vars[pass.TypesInfo.Uses[id]] {
+				shared = true
+			}
+			return !shared
+		})
+		if shared {
+			return true
 		}
 	}
 	return false
+}
+
+// withOwn returns fact as seen from a function of this package.
+func withOwn(fact *detachedCall, own bool) *detachedCall {
+	f := *fact
+	f.Own = own
+	return &f
+}
+
+// helperRemedy says how to give a helper the request context: a parameter
+// where the helper is the user's, else a variant that takes a context.
+func helperRemedy(fact *detachedCall, callee *types.Func, use string) string {
+	if fact.Own {
+		return fmt.Sprintf("give %s a context parameter and pass %s", callee.Name(), use)
+	}
+	return fmt.Sprintf("call a variant of %s that takes a context and pass %s", callee.Name(), use)
 }

@@ -57,3 +57,12 @@ func (r *recorder) Errorf(format string, args ...any) {
 	}
 	r.T.Errorf("%s", msg)
 }
+
+// TestPatterns runs ctxdetach on real-world shapes: deliberate detachment
+// (silent), hidden detachment in the standard library, a cgo package, and
+// fixes that must not be offered (fix2 has no golden file).
+func TestPatterns(t *testing.T) {
+	dir := fixturetest.Dir(t)
+	analysistest.RunWithSuggestedFixes(t, dir, ctxdetach.Analyzer,
+		"./patterns/detach1", "./patterns/detach2", "./patterns/fix2", "./patterns/fix3", "./patterns/cgo")
+}

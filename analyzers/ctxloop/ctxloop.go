@@ -78,13 +78,16 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// on their data (a mutex's spin, a decoder's scan) far more often than
 	// not, and facts about them would flag every handler that takes a lock.
 	withFacts := grpcctx.InMainModule(pass)
+	if !withFacts && len(m.Handlers()) == 0 {
+		return nil, nil // a dependency without handlers: nothing to report, no facts
+	}
 
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
 	var loops []loopFinding
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && helperDecl(pass, fn) != nil) {
+		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && grpcctx.HelperFunc(pass.TypesInfo, fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -111,7 +114,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	for _, l := range loops {
-		if fn := helperDecl(pass, l.fn); fn != nil && withFacts {
+		if fn := grpcctx.HelperFunc(pass.TypesInfo, l.fn); fn != nil && withFacts {
 			add(fn, &blindLoop{Kind: l.kind, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -119,6 +122,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		call   *ast.CallExpr
 		fn     ast.Node
 		callee *types.Func
+		spawns bool // go helper(): the goroutine runs on, not the handler
 	}
 	var calls []callSite
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -128,7 +132,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
-			calls = append(calls, callSite{call, fn, callee.Origin()})
+			_, spawns := cur.Parent().Node().(*ast.GoStmt)
+			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
 	}
 	lookup := func(callee *types.Func) *blindLoop {
@@ -144,7 +149,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for changed := true; changed; {
 		changed = false
 		for _, cs := range calls {
-			if fn := helperDecl(pass, cs.fn); fn != nil && facts[fn] == nil {
+			if fn := grpcctx.HelperFunc(pass.TypesInfo, cs.fn); fn != nil && facts[fn] == nil {
 				if f := lookup(cs.callee); f != nil {
 					add(fn, f)
 					changed = true
@@ -174,12 +179,16 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				ctx = "the request context"
 			}
 			name := types.ExprString(cs.call.Fun)
+			who := "the handler"
+			if cs.spawns {
+				who = "the goroutine"
+			}
 			m.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
 				Category: "blind-helper",
-				Message: fmt.Sprintf("call to %s in %s runs a %s in %s that never checks for cancellation (%s), so the handler keeps running after the RPC is cancelled; pass %s to %s and check it in the loop",
-					name, h.Describe(), f.Kind, f.Func, f.At, ctx, cs.callee.Name()),
+				Message: fmt.Sprintf("call to %s in %s runs a %s in %s that never checks for cancellation (%s), so %s keeps running after the RPC is cancelled; pass %s to %s and check it in the loop",
+					name, h.Describe(), f.Kind, f.Func, f.At, who, ctx, cs.callee.Name()),
 				Related: []analysis.RelatedInformation{{
 					Pos:     f.At.Pos(pass.Fset, cs.callee.Pos()),
 					Message: fmt.Sprintf("%s without a cancellation check", f.Kind),
@@ -188,20 +197,6 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
-}
-
-// helperDecl returns the function of fn when fn is a declaration that takes
-// no context: its blind loops become facts.
-func helperDecl(pass *analysis.Pass, fn ast.Node) *types.Func {
-	d, ok := fn.(*ast.FuncDecl)
-	if !ok {
-		return nil
-	}
-	obj, ok := pass.TypesInfo.Defs[d.Name].(*types.Func)
-	if !ok || grpcctx.TakesContext(obj.Signature()) {
-		return nil
-	}
-	return obj
 }
 
 // mayBeUnbounded is the cheap shape test: range over finite data and
@@ -233,30 +228,43 @@ func counted(l *ast.ForStmt) bool {
 // worth decides whether a loop that never observes cancellation is worth
 // reporting, and names its kind.
 func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast.Node) (string, bool) {
-	waits := r.sleeps || len(r.chans) > 0 && !producersObserve(info, m, r.chans, fn)
+	// Channels the loop blocks on are excused when their producers stop
+	// on cancellation or the handler closes them (producersObserve).
+	chansExcused := len(r.chans) > 0 && producersObserve(info, m, r.chans, fn)
+	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
-		// Excused when every channel the loop waits on, its own included,
-		// has a producer that observes cancellation.
 		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(info, m, append(r.chans, own), fn) {
 			return "", false
 		}
 		return "loop over channel " + types.ExprString(rng.X), true
 	}
 	f := loop.(*ast.ForStmt)
-	if r.errExit {
+	switch {
+	case r.errExit:
 		return "", false // iterates a finite source until its error
+	case r.condWait:
+		return "", false // blocked in sync.Cond.Wait, which no context check can wake
+	case !waits && consumes(info, f):
+		return "", false // walks finite data: reslices or follows a list
+	case countedExit(info, f):
+		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
+	case drains(f):
+		return "", false // empties a channel without blocking, then leaves
 	}
 	cond := ast.Unparen(f.Cond)
 	if u, ok := cond.(*ast.UnaryExpr); ok && u.Op == token.NOT {
 		cond = ast.Unparen(u.X)
 	}
 	switch {
-	case f.Cond == nil:
-		if waits {
+	case f.Cond == nil || isTrue(info, f.Cond):
+		switch {
+		case waits:
 			return "polling loop", true
+		case chansExcused && !r.sleeps:
+			return "", false // blocks on channels that end with the RPC
 		}
 		return "loop", true
-	case isFlag(info, cond):
+	case isFlag(info, cond) && !postCalls(info, f, cond):
 		return "search loop", true
 	case waits:
 		return "polling loop", true
@@ -264,6 +272,87 @@ func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast
 		return "busy-wait loop", true
 	}
 	return "", false
+}
+
+// isTrue reports whether e is the constant true: for true {} is for {}.
+func isTrue(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[e]
+	return ok && tv.Value != nil && tv.Value.String() == "true"
+}
+
+// countedExit reports whether a loop without a condition counts: its post
+// statement increments a variable that an if statement in the body compares
+// before leaving the loop (for attempt := 1; ; attempt++ { ... if attempt
+// == 3 { return err } }).
+func countedExit(info *types.Info, f *ast.ForStmt) bool {
+	inc, ok := f.Post.(*ast.IncDecStmt)
+	if !ok || f.Cond != nil {
+		return false
+	}
+	id, ok := inc.X.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	found := false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		ifs, ok := n.(*ast.IfStmt)
+		if !ok || found {
+			return !found
+		}
+		if b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && v != nil && mentions(info, b, v) && leavesDirectly(ifs.Body) {
+			switch b.Op {
+			case token.EQL, token.GEQ, token.GTR, token.LEQ, token.LSS:
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// drains reports whether the loop body is a non-blocking receive that
+// leaves the loop when nothing is ready: a select with a default clause
+// that returns or breaks out, or that falls through to a break or return
+// right after the select.
+func drains(f *ast.ForStmt) bool {
+	for i, st := range f.Body.List {
+		sel, ok := st.(*ast.SelectStmt)
+		if !ok {
+			continue
+		}
+		for _, cc := range sel.Body.List {
+			cc := cc.(*ast.CommClause)
+			if cc.Comm != nil {
+				continue
+			}
+			if leavesDirectly(&ast.BlockStmt{List: cc.Body}) {
+				return true
+			}
+			if len(cc.Body) == 0 && i+1 < len(f.Body.List) && leavesDirectly(&ast.BlockStmt{List: f.Body.List[i+1 : i+2]}) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// leavesDirectly reports whether a block ends in a return, or in an
+// unlabeled break that is not inside a switch or select of its own.
+func leavesDirectly(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	switch last := b.List[len(b.List)-1].(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return last.Tok == token.BREAK && last.Label == nil
+	}
+	return false
 }
 
 // isFlag reports whether e is a boolean variable or field: for !found.
@@ -306,8 +395,11 @@ func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn
 	}
 	s := &scanner{info: info, m: m}
 	for _, ch := range chans {
-		excused := false
+		excused := closedIn(info, cur.Node(), ch)
 		for g := range cur.Preorder((*ast.GoStmt)(nil)) {
+			if excused {
+				break
+			}
 			if !mentions(info, g.Node(), ch) {
 				continue
 			}
@@ -331,7 +423,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		check = "check its Err() or select on its Done() in the loop"
 	}
 	where := h.Describe()
-	if inGoroutine(l.cur, h.Func) {
+	if grpcctx.InGoStmt(l.cur, h.Func) {
 		where = "goroutine started by " + where
 	}
 	ignored := ""
@@ -362,10 +454,77 @@ func loopHeaderEnd(loop ast.Stmt) token.Pos {
 	return loop.End()
 }
 
-// inGoroutine reports whether cur lies inside a go statement within root.
-func inGoroutine(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.GoStmt)(nil)) {
-		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
+// closedIn reports whether root calls close(ch): the handler's own code
+// closes the channel, so a loop over it ends when the producers finish; the
+// producers' loops are judged on their own.
+func closedIn(info *types.Info, root ast.Node, ch *types.Var) bool {
+	found := false
+	ast.Inspect(root, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if ok && len(call.Args) == 1 {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					if a, ok := ast.Unparen(call.Args[0]).(*ast.Ident); ok && info.Uses[a] == ch {
+						found = true
+					}
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// consumes reports whether the loop advances over finite data on every
+// iteration: its post statement or body assigns x = x[i:] (a string or
+// slice shrinking from the front) or x = x.f (following a list).
+func consumes(info *types.Info, f *ast.ForStmt) bool {
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false
+		}
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+			return !found
+		}
+		for i, lhs := range as.Lhs {
+			id, ok := lhs.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			v := info.Uses[id]
+			switch r := ast.Unparen(as.Rhs[i]).(type) {
+			case *ast.SliceExpr:
+				if x, ok := ast.Unparen(r.X).(*ast.Ident); ok && info.Uses[x] == v && r.Low != nil && r.High == nil {
+					found = true
+				}
+			case *ast.SelectorExpr:
+				if x, ok := ast.Unparen(r.X).(*ast.Ident); ok && info.Uses[x] == v && types.Identical(info.TypeOf(r), info.TypeOf(x)) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// postCalls reports whether the post statement assigns the flag cond from a
+// call: for ok := true; ok; ok = it.Next() iterates like for it.Next().
+func postCalls(info *types.Info, f *ast.ForStmt, cond ast.Expr) bool {
+	as, ok := f.Post.(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 || !isCall(ast.Unparen(as.Rhs[0])) {
+		return false
+	}
+	id, ok := cond.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	for _, l := range as.Lhs {
+		if l, ok := l.(*ast.Ident); ok && info.ObjectOf(l) == info.Uses[id] {
+			return true
+		}
 	}
 	return false
 }

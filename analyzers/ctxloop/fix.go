@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,7 +52,7 @@ func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l lo
 	}
 	body := loopBody(l.loop)
 	file := fileOf(pass, body.Pos())
-	if file == nil {
+	if file == nil || !bodyOnOwnLines(pass, body) || holdsLock(pass, h.Func, l.loop) {
 		return nil
 	}
 	status, importEdit, ok := statusName(pass, file, body.Lbrace)
@@ -190,4 +191,51 @@ func lineOf(pass *analysis.Pass, pos token.Pos) (indent string, eol token.Pos, o
 		return "", token.NoPos, false
 	}
 	return string(content[start:end]), tf.Pos(nl), true
+}
+
+// bodyOnOwnLines reports whether the body's statements start below its
+// opening brace, where the check is inserted: for { x = f(x) } on one line
+// would get it after the loop.
+func bodyOnOwnLines(pass *analysis.Pass, body *ast.BlockStmt) bool {
+	tf := pass.Fset.File(body.Lbrace)
+	line := tf.Line(body.Lbrace)
+	if tf.Line(body.Rbrace) == line {
+		return false
+	}
+	return len(body.List) == 0 || tf.Line(body.List[0].Pos()) > line
+}
+
+// holdsLock reports whether returning from inside loop could leave a lock
+// held or abandon a condition wait: the loop waits on a sync.Cond (which a
+// context check cannot wake anyway), or fn locks a sync.Mutex or RWMutex
+// before the loop without a deferred unlock.
+func holdsLock(pass *analysis.Pass, fn ast.Node, loop ast.Stmt) bool {
+	waits, locks, deferred := false, false, false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.DeferStmt:
+			if syncMethod(pass, n.Call, "(*sync.Mutex).Unlock", "(*sync.RWMutex).Unlock", "(*sync.RWMutex).RUnlock") {
+				deferred = true
+			}
+		case *ast.CallExpr:
+			inLoop := n.Pos() >= loop.Pos() && n.End() <= loop.End()
+			if inLoop && syncMethod(pass, n, "(*sync.Cond).Wait") {
+				waits = true
+			}
+			if n.Pos() < loop.Pos() && syncMethod(pass, n, "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock") {
+				locks = true
+			}
+		}
+		return true
+	})
+	return waits || locks && !deferred
+}
+
+// syncMethod reports whether call calls one of the sync methods named by
+// their full names.
+func syncMethod(pass *analysis.Pass, call *ast.CallExpr, fullNames ...string) bool {
+	fn := grpcctx.Callee(pass.TypesInfo, call)
+	return fn != nil && slices.Contains(fullNames, fn.FullName())
 }

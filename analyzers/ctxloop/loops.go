@@ -19,6 +19,7 @@ type loopScan struct {
 	chans    []*types.Var // local channel variables the loop receives from
 	errExit  bool         // the error of a (non-stream) call leaves the loop
 	ignored  string       // a stream operation whose error does not leave the loop
+	condWait bool         // the loop waits in sync.Cond.Wait
 }
 
 type scanner struct {
@@ -35,7 +36,7 @@ func (s *scanner) scan(cur inspector.Cursor) loopScan {
 		case *ast.CallExpr:
 			s.call(c, n, loop, &r)
 		case *ast.UnaryExpr:
-			if n.Op == token.ARROW {
+			if n.Op == token.ARROW && !inNonBlockingSelect(c) {
 				s.receive(n.X, &r)
 			}
 		case *ast.RangeStmt:
@@ -52,6 +53,9 @@ func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r 
 	fn := grpcctx.Callee(info, call)
 	if fn != nil && fn.Pkg() != nil {
 		switch {
+		case fn.FullName() == "(*sync.Cond).Wait":
+			r.condWait = true
+			return
 		case fn.Pkg().Path() == "time" && fn.Name() == "Sleep":
 			r.sleeps = true
 			return
@@ -204,6 +208,15 @@ func errLeaves(info *types.Info, c inspector.Cursor, loop ast.Node, returned boo
 	if ifs, ok := stmt.Parent().Node().(*ast.IfStmt); ok && ifs.Init == stmt.Node() {
 		return mentions(info, ifs.Cond, errVar) && onError(stmt.Parent(), ifs, ifs.Cond, loop)
 	}
+	if sw, ok := stmt.Parent().Node().(*ast.SwitchStmt); ok && sw.Init == stmt.Node() {
+		tested := sw.Tag != nil && mentions(info, sw.Tag, errVar)
+		for _, cc := range sw.Body.List {
+			for _, e := range cc.(*ast.CaseClause).List {
+				tested = tested || mentions(info, e, errVar)
+			}
+		}
+		return tested && exits(stmt.Parent(), sw.Body, loop)
+	}
 	for next, ok := stmt.NextSibling(); ok; next, ok = next.NextSibling() {
 		switch n := next.Node().(type) {
 		case *ast.IfStmt:
@@ -298,6 +311,25 @@ func breaksOut(c inspector.Cursor, br *ast.BranchStmt, loop ast.Node) bool {
 		case *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt:
 			return n == loop
 		}
+	}
+	return false
+}
+
+// inNonBlockingSelect reports whether the receive at c is the communication
+// of a case of a select statement that has a default clause: it never waits.
+func inNonBlockingSelect(c inspector.Cursor) bool {
+	for e := range c.Enclosing((*ast.CommClause)(nil), (*ast.BlockStmt)(nil)) {
+		cc, ok := e.Node().(*ast.CommClause)
+		if !ok || cc.Comm == nil || c.Node().Pos() < cc.Comm.Pos() || c.Node().End() > cc.Comm.End() {
+			return false
+		}
+		sel := e.Parent().Parent().Node().(*ast.SelectStmt)
+		for _, st := range sel.Body.List {
+			if st.(*ast.CommClause).Comm == nil {
+				return true
+			}
+		}
+		return false
 	}
 	return false
 }

@@ -41,7 +41,16 @@ func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
 	if !IsClientCallSignature(sig) || len(call.Args) == 0 {
 		return GRPCCall{}, false
 	}
-	c := GRPCCall{Call: call, Method: fn, Ctx: call.Args[0]}
+	args := call.Args
+	if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
+			args = args[1:] // T.M(recv, ctx, ...)
+		}
+	}
+	if len(args) == 0 {
+		return GRPCCall{}, false
+	}
+	c := GRPCCall{Call: call, Method: fn, Ctx: args[0]}
 	if sig.Results().Len() > 0 {
 		c.Stream = isClientStream(sig.Results().At(0).Type())
 	}

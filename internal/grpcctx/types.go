@@ -1,6 +1,7 @@
 package grpcctx
 
 import (
+	"go/ast"
 	"go/types"
 	"strings"
 
@@ -155,13 +156,28 @@ func IsStreamLike(t types.Type) bool {
 // module being developed (the main module or a workspace module) rather than
 // to the standard library or a versioned dependency. go vet before Go 1.28
 // does not set Module.Main; a main module there is one without a version.
-// Drivers without modules (Bazel's nogo) leave Module nil: there every
-// package outside the standard library counts.
+// Drivers without module information (Bazel's nogo leaves Module nil, the
+// x/tools checker gives an empty one when packages were loaded without
+// NeedModule): there every package outside the standard library counts.
 func InMainModule(pass *analysis.Pass) bool {
 	mod := pass.Module
-	if mod == nil {
+	if mod == nil || mod.Path == "" {
 		first, _, _ := strings.Cut(pass.Pkg.Path(), "/")
 		return strings.Contains(first, ".")
 	}
-	return mod.Path != "" && (mod.Main || mod.Version == "")
+	return mod.Main || mod.Version == ""
+}
+
+// ReturnsContextCarrier reports whether call's first result carries the
+// context it was given (it has a Context() context.Context method, like
+// *http.Request): the caller can replace that context before it is used.
+func ReturnsContextCarrier(info *types.Info, call *ast.CallExpr) bool {
+	t := info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		if tuple.Len() == 0 {
+			return false
+		}
+		t = tuple.At(0).Type()
+	}
+	return t != nil && hasContextMethod(t)
 }

@@ -1,0 +1,24 @@
+// Package fix2: a detached root shared with a deliberate goroutine gets no fix
+// (replacing it would change the goroutine too).
+package fix2
+
+import (
+	"context"
+	"time"
+
+	"example.com/fixtures/pb/echo"
+)
+
+type srv struct {
+	echo.UnimplementedEchoServer
+	up, audit echo.EchoClient
+}
+
+func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	bg, cancel := context.WithTimeout(context.Background(), time.Minute)
+	go func() {
+		defer cancel()
+		s.audit.Unary(bg, in) // want `call to s.audit.Unary in goroutine|call to s.audit.Unary in handler Unary uses bg`
+	}()
+	return s.up.Unary(bg, in) // want `call to s.up.Unary in handler Unary uses bg \(from context.Background\(\)\)`
+}
