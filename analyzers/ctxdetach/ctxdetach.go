@@ -42,7 +42,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach",
 		Requires:  []*analysis.Analyzer{inspect.Analyzer, grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(detachedCall)},
+		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.CtxFuncs, "ctx-funcs", cfg.CtxFuncs,
@@ -69,6 +69,22 @@ func (f *detachedCall) String() string {
 	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
 }
 
+// handoffParams is the fact of a function whose context parameters (by
+// index) are used only inside goroutines the function starts: it hands the
+// context over as the lifetime of background work (a monitor that stops on
+// ctx.Done()) and makes no call on it itself. Passing such a function
+// context.Background() means "run until stopped otherwise", not an
+// outbound call cut off from the request.
+type handoffParams struct {
+	Params []int
+}
+
+func (*handoffParams) AFact() {}
+
+func (f *handoffParams) String() string {
+	return fmt.Sprintf("handoffParams(%v)", f.Params)
+}
+
 type checker struct {
 	cfg Config
 }
@@ -88,6 +104,7 @@ type finding struct {
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
 	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	handoffs := exportHandoffs(pass, in)
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
 	var findings []finding
@@ -104,7 +121,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
-		if arg, o, ok := detachedArg(pass, m, call); ok {
+		if arg, o, ok := detachedArg(pass, m, call, handoffs); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
@@ -141,14 +158,98 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// detachedArg returns the first context argument of call that is detached.
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr) (ast.Expr, grpcctx.Origin, bool) {
-	for _, use := range grpcctx.ContextArgs(pass.TypesInfo, call) {
-		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached {
+// detachedArg returns the first context argument of call that is
+// detached. Not counted: a detached context whose cancel function is kept
+// by an object (Origin.Owned: its lifetime is managed there, on purpose),
+// and an argument for a parameter the callee only hands to goroutines
+// (handoffParams: the lifetime of background work).
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int) (ast.Expr, grpcctx.Origin, bool) {
+	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
+	if len(uses) == 0 {
+		return nil, grpcctx.Origin{}, false
+	}
+	var handoff []int
+	if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
+		callee = callee.Origin()
+		if callee.Pkg() == pass.Pkg {
+			handoff = handoffs[callee]
+		} else if fact := new(handoffParams); pass.ImportObjectFact(callee, fact) {
+			handoff = fact.Params
+		}
+	}
+	for _, use := range uses {
+		if slices.Contains(handoff, use.Index) {
+			continue
+		}
+		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
 			return use.Arg, o, true
 		}
 	}
 	return nil, grpcctx.Origin{}, false
+}
+
+// exportHandoffs finds this package's functions whose context parameters
+// are used only inside goroutines they start, exports their handoffParams
+// facts and returns them. Only declarations with a go statement are
+// looked at.
+func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Func][]int {
+	out := make(map[*types.Func][]int)
+	seen := make(map[*ast.FuncDecl]bool)
+	var order []*types.Func
+	for g := range in.Root().Preorder((*ast.GoStmt)(nil)) {
+		var decl *ast.FuncDecl
+		var declCur inspector.Cursor
+		for c := range g.Enclosing((*ast.FuncDecl)(nil)) {
+			decl, declCur = c.Node().(*ast.FuncDecl), c
+		}
+		if decl == nil || seen[decl] {
+			continue
+		}
+		seen[decl] = true
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok {
+			continue
+		}
+		var params []int
+		sig := fn.Signature()
+		for _, i := range grpcctx.ContextParams(sig) {
+			if onlyInGoroutines(pass.TypesInfo, declCur, sig.Params().At(i)) {
+				params = append(params, i)
+			}
+		}
+		if len(params) > 0 {
+			out[fn] = params
+			order = append(order, fn)
+		}
+	}
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, &handoffParams{Params: out[fn]})
+	}
+	return out
+}
+
+// onlyInGoroutines reports whether v is used in the declaration at decl,
+// and only inside go statements.
+func onlyInGoroutines(info *types.Info, decl inspector.Cursor, v *types.Var) bool {
+	if v.Name() == "_" || v.Name() == "" {
+		return false
+	}
+	used := false
+	for c := range decl.Preorder((*ast.Ident)(nil)) {
+		if info.Uses[c.Node().(*ast.Ident)] != v {
+			continue
+		}
+		inGo := false
+		for range c.Enclosing((*ast.GoStmt)(nil)) {
+			inGo = true
+			break
+		}
+		if !inGo {
+			return false
+		}
+		used = true
+	}
+	return used
 }
 
 // exportFacts computes the detachedCall facts of this package's functions

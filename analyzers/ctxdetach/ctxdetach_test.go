@@ -13,7 +13,7 @@ import (
 
 func TestCtxdetach(t *testing.T) {
 	dir := fixturetest.Dir(t)
-	analysistest.RunWithSuggestedFixes(t, dir, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers")
+	analysistest.RunWithSuggestedFixes(t, dir, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls")
 }
 
 // TestDefaultScopeIsHandlers checks that functions outside handler scope

@@ -34,13 +34,27 @@
 // return one: generated client methods, ClientConn.Invoke and NewStream,
 // http.NewRequestWithContext, database/sql's *Context methods, and so on.
 // Calls that return a context derive one and are judged where the result is
-// used. The context package and log/slog are not outbound calls.
+// used. The context package and log/slog are not outbound calls, nor is
+// net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
+// socket on context.Background(); the context only bounds looking up the
+// local address).
 //
 // The analyzer follows contexts through local variables and assignments,
 // including ctx = context.Background() over the parameter; where the
 // definitions that reach a call disagree it stays silent.
 // context.WithoutCancel(ctx) is the deliberate way to detach (for work that
-// must outlive the RPC) and is never reported.
+// must outlive the RPC) and is never reported. Two other ways to give work
+// a lifetime of its own are not reported either:
+//
+//   - a context made with context.WithCancel, WithTimeout or WithDeadline
+//     whose cancel function is kept beyond the function that made it
+//     (stored in a field or a map, returned, passed on: not only called or
+//     deferred). Whoever holds it ends the context: a watcher another RPC
+//     stops, a container's I/O that lives as long as the container;
+//   - an argument for a context parameter that the callee, in any package,
+//     uses only inside goroutines it starts (a monitor that runs until
+//     ctx.Done()): the context is the lifetime handed to background work,
+//     not one the call runs on.
 //
 // Through facts, a call from handler scope to a function in any package
 // that takes no context yet makes an outbound call on a detached context

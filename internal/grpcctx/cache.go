@@ -1,6 +1,7 @@
 package grpcctx
 
 import (
+	"go/ast"
 	"go/types"
 	"sync"
 )
@@ -13,6 +14,7 @@ type originCache struct {
 	mu      sync.Mutex
 	origins map[defKey]Origin
 	alls    map[*types.Var]allEntry
+	keeps   map[*ast.CallExpr]bool // cancelKept, by context constructor call
 }
 
 // allEntry is a cached query.all result.
@@ -51,4 +53,20 @@ func (c *originCache) setAll(v *types.Var, e allEntry) {
 		c.alls = make(map[*types.Var]allEntry)
 	}
 	c.alls[v] = e
+}
+
+func (c *originCache) kept(call *ast.CallExpr) (kept, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept, ok = c.keeps[call]
+	return kept, ok
+}
+
+func (c *originCache) setKept(call *ast.CallExpr, kept bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keeps == nil {
+		c.keeps = make(map[*ast.CallExpr]bool)
+	}
+	c.keeps[call] = kept
 }

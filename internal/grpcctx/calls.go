@@ -85,9 +85,10 @@ func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 
 // ContextUse is a call argument that hands a context to the callee.
 type ContextUse struct {
-	Call *ast.CallExpr
-	Fn   *types.Func // nil for calls of function values
-	Arg  ast.Expr
+	Call  *ast.CallExpr
+	Fn    *types.Func // nil for calls of function values
+	Arg   ast.Expr
+	Index int // of the parameter Arg is passed for
 }
 
 // ContextArgs returns the arguments of call that pass a context to a
@@ -95,7 +96,10 @@ type ContextUse struct {
 // itself return a context (those derive a context; the derived one is
 // checked where it is used). Calls into the context package and log/slog
 // are not consumers: they neither block on a context nor carry it across a
-// process boundary.
+// process boundary. Nor are net.ListenConfig's Listen and ListenPacket,
+// which bind a local socket (net.Listen, net.ListenPacket and every server
+// that calls them do, on context.Background()): the context bounds only
+// the lookup of the local address.
 func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 	tv, ok := info.Types[call.Fun]
 	if !ok || tv.IsType() || tv.Type == nil {
@@ -111,11 +115,14 @@ func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 		case contextPath, "log/slog":
 			return nil
 		}
+		if isMethodOf(fn, "net", "ListenConfig", "Listen", "ListenPacket") {
+			return nil
+		}
 	}
 	var out []ContextUse
 	for _, i := range ContextParams(sig) {
 		if i < len(call.Args) && !(sig.Variadic() && i == sig.Params().Len()-1) {
-			out = append(out, ContextUse{Call: call, Fn: fn, Arg: call.Args[i]})
+			out = append(out, ContextUse{Call: call, Fn: fn, Arg: call.Args[i], Index: i})
 		}
 	}
 	return out

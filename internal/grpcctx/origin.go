@@ -53,6 +53,14 @@ type Origin struct {
 	// Opaque: a function the model does not know, which takes a context and
 	// returns one, lies on some path; it may have added a deadline.
 	Opaque bool
+	// Owned: on some path, the cancel function of a WithCancel*,
+	// WithTimeout* or WithDeadline* is kept beyond the function that made
+	// it (stored in a field, a map or a struct, returned, sent or passed
+	// on), rather than only called there. Whoever holds it decides when
+	// the context ends: a context.Background() made that way is the
+	// lifetime of an object (a watcher, a container's I/O), detached from
+	// the request on purpose.
+	Owned bool
 	// At is the call that made a Detached or Deliberate root
 	// (context.Background(), context.TODO(), context.WithoutCancel(...)),
 	// or nil when paths disagree about it.
@@ -114,6 +122,7 @@ func join(a, b Origin) Origin {
 		MayDeadline: a.MayDeadline || b.MayDeadline,
 		MayCancel:   a.MayCancel || b.MayCancel,
 		Opaque:      a.Opaque || b.Opaque,
+		Owned:       a.Owned || b.Owned,
 	}
 	if a.At == b.At {
 		o.At = a.At
@@ -227,10 +236,12 @@ func (q *query) call(call *ast.CallExpr) Origin {
 	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"), isFunc(fn, errgroupPath, "WithContext"):
 		o := arg(0)
 		o.Cancel, o.MayCancel = true, true
+		o.Owned = o.Owned || fn.Pkg().Path() == contextPath && q.m.cancelKept(call)
 		return o
 	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
 		o := arg(0)
 		o.Cancel, o.Deadline, o.MayCancel, o.MayDeadline = true, true, true, true
+		o.Owned = o.Owned || q.m.cancelKept(call)
 		return o
 	case isFunc(fn, contextPath, "WithValue"),
 		isFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):

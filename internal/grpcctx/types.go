@@ -54,6 +54,20 @@ func isFunc(fn *types.Func, pkgPath string, names ...string) bool {
 	return false
 }
 
+// isMethodOf reports whether fn is one of the named methods of the type
+// pkgPath.typeName (value or pointer receiver).
+func isMethodOf(fn *types.Func, pkgPath, typeName string, names ...string) bool {
+	recv := fn.Signature().Recv()
+	if recv == nil || !isFunc(fn, pkgPath, names...) {
+		return false
+	}
+	t := recv.Type()
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return isNamed(t, pkgPath, typeName)
+}
+
 // ContextParams returns the indices of sig's parameters of type
 // context.Context.
 func ContextParams(sig *types.Signature) []int {

@@ -1,0 +1,87 @@
+package ctxdetach
+
+import (
+	"context"
+	"sync"
+
+	"example.com/fixtures/ctxdetach/helpers"
+	"example.com/fixtures/pb/echo"
+)
+
+// lifetimeServer's handlers start work that must outlive the RPC, or make
+// calls whose context cannot matter, on contexts detached from the
+// request. Found in containerd's CRI service (exit monitors, container
+// I/O). Calls into net are in ./netcalls.
+type lifetimeServer struct {
+	echo.UnimplementedEchoServer
+	up echo.EchoClient
+
+	mu       sync.Mutex
+	watchers map[string]context.CancelFunc
+	stop     context.CancelFunc
+}
+
+func (s *lifetimeServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	// Silent: StartMonitor only hands its context to the goroutine it
+	// starts; context.Background() is the monitor's lifetime.
+	helpers.StartMonitor(context.Background(), s.up)
+	s.startLocalMonitor(context.Background(), in.Text)
+
+	// Silent: the cancel function is kept in s.watchers, so another RPC
+	// (or shutdown) ends the watch; it is detached from this one on
+	// purpose.
+	wctx, cancel := context.WithCancel(context.Background())
+	s.mu.Lock()
+	s.watchers[in.Text] = cancel
+	s.mu.Unlock()
+	go s.watch(wctx)
+
+	// Silent: the same, with the cancel function stored straight into a
+	// field.
+	var sctx context.Context
+	sctx, s.stop = context.WithCancel(context.Background())
+	go s.watch(sctx)
+
+	// Silent: NewPipes keeps its cancel function in the object it returns.
+	if _, err := helpers.NewPipes(s.up); err != nil {
+		return nil, err
+	}
+
+	// Reported: NewPipesBlind only defers its cancel function.
+	if _, err := helpers.NewPipesBlind(s.up); err != nil { // want `call to helpers.NewPipesBlind in handler Unary reaches c.Unary on context.Background\(\)`
+		return nil, err
+	}
+
+	go func() {
+		// Reported: a cancel function that is only deferred owns
+		// nothing; the upstream call is cut off from the request.
+		dctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		_, _ = s.up.Unary(dctx, in) // want `call to s.up.Unary in handler Unary uses dctx \(from context.Background\(\)\)`
+	}()
+	go func() {
+		// Reported: syncOnce uses its context itself, not in a goroutine.
+		s.syncOnce(context.Background()) // want `call to s.syncOnce in handler Unary uses context.Background\(\)`
+	}()
+	return in, nil
+}
+
+// startLocalMonitor uses ctx only in the goroutine it starts.
+func (s *lifetimeServer) startLocalMonitor(ctx context.Context, id string) { // want startLocalMonitor:`handoffParams\(\[0\]\)`
+	go func() {
+		<-ctx.Done()
+		s.mu.Lock()
+		delete(s.watchers, id)
+		s.mu.Unlock()
+	}()
+}
+
+// syncOnce starts a goroutine too, but calls upstream on ctx itself first.
+func (s *lifetimeServer) syncOnce(ctx context.Context) {
+	_, _ = s.up.Unary(ctx, &echo.Msg{})
+	go func() { <-ctx.Done() }()
+}
+
+func (s *lifetimeServer) watch(ctx context.Context) {
+	<-ctx.Done()
+}
