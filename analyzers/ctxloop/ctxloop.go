@@ -128,7 +128,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
-		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
+		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) {
 			continue
 		}
 		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
@@ -527,4 +527,30 @@ func postCalls(info *types.Info, f *ast.ForStmt, cond ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// isLoopCondition reports whether the call at cur is the condition of a
+// for loop, or its negation: for it.Next() { ... }. Such a loop is judged
+// by its shape, which takes the call for the iterator of finite results
+// (rows.Next(), scanner.Scan()); a loop inside the iterator is one of its
+// steps (skipping duplicates, refilling a buffer), not a loop of the
+// caller's, and no fact about it is reported or passed on there.
+func isLoopCondition(cur inspector.Cursor) bool {
+	c := cur
+	for {
+		p := c.Parent()
+		switch n := p.Node().(type) {
+		case *ast.ParenExpr:
+			c = p
+			continue
+		case *ast.UnaryExpr:
+			if n.Op == token.NOT {
+				c = p
+				continue
+			}
+		case *ast.ForStmt:
+			return n.Cond != nil && n.Cond == c.Node()
+		}
+		return false
+	}
 }

@@ -78,7 +78,11 @@
 // context.Context parameter, no parameter with a Context method such as a
 // stream) and contains a reportable loop gets a fact; a call to it from
 // handler scope is reported, with the loop as related position. The fact is
-// transitive through calls made directly in such functions' bodies.
+// transitive through calls made directly in such functions' bodies. A call
+// that is a loop's condition (for it.Next()) is not reported and passes no
+// fact on: the loop is judged by its shape, which takes the call for an
+// iterator over finite results, and a loop inside the iterator (skipping
+// duplicates, refilling a buffer) is one of its steps.
 //
 // A suggested fix inserts a cancellation check at the top of the loop body
 // that returns the context's error, as a gRPC status error
