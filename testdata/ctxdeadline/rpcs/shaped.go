@@ -1,0 +1,54 @@
+package rpcs
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/pb/echo"
+)
+
+// Functions with a gRPC client method's shape (a context first,
+// ...grpc.CallOption last) that are concrete, hand-written code are judged
+// by their bodies, in any package, through the deadlineParams fact.
+
+// DoUnary is an interop-style test helper (grpc-go's interop.DoEmptyUnaryCall)
+// that passes its context straight to the RPC: its callers are reported
+// through the fact.
+func DoUnary(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error { // want DoUnary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:20\)`
+	_, err := c.Unary(ctx, &echo.Msg{}, opts...)
+	return err
+}
+
+// DoWithTimeout sets its own timeout (grpc-go's
+// interop.DoTimeoutOnSleepingServer): any context is fine.
+func DoWithTimeout(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	_, err := c.Unary(ctx, &echo.Msg{}, opts...)
+	return err
+}
+
+// DoCancelAfterBegin opens a stream on a context it cancels itself
+// (grpc-go's interop.DoCancelAfterBegin): the stream can always be ended.
+func DoCancelAfterBegin(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error {
+	ctx, cancel := context.WithCancel(ctx)
+	stream, err := c.ClientStream(ctx, opts...)
+	if err != nil {
+		return err
+	}
+	cancel()
+	_, err = stream.CloseAndRecv()
+	return err
+}
+
+// LocalWriter stands in for an EchoClient in process (thanos'
+// localAsyncWriter.RemoteWrite): its Unary has the client method's shape
+// and makes no RPC at all.
+type LocalWriter struct{ N int }
+
+func (w *LocalWriter) Unary(ctx context.Context, in *echo.Msg, _ ...grpc.CallOption) (*echo.Msg, error) {
+	w.N++
+	return in, ctx.Err()
+}

@@ -1,0 +1,58 @@
+package ctxdeadline
+
+import (
+	"context"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/ctxdeadline/rpcs"
+	"example.com/fixtures/pb/echo"
+)
+
+// Callers of functions that have a gRPC client method's shape but are not
+// generated clients (rpcs/shaped.go, and the local ones below): such a
+// function is judged by its body, so a caller is reported only when the
+// context it passes reaches an RPC that adds no deadline of its own. A call
+// through a client interface is still judged by its shape: the body
+// behind it is unknown.
+
+// retrying is a client wrapper in the same package that adds a timeout to
+// each attempt: silent at its callers.
+func retrying(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
+	var err error
+	for range 3 {
+		actx, cancel := context.WithTimeout(ctx, time.Second)
+		var out *echo.Msg
+		out, err = c.Unary(actx, in, opts...)
+		cancel()
+		if err == nil {
+			return out, nil
+		}
+	}
+	return nil, err
+}
+
+// tagged adds metadata only: its callers are reported through the fact.
+func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:38\)`
+	return c.Unary(ctx, in, opts...)
+}
+
+func shapedCallers(c echo.EchoClient) {
+	bg := context.Background()
+	_, _ = retrying(bg, c, msg)        // silent: every attempt has its own timeout
+	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:38\) with no deadline`
+	_ = rpcs.DoWithTimeout(bg, c)      // silent: the helper sets its own timeout
+	_ = rpcs.DoCancelAfterBegin(bg, c) // silent: the helper cancels its own stream
+	_ = rpcs.DoUnary(bg, c)            // want `call to rpcs.DoUnary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:20\) with no deadline`
+	w := &rpcs.LocalWriter{}
+	_, _ = w.Unary(bg, msg) // silent: an in-process stand-in makes no RPC
+	var ci unaryClient = w
+	_, _ = ci.Unary(bg, msg) // want `gRPC call ctxdeadline.unaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+}
+
+// unaryClient is a client interface of the user's: what implements it is
+// unknown where it is called, so its calls are judged by their shape.
+type unaryClient interface {
+	Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error)
+}
