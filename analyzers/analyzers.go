@@ -31,14 +31,20 @@ func All() []*analysis.Analyzer { return New(Settings{}) }
 func New(s Settings) []*analysis.Analyzer {
 	detach := ctxdetach.New(s.Ctxdetach)
 	// ctxdeadline leaves detached contexts in ctxdetach's scope to
-	// ctxdetach, whose scope -ctxdetach.ctx-funcs widens: it asks the flag,
-	// which the command may set after New returns.
+	// ctxdetach, and reports them itself when ctxdetach does not run. It
+	// asks at run time, once the driver has parsed its flags.
+	var all []*analysis.Analyzer // read by the closure at run time
 	deadline := s.Ctxdeadline
-	deadline.DetachCtxFuncs = func() bool {
-		v, _ := detach.Flags.Lookup("ctx-funcs").Value.(flag.Getter).Get().(bool)
-		return v
+	deadline.Detach = func() ctxdeadline.DetachScope {
+		switch {
+		case contains(s.Disable, detach.Name) || !enabledByDriver(detach.Name, all):
+			return ctxdeadline.DetachOff
+		case flagIsTrue(detach.Flags.Lookup("ctx-funcs")):
+			return ctxdeadline.DetachCtxFuncs
+		}
+		return ctxdeadline.DetachHandlers
 	}
-	all := []*analysis.Analyzer{
+	all = []*analysis.Analyzer{
 		ctxloop.New(s.Ctxloop),
 		detach,
 		ctxdeadline.New(deadline),
@@ -68,4 +74,37 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// enabledByDriver reports whether the command's analyzer switches
+// (-NAME, -NAME=false, registered by x/tools' drivers) leave analyzer name
+// enabled: when any switch is set true only those run, else all but the
+// ones set false. Drivers without such switches (golangci-lint) enable all.
+func enabledByDriver(name string, all []*analysis.Analyzer) bool {
+	anyTrue := false
+	for _, a := range all {
+		if flagIsTrue(flag.Lookup(a.Name)) {
+			anyTrue = true
+		}
+	}
+	f := flag.Lookup(name)
+	if anyTrue {
+		return flagIsTrue(f)
+	}
+	return f == nil || f.Value.String() != "false"
+}
+
+// flagIsTrue reports whether a boolean flag was set to true. The drivers'
+// switches print "true" while unset too; their Get says whether they were
+// set to true.
+func flagIsTrue(f *flag.Flag) bool {
+	if f == nil {
+		return false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return false
+	}
+	b, _ := g.Get().(bool)
+	return b
 }

@@ -35,14 +35,27 @@ type Config struct {
 	// "example.com/pb.EchoClient" (all its methods),
 	// "(*google.golang.org/grpc.ClientConn).Invoke".
 	Exempt []string `json:"exempt,omitempty"`
-	// DetachCtxFuncs, when set, is asked once per package whether ctxdetach
-	// runs with -ctxdetach.ctx-funcs, taking every function with a context
-	// parameter as handler scope. ctxdeadline then leaves a detached context
-	// in such a function to ctxdetach, as it does in handler scope, so that
-	// no call gets both findings. Whoever builds both analyzers wires it to
-	// ctxdetach's setting; it is not a setting of its own.
-	DetachCtxFuncs func() bool `json:"-"`
+	// Detach, when set, is asked once per package what ctxdetach covers,
+	// so that no call gets both findings and none is lost: ctxdeadline
+	// leaves a detached context in ctxdetach's scope to ctxdetach, and
+	// reports it itself when ctxdetach does not run. Whoever builds both
+	// analyzers wires it; it is not a setting of its own. Nil means
+	// DetachHandlers.
+	Detach func() DetachScope `json:"-"`
 }
+
+// DetachScope is where ctxdetach reports detached contexts.
+type DetachScope int
+
+const (
+	// DetachHandlers: ctxdetach runs over gRPC handler scope (its default).
+	DetachHandlers DetachScope = iota
+	// DetachOff: ctxdetach does not run.
+	DetachOff
+	// DetachCtxFuncs: ctxdetach runs with -ctxdetach.ctx-funcs, over every
+	// function with a context parameter too.
+	DetachCtxFuncs
+)
 
 // New returns a ctxdeadline analyzer with its own settings, bound to its own
 // flags (-ctxdeadline.streams, -ctxdeadline.exempt), so that no state is
@@ -181,9 +194,8 @@ type state struct {
 	pass   *analysis.Pass
 	m      *grpcctx.Model
 	exempt map[string]bool // normalized -exempt names
-	// wide: ctxdetach checks every function with a context parameter
-	// (Config.DetachCtxFuncs).
-	wide bool
+	// detach: where ctxdetach reports detached contexts (Config.Detach).
+	detach DetachScope
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
@@ -200,13 +212,20 @@ type verdict struct {
 	noCancel bool
 }
 
+func (c *checker) detachScope() DetachScope {
+	if c.cfg.Detach == nil {
+		return DetachHandlers
+	}
+	return c.cfg.Detach()
+}
+
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := &state{
 		checker:  c,
 		pass:     pass,
 		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
 		exempt:   make(map[string]bool),
-		wide:     c.cfg.DetachCtxFuncs != nil && c.cfg.DetachCtxFuncs(),
+		detach:   c.detachScope(),
 		verdicts: make(map[verdictKey]verdict),
 	}
 	for _, name := range c.cfg.Exempt {
@@ -300,7 +319,7 @@ func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.N
 //   - the origin is unknown, or paths disagree about it;
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
-//     ctxdetach's finding; with wide (ctxdetach's -ctx-funcs), the same
+//     ctxdetach's finding; with DetachCtxFuncs (ctxdetach's -ctx-funcs), the same
 //     holds in every function with a context parameter;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
@@ -323,7 +342,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if m.HandlerOf(u.fn) != nil || s.wide && inContextFunc(m, u.fn) {
+		if s.detach != DetachOff && (m.HandlerOf(u.fn) != nil || s.detach == DetachCtxFuncs && inContextFunc(m, u.fn)) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:

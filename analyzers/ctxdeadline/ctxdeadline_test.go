@@ -136,7 +136,7 @@ func TestOneFinding(t *testing.T) {
 }
 
 // TestOneFindingCtxFuncs does the same with -ctxdetach.ctx-funcs, wired
-// into ctxdeadline through Config.DetachCtxFuncs; without the wiring the
+// into ctxdeadline through Config.Detach; without the wiring the
 // widened ctxdetach and ctxdeadline would both report wide.Worker's call.
 func TestOneFindingCtxFuncs(t *testing.T) {
 	t.Parallel()
@@ -144,8 +144,11 @@ func TestOneFindingCtxFuncs(t *testing.T) {
 	if err := detach.Flags.Set("ctx-funcs", "true"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := ctxdeadline.New(ctxdeadline.Config{DetachCtxFuncs: func() bool {
-		return detach.Flags.Lookup("ctx-funcs").Value.String() == "true"
+	deadline := ctxdeadline.New(ctxdeadline.Config{Detach: func() ctxdeadline.DetachScope {
+		if detach.Flags.Lookup("ctx-funcs").Value.String() == "true" {
+			return ctxdeadline.DetachCtxFuncs
+		}
+		return ctxdeadline.DetachHandlers
 	}})
 	if both := findBoth(t, fixtureDirs, detach, deadline); len(both) > 0 {
 		t.Errorf("reported by both analyzers:\n%s", strings.Join(both, "\n"))
@@ -153,6 +156,23 @@ func TestOneFindingCtxFuncs(t *testing.T) {
 	both := findBoth(t, []string{"./ctxdetach/wide"}, detach, ctxdeadline.New(ctxdeadline.Config{}))
 	if !slices.ContainsFunc(both, func(s string) bool { return strings.Contains(s, "wide.go") }) {
 		t.Errorf("without DetachCtxFuncs, want wide.go reported by both; this test checks nothing:\n%s", strings.Join(both, "\n"))
+	}
+}
+
+// TestDetachOff checks that with ctxdetach switched off, ctxdeadline reports
+// the deadline-less detached calls in handler scope it otherwise leaves to
+// ctxdetach: switching one analyzer off must not lose the other's findings.
+func TestDetachOff(t *testing.T) {
+	t.Parallel()
+	off := ctxdeadline.New(ctxdeadline.Config{Detach: func() ctxdeadline.DetachScope { return ctxdeadline.DetachOff }})
+	var got []string
+	for _, r := range analysistest.Run(&recorder{T: t}, fixturetest.Dir(t), off, "./ctxdetach") {
+		for _, d := range r.Diagnostics {
+			got = append(got, r.Pass.Fset.Position(d.Pos).String())
+		}
+	}
+	if !slices.ContainsFunc(got, func(p string) bool { return strings.HasSuffix(p, "ctxdetach.go:31:20") }) {
+		t.Errorf("with ctxdetach off, ctxdeadline does not report the handler's context.Background() call at ctxdetach.go:31:20; got:\n%s", strings.Join(got, "\n"))
 	}
 }
 
