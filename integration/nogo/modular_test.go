@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -50,8 +51,17 @@ func TestUnderNogoDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
+	goroot := runtime.GOROOT()
 	for _, act := range g.Roots {
 		for _, d := range act.Diagnostics {
+			// nogo does not analyze the standard library, so a finding
+			// that rests on a fact about it (net.Dial hides
+			// context.Background()) cannot appear there.
+			if slices.ContainsFunc(d.Related, func(r analysis.RelatedInformation) bool {
+				return strings.HasPrefix(act.Package.Fset.Position(r.Pos).Filename, goroot)
+			}) {
+				continue
+			}
 			want = append(want, fmt.Sprintf("%s: %s: %s", act.Package.Fset.Position(d.Pos), act.Analyzer.Name, d.Message))
 		}
 	}
