@@ -501,7 +501,7 @@ func (s *state) report(f finding) {
 	switch {
 	case rpc.Stream && uncancellable:
 		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
-		effect = "nothing can ever end the stream"
+		effect = "only the server can ever end the stream"
 		if !s.cfg.Streams {
 			remedy = "derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout"
 		}

@@ -104,7 +104,7 @@ func invokeTimeout(conn *grpc.ClientConn) error {
 
 func newStream(conn *grpc.ClientConn) error {
 	desc := &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}
-	_, err := conn.NewStream(context.Background(), desc, "/fixtures.echo.v1.Echo/Bidi") // want `gRPC stream grpc.ClientConn.NewStream uses context.Background\(\), which has neither a deadline nor a cancel function, so nothing can ever end the stream; derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout`
+	_, err := conn.NewStream(context.Background(), desc, "/fixtures.echo.v1.Echo/Bidi") // want `gRPC stream grpc.ClientConn.NewStream uses context.Background\(\), which has neither a deadline nor a cancel function, so only the server can ever end the stream; derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout`
 	return err
 }
 
