@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
-	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
@@ -67,7 +65,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline",
-		Requires:  []*analysis.Analyzer{inspect.Analyzer, grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(deadlineParams)},
 		Run:       c.run,
 	}
@@ -237,7 +235,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 func (s *state) run() {
 	pass, info := s.pass, s.pass.TypesInfo
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	if s.m.Light() {
+		return // a dependency without context parameters: no facts, nothing reported
+	}
+	in := s.m.Inspector()
 
 	var uses []use
 	var locals []localCall

@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -41,7 +40,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach",
-		Requires:  []*analysis.Analyzer{inspect.Analyzer, grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
 	}
@@ -103,7 +102,11 @@ type finding struct {
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	if m.Light() {
+		c.lightFacts(pass)
+		return nil, nil
+	}
+	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
@@ -250,6 +253,60 @@ func onlyInGoroutines(info *types.Info, decl inspector.Cursor, v *types.Var) boo
 		used = true
 	}
 	return used
+}
+
+// lightFacts computes the detachedCall facts of a Light package, which
+// uses no context: its functions can only inherit the fact through calls,
+// made directly in their bodies, to functions that have it (net/http's Get
+// for one). It is exportFacts for a package with no outbound call of its
+// own, found by a walk of the function bodies instead of the inspector
+// the Model does not build; it does not even walk when no package this one
+// imports has a detachedCall fact.
+func (c *checker) lightFacts(pass *analysis.Pass) {
+	imports := make(map[*types.Package]bool)
+	for _, imp := range pass.Pkg.Imports() {
+		imports[imp] = true
+	}
+	found := false
+	for _, f := range pass.AllObjectFacts() {
+		if _, ok := f.Fact.(*detachedCall); ok && imports[f.Object.Pkg()] {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return
+	}
+	var findings, helperCalls []finding
+	for _, file := range pass.Files {
+		for _, d := range file.Decls {
+			decl, ok := d.(*ast.FuncDecl)
+			if !ok || decl.Body == nil || grpcctx.HelperFunc(pass.TypesInfo, decl) == nil {
+				continue
+			}
+			ast.Inspect(decl.Body, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.FuncLit:
+					return false // its calls are not the declaration's
+				case *ast.CallExpr:
+					callee := typeutil.StaticCallee(pass.TypesInfo, n)
+					if callee == nil || grpcctx.TakesContext(callee.Signature()) {
+						break
+					}
+					callee = callee.Origin()
+					f := finding{call: n, callee: callee, fn: decl}
+					if callee.Pkg() == pass.Pkg {
+						helperCalls = append(helperCalls, f)
+					} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
+						f.fact = fact
+						findings = append(findings, f)
+					}
+				}
+				return true
+			})
+		}
+	}
+	c.exportFacts(pass, findings, helperCalls, make(map[*types.Func]*detachedCall))
 }
 
 // exportFacts computes the detachedCall facts of this package's functions

@@ -8,7 +8,6 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
@@ -34,7 +33,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop",
-		Requires:  []*analysis.Analyzer{inspect.Analyzer, grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop)},
 		Run:       c.run,
 	}
@@ -70,7 +69,10 @@ type loopFinding struct {
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	if m.Light() {
+		return nil, nil // a dependency without contexts: no facts, nothing reported
+	}
+	in := m.Inspector()
 	s := &scanner{info: pass.TypesInfo, m: m}
 
 	// Facts are computed for the packages of the module under analysis

@@ -16,7 +16,6 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -25,7 +24,6 @@ var Analyzer = &analysis.Analyzer{
 	Name:       "grpcctx",
 	Doc:        "compute the gRPC handler and context model shared by grpccancelcheck's analyzers",
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
-	Requires:   []*analysis.Analyzer{inspect.Analyzer},
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
 }
@@ -37,7 +35,8 @@ type Model struct {
 	pkg     *types.Package
 	fset    *token.FileSet
 	info    *types.Info
-	inspect *inspector.Inspector
+	inspect *inspector.Inspector // nil when light
+	light   bool
 
 	handlers  []*Handler               // roots, in source order
 	scope     map[ast.Node]*Handler    // FuncDecl or FuncLit -> handler whose scope it is in
@@ -70,12 +69,14 @@ type def struct {
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	in := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	if !InMainModule(pass) && !usesContext(pass) {
+		return &Model{pkg: pass.Pkg, fset: pass.Fset, info: pass.TypesInfo, light: true}, nil
+	}
 	m := &Model{
 		pkg:       pass.Pkg,
 		fset:      pass.Fset,
 		info:      pass.TypesInfo,
-		inspect:   in,
+		inspect:   inspector.New(pass.Files),
 		scope:     make(map[ast.Node]*Handler),
 		requestOf: make(map[*types.Var]*Handler),
 		streamOf:  make(map[*types.Var]*Handler),
@@ -100,6 +101,51 @@ func run(pass *analysis.Pass) (any, error) {
 	sigs := lookupInterceptorSigs(pass.Pkg)
 	m.collect(methods, sigs)
 	return m, nil
+}
+
+// Light reports whether the Model was made without looking at the
+// package's code, which leaves it empty: the package is a dependency
+// (outside the modules under development, so nothing is reported in it)
+// that uses no context.Context (see usesContext). None of its functions
+// takes, makes or hands on a context, so it can have no fact of its own;
+// the one thing an analyzer may still owe it is a fact passed on by its
+// calls to other packages' functions (ctxdetach's helpers). Most
+// dependencies are such packages, and the driver keeps every package's
+// results until it exits: building no inspector for them saves both the
+// time and the memory.
+func (m *Model) Light() bool { return m.light }
+
+// Inspector returns the package's inspector, built by the Model (the
+// Model is the only analyzer that requires no other); nil when Light.
+func (m *Model) Inspector() *inspector.Inspector { return m.inspect }
+
+// usesContext reports whether the package's code can use a
+// context.Context: it imports package context (or golang.org/x/net/context,
+// whose Context is an alias of it), or one of its functions has a
+// parameter or result of that type (through an alias another package
+// declares).
+func usesContext(pass *analysis.Pass) bool {
+	for _, imp := range pass.Pkg.Imports() {
+		switch imp.Path() {
+		case contextPath, "golang.org/x/net/context":
+			return true
+		}
+	}
+	for _, obj := range pass.TypesInfo.Defs {
+		fn, ok := obj.(*types.Func)
+		if !ok {
+			continue
+		}
+		sig := fn.Signature()
+		for _, tuple := range []*types.Tuple{sig.Params(), sig.Results()} {
+			for v := range tuple.Variables() {
+				if IsContext(v.Type()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // collect walks the package once: it finds handler roots, records context
