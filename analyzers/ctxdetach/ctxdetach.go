@@ -120,7 +120,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && grpcctx.HelperFunc(pass.TypesInfo, fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.Helper(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}

@@ -89,7 +89,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var loops []loopFinding
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && grpcctx.HelperFunc(pass.TypesInfo, fn) != nil) {
+		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && m.Helper(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -116,7 +116,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	for _, l := range loops {
-		if fn := grpcctx.HelperFunc(pass.TypesInfo, l.fn); fn != nil && withFacts {
+		if fn := m.Helper(l.fn); fn != nil && withFacts {
 			add(fn, &blindLoop{Kind: l.kind, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -151,7 +151,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for changed := true; changed; {
 		changed = false
 		for _, cs := range calls {
-			if fn := grpcctx.HelperFunc(pass.TypesInfo, cs.fn); fn != nil && facts[fn] == nil {
+			if fn := m.Helper(cs.fn); fn != nil && facts[fn] == nil {
 				if f := lookup(cs.callee); f != nil {
 					add(fn, f)
 					changed = true

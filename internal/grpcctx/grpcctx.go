@@ -38,15 +38,16 @@ type Model struct {
 	inspect *inspector.Inspector // nil when light
 	light   bool
 
-	handlers  []*Handler               // roots, in source order
-	scope     map[ast.Node]*Handler    // FuncDecl or FuncLit -> handler whose scope it is in
-	requestOf map[*types.Var]*Handler  // request context parameters
-	streamOf  map[*types.Var]*Handler  // stream parameters
-	params    map[*types.Var]paramInfo // context parameters of every function
-	defs      map[*types.Var][]*def    // definitions of context variables
-	declFn    map[*types.Var]ast.Node  // function declaring a local context variable
-	addrTaken map[*types.Var]bool      // context variables whose address is taken
-	doneChans map[*types.Var]bool      // variables assigned a context's Done()
+	handlers  []*Handler                    // roots, in source order
+	scope     map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf map[*types.Var]*Handler       // request context parameters
+	streamOf  map[*types.Var]*Handler       // stream parameters
+	params    map[*types.Var]paramInfo      // context parameters of every function
+	defs      map[*types.Var][]*def         // definitions of context variables
+	declFn    map[*types.Var]ast.Node       // function declaring a local context variable
+	addrTaken map[*types.Var]bool           // context variables whose address is taken
+	doneChans map[*types.Var]bool           // variables assigned a context's Done()
+	helpers   map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
 	generated map[*token.File]bool
 
 	mu   sync.Mutex
@@ -86,6 +87,7 @@ func run(pass *analysis.Pass) (any, error) {
 		addrTaken: make(map[*types.Var]bool),
 		doneChans: make(map[*types.Var]bool),
 		generated: make(map[*token.File]bool),
+		helpers:   make(map[*ast.FuncDecl]*types.Func),
 		cfgs:      make(map[ast.Node]*flowGraph),
 		ignore: ignoreState{
 			files:    make(map[*token.File][]*directive),
@@ -165,6 +167,9 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 			}
 			sig := fn.Signature()
 			m.addParams(n, sig)
+			if !TakesContext(sig) {
+				m.helpers[n] = fn
+			}
 			if kind, ok := methods[fn]; ok {
 				m.addHandler(newHandler(kind, n, n.Name.Name, sig))
 			} else if kind := sigs.kind(sig); kind != 0 {
@@ -482,6 +487,15 @@ func HelperFunc(info *types.Info, fn ast.Node) *types.Func {
 		return nil
 	}
 	return obj
+}
+
+// Helper is HelperFunc for fn, a FuncDecl or FuncLit of the package,
+// computed once per declaration when the Model is built.
+func (m *Model) Helper(fn ast.Node) *types.Func {
+	if d, ok := fn.(*ast.FuncDecl); ok {
+		return m.helpers[d]
+	}
+	return nil
 }
 
 // InGoStmt reports whether cur lies inside a go statement within root: code
