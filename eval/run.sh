@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# eval/run.sh: grpccancelcheck's real-world evaluation (docs/evaluation.md).
+#
+#   eval/run.sh fetch    DIR   clone the pinned projects (eval/projects.txt)
+#                              into DIR and download their modules
+#   eval/run.sh findings DIR   run grpccancelcheck on every project twice,
+#                              standalone, and summarize: findings per
+#                              analyzer, load failures, crashes, whether the
+#                              two runs print the same
+#   eval/run.sh vet      DIR   the same under go vet -vettool, twice, on
+#                              VET_PROJECT (default kratos), with two builds
+#                              of the tool so that vet's cache is not reused
+#   eval/run.sh bench    DIR   measure grpccancelcheck against the floors
+#                              (eval/floor) and kkHAIKE/contextcheck, plus the
+#                              go vet -vettool warm-cache re-run
+#   eval/run.sh all      DIR   fetch (if needed), findings, vet, bench
+#
+# DIR holds one checkout per repository, named after its last path element
+# (DIR/grpc-go, DIR/etcd, ...); "fetch" makes them with git and the network,
+# or put them there any other way at the pinned commits. Results go to
+# OUT (default DIR/results): OUT/findings/NAME.{1,2}.json and .err, the summary
+# OUT/findings.md, OUT/bench/NAME.tsv and the summary OUT/bench.md.
+#
+# Environment:
+#   PROJECTS     names to run (default: all of eval/projects.txt)
+#   REPS         measured rounds per tool and project (default 3)
+#   GOMAXPROCS   for every measured process (default 1: CPU time is what
+#                is compared, and one core keeps the figures steady on a
+#                shared machine)
+#   CONTEXTCHECK contextcheck binary (default: go install
+#                github.com/kkHAIKE/contextcheck/cmd/contextcheck@v1.1.6)
+#
+# Needs go, git (for fetch), GNU time (/usr/bin/time) and the module proxy.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+cmd=${1:-}
+dir=${2:-}
+if [[ -z $cmd || -z $dir ]]; then
+	sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+	exit 2
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+out=${OUT:-$dir/results}
+reps=${REPS:-3}
+bin=$out/bin
+mkdir -p "$out" "$bin"
+
+# projects prints the selected lines of projects.txt.
+projects() {
+	grep -v '^#' "$here/projects.txt" | grep -v '^[[:space:]]*$' | while read -r name repo commit mod pats; do
+		if [[ -z ${PROJECTS:-} || " $PROJECTS " == *" $name "* ]]; then
+			echo "$name $repo $commit $mod $pats"
+		fi
+	done
+}
+
+checkout() { echo "$dir/$(basename "$1")"; }
+
+build() {
+	(cd "$root" && go build -o "$bin/grpccancelcheck" ./cmd/grpccancelcheck && go build -o "$bin/floor" ./eval/floor)
+}
+
+fetch() {
+	projects | while read -r name repo commit mod pats; do
+		co=$(checkout "$repo")
+		if [[ ! -d $co ]]; then
+			git clone --quiet --filter=blob:none --no-checkout "$repo" "$co"
+		fi
+		if [[ -d $co/.git ]]; then
+			git -C "$co" -c advice.detachedHead=false checkout --quiet "$commit"
+		fi
+		echo "$name: $co/$mod at $commit" >&2
+		(cd "$co/$mod" && if [[ -d vendor ]]; then :; else go mod download; fi)
+	done
+}
+
+findings() {
+	build
+	mkdir -p "$out/findings"
+	projects | while read -r name repo commit mod pats; do
+		cd "$(checkout "$repo")/$mod"
+		echo "findings: $name" >&2
+		pwd >"$out/findings/$name.root"
+		go list -e -f '{{len .GoFiles}} {{len .TestGoFiles}} {{len .XTestGoFiles}}' $pats 2>/dev/null |
+			awk '{p++; g+=$1; t+=$2+$3} END {print p, g, t}' >"$out/findings/$name.size"
+		for run in 1 2; do
+			# -json exits 0 with findings, 1 when packages fail to load;
+			# anything else (a panic exits 2) is recorded as a crash.
+			set +e
+			"$bin/grpccancelcheck" -json $pats >"$out/findings/$name.$run.json" 2>"$out/findings/$name.$run.err"
+			echo $? >"$out/findings/$name.$run.status"
+			set -e
+		done
+		if cmp -s "$out/findings/$name.1.json" "$out/findings/$name.2.json"; then
+			echo same >"$out/findings/$name.determinism"
+		else
+			echo differ >"$out/findings/$name.determinism"
+		fi
+	done
+	(cd "$root" && go run ./eval/summarize findings "$out/findings" eval/triage.tsv) >"$out/findings.md"
+	echo "wrote $out/findings.md" >&2
+}
+
+vet() {
+	local name=${VET_PROJECT:-kratos}
+	mkdir -p "$out/vet"
+	# Two builds that differ only in a linker flag have different build IDs,
+	# so go vet's cache of the first run's results does not serve the second.
+	for b in a b; do
+		(cd "$root" && go build -ldflags="-X main.evalBuild=$b" -o "$bin/grpccancelcheck-$b" ./cmd/grpccancelcheck)
+	done
+	projects | while read -r pname repo commit mod pats; do
+		[[ $pname == "$name" ]] || continue
+		cd "$(checkout "$repo")/$mod"
+		for b in a b; do
+			set +e
+			go vet -vettool="$bin/grpccancelcheck-$b" $pats >"$out/vet/$name.$b.out" 2>&1
+			set -e
+		done
+		if cmp -s "$out/vet/$name.a.out" "$out/vet/$name.b.out"; then
+			echo "vet: $name: two uncached runs print the same ($(grep -c '^[^#].*:[0-9]*:[0-9]*: ' "$out/vet/$name.a.out") findings)"
+		else
+			echo "vet: $name: the two runs differ:"
+			diff "$out/vet/$name.a.out" "$out/vet/$name.b.out" | head -20
+		fi
+	done | tee "$out/vet.txt"
+}
+
+# measure TSV TOOL ROUND COMMAND...: one run under GNU time, appended to TSV
+# as tool, round, wall s, user s, sys s, peak RSS KiB, exit status.
+measure() {
+	local tsv=$1 tool=$2 round=$3
+	shift 3
+	local t
+	t=$(mktemp)
+	set +e
+	GOMAXPROCS=${GOMAXPROCS:-1} /usr/bin/time -f '%e %U %S %M %x' -o "$t" "$@" >/dev/null 2>&1
+	set -e
+	printf '%s\t%s\t%s\n' "$tool" "$round" "$(tr ' ' '\t' <"$t" | tail -1)" >>"$tsv"
+	rm -f "$t"
+}
+
+bench() {
+	build
+	local cc=${CONTEXTCHECK:-}
+	if [[ -z $cc ]]; then
+		GOBIN=$bin go install github.com/kkHAIKE/contextcheck/cmd/contextcheck@v1.1.6
+		cc=$bin/contextcheck
+	fi
+	mkdir -p "$out/bench"
+	projects | while read -r name repo commit mod pats; do
+		cd "$(checkout "$repo")/$mod"
+		tsv=$out/bench/$name.tsv
+		printf 'tool\tround\twall\tuser\tsys\tmaxrss_kib\tstatus\n' >"$tsv"
+		echo "bench: $name (load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))" >&2
+		# Round 0 warms the build cache (export data for the floor without
+		# facts) and the page cache; it is recorded but not counted.
+		for round in $(seq 0 "$reps"); do
+			measure "$tsv" floor "$round" "$bin/floor" -floor -json $pats
+			measure "$tsv" floorfacts "$round" "$bin/floor" -floorfacts -json $pats
+			measure "$tsv" grpccancelcheck "$round" "$bin/grpccancelcheck" -json $pats
+			measure "$tsv" contextcheck "$round" "$cc" -json $pats
+		done
+		# go vet: the first run fills vet's cache, the second is the warm
+		# re-run a developer sees when nothing changed.
+		measure "$tsv" vet-cold 0 go vet -vettool="$bin/grpccancelcheck" $pats
+		for round in $(seq 1 "$reps"); do
+			measure "$tsv" vet-warm "$round" go vet -vettool="$bin/grpccancelcheck" $pats
+		done
+		echo "load after $name: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" >>"$out/bench/load.txt"
+	done
+	(cd "$root" && go run ./eval/summarize bench "$out/bench") >"$out/bench.md"
+	echo "wrote $out/bench.md" >&2
+}
+
+case $cmd in
+fetch) fetch ;;
+findings) findings ;;
+vet) vet ;;
+bench) bench ;;
+all)
+	fetch
+	findings
+	vet
+	bench
+	;;
+*)
+	echo "unknown command $cmd" >&2
+	exit 2
+	;;
+esac
