@@ -164,8 +164,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 // detachedArg returns the first context argument of call that is
 // detached. Not counted: a detached context whose cancel function is kept
 // by an object (Origin.Owned: its lifetime is managed there, on purpose),
-// and an argument for a parameter the callee only hands to goroutines
-// (handoffParams: the lifetime of background work).
+// an argument for a parameter the callee only hands to goroutines
+// (handoffParams: the lifetime of background work), and an argument of a
+// callee that only reads values from it (grpcctx's readsValues).
 func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
@@ -181,8 +182,8 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) {
-			continue
+		if slices.Contains(handoff, use.Index) || m.ReadsOnlyValues(use.Fn) {
+			continue // background work's lifetime; a value lookup carries nothing upstream
 		}
 		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
 			return use.Arg, o, true

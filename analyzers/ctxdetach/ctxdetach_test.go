@@ -64,5 +64,5 @@ func (r *recorder) Errorf(format string, args ...any) {
 func TestPatterns(t *testing.T) {
 	dir := fixturetest.Dir(t)
 	analysistest.RunWithSuggestedFixes(t, dir, ctxdetach.Analyzer,
-		"./patterns/detach1", "./patterns/detach2", "./patterns/fix2", "./patterns/fix3", "./patterns/cgo")
+		"./patterns/detach1", "./patterns/detach2", "./patterns/detach3", "./patterns/fix2", "./patterns/fix3", "./patterns/cgo")
 }

@@ -20,5 +20,5 @@ func TestPatterns(t *testing.T) {
 	dir := fixturetest.Dir(t)
 	analysistest.RunWithSuggestedFixes(t, dir, ctxloop.Analyzer,
 		"./patterns/loop1", "./patterns/loop2", "./patterns/loop3", "./patterns/loop4",
-		"./patterns/loop5", "./patterns/loop6", "./patterns/fix1")
+		"./patterns/loop5", "./patterns/loop6", "./patterns/loop7", "./patterns/fix1")
 }

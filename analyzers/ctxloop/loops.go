@@ -84,7 +84,9 @@ func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r 
 		}
 	}
 	for _, use := range grpcctx.ContextArgs(info, call) {
-		if s.live(use.Arg) {
+		// A callee that only reads values from the context (metadata,
+		// a span) cannot tell the loop about cancellation.
+		if s.live(use.Arg) && !s.m.ReadsOnlyValues(use.Fn) {
 			r.observes = true
 			return
 		}

@@ -26,6 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
+	FactTypes:  []analysis.Fact{new(readsValues)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -38,17 +39,18 @@ type Model struct {
 	inspect *inspector.Inspector // nil when light
 	light   bool
 
-	handlers  []*Handler                    // roots, in source order
-	scope     map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
-	requestOf map[*types.Var]*Handler       // request context parameters
-	streamOf  map[*types.Var]*Handler       // stream parameters
-	params    map[*types.Var]paramInfo      // context parameters of every function
-	defs      map[*types.Var][]*def         // definitions of context variables
-	declFn    map[*types.Var]ast.Node       // function declaring a local context variable
-	addrTaken map[*types.Var]bool           // context variables whose address is taken
-	doneChans map[*types.Var]bool           // variables assigned a context's Done()
-	helpers   map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
-	generated map[*token.File]bool
+	handlers     []*Handler                    // roots, in source order
+	scope        map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf    map[*types.Var]*Handler       // request context parameters
+	streamOf     map[*types.Var]*Handler       // stream parameters
+	params       map[*types.Var]paramInfo      // context parameters of every function
+	defs         map[*types.Var][]*def         // definitions of context variables
+	declFn       map[*types.Var]ast.Node       // function declaring a local context variable
+	addrTaken    map[*types.Var]bool           // context variables whose address is taken
+	doneChans    map[*types.Var]bool           // variables assigned a context's Done()
+	valueReaders map[*types.Func]bool          // functions that only read values from their contexts
+	helpers      map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
+	generated    map[*token.File]bool
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
@@ -102,6 +104,7 @@ func run(pass *analysis.Pass) (any, error) {
 	methods := handlerMethods(pass.Pkg, serviceInterfaces(pass.Pkg))
 	sigs := lookupInterceptorSigs(pass.Pkg)
 	m.collect(methods, sigs)
+	m.findValueReaders(pass)
 	return m, nil
 }
 

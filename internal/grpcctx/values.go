@@ -1,0 +1,146 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// readsValues is the fact of a function that uses its context parameters
+// only to read values carried by them: ctx.Value, a test against nil, or
+// passing them on to another such function. metadata.FromIncomingContext,
+// peer.FromContext, grpc.Method and trace.SpanFromContext are such
+// functions. A call of one can neither block on the context nor tell its
+// caller that the context was cancelled, so handing it a context observes
+// nothing and carries nothing upstream.
+type readsValues struct{}
+
+func (*readsValues) AFact() {}
+
+func (*readsValues) String() string { return "readsValues" }
+
+// ReadsOnlyValues reports whether fn uses its context parameters only to
+// read values from them (see readsValues). Unknown functions (no fact: an
+// interface method, a function value, a package analyzed without facts)
+// do not.
+func (m *Model) ReadsOnlyValues(fn *types.Func) bool {
+	return fn != nil && m.valueReaders[fn.Origin()]
+}
+
+// findValueReaders imports the readsValues facts of the functions this
+// package refers to, decides which of its own functions only read values
+// from their contexts, and exports their facts. Its own functions are
+// decided together (a greatest fixed point): mutually recursive readers
+// are readers.
+func (m *Model) findValueReaders(pass *analysis.Pass) {
+	m.valueReaders = make(map[*types.Func]bool)
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
+			continue
+		}
+		fn = fn.Origin()
+		if len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, new(readsValues)) {
+			m.valueReaders[fn] = true
+		}
+	}
+
+	// deps[f] are this package's functions f hands its context to; f is a
+	// reader while they all are.
+	deps := make(map[*types.Func][]*types.Func)
+	var order []*types.Func
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil || len(ContextParams(fn.Signature())) == 0 {
+			continue
+		}
+		if callees, ok := m.onlyReadsValues(pass.TypesInfo, cur, fn); ok {
+			m.valueReaders[fn] = true
+			deps[fn] = callees
+			order = append(order, fn)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, fn := range order {
+			if !m.valueReaders[fn] {
+				continue
+			}
+			for _, callee := range deps[fn] {
+				if !m.valueReaders[callee] {
+					delete(m.valueReaders, fn)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	for _, fn := range order {
+		if m.valueReaders[fn] {
+			pass.ExportObjectFact(fn, new(readsValues))
+		}
+	}
+}
+
+// onlyReadsValues reports whether every use of fn's context parameters in
+// the declaration at decl reads a value, as far as this package can tell:
+// callees are the functions of this package that receive one of them, whose
+// own verdict it then depends on.
+func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *types.Func) (callees []*types.Func, ok bool) {
+	sig := fn.Signature()
+	params := make(map[types.Object]bool)
+	for _, i := range ContextParams(sig) {
+		params[sig.Params().At(i)] = true
+	}
+	for cur := range decl.Preorder((*ast.Ident)(nil)) {
+		id := cur.Node().(*ast.Ident)
+		if !params[info.Uses[id]] {
+			continue
+		}
+		switch p := cur.Parent().Node().(type) {
+		case *ast.SelectorExpr: // ctx.Value(key)
+			call, ok := cur.Parent().Parent().Node().(*ast.CallExpr)
+			if p.Sel.Name != "Value" || !ok || call.Fun != p {
+				return nil, false
+			}
+		case *ast.BinaryExpr: // ctx == nil
+			other := p.Y
+			if p.Y == id {
+				other = p.X
+			}
+			if p.Op != token.EQL && p.Op != token.NEQ || !info.Types[other].IsNil() {
+				return nil, false
+			}
+		case *ast.CallExpr: // reader(ctx)
+			callee := Callee(info, p)
+			if callee == nil || !isContextArg(callee.Signature(), p, id) {
+				return nil, false
+			}
+			callee = callee.Origin()
+			switch {
+			case callee.Pkg() == m.pkg:
+				callees = append(callees, callee)
+			case !m.valueReaders[callee]:
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return callees, true
+}
+
+// isContextArg reports whether arg is passed for a (non-variadic)
+// context.Context parameter of sig in call.
+func isContextArg(sig *types.Signature, call *ast.CallExpr, arg ast.Expr) bool {
+	for _, i := range ContextParams(sig) {
+		if i < len(call.Args) && call.Args[i] == arg && !(sig.Variadic() && i == sig.Params().Len()-1) {
+			return true
+		}
+	}
+	return false
+}
