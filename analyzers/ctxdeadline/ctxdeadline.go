@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/types"
+	"go/version"
 	"slices"
 	"strings"
 
@@ -516,6 +517,15 @@ func (s *state) report(f finding) {
 	if f.origin.Root == grpcctx.Deliberate {
 		lack += " (context.WithoutCancel drops its parent's)"
 	}
+	if t := s.testingVar(f.fn); t != "" {
+		// In a test the test's own context is the parent to take: it is
+		// cancelled when the test ends, and a timeout on it bounds the call
+		// well before go test's -timeout kills the whole binary.
+		remedy = fmt.Sprintf("derive the context with context.WithTimeout(%s.Context(), ...)", t)
+		if rpc.Stream && uncancellable && !s.cfg.Streams {
+			remedy = fmt.Sprintf("use %s.Context(), which is cancelled when the test ends, or derive one with context.WithTimeout from it", t)
+		}
+	}
 
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
 	if f.callee == nil {
@@ -551,4 +561,57 @@ func concreteWrapper(fn *types.Func) bool {
 		return false
 	}
 	return true
+}
+
+// testingVar returns the name of the *testing.T, *testing.B, *testing.F or
+// testing.TB parameter of fn or of a function enclosing it, nearest first,
+// when the package's Go version has their Context method (go1.24); else "".
+func (s *state) testingVar(fn ast.Node) string {
+	if fn == nil {
+		return ""
+	}
+	if v := s.pass.Pkg.GoVersion(); v != "" && version.Compare(v, "go1.24") < 0 {
+		return ""
+	}
+	cur, ok := s.m.Cursor(fn)
+	if !ok {
+		return ""
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		var ftype *ast.FuncType
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl:
+			ftype = n.Type
+		case *ast.FuncLit:
+			ftype = n.Type
+		}
+		for _, field := range ftype.Params.List {
+			if !isTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
+				continue
+			}
+			for _, name := range field.Names {
+				if name.Name != "_" {
+					return name.Name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// isTesting reports whether t is *testing.T, *testing.B, *testing.F or
+// testing.TB.
+func isTesting(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
+		return false
+	}
+	switch named.Obj().Name() {
+	case "T", "B", "F", "TB":
+		return true
+	}
+	return false
 }

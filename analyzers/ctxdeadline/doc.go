@@ -77,8 +77,11 @@
 // through function values or interfaces, whose callee is unknown.
 //
 // There is no suggested fix: a timeout needs a duration and a cancel call
-// that only the author can choose. Test files are checked like any other;
-// the standalone command's -test=false leaves them out.
+// that only the author can choose. Test files are checked like any other
+// (a hung RPC holds the test until go test's -timeout kills the binary);
+// there the remedy names the test's context, context.WithTimeout(t.Context(),
+// ...), when a *testing.T, B, F or TB is in scope and the Go version has
+// it. The standalone command's -test=false leaves test files out.
 //
 // # Flags
 //
