@@ -246,7 +246,17 @@ func (s *state) run() {
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if g, ok := grpcctx.AsGRPCCall(info, call); ok && !concreteWrapper(g.Method) {
+		callee := typeutil.StaticCallee(info, call)
+		g, rpc := grpcctx.AsGRPCCall(info, call)
+		if rpc {
+			if c := s.m.ConcreteMethod(call); c != nil {
+				// A client interface whose dynamic type is known: the
+				// method that runs is judged by its body, like a
+				// concrete wrapper.
+				callee, rpc = c, false
+			}
+		}
+		if rpc && !concreteWrapper(g.Method) {
 			if !isExempt(s.exempt, g.Method) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
@@ -257,7 +267,6 @@ func (s *state) run() {
 			}
 			continue
 		}
-		callee := typeutil.StaticCallee(info, call)
 		if callee == nil || len(grpcctx.ContextParams(callee.Signature())) == 0 {
 			continue
 		}

@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(returnsConcrete)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -49,6 +49,7 @@ type Model struct {
 	addrTaken    map[*types.Var]bool           // context variables whose address is taken
 	doneChans    map[*types.Var]bool           // variables assigned a context's Done()
 	valueReaders map[*types.Func]bool          // functions that only read values from their contexts
+	concrete     map[*types.Func]types.Type    // constructors -> the one type they return
 	helpers      map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
 	generated    map[*token.File]bool
 
@@ -104,7 +105,9 @@ func run(pass *analysis.Pass) (any, error) {
 	methods := handlerMethods(pass.Pkg, serviceInterfaces(pass.Pkg))
 	sigs := lookupInterceptorSigs(pass.Pkg)
 	m.collect(methods, sigs)
+	m.importFacts(pass)
 	m.findValueReaders(pass)
+	m.findConstructors(pass)
 	return m, nil
 }
 

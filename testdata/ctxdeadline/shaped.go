@@ -14,8 +14,9 @@ import (
 // generated clients (rpcs/shaped.go, and the local ones below): such a
 // function is judged by its body, so a caller is reported only when the
 // context it passes reaches an RPC that adds no deadline of its own. A call
-// through a client interface is still judged by its shape: the body
-// behind it is unknown.
+// through a client interface is still judged by its shape, the body behind
+// it being unknown, unless the interface value comes straight from a
+// constructor that returns one concrete type.
 
 // retrying is a client wrapper in the same package that adds a timeout to
 // each attempt: silent at its callers.
@@ -34,14 +35,14 @@ func retrying(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc
 }
 
 // tagged adds metadata only: its callers are reported through the fact.
-func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:38\)`
+func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:39\)`
 	return c.Unary(ctx, in, opts...)
 }
 
 func shapedCallers(c echo.EchoClient) {
 	bg := context.Background()
 	_, _ = retrying(bg, c, msg)        // silent: every attempt has its own timeout
-	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:38\) with no deadline`
+	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:39\) with no deadline`
 	_ = rpcs.DoWithTimeout(bg, c)      // silent: the helper sets its own timeout
 	_ = rpcs.DoCancelAfterBegin(bg, c) // silent: the helper cancels its own stream
 	_ = rpcs.DoUnary(bg, c)            // want `call to rpcs.DoUnary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:20\) with no deadline`
@@ -49,6 +50,24 @@ func shapedCallers(c echo.EchoClient) {
 	_, _ = w.Unary(bg, msg) // silent: an in-process stand-in makes no RPC
 	var ci unaryClient = w
 	_, _ = ci.Unary(bg, msg) // want `gRPC call ctxdeadline.unaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+}
+
+// Calls on a constructor's result are judged by the method that runs.
+func constructedCallers(s echo.EchoServer, c echo.EchoClient) {
+	bg := context.Background()
+	_, _ = rpcs.AsClient(s).Unary(bg, msg)        // silent: in process, no RPC
+	_, _ = rpcs.Forwarding(c).Unary(bg, msg)      // want `call to rpcs.forwarder.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:78\) with no deadline`
+	_, _ = rpcs.Either(s, c).Unary(bg, msg)       // want `gRPC call rpcs.UnaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_, _ = local(s).Unary(bg, msg)                // silent: the same in this package
+	_, _ = echo.NewEchoClient(nil).Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg`
+}
+
+func local(s echo.EchoServer) unaryClient { return &inProcess{s} }
+
+type inProcess struct{ s echo.EchoServer }
+
+func (p *inProcess) Unary(ctx context.Context, in *echo.Msg, _ ...grpc.CallOption) (*echo.Msg, error) {
+	return p.s.Unary(ctx, in)
 }
 
 // unaryClient is a client interface of the user's: what implements it is
