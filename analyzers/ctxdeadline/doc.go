@@ -31,10 +31,11 @@
 // Invoke and NewStream, and grpc.ClientConnInterface. Hand-written
 // functions and methods with that shape are judged by their bodies (a
 // wrapper that sets its own timeout is silent), and so is a client
-// interface method called on the result of a constructor that returns one
-// concrete type: storepb.ServerAsClient(srv).Series(ctx, req) runs the
-// server in process and makes no RPC. Generated constructors
-// (NewEchoClient) are not looked into.
+// interface method called on the result of a constructor of the same
+// package that returns one concrete type: storepb.ServerAsClient(srv).
+// Series(ctx, req) runs the server in process and makes no RPC. Generated
+// constructors (NewEchoClient) and other packages' constructors (go vet
+// sees only their export data) are not looked into.
 //
 // A call is reported when its context certainly has no deadline: it comes
 // from context.Background() or context.TODO(), through variables,

@@ -8,46 +8,22 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 )
 
-// returnsConcrete is the fact of a constructor: a function, declared in a
-// hand-written file, whose one result is an interface and whose every
-// return statement returns a value of the same hand-written named type T
-// of its package (&T{...}, T{...} or new(T)). A method called on its
-// result is T's. thanos' storepb.ServerAsClient is one: it returns a
-// StoreClient that calls the server in-process, no RPC.
-//
-// Generated code makes no such fact: NewEchoClient's result stays a
-// client interface, judged by its shape.
-type returnsConcrete struct {
-	Type    string // T's name
-	Pointer bool   // the result is *T
-}
-
-func (*returnsConcrete) AFact() {}
-
-func (f *returnsConcrete) String() string {
-	if f.Pointer {
-		return "returnsConcrete(*" + f.Type + ")"
-	}
-	return "returnsConcrete(" + f.Type + ")"
-}
-
-// resolve returns the type the fact names in pkg, or nil when pkg's scope
-// does not hold it (export data may leave unexported types out).
-func (f *returnsConcrete) resolve(pkg *types.Package) types.Type {
-	tn, ok := pkg.Scope().Lookup(f.Type).(*types.TypeName)
-	if !ok {
-		return nil
-	}
-	if f.Pointer {
-		return types.NewPointer(tn.Type())
-	}
-	return tn.Type()
-}
-
 // ConcreteMethod returns the method that call, an interface method called
-// on the result of a constructor (see returnsConcrete), runs:
+// on the result of a constructor of this package, runs:
 // ServerAsClient(srv).Series(ctx, req) runs serverAsClient.Series. It
 // returns nil for any other call.
+//
+// A constructor is a function, declared in a hand-written file, whose one
+// result is an interface and whose every return statement returns a value
+// of the same hand-written, non-generic named type T of its package
+// (&T{...}, T{...} or new(T)). thanos' storepb.ServerAsClient is one: it
+// returns a StoreClient that calls the server in process, no RPC.
+// Generated constructors (NewEchoClient) are not looked into.
+//
+// Only this package's constructors are known: a fact about another
+// package's could not name T where T is unexported, as it mostly is, and
+// go vet, which sees other packages through export data only, would then
+// judge the call differently from the standalone command.
 func (m *Model) ConcreteMethod(call *ast.CallExpr) *types.Func {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
@@ -74,9 +50,9 @@ func (m *Model) ConcreteMethod(call *ast.CallExpr) *types.Func {
 	return method
 }
 
-// findConstructors records this package's constructors and exports
-// their facts.
+// findConstructors records this package's constructors.
 func (m *Model) findConstructors(pass *analysis.Pass) {
+	m.concrete = make(map[*types.Func]types.Type)
 	for _, file := range pass.Files {
 		if m.generated[pass.Fset.File(file.FileStart)] {
 			continue
@@ -94,44 +70,41 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			if res.Len() != 1 || !types.IsInterface(res.At(0).Type()) {
 				continue
 			}
-			if fact := m.constructed(pass.TypesInfo, decl); fact != nil {
-				if t := fact.resolve(pass.Pkg); t != nil {
-					m.concrete[fn] = t
-					pass.ExportObjectFact(fn, fact)
-				}
+			if t := m.constructed(pass.TypesInfo, decl); t != nil {
+				m.concrete[fn] = t
 			}
 		}
 	}
 }
 
-// constructed returns the fact of decl when every return statement in its
-// body (not in function literals) returns the same named type of this
-// package, declared in a hand-written file and not generic.
-func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) *returnsConcrete {
-	var fact *returnsConcrete
+// constructed returns the type decl constructs when every return
+// statement in its body (not in function literals) returns the same named
+// type of this package, declared in a hand-written file and not generic.
+func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) types.Type {
+	var t types.Type
 	ok := true
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
-			f := m.concreteValue(info, n)
-			if f == nil || fact != nil && *f != *fact {
+			rt := m.concreteValue(info, n)
+			if rt == nil || t != nil && !types.Identical(rt, t) {
 				ok = false
 			}
-			fact = f
+			t = rt
 		}
 		return ok
 	})
 	if !ok {
 		return nil
 	}
-	return fact
+	return t
 }
 
 // concreteValue returns the type ret returns, if it is a value of a named
 // type of this package made right there.
-func (m *Model) concreteValue(info *types.Info, ret *ast.ReturnStmt) *returnsConcrete {
+func (m *Model) concreteValue(info *types.Info, ret *ast.ReturnStmt) types.Type {
 	if len(ret.Results) != 1 {
 		return nil
 	}
@@ -156,5 +129,8 @@ func (m *Model) concreteValue(info *types.Info, ret *ast.ReturnStmt) *returnsCon
 		m.generated[m.fset.File(named.Obj().Pos())] {
 		return nil
 	}
-	return &returnsConcrete{Type: named.Obj().Name(), Pointer: pointer}
+	if pointer {
+		return types.NewPointer(named)
+	}
+	return named
 }

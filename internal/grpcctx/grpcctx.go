@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues), new(returnsConcrete)},
+	FactTypes:  []analysis.Fact{new(readsValues)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -80,7 +80,7 @@ func run(pass *analysis.Pass) (any, error) {
 		pkg:       pass.Pkg,
 		fset:      pass.Fset,
 		info:      pass.TypesInfo,
-		inspect:   inspector.New(pass.Files),
+		inspect:   inspector.New(codeFiles(pass)),
 		scope:     make(map[ast.Node]*Handler),
 		requestOf: make(map[*types.Var]*Handler),
 		streamOf:  make(map[*types.Var]*Handler),
@@ -105,10 +105,38 @@ func run(pass *analysis.Pass) (any, error) {
 	methods := handlerMethods(pass.Pkg, serviceInterfaces(pass.Pkg))
 	sigs := lookupInterceptorSigs(pass.Pkg)
 	m.collect(methods, sigs)
-	m.importFacts(pass)
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
 	return m, nil
+}
+
+// codeFiles returns the files the Model looks at: all of them in the
+// modules under development; in a dependency, all but the generated files
+// that do not import package context. Those are most of a dependency's
+// code where it matters (protobuf messages' marshalling, Kubernetes'
+// deep copies) and hold nothing the analyzers would use: no function
+// that takes or makes a context, no helper of the user's.
+func codeFiles(pass *analysis.Pass) []*ast.File {
+	if InMainModule(pass) {
+		return pass.Files
+	}
+	files := make([]*ast.File, 0, len(pass.Files))
+	for _, f := range pass.Files {
+		if !ast.IsGenerated(f) || importsContext(f) {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+func importsContext(f *ast.File) bool {
+	for _, imp := range f.Imports {
+		switch strings.Trim(imp.Path.Value, "`\"") {
+		case contextPath, "golang.org/x/net/context":
+			return true
+		}
+	}
+	return false
 }
 
 // Light reports whether the Model was made without looking at the
@@ -188,11 +216,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 			}
 			m.addParams(n, sig)
 			if kind := sigs.kind(sig); kind != 0 {
-				var decl *ast.FuncDecl
-				for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-					decl = c.Node().(*ast.FuncDecl)
-				}
-				m.addHandler(newHandler(kind, n, litName(decl), sig))
+				m.addHandler(newHandler(kind, n, litName(cur), sig))
 			}
 		case *ast.AssignStmt:
 			fn := EnclosingFuncOf(cur)
@@ -337,8 +361,13 @@ func (m *Model) scopeLiterals() {
 // EnclosingFuncOf returns the innermost FuncDecl or FuncLit around cur, not
 // counting cur itself, or nil at package level.
 func EnclosingFuncOf(cur inspector.Cursor) ast.Node {
-	for c := range cur.Parent().Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return c.Node()
+	// A plain walk up: Cursor.Enclosing allocates its type mask and
+	// iterator, and this runs for most nodes the analyzers look at.
+	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			return n
+		}
 	}
 	return nil
 }
@@ -436,9 +465,7 @@ func (m *Model) ContextFunc(fn ast.Node) *Handler {
 	case *ast.FuncLit:
 		sig, _ = m.info.TypeOf(fn).(*types.Signature)
 		if cur, ok := m.Cursor(fn); ok {
-			for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-				name = litName(c.Node().(*ast.FuncDecl))
-			}
+			name = litName(cur)
 		}
 	}
 	if sig == nil {

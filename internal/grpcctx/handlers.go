@@ -1,9 +1,10 @@
 package grpcctx
 
 import (
-	"fmt"
 	"go/ast"
 	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // HandlerKind says what kind of server-side function a Handler is.
@@ -249,10 +250,31 @@ func newHandler(kind HandlerKind, fn ast.Node, name string, sig *types.Signature
 	return h
 }
 
-// litName names an interceptor literal after its enclosing declaration.
-func litName(enclosing *ast.FuncDecl) string {
-	if enclosing == nil {
-		return "literal"
+// litName names a function literal at cur: after the variable it is
+// assigned to, if any (var authStream = func(...)), and its enclosing
+// declaration: "literal in streamInterceptor", "authStream",
+// "check in main".
+func litName(cur inspector.Cursor) string {
+	lit := cur.Node()
+	name := "literal"
+	switch p := cur.Parent().Node().(type) {
+	case *ast.ValueSpec:
+		for i, v := range p.Values {
+			if v == lit && i < len(p.Names) && p.Names[i].Name != "_" {
+				name = p.Names[i].Name
+			}
+		}
+	case *ast.AssignStmt:
+		for i, r := range p.Rhs {
+			if id, ok := p.Lhs[i].(*ast.Ident); ok && r == lit && len(p.Lhs) == len(p.Rhs) && id.Name != "_" {
+				name = id.Name
+			}
+		}
 	}
-	return fmt.Sprintf("literal in %s", enclosing.Name.Name)
+	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
+		if decl, ok := c.Node().(*ast.FuncDecl); ok {
+			return name + " in " + decl.Name.Name
+		}
+	}
+	return name
 }

@@ -30,11 +30,24 @@ func (m *Model) ReadsOnlyValues(fn *types.Func) bool {
 	return fn != nil && m.valueReaders[fn.Origin()]
 }
 
-// findValueReaders decides which of this package's functions only read
-// values from their contexts, and exports their facts. Its own functions are
+// findValueReaders imports the readsValues facts of the functions this
+// package refers to, decides which of its own functions only read values
+// from their contexts, and exports their facts. Its own functions are
 // decided together (a greatest fixed point): mutually recursive readers
 // are readers.
 func (m *Model) findValueReaders(pass *analysis.Pass) {
+	m.valueReaders = make(map[*types.Func]bool)
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
+			continue
+		}
+		fn = fn.Origin()
+		if len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, new(readsValues)) {
+			m.valueReaders[fn] = true
+		}
+	}
+
 	// deps[f] are this package's functions f hands its context to; f is a
 	// reader while they all are.
 	deps := make(map[*types.Func][]*types.Func)

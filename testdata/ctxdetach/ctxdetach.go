@@ -283,3 +283,15 @@ func streamInterceptor(up echo.EchoClient) grpc.StreamServerInterceptor {
 		return handler(srv, ss)
 	}
 }
+
+// upstream is what authStream checks the caller against.
+var upstream echo.EchoClient
+
+// authStream is a stream interceptor in a package-level variable: it is
+// named after the variable.
+var authStream grpc.StreamServerInterceptor = func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	if _, err := upstream.Unary(context.Background(), &echo.Msg{}); err != nil { // want `call to upstream.Unary in interceptor authStream uses context.Background\(\), .*; pass ss.Context\(\)`
+		return err
+	}
+	return handler(srv, ss)
+}
