@@ -359,11 +359,13 @@ func bench(w io.Writer, dir string) error {
 		return err
 	}
 	med := make(map[string]map[string]sample)
+	spread := make(map[string]string) // per-round CPU ratios to the floor with facts
 	for _, name := range projects {
 		samples, err := readTSV(filepath.Join(dir, name+".tsv"))
 		if err != nil {
 			return err
 		}
+		spread[name] = roundRatios(samples["grpccancelcheck"], samples["floorfacts"])
 		med[name] = make(map[string]sample)
 		for tool, ss := range samples {
 			med[name][tool] = median(ss)
@@ -389,8 +391,8 @@ func bench(w io.Writer, dir string) error {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Ratios of grpccancelcheck to the floor with facts (the same loading), to the floor without facts, and of contextcheck to grpccancelcheck; go vet -vettool re-run with a warm cache.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| project | CPU / floor (facts) | RSS / floor (facts) | CPU / floor (no facts) | RSS / floor (no facts) | contextcheck CPU / ours | contextcheck RSS / ours | vet cold s | vet warm re-run s |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| project | CPU / floor (facts) | per round | RSS / floor (facts) | CPU / floor (no facts) | RSS / floor (no facts) | contextcheck CPU / ours | contextcheck RSS / ours | vet cold s | vet warm re-run s |")
+	fmt.Fprintln(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 	var sum = make(map[string]sample)
 	for _, name := range projects {
 		m := med[name]
@@ -402,14 +404,24 @@ func bench(w io.Writer, dir string) error {
 			s.rss = max(s.rss, m[t].rss)
 			sum[t] = s
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |\n", name,
-			ratio(g.cpu, ff.cpu), ratio(g.rss, ff.rss), ratio(g.cpu, f0.cpu), ratio(g.rss, f0.rss),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f |\n", name,
+			ratio(g.cpu, ff.cpu), spread[name], ratio(g.rss, ff.rss), ratio(g.cpu, f0.cpu), ratio(g.rss, f0.rss),
 			ratio(cc.cpu, g.cpu), ratio(cc.rss, g.rss), m["vet-cold"].wall, m["vet-warm"].wall)
 	}
 	g, ff, f0, cc := sum["grpccancelcheck"], sum["floorfacts"], sum["floor"], sum["contextcheck"]
-	fmt.Fprintf(w, "| **all (CPU summed)** | %s | | %s | | %s | | %.1f | %.1f |\n",
+	fmt.Fprintf(w, "| **all (CPU summed)** | %s | | | %s | | %s | | %.1f | %.1f |\n",
 		ratio(g.cpu, ff.cpu), ratio(g.cpu, f0.cpu), ratio(cc.cpu, g.cpu), sum["vet-cold"].wall, sum["vet-warm"].wall)
 	return nil
+}
+
+// roundRatios lists the CPU ratio of a to b round by round (the rounds
+// interleave the tools, so a round's two runs saw the same machine).
+func roundRatios(a, b []sample) string {
+	var out []string
+	for i := range min(len(a), len(b)) {
+		out = append(out, ratio(a[i].cpu, b[i].cpu))
+	}
+	return strings.Join(out, ", ")
 }
 
 func ratio(a, b float64) string {
@@ -436,6 +448,12 @@ func readTSV(path string) (map[string][]sample, error) {
 		round, _ := strconv.Atoi(fields[1])
 		if round == 0 && fields[0] != "vet-cold" {
 			continue // warm-up
+		}
+		if len(fields) > 6 {
+			// 126, 127: the tool could not be run; 128 and up: killed.
+			if status, err := strconv.Atoi(fields[6]); err == nil && status >= 126 {
+				return nil, fmt.Errorf("%s: %s round %d exited %d: not a measurement", path, fields[0], round, status)
+			}
 		}
 		var v [4]float64
 		for i := range v {
