@@ -134,10 +134,19 @@ var fixtures = []string{"./ctxdetach/...", "./ctxloop/...", "./ctxdeadline/...",
 // (sorted by package and object path, one gob stream), to the same bytes.
 func TestFactsEncodeDeterministically(t *testing.T) {
 	dir := fixturetest.Dir(t)
-	for _, a := range nogoList() {
+	// As a modular driver does: the fact types of every analyzer that
+	// runs, the required ones (grpcctx) included.
+	var register func(a *analysis.Analyzer)
+	register = func(a *analysis.Analyzer) {
 		for _, f := range a.FactTypes {
 			gob.Register(f)
 		}
+		for _, r := range a.Requires {
+			register(r)
+		}
+	}
+	for _, a := range nogoList() {
+		register(a)
 	}
 	first, counts := factBytes(t, dir)
 	second, _ := factBytes(t, dir)
