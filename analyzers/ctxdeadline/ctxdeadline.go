@@ -417,18 +417,15 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	for _, u := range uses {
 		propagate(u)
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, l := range locals {
-			if fact := facts[l.callee]; fact != nil {
-				for _, u := range factUses(pass.TypesInfo, l.call, l.callee, l.fn, fact) {
-					if propagate(u) {
-						changed = true
-					}
-				}
+	grpcctx.Propagate(locals, func(l localCall) bool {
+		changed := false
+		if fact := facts[l.callee]; fact != nil {
+			for _, u := range factUses(pass.TypesInfo, l.call, l.callee, l.fn, fact) {
+				changed = propagate(u) || changed
 			}
 		}
-	}
+		return changed
+	})
 	for _, fn := range order {
 		pass.ExportObjectFact(fn, facts[fn])
 	}

@@ -339,15 +339,14 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			})
 		}
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, f := range helperCalls {
-			if fn := declOf(f.fn); fn != nil && facts[fn] == nil && facts[f.callee] != nil {
-				add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
-				changed = true
-			}
+	grpcctx.Propagate(helperCalls, func(f finding) bool {
+		fn := declOf(f.fn)
+		if fn == nil || facts[fn] != nil || facts[f.callee] == nil {
+			return false
 		}
-	}
+		add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
+		return true
+	})
 	for _, fn := range order {
 		pass.ExportObjectFact(fn, facts[fn])
 	}

@@ -148,17 +148,17 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		return nil
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, cs := range calls {
-			if fn := m.Helper(cs.fn); fn != nil && facts[fn] == nil {
-				if f := lookup(cs.callee); f != nil {
-					add(fn, f)
-					changed = true
-				}
-			}
+	grpcctx.Propagate(calls, func(cs callSite) bool {
+		fn := m.Helper(cs.fn)
+		if fn == nil || facts[fn] != nil {
+			return false
 		}
-	}
+		f := lookup(cs.callee)
+		if f != nil {
+			add(fn, f)
+		}
+		return f != nil
+	})
 	for _, fn := range order {
 		pass.ExportObjectFact(fn, facts[fn])
 	}

@@ -64,21 +64,18 @@ func (m *Model) findValueReaders(pass *analysis.Pass) {
 			order = append(order, fn)
 		}
 	}
-	for changed := true; changed; {
-		changed = false
-		for _, fn := range order {
-			if !m.valueReaders[fn] {
-				continue
-			}
-			for _, callee := range deps[fn] {
-				if !m.valueReaders[callee] {
-					delete(m.valueReaders, fn)
-					changed = true
-					break
-				}
+	Propagate(order, func(fn *types.Func) bool {
+		if !m.valueReaders[fn] {
+			return false
+		}
+		for _, callee := range deps[fn] {
+			if !m.valueReaders[callee] {
+				delete(m.valueReaders, fn)
+				return true
 			}
 		}
-	}
+		return false
+	})
 	for _, fn := range order {
 		if m.valueReaders[fn] {
 			pass.ExportObjectFact(fn, new(readsValues))
