@@ -261,16 +261,13 @@ func onlyInGoroutines(info *types.Info, decl inspector.Cursor, v *types.Var) boo
 // made directly in their bodies, to functions that have it (net/http's Get
 // for one). It is exportFacts for a package with no outbound call of its
 // own, found by a walk of the function bodies instead of the inspector
-// the Model does not build; it does not even walk when no package this one
-// imports has a detachedCall fact.
+// the Model does not build; it does not even walk when no function of
+// another package it refers to has a detachedCall fact.
 func (c *checker) lightFacts(pass *analysis.Pass) {
-	imports := make(map[*types.Package]bool)
-	for _, imp := range pass.Pkg.Imports() {
-		imports[imp] = true
-	}
 	found := false
-	for _, f := range pass.AllObjectFacts() {
-		if _, ok := f.Fact.(*detachedCall); ok && imports[f.Object.Pkg()] {
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), new(detachedCall)) {
 			found = true
 			break
 		}
