@@ -300,16 +300,11 @@ func (s *state) run() {
 // factUses returns a use for every argument of call that the callee's fact
 // says reaches an RPC.
 func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
-	shift := 0
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
-			shift = 1 // T.M(recv, args...)
-		}
-	}
+	args := grpcctx.Args(info, call)
 	var out []use
 	for _, p := range fact.Params {
-		if i := p.Index + shift; i < len(call.Args) {
-			out = append(out, use{call: call, arg: call.Args[i], fn: fn, rpc: p, callee: callee, param: p.Index})
+		if p.Index < len(args) {
+			out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
 		}
 	}
 	return out

@@ -56,6 +56,10 @@
 //     ctx.Done()): the context is the lifetime handed to background work,
 //     not one the call runs on.
 //
+// Nor is a call to a function that only reads values from its context
+// (metadata.FromOutgoingContext, a logger lookup: the model's readsValues
+// fact): it carries nothing upstream.
+//
 // Through facts, a call from handler scope to a function in any package
 // that takes no context yet makes an outbound call on a detached context
 // inside it (directly in its body, or through further such functions) is

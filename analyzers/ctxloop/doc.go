@@ -55,9 +55,11 @@
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()
 // case included) or context.Cause(ctx) on any context that is not detached;
 // a receive from a channel obtained from ctx.Done(); passing a context that
-// is not detached, or the stream, to a call; and Send, Recv, SendMsg or
-// RecvMsg on a stream when an error from it leaves the loop (return, break,
-// or the loop's condition). A Send whose error is ignored or only logged does
+// is not detached, or the stream, to a call, unless the callee only reads
+// values from its context (metadata.FromIncomingContext, peer.FromContext,
+// a loggerFrom(ctx) of yours: the model's readsValues fact, any package);
+// and Send, Recv, SendMsg or RecvMsg on a stream when an error from it
+// leaves the loop (return, break, or the loop's condition). A Send whose error is ignored or only logged does
 // not count: such a loop spins once the client is gone.
 //
 // Borderline decisions, each backed by a fixture:

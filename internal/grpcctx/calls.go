@@ -41,12 +41,7 @@ func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
 	if !IsClientCallSignature(sig) || len(call.Args) == 0 {
 		return GRPCCall{}, false
 	}
-	args := call.Args
-	if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr {
-			args = args[1:] // T.M(recv, ctx, ...)
-		}
-	}
+	args := Args(info, call)
 	if len(args) == 0 {
 		return GRPCCall{}, false
 	}
@@ -81,6 +76,17 @@ func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 		}
 	}
 	return false
+}
+
+// Args returns call's arguments as its callee's signature numbers them:
+// without the receiver a method expression takes first (T.M(recv, ctx)).
+func Args(info *types.Info, call *ast.CallExpr) []ast.Expr {
+	if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr && len(call.Args) > 0 {
+			return call.Args[1:]
+		}
+	}
+	return call.Args
 }
 
 // ContextUse is a call argument that hands a context to the callee.

@@ -131,12 +131,17 @@ func codeFiles(pass *analysis.Pass) []*ast.File {
 
 func importsContext(f *ast.File) bool {
 	for _, imp := range f.Imports {
-		switch strings.Trim(imp.Path.Value, "`\"") {
-		case contextPath, "golang.org/x/net/context":
+		if isContextPackage(strings.Trim(imp.Path.Value, "`\"")) {
 			return true
 		}
 	}
 	return false
+}
+
+// isContextPackage reports whether path is package context or
+// golang.org/x/net/context, whose Context is an alias of it.
+func isContextPackage(path string) bool {
+	return path == contextPath || path == "golang.org/x/net/context"
 }
 
 // Light reports whether the Model was made without looking at the
@@ -162,8 +167,7 @@ func (m *Model) Inspector() *inspector.Inspector { return m.inspect }
 // declares).
 func usesContext(pass *analysis.Pass) bool {
 	for _, imp := range pass.Pkg.Imports() {
-		switch imp.Path() {
-		case contextPath, "golang.org/x/net/context":
+		if isContextPackage(imp.Path()) {
 			return true
 		}
 	}

@@ -15,11 +15,11 @@ import (
 // A cancel function that is only called, directly or deferred, or
 // discarded, is not kept.
 func (m *Model) cancelKept(call *ast.CallExpr) bool {
-	if kept, ok := m.cache.kept(call); ok {
+	if kept, ok := m.cache.keeps.get(call); ok {
 		return kept
 	}
 	kept := m.computeCancelKept(call)
-	m.cache.setKept(call, kept)
+	m.cache.keeps.set(call, kept)
 	return kept
 }
 

@@ -289,7 +289,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 		use = nil // a package-level variable: see packageVar
 	}
 	key := defKey{v, use}
-	if o, ok := m.cache.origin(key); ok {
+	if o, ok := m.cache.origins.get(key); ok {
 		return o
 	}
 	saved, ok := q.stack.enter(key)
@@ -304,7 +304,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 		o = q.variableAt(v, use)
 	}
 	if q.stack.leave(key, saved) {
-		m.cache.setOrigin(key, o)
+		m.cache.origins.set(key, o)
 	}
 	return o
 }
@@ -317,7 +317,7 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 func (q *query) all(v *types.Var) (o Origin, agree, cut bool) {
 	m := q.m
 	key := defKey{v, nil}
-	if e, ok := m.cache.all(v); ok {
+	if e, ok := m.cache.alls.get(v); ok {
 		return e.o, e.agree, false
 	}
 	saved, ok := q.stack.enter(key)
@@ -336,7 +336,7 @@ func (q *query) all(v *types.Var) (o Origin, agree, cut bool) {
 		o = join(o, do)
 	}
 	if q.stack.leave(key, saved) {
-		m.cache.setAll(v, allEntry{o, agree})
+		m.cache.alls.set(v, allEntry{o, agree})
 	}
 	return o, agree, false
 }

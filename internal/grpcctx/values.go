@@ -114,7 +114,7 @@ func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *typ
 			}
 		case *ast.CallExpr: // reader(ctx)
 			callee := Callee(info, p)
-			if callee == nil || !isContextArg(callee.Signature(), p, id) {
+			if callee == nil || !isContextArg(m.info, callee.Signature(), p, id) {
 				return nil, false
 			}
 			callee = callee.Origin()
@@ -132,10 +132,11 @@ func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *typ
 }
 
 // isContextArg reports whether arg is passed for a (non-variadic)
-// context.Context parameter of sig in call.
-func isContextArg(sig *types.Signature, call *ast.CallExpr, arg ast.Expr) bool {
+// context.Context parameter of sig, the callee's signature, in call.
+func isContextArg(info *types.Info, sig *types.Signature, call *ast.CallExpr, arg ast.Expr) bool {
+	args := Args(info, call)
 	for _, i := range ContextParams(sig) {
-		if i < len(call.Args) && call.Args[i] == arg && !(sig.Variadic() && i == sig.Params().Len()-1) {
+		if i < len(args) && args[i] == arg && !(sig.Variadic() && i == sig.Params().Len()-1) {
 			return true
 		}
 	}
