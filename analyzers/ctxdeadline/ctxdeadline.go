@@ -34,6 +34,10 @@ type Config struct {
 	// "example.com/pb.EchoClient" (all its methods),
 	// "(*google.golang.org/grpc.ClientConn).Invoke".
 	Exempt []string `json:"exempt,omitempty"`
+	// Tests also checks _test.go files. By default they are left out: a
+	// test's deadline-less call hangs only until go test's -timeout, and
+	// its clients are mostly mocks.
+	Tests bool `json:"tests,omitempty"`
 	// Detach, when set, is asked once per package what ctxdetach covers,
 	// so that no call gets both findings and none is lost: ctxdeadline
 	// leaves a detached context in ctxdetach's scope to ctxdetach, and
@@ -72,6 +76,8 @@ func New(cfg Config) *analysis.Analyzer {
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
 		"require a deadline on streaming calls too, not only a way to cancel them")
+	a.Flags.BoolVar(&c.cfg.Tests, "tests", cfg.Tests,
+		"also check _test.go files")
 	a.Flags.Var((*exemptFlag)(&c.cfg.Exempt), "exempt",
 		"comma-separated `list` of client methods or types not to check, fully qualified: "+
 			"example.com/pb.EchoClient.Unary, example.com/pb.EchoClient, (*google.golang.org/grpc.ClientConn).Invoke")
@@ -127,6 +133,29 @@ type paramRPC struct {
 	Stream bool
 	// WaitForReady: the RPC passes grpc.WaitForReady(true).
 	WaitForReady bool
+	// Client is the index of the parameter the RPC's client is, whose
+	// argument decides whether a caller's call makes a real RPC, or
+	// clientConn when the client is known to be a network client. A fact
+	// has no entry for an RPC on a client of unknown origin (a mock, a
+	// wrapper that may add its own timeout).
+	Client int
+}
+
+// Values of paramRPC.Client besides parameter indices.
+const (
+	clientConn    = -1 // a network client (grpcctx.ClientConn)
+	clientUnknown = -2 // unknown origin: reported only when called directly, never in a fact
+)
+
+// clientRef encodes c as a paramRPC.Client.
+func clientRef(c grpcctx.Client) int {
+	switch c.Kind {
+	case grpcctx.ClientConn:
+		return clientConn
+	case grpcctx.ClientParam:
+		return c.Param
+	}
+	return clientUnknown
 }
 
 func (*deadlineParams) AFact() {}
@@ -138,7 +167,11 @@ func (f *deadlineParams) String() string {
 		if p.Stream {
 			kind = "stream"
 		}
-		parts = append(parts, fmt.Sprintf("param %d reaches %s %s at %s", p.Index, kind, p.Method, p.At))
+		part := fmt.Sprintf("param %d reaches %s %s at %s", p.Index, kind, p.Method, p.At)
+		if p.Client >= 0 {
+			part += fmt.Sprintf(" on client param %d", p.Client)
+		}
+		parts = append(parts, part)
 	}
 	return "deadlineParams(" + strings.Join(parts, "; ") + ")"
 }
@@ -249,7 +282,7 @@ func (s *state) run() {
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
 		if rpc {
-			if c := s.m.ConcreteMethod(call); c != nil {
+			if c := s.m.ConcreteMethod(call, fn); c != nil {
 				// A client interface whose dynamic type is known: the
 				// method that runs is judged by its body, like a
 				// concrete wrapper.
@@ -263,6 +296,7 @@ func (s *state) run() {
 					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info),
+					Client:       clientRef(s.m.ClientOf(g, fn)),
 				}})
 			}
 			continue
@@ -274,19 +308,22 @@ func (s *state) run() {
 		if callee.Pkg() == pass.Pkg {
 			locals = append(locals, localCall{call: call, callee: callee, fn: fn})
 		} else if fact := new(deadlineParams); pass.ImportObjectFact(callee, fact) {
-			uses = append(uses, factUses(info, call, callee, fn, fact)...)
+			uses = append(uses, s.factUses(call, callee, fn, fact)...)
 		}
 	}
 
 	facts := s.exportFacts(uses, locals)
 	for _, l := range locals {
 		if fact := facts[l.callee]; fact != nil {
-			uses = append(uses, factUses(info, l.call, l.callee, l.fn, fact)...)
+			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
 		}
 	}
 
 	var findings []finding
 	for _, u := range uses {
+		if !s.reportable(u) {
+			continue
+		}
 		if f, ok := s.judge(u); ok && f.origin.Root != grpcctx.Param {
 			findings = append(findings, f)
 		}
@@ -298,16 +335,39 @@ func (s *state) run() {
 }
 
 // factUses returns a use for every argument of call that the callee's fact
-// says reaches an RPC.
-func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
-	args := grpcctx.Args(info, call)
+// says reaches an RPC. Where the RPC's client is a parameter of the
+// callee, the argument for it says whether this call makes a real RPC: a
+// network client does, a parameter of fn leaves it to fn's callers, and a
+// value of unknown origin (a mock, a wrapper) gives no use.
+func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
+	args := grpcctx.Args(s.pass.TypesInfo, call)
 	var out []use
 	for _, p := range fact.Params {
-		if p.Index < len(args) {
-			out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
+		if p.Index >= len(args) {
+			continue
 		}
+		if p.Client >= 0 {
+			if p.Client >= len(args) {
+				continue
+			}
+			if p.Client = clientRef(s.m.ClientValue(args[p.Client], fn)); p.Client == clientUnknown {
+				continue
+			}
+		}
+		out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
 	}
 	return out
+}
+
+// reportable reports whether u may be reported: a direct call on any client
+// (the call site chose the context), a call through a fact only where the
+// RPC's client is a network client; and, unless -tests, not in a _test.go
+// file.
+func (s *state) reportable(u use) bool {
+	if u.callee != nil && u.rpc.Client != clientConn {
+		return false
+	}
+	return s.cfg.Tests || !strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
 }
 
 // judge decides whether the context of u is missing what the RPC needs:
@@ -375,8 +435,9 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	facts := make(map[*types.Func]*deadlineParams)
 	var order []*types.Func // deterministic export order
 	// add records that parameter index of fn reaches rpc; it reports
-	// whether that changed anything. A unary RPC is preferred to a stream:
-	// it asks more of the caller.
+	// whether that changed anything. A unary RPC is preferred to a stream
+	// (it asks more of the caller), then an RPC on a network client to one
+	// on a client the caller passes (it holds for every caller).
 	add := func(fn *types.Func, index int, rpc paramRPC) bool {
 		rpc.Index = index
 		fact := facts[fn]
@@ -386,7 +447,7 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 			order = append(order, fn)
 		}
 		if e := fact.entry(index); e != nil {
-			if e.Stream && !rpc.Stream {
+			if rank(rpc) > rank(*e) {
 				*e = rpc
 				return true
 			}
@@ -399,6 +460,9 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	// propagate adds the fact u implies for its enclosing declaration, if
 	// its context is one of the declaration's parameters.
 	propagate := func(u use) bool {
+		if u.rpc.Client == clientUnknown {
+			return false // a fact is only for RPCs on a network client, or on a client the caller passes
+		}
 		f, ok := s.judge(u)
 		if !ok || f.origin.Root != grpcctx.Param {
 			return false
@@ -415,7 +479,7 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	grpcctx.Propagate(locals, func(l localCall) bool {
 		changed := false
 		if fact := facts[l.callee]; fact != nil {
-			for _, u := range factUses(pass.TypesInfo, l.call, l.callee, l.fn, fact) {
+			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {
 				changed = propagate(u) || changed
 			}
 		}
@@ -425,6 +489,18 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 		pass.ExportObjectFact(fn, facts[fn])
 	}
 	return facts
+}
+
+// rank orders the RPCs one parameter may reach by what they ask of callers.
+func rank(p paramRPC) int {
+	r := 0
+	if !p.Stream {
+		r += 2
+	}
+	if p.Client == clientConn {
+		r++
+	}
+	return r
 }
 
 // inContextFunc reports whether fn or a function around it has a context

@@ -56,8 +56,9 @@ type Model struct {
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	ignore ignoreState // //grpccancelcheck:ignore directives, parsed on first report
-	cache  originCache // origins that do not depend on the query that computed them
+	ignore  ignoreState // //grpccancelcheck:ignore directives, parsed on first report
+	cache   originCache // origins that do not depend on the query that computed them
+	clients clientIndex // values stored in interface-typed variables, built on first use
 }
 
 type paramInfo struct {

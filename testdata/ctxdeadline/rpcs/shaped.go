@@ -16,7 +16,7 @@ import (
 // DoUnary is an interop-style test helper (grpc-go's interop.DoEmptyUnaryCall)
 // that passes its context straight to the RPC: its callers are reported
 // through the fact.
-func DoUnary(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error { // want DoUnary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:20\)`
+func DoUnary(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error { // want DoUnary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:20 on client param 1\)`
 	_, err := c.Unary(ctx, &echo.Msg{}, opts...)
 	return err
 }

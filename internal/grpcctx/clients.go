@@ -1,0 +1,320 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"sync"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// ClientKind says what is known about the value a gRPC client method is
+// called on. An interface-typed client is not known to be a network
+// client: in a unit test it is a gomock or mockery mock, in production it
+// may be a wrapper that adds its own timeout. Only positive evidence makes
+// it one.
+type ClientKind uint8
+
+const (
+	// ClientUnknown: nothing shows where the value comes from (a field
+	// set by a caller, a map, a function result), or the ways disagree.
+	ClientUnknown ClientKind = iota
+	// ClientConn: a network client. The call is a grpc.ClientConn's or
+	// grpc.ClientConnInterface's Invoke or NewStream, or a method of a
+	// concrete client type, or the value was made on every way by a
+	// function that takes a connection (a generated NewXxxClient(conn)), or
+	// it is an unexported field that every assignment in the package sets
+	// to such a value.
+	ClientConn
+	// ClientParam: the value is the parameter Client.Param of the
+	// enclosing function declaration; the caller knows.
+	ClientParam
+)
+
+// A Client is what is known about a client value.
+type Client struct {
+	Kind ClientKind
+	// Param is the index of the parameter, for ClientParam.
+	Param int
+	// Ctor is the function that made the value on every way, when it is
+	// one static call of one function (NewXxxClient, a hand-written
+	// constructor), else nil.
+	Ctor *types.Func
+}
+
+// ClientOf returns what is known about the client g is made on, in fn,
+// the FuncDecl or FuncLit around the call.
+func (m *Model) ClientOf(g GRPCCall, fn ast.Node) Client {
+	if g.Method.Pkg() != nil && g.Method.Pkg().Path() == grpcPath {
+		return Client{Kind: ClientConn} // ClientConn(Interface).Invoke, NewStream
+	}
+	recv := g.Method.Signature().Recv()
+	if recv == nil || !types.IsInterface(recv.Type()) {
+		return Client{Kind: ClientConn} // a concrete client
+	}
+	x := receiverExpr(m.info, g.Call)
+	if x == nil {
+		return Client{}
+	}
+	return m.ClientValue(x, fn)
+}
+
+// receiverExpr returns the expression call's method is called on, for a
+// method value or method expression call; else nil.
+func receiverExpr(info *types.Info, call *ast.CallExpr) ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	s, ok := info.Selections[sel]
+	if !ok {
+		return nil
+	}
+	switch s.Kind() {
+	case types.MethodVal:
+		return sel.X
+	case types.MethodExpr:
+		if len(call.Args) > 0 {
+			return call.Args[0]
+		}
+	}
+	return nil
+}
+
+// ClientValue returns what is known about the client value e, an
+// expression in fn (the FuncDecl or FuncLit around it, or nil).
+func (m *Model) ClientValue(e ast.Expr, fn ast.Node) Client {
+	return m.clientIndex().value(m, e, fn, make(map[*types.Var]bool))
+}
+
+// A clientIndex lists, for the package's variables and struct fields of
+// interface type, the values assigned to them, so that a client's origin is
+// one look-up. It is built on the first question, by one walk of the
+// package, and read-only after.
+type clientIndex struct {
+	once    sync.Once
+	assigns map[*types.Var][]assigned
+	memo    lockedMap[*types.Var, Client]
+}
+
+// An assigned is one value stored in a variable or field.
+type assigned struct {
+	rhs ast.Expr // nil when unknown (a tuple's other results, a range value)
+	fn  ast.Node // FuncDecl or FuncLit around the assignment, nil at package level
+}
+
+func (m *Model) clientIndex() *clientIndex {
+	ix := &m.clients
+	ix.once.Do(func() { ix.build(m) })
+	return ix
+}
+
+func (ix *clientIndex) build(m *Model) {
+	ix.assigns = make(map[*types.Var][]assigned)
+	info := m.info
+	add := func(v *types.Var, rhs ast.Expr, fn ast.Node) {
+		if v != nil && types.IsInterface(v.Type()) && !IsContext(v.Type()) {
+			ix.assigns[v] = append(ix.assigns[v], assigned{rhs: rhs, fn: fn})
+		}
+	}
+	target := func(lhs ast.Expr) *types.Var {
+		switch lhs := ast.Unparen(lhs).(type) {
+		case *ast.Ident:
+			v, _ := info.ObjectOf(lhs).(*types.Var)
+			return v
+		case *ast.SelectorExpr:
+			if s, ok := info.Selections[lhs]; ok && s.Kind() == types.FieldVal {
+				v, _ := s.Obj().(*types.Var)
+				return v
+			}
+		}
+		return nil
+	}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
+	for cur := range m.inspect.Root().Preorder(filter...) {
+		fn := EnclosingFuncOf(cur)
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				var rhs ast.Expr
+				if len(n.Lhs) == len(n.Rhs) {
+					rhs = n.Rhs[i]
+				} else if i == 0 && len(n.Rhs) == 1 {
+					rhs = n.Rhs[0] // c, err := NewClient(...): the call's first result
+				}
+				if n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
+					rhs = nil
+				}
+				add(target(lhs), rhs, fn)
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				var rhs ast.Expr
+				if len(n.Names) == len(n.Values) {
+					rhs = n.Values[i]
+				} else if i == 0 && len(n.Values) == 1 {
+					rhs = n.Values[0]
+				}
+				if len(n.Values) == 0 {
+					continue // the zero value: a nil client makes no call
+				}
+				v, _ := info.Defs[name].(*types.Var)
+				add(v, rhs, fn)
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if e != nil {
+					add(target(e), nil, fn)
+				}
+			}
+		case *ast.CompositeLit:
+			st, ok := types.Unalias(info.TypeOf(n)).Underlying().(*types.Struct)
+			if !ok {
+				if p, ok := types.Unalias(info.TypeOf(n)).(*types.Pointer); ok {
+					st, _ = p.Elem().Underlying().(*types.Struct)
+				}
+			}
+			if st == nil {
+				continue
+			}
+			for i, elt := range n.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						v, _ := info.ObjectOf(id).(*types.Var)
+						add(v, kv.Value, fn)
+					}
+				} else if i < st.NumFields() {
+					add(st.Field(i), elt, fn)
+				}
+			}
+		}
+	}
+}
+
+// value computes ClientValue. visiting cuts cycles (c = wrap(c)): a
+// variable being evaluated contributes nothing to its own value.
+func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool) Client {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		callee := typeutil.StaticCallee(m.info, e)
+		if callee == nil {
+			return Client{}
+		}
+		c := Client{Ctor: callee.Origin()}
+		if takesConn(callee.Signature()) {
+			c.Kind = ClientConn
+		}
+		return c
+	case *ast.Ident:
+		v, ok := m.info.ObjectOf(e).(*types.Var)
+		if !ok {
+			return Client{}
+		}
+		if d, ok := fn.(*ast.FuncDecl); ok {
+			if i := paramIndex(m.info, d, v); i >= 0 {
+				return Client{Kind: ClientParam, Param: i}
+			}
+		}
+		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
+			return Client{} // a package variable: set anywhere, at any time
+		}
+		return ix.variable(m, v, visiting)
+	case *ast.SelectorExpr:
+		s, ok := m.info.Selections[e]
+		if !ok || s.Kind() != types.FieldVal {
+			return Client{}
+		}
+		v, _ := s.Obj().(*types.Var)
+		if v == nil || v.Exported() || v.Pkg() != m.pkg {
+			return Client{} // other packages may set it to anything
+		}
+		c := ix.variable(m, v, visiting)
+		if c.Kind == ClientParam {
+			c.Kind = ClientUnknown // the parameter of whichever function set the field
+		}
+		return c
+	}
+	return Client{}
+}
+
+// variable joins the values assigned to v, a local variable or an
+// unexported field of this package.
+func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]bool) Client {
+	if c, ok := ix.memo.get(v); ok {
+		return c
+	}
+	if visiting[v] {
+		return Client{Kind: clientBottom}
+	}
+	visiting[v] = true
+	defer delete(visiting, v)
+	out := Client{Kind: clientBottom}
+	for _, a := range ix.assigns[v] {
+		c := Client{}
+		if a.rhs != nil {
+			c = ix.value(m, a.rhs, a.fn, visiting)
+			if v.IsField() && c.Kind == ClientParam {
+				c = Client{} // a constructor's parameter: the caller's value, unknown here
+			}
+		}
+		out = joinClient(out, c)
+		if out.Kind == ClientUnknown && out.Ctor == nil {
+			break
+		}
+	}
+	if out.Kind == clientBottom {
+		out = Client{} // never assigned here
+	}
+	if len(visiting) == 1 {
+		ix.memo.set(v, out) // computed with no cycle cut on the way
+	}
+	return out
+}
+
+// clientBottom is join's neutral element: no value seen yet.
+const clientBottom ClientKind = 255
+
+func joinClient(a, b Client) Client {
+	switch {
+	case a.Kind == clientBottom:
+		return b
+	case b.Kind == clientBottom:
+		return a
+	}
+	out := Client{}
+	if a.Kind == b.Kind && (a.Kind != ClientParam || a.Param == b.Param) {
+		out.Kind, out.Param = a.Kind, a.Param
+	}
+	if a.Ctor == b.Ctor {
+		out.Ctor = a.Ctor
+	}
+	return out
+}
+
+// takesConn reports whether sig has a parameter that is a gRPC connection:
+// *grpc.ClientConn or grpc.ClientConnInterface (what every generated
+// NewXxxClient takes).
+func takesConn(sig *types.Signature) bool {
+	for v := range sig.Params().Variables() {
+		if isPointerTo(v.Type(), grpcPath, "ClientConn") || isNamed(v.Type(), grpcPath, "ClientConnInterface") {
+			return true
+		}
+	}
+	return false
+}
+
+// paramIndex returns the index of v among decl's parameters, or -1.
+func paramIndex(info *types.Info, decl *ast.FuncDecl, v *types.Var) int {
+	fn, ok := info.Defs[decl.Name].(*types.Func)
+	if !ok {
+		return -1
+	}
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i
+		}
+	}
+	return -1
+}
