@@ -71,7 +71,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline",
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams)},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
@@ -121,6 +121,53 @@ func normalize(name string) string {
 // function literals do not count.
 type deadlineParams struct {
 	Params []paramRPC // by Index
+}
+
+// ctorMethods is the fact of a constructor (a function whose one result is
+// an interface and that returns one concrete type of its package, see
+// grpcctx.Model.ConcreteMethod): what the methods of the values it makes do
+// with their contexts, by method name, so that a call on such a value in
+// another package is judged by the method that runs, not by its shape. A
+// client constructor whose methods add their own timeout makes bounded
+// calls. The fact names methods, not the type, which is mostly unexported
+// and which go vet could not resolve from export data.
+type ctorMethods struct {
+	// Methods lists the result interface's methods that reach an RPC, or
+	// whose body the package does not have; the others reach none.
+	Methods []ctorMethod // by Name
+}
+
+// ctorMethod is one method of a constructor's result.
+type ctorMethod struct {
+	Name string
+	// Shape: the method that runs has no body here (it is promoted from
+	// an embedded interface): its calls are judged by their shape.
+	Shape  bool
+	Params []paramRPC // as in deadlineParams
+}
+
+func (*ctorMethods) AFact() {}
+
+func (f *ctorMethods) String() string {
+	var parts []string
+	for _, m := range f.Methods {
+		if m.Shape {
+			parts = append(parts, m.Name+": by shape")
+			continue
+		}
+		parts = append(parts, m.Name+": "+(&deadlineParams{Params: m.Params}).String())
+	}
+	return "ctorMethods(" + strings.Join(parts, "; ") + ")"
+}
+
+// method returns the entry for the method name, and whether the
+// constructor's result has a body for it.
+func (f *ctorMethods) method(name string) (ctorMethod, bool) {
+	i, ok := slices.BinarySearchFunc(f.Methods, name, func(m ctorMethod, name string) int { return cmp.Compare(m.Name, name) })
+	if !ok {
+		return ctorMethod{Name: name}, true
+	}
+	return f.Methods[i], !f.Methods[i].Shape
 }
 
 // paramRPC is one context parameter and the RPC it reaches.
@@ -289,6 +336,16 @@ func (s *state) run() {
 				callee, rpc = c, false
 			}
 		}
+		if rpc || callee == nil {
+			// An interface method called on a value made by another
+			// package's constructor: judged by the method that runs.
+			if ctor, method, ok := s.constructedMethod(call, fn); ok {
+				if len(method.Params) > 0 {
+					uses = append(uses, s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})...)
+				}
+				continue
+			}
+		}
 		if rpc && !concreteWrapper(g.Method) {
 			if !isExempt(s.exempt, g.Method) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
@@ -313,6 +370,7 @@ func (s *state) run() {
 	}
 
 	facts := s.exportFacts(uses, locals)
+	s.exportCtorFacts(facts)
 	for _, l := range locals {
 		if fact := facts[l.callee]; fact != nil {
 			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
@@ -489,6 +547,68 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 		pass.ExportObjectFact(fn, facts[fn])
 	}
 	return facts
+}
+
+// constructedMethod returns, for call, an interface method called on the
+// result of another package's constructor that has a ctorMethods fact, the
+// interface method and the fact's entry for it; ok is false when the call
+// is not one or the method that runs has no body there.
+func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func, ctorMethod, bool) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, ctorMethod{}, false
+	}
+	sn, ok := s.pass.TypesInfo.Selections[sel]
+	if !ok || sn.Kind() != types.MethodVal || !types.IsInterface(sn.Recv()) {
+		return nil, ctorMethod{}, false
+	}
+	method, _ := sn.Obj().(*types.Func)
+	ctor := s.m.ClientValue(sel.X, fn).Ctor
+	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
+		return nil, ctorMethod{}, false
+	}
+	fact := new(ctorMethods)
+	if !s.pass.ImportObjectFact(ctor, fact) {
+		return nil, ctorMethod{}, false
+	}
+	m, ok := fact.method(method.Name())
+	return method, m, ok
+}
+
+// exportCtorFacts exports the ctorMethods fact of each of this package's
+// constructors whose result has methods that take a context, from the
+// deadlineParams facts of the methods that run.
+func (s *state) exportCtorFacts(facts map[*types.Func]*deadlineParams) {
+	for _, ctor := range s.m.Constructors() {
+		if !ctor.Exported() {
+			continue // only this package calls it, and ConcreteMethod sees its type
+		}
+		t := s.m.Constructed(ctor)
+		iface, ok := ctor.Signature().Results().At(0).Type().Underlying().(*types.Interface)
+		if !ok {
+			continue
+		}
+		fact := new(ctorMethods)
+		takesContext := false
+		for im := range iface.Methods() {
+			if len(grpcctx.ContextParams(im.Signature())) == 0 {
+				continue
+			}
+			takesContext = true
+			obj, _, _ := types.LookupFieldOrMethod(t, false, im.Pkg(), im.Name())
+			m, _ := obj.(*types.Func)
+			switch {
+			case m == nil || m.Pkg() != s.pass.Pkg || types.IsInterface(m.Signature().Recv().Type()):
+				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Shape: true})
+			case facts[m] != nil:
+				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Params: facts[m].Params})
+			}
+		}
+		if takesContext {
+			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
+			s.pass.ExportObjectFact(ctor, fact)
+		}
+	}
 }
 
 // rank orders the RPCs one parameter may reach by what they ask of callers.

@@ -154,11 +154,21 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if f.fact != nil && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) {
 			c.report(pass, m, h, f)
 		}
 	}
 	return nil, nil
+}
+
+// boundedBackground reports whether f is a call in a goroutine that the
+// handler starts, on a detached context given a deadline on every path:
+// best-effort work after the RPC (refreshing a cache, a retry after a
+// failed stream) detached on purpose and bounded by its own timeout. The
+// documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
+// also keeps the request's values; the bare form is not worth a finding.
+func boundedBackground(h *grpcctx.Handler, f finding) bool {
+	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
 }
 
 // detachedArg returns the first context argument of call that is
@@ -182,8 +192,8 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) || m.ReadsOnlyValues(use.Fn) {
-			continue // background work's lifetime; a value lookup carries nothing upstream
+		if slices.Contains(handoff, use.Index) || !m.Outbound(call, use.Index) {
+			continue // background work's lifetime; not outbound work (a logger, a value lookup, an unknown interface)
 		}
 		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
 			return use.Arg, o, true
@@ -395,12 +405,22 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		})
 		return
 	}
+	remedy := "pass " + use
+	if grpcctx.InGoStmt(f.cur, h.Func) {
+		// The goroutine may outlive the handler, and gRPC cancels the
+		// request context when the handler returns.
+		base := use
+		if !ok && len(fixes) == 0 {
+			base = "ctx"
+		}
+		remedy += fmt.Sprintf(" if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	}
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
 		Category: "detached-call",
-		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; pass %s",
-			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), use),
+		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; %s",
+			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), remedy),
 	}
 	if at := f.origin.At; at != nil && at != f.arg {
 		d.Related = []analysis.RelatedInformation{{Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here"}}

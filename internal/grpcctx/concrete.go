@@ -25,6 +25,9 @@ import (
 // go vet, which sees other packages through export data only, would then
 // judge the call differently from the standalone command.
 func (m *Model) ConcreteMethod(call *ast.CallExpr, fn ast.Node) *types.Func {
+	if len(m.concrete) == 0 {
+		return nil
+	}
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return nil
@@ -45,6 +48,14 @@ func (m *Model) ConcreteMethod(call *ast.CallExpr, fn ast.Node) *types.Func {
 	method, _ := obj.(*types.Func)
 	return method
 }
+
+// Constructors returns this package's constructors (see ConcreteMethod),
+// in source order.
+func (m *Model) Constructors() []*types.Func { return m.ctors }
+
+// Constructed returns the concrete type the constructor fn returns, or nil
+// when fn is not one of this package's constructors.
+func (m *Model) Constructed(fn *types.Func) types.Type { return m.concrete[fn.Origin()] }
 
 // findConstructors records this package's constructors.
 func (m *Model) findConstructors(pass *analysis.Pass) {
@@ -68,6 +79,7 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			}
 			if t := m.constructed(pass.TypesInfo, decl); t != nil {
 				m.concrete[fn] = t
+				m.ctors = append(m.ctors, fn)
 			}
 		}
 	}

@@ -62,8 +62,22 @@ func constructedCallers(s echo.EchoServer, conn *grpc.ClientConn) {
 	_, _ = local(s).Unary(bg, msg)                // silent: in process, no RPC
 	_, _ = forwarding(conn).Unary(bg, msg)        // want `call to ctxdeadline.forwarder.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
 	_, _ = either(s, conn).Unary(bg, msg)         // want `gRPC call ctxdeadline.unaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
-	_, _ = rpcs.AsClient(s).Unary(bg, msg)        // want `gRPC call rpcs.UnaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_, _ = rpcs.AsClient(s).Unary(bg, msg)        // silent: another package's constructor, whose fact says its Unary makes no RPC
 	_, _ = echo.NewEchoClient(nil).Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg`
+}
+
+// Calls on clients made by another package's constructors are judged by
+// the ctorMethods fact: what the method that runs does with its context.
+func ctorFactCallers(conn *grpc.ClientConn) {
+	bg := context.Background()
+	timed := rpcs.NewTimed(conn, time.Second)
+	_, _ = timed.Unary(bg, msg)                  // silent: the method adds its own timeout
+	_, _ = rpcs.NewTimed(conn, 0).Unary(bg, msg) // silent: the same, called directly
+	plain := rpcs.NewPlain(conn)
+	_, _ = plain.Unary(bg, msg) // want `call to rpcs.UnaryClient.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
+	partial := rpcs.NewPartial(echo.NewEchoClient(conn))
+	_, _ = partial.Unary(bg, msg) // silent: the override adds a timeout
+	_, _ = partial.Bidi(bg)       // want `gRPC stream echo.EchoClient.Bidi uses bg \(from context.Background\(\)\), which has neither a deadline nor a cancel function`
 }
 
 // forwarding passes the call on to a real client.

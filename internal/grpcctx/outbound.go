@@ -1,0 +1,290 @@
+package grpcctx
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"slices"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// outboundParams is the fact of a function, or of an interface method,
+// whose context parameters (by index) reach outbound work: work that
+// leaves the process or waits, and that the context bounds. A call of it
+// on a detached context runs that work on after the request is gone.
+//
+// Only positive evidence counts (see Model.Outbound): a context that is
+// merely stored, logged or passed to a function whose body is unknown
+// reaches nothing. For an interface method, the evidence is an
+// implementation in the interface's own package whose method has the fact.
+type outboundParams struct {
+	Params []int
+}
+
+func (*outboundParams) AFact() {}
+
+func (f *outboundParams) String() string {
+	return fmt.Sprintf("outboundParams(%v)", f.Params)
+}
+
+// outboundPackages are the standard library packages whose context-taking
+// functions and methods are outbound work as such: connections, requests,
+// queries and processes. Their contexts are often stored in the value they
+// make (http.NewRequestWithContext, exec.CommandContext) and observed
+// later, which no walk of a body can follow.
+var outboundPackages = map[string]bool{
+	"net":                 true,
+	"net/http":            true,
+	"database/sql":        true,
+	"database/sql/driver": true,
+	"os/exec":             true,
+	"crypto/tls":          true,
+}
+
+// Outbound reports whether a context passed for parameter index of the
+// function call calls reaches outbound work:
+//   - an outbound gRPC call (AsGRPCCall), or a call of a gRPC interceptor's
+//     handler, invoker or streamer (the RPC itself);
+//   - a function of one of the standard library's network, database and
+//     process packages (net, net/http, database/sql, os/exec, crypto/tls);
+//   - a function or method whose body passes that parameter (or a context
+//     derived from it) to such work, or waits on it (ctx.Done(), Err(),
+//     Deadline()), in any package (the outboundParams fact);
+//   - an interface method an implementation of which in the interface's
+//     package, or in this one, has that fact, or one called on the result
+//     of this package's constructor whose method has it.
+//
+// Anything else does not: a logger or telemetry call (log/slog, an
+// OpenTelemetry Logger, a user's Logger interface), a call through a
+// function value, an interface whose implementations are unknown (a mock,
+// a wrapper).
+func (m *Model) Outbound(call *ast.CallExpr, index int) bool {
+	return m.outboundCall(call, index, m.outbound)
+}
+
+// outboundCall is Outbound with local, this package's facts so far.
+func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Func][]int) bool {
+	if g, ok := AsGRPCCall(m.info, call); ok && index == 0 && g.Ctx != nil {
+		return true
+	}
+	if tv, ok := m.info.Types[call.Fun]; ok && tv.Type != nil && isRPCFuncType(tv.Type) {
+		return true
+	}
+	fn := Callee(m.info, call)
+	if fn == nil {
+		return false
+	}
+	fn = fn.Origin()
+	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
+		return true
+	}
+	if slices.Contains(m.outboundOf(fn, local), index) {
+		return true
+	}
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		if c := m.ConcreteMethod(call, m.enclosingFunc(call)); c != nil {
+			return slices.Contains(m.outboundOf(c.Origin(), local), index)
+		}
+	}
+	return false
+}
+
+// outboundOf returns fn's outboundParams: this package's from local, other
+// packages' from their facts.
+func (m *Model) outboundOf(fn *types.Func, local map[*types.Func][]int) []int {
+	if fn.Pkg() == m.pkg {
+		return local[fn]
+	}
+	return m.importedOutbound[fn]
+}
+
+// isRPCFuncType reports whether t is one of the function types through
+// which an interceptor runs the RPC it intercepts: grpc.UnaryHandler,
+// grpc.UnaryInvoker, grpc.Streamer.
+func isRPCFuncType(t types.Type) bool {
+	return isNamed(t, grpcPath, "UnaryHandler") || isNamed(t, grpcPath, "UnaryInvoker") || isNamed(t, grpcPath, "Streamer")
+}
+
+// An outboundEdge says that fn's parameter param reaches outbound work if
+// callee's parameter index does: fn passes it on to this package's
+// function or interface method callee, or fn implements callee.
+type outboundEdge struct {
+	fn, callee   *types.Func
+	param, index int
+}
+
+// findOutbound computes the outboundParams of this package's functions and
+// interface methods (see Outbound) and exports them: first from the
+// evidence in each body, then, to a fixed point, through calls to this
+// package's functions and through implementations of its interfaces.
+func (m *Model) findOutbound(pass *analysis.Pass) {
+	m.importedOutbound = make(map[*types.Func][]int)
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
+			continue
+		}
+		fn = fn.Origin()
+		if fact := new(outboundParams); len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, fact) {
+			m.importedOutbound[fn] = fact.Params
+		}
+	}
+	local := make(map[*types.Func][]int)
+	var order []*types.Func // deterministic export order
+	add := func(fn *types.Func, i int) bool {
+		if slices.Contains(local[fn], i) {
+			return false
+		}
+		if local[fn] == nil {
+			order = append(order, fn)
+		}
+		local[fn] = append(local[fn], i)
+		return true
+	}
+	var edges []outboundEdge
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil {
+			continue
+		}
+		sig := fn.Signature()
+		params := ContextParams(sig)
+		if len(params) == 0 {
+			continue
+		}
+		// paramOf says which of fn's context parameters ctx, an argument
+		// in its body, comes from.
+		paramOf := func(ctx ast.Expr) int {
+			if v := m.contextVar(ast.Unparen(ctx)); v != nil && len(m.defs[v]) == 0 {
+				if p, ok := m.params[v]; ok && p.fn == decl {
+					return p.index // the parameter itself, never reassigned
+				}
+				return -1
+			}
+			o := m.Origin(ctx)
+			if o.Var == nil || o.Root != Param && o.Root != Request {
+				return -1
+			}
+			if p, ok := m.params[o.Var]; ok && p.fn == decl {
+				return p.index
+			}
+			return -1
+		}
+		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
+			call := c.Node().(*ast.CallExpr)
+			if x, ok := waitsOn(pass.TypesInfo, call); ok {
+				if i := paramOf(x); i >= 0 {
+					add(fn, i)
+				}
+				continue
+			}
+			tv, ok := pass.TypesInfo.Types[call.Fun]
+			if !ok || tv.IsType() || tv.Type == nil {
+				continue
+			}
+			csig, ok := tv.Type.Underlying().(*types.Signature)
+			if !ok {
+				continue
+			}
+			args := Args(pass.TypesInfo, call)
+			for _, j := range ContextParams(csig) {
+				if j >= len(args) || csig.Variadic() && j == csig.Params().Len()-1 {
+					continue
+				}
+				i := paramOf(args[j])
+				if i < 0 {
+					continue
+				}
+				if m.outboundCall(call, j, nil) {
+					add(fn, i)
+				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
+					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j})
+				}
+			}
+		}
+	}
+	edges = append(edges, m.implementationEdges(pass)...)
+	Propagate(edges, func(e outboundEdge) bool {
+		return slices.Contains(local[e.callee], e.index) && add(e.fn, e.param)
+	})
+	m.outbound = local
+	for _, fn := range order {
+		slices.Sort(local[fn])
+		pass.ExportObjectFact(fn, &outboundParams{Params: local[fn]})
+	}
+}
+
+// implementationEdges returns the edges from each context-taking method of
+// this package's interfaces to the same method of this package's types
+// that implement it: an interface method reaches outbound work when one
+// of its implementations here does.
+func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
+	scope := pass.Pkg.Scope()
+	var ifaces []*types.Named
+	var impls []types.Type
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 {
+			continue
+		}
+		if types.IsInterface(named) {
+			ifaces = append(ifaces, named)
+		} else if named.NumMethods() > 0 {
+			impls = append(impls, named, types.NewPointer(named))
+		}
+	}
+	var edges []outboundEdge
+	for _, iface := range ifaces {
+		it := iface.Underlying().(*types.Interface)
+		var methods []*types.Func
+		for im := range it.Methods() {
+			if im.Pkg() == m.pkg && len(ContextParams(im.Signature())) > 0 {
+				methods = append(methods, im)
+			}
+		}
+		if len(methods) == 0 {
+			continue
+		}
+		for _, t := range impls {
+			if !types.Implements(t, it) {
+				continue
+			}
+			for _, im := range methods {
+				obj, _, _ := types.LookupFieldOrMethod(t, false, im.Pkg(), im.Name())
+				cm, ok := obj.(*types.Func)
+				if !ok || cm.Pkg() != m.pkg {
+					continue
+				}
+				for _, j := range ContextParams(im.Signature()) {
+					edges = append(edges, outboundEdge{fn: im, param: j, callee: cm, index: j})
+				}
+			}
+		}
+	}
+	return edges
+}
+
+// waitsOn returns x for a call x.Done(), x.Err() or x.Deadline() on a
+// context: a function that makes one waits for its context or checks it,
+// so the context bounds what the function does.
+func waitsOn(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 0 {
+		return nil, false
+	}
+	switch sel.Sel.Name {
+	case "Done", "Err", "Deadline":
+	default:
+		return nil, false
+	}
+	if !IsContext(info.TypeOf(sel.X)) {
+		return nil, false
+	}
+	return sel.X, true
+}
