@@ -347,13 +347,16 @@ func (s *state) run() {
 			}
 		}
 		if rpc && !concreteWrapper(g.Method) {
-			if !isExempt(s.exempt, g.Method) {
+			client := s.m.ClientOf(g, fn)
+			// A unary call on a client whose connection has an
+			// interceptor that bounds every call has a deadline.
+			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
 					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
-					WaitForReady: g.WaitsForReady(info),
-					Client:       clientRef(s.m.ClientOf(g, fn)),
+					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
+					Client:       clientRef(client),
 				}})
 			}
 			continue
@@ -408,9 +411,11 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 			if p.Client >= len(args) {
 				continue
 			}
-			if p.Client = clientRef(s.m.ClientValue(args[p.Client], fn)); p.Client == clientUnknown {
+			client := s.m.ClientValue(args[p.Client], fn)
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream {
 				continue
 			}
+			p.WaitForReady = p.WaitForReady || client.WaitForReady
 		}
 		out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
 	}

@@ -86,6 +86,8 @@ func (f *handoffParams) String() string {
 
 type checker struct {
 	cfg Config
+	// waiting caches whether a handler waits for its goroutines; one run's.
+	waiting map[*grpcctx.Handler]bool
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -108,6 +110,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
+	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
+	var outlives []outlived
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
 	var findings []finding
@@ -127,6 +131,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if arg, o, ok := detachedArg(pass, m, call, handoffs); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
+		}
+		if h := m.HandlerOf(fn); h != nil {
+			if arg, ok := c.outlivedArg(pass, m, h, call, cur); ok {
+				outlives = append(outlives, outlived{call: call, arg: arg, h: h})
+				continue
+			}
 		}
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
@@ -157,6 +167,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) {
 			c.report(pass, m, h, f)
 		}
+	}
+	for _, o := range outlives {
+		c.reportOutlived(pass, m, o)
 	}
 	return nil, nil
 }

@@ -41,6 +41,14 @@ type Client struct {
 	// one static call of one function (NewXxxClient, a hand-written
 	// constructor), else nil.
 	Ctor *types.Func
+	// Bounded: the client was made, on every way, on a connection one of
+	// whose unary client interceptors gives each call a deadline
+	// (grpc.WithUnaryInterceptor(timeout.UnaryClientInterceptor(d))): its
+	// unary calls are bounded whatever their context.
+	Bounded bool
+	// WaitForReady: the connection the client was made on, on some way,
+	// has grpc.WaitForReady(true) among its default call options.
+	WaitForReady bool
 }
 
 // ClientOf returns what is known about the client g is made on, in fn,
@@ -100,8 +108,11 @@ type clientIndex struct {
 
 // An assigned is one value stored in a variable or field.
 type assigned struct {
-	rhs ast.Expr // nil when unknown (a tuple's other results, a range value)
+	rhs ast.Expr // nil when unknown (a range value)
 	fn  ast.Node // FuncDecl or FuncLit around the assignment, nil at package level
+	// index is the result of rhs, a call returning several, that is
+	// stored (c, err := f(): 0 for c, 1 for err); 0 otherwise.
+	index int
 }
 
 func (m *Model) clientIndex() *clientIndex {
@@ -113,9 +124,9 @@ func (m *Model) clientIndex() *clientIndex {
 func (ix *clientIndex) build(m *Model) {
 	ix.assigns = make(map[*types.Var][]assigned)
 	info := m.info
-	add := func(v *types.Var, rhs ast.Expr, fn ast.Node) {
-		if v != nil && types.IsInterface(v.Type()) && !IsContext(v.Type()) {
-			ix.assigns[v] = append(ix.assigns[v], assigned{rhs: rhs, fn: fn})
+	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
+		if v != nil && indexed(v.Type()) {
+			ix.assigns[v] = append(ix.assigns[v], assigned{rhs: rhs, fn: fn, index: index})
 		}
 	}
 	target := func(lhs ast.Expr) *types.Var {
@@ -138,34 +149,36 @@ func (ix *clientIndex) build(m *Model) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
 				var rhs ast.Expr
+				index := 0
 				if len(n.Lhs) == len(n.Rhs) {
 					rhs = n.Rhs[i]
-				} else if i == 0 && len(n.Rhs) == 1 {
-					rhs = n.Rhs[0] // c, err := NewClient(...): the call's first result
+				} else if len(n.Rhs) == 1 {
+					rhs, index = n.Rhs[0], i // c, err := NewClient(...): one of the call's results
 				}
 				if n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
 					rhs = nil
 				}
-				add(target(lhs), rhs, fn)
+				add(target(lhs), rhs, fn, index)
 			}
 		case *ast.ValueSpec:
 			for i, name := range n.Names {
 				var rhs ast.Expr
+				index := 0
 				if len(n.Names) == len(n.Values) {
 					rhs = n.Values[i]
-				} else if i == 0 && len(n.Values) == 1 {
-					rhs = n.Values[0]
+				} else if len(n.Values) == 1 {
+					rhs, index = n.Values[0], i
 				}
 				if len(n.Values) == 0 {
 					continue // the zero value: a nil client makes no call
 				}
 				v, _ := info.Defs[name].(*types.Var)
-				add(v, rhs, fn)
+				add(v, rhs, fn, index)
 			}
 		case *ast.RangeStmt:
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if e != nil {
-					add(target(e), nil, fn)
+					add(target(e), nil, fn, 0)
 				}
 			}
 		case *ast.CompositeLit:
@@ -182,10 +195,10 @@ func (ix *clientIndex) build(m *Model) {
 				if kv, ok := elt.(*ast.KeyValueExpr); ok {
 					if id, ok := kv.Key.(*ast.Ident); ok {
 						v, _ := info.ObjectOf(id).(*types.Var)
-						add(v, kv.Value, fn)
+						add(v, kv.Value, fn, 0)
 					}
 				} else if i < st.NumFields() {
-					add(st.Field(i), elt, fn)
+					add(st.Field(i), elt, fn, 0)
 				}
 			}
 		}
@@ -202,8 +215,10 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 			return Client{}
 		}
 		c := Client{Ctor: callee.Origin()}
-		if takesConn(callee.Signature()) {
+		if conn := connArg(m.info, callee.Signature(), e); conn != nil {
 			c.Kind = ClientConn
+			d := m.dialOf(conn, fn, 0)
+			c.Bounded, c.WaitForReady = d.bounded, d.waitForReady
 		}
 		return c
 	case *ast.Ident:
@@ -252,7 +267,7 @@ func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]
 	out := Client{Kind: clientBottom}
 	for _, a := range ix.assigns[v] {
 		c := Client{}
-		if a.rhs != nil {
+		if a.rhs != nil && a.index == 0 {
 			c = ix.value(m, a.rhs, a.fn, visiting)
 			if v.IsField() && c.Kind == ClientParam {
 				c = Client{} // a constructor's parameter: the caller's value, unknown here
@@ -289,19 +304,47 @@ func joinClient(a, b Client) Client {
 	if a.Ctor == b.Ctor {
 		out.Ctor = a.Ctor
 	}
+	out.Bounded = a.Bounded && b.Bounded
+	out.WaitForReady = a.WaitForReady || b.WaitForReady
 	return out
 }
 
-// takesConn reports whether sig has a parameter that is a gRPC connection:
-// *grpc.ClientConn or grpc.ClientConnInterface (what every generated
-// NewXxxClient takes).
-func takesConn(sig *types.Signature) bool {
-	for v := range sig.Params().Variables() {
-		if isPointerTo(v.Type(), grpcPath, "ClientConn") || isNamed(v.Type(), grpcPath, "ClientConnInterface") {
-			return true
+// connArg returns the argument of call, a call of a function with
+// signature sig, for its first parameter that is a gRPC connection
+// (*grpc.ClientConn or grpc.ClientConnInterface, what every generated
+// NewXxxClient takes), or nil.
+func connArg(info *types.Info, sig *types.Signature, call *ast.CallExpr) ast.Expr {
+	args := Args(info, call)
+	for i := range sig.Params().Len() {
+		if isConn(sig.Params().At(i).Type()) && i < len(args) {
+			return args[i]
 		}
 	}
+	return nil
+}
+
+func isConn(t types.Type) bool {
+	return isPointerTo(t, grpcPath, "ClientConn") || isNamed(t, grpcPath, "ClientConnInterface")
+}
+
+// indexed reports whether the index keeps the values stored in variables
+// of type t: interfaces (clients) other than context.Context, connections,
+// and dial and call options.
+func indexed(t types.Type) bool {
+	switch {
+	case IsContext(t):
+		return false
+	case types.IsInterface(t), isConn(t), isOption(t):
+		return true
+	}
+	if s, ok := types.Unalias(t).(*types.Slice); ok {
+		return isOption(s.Elem())
+	}
 	return false
+}
+
+func isOption(t types.Type) bool {
+	return isNamed(t, grpcPath, "DialOption") || isNamed(t, grpcPath, "CallOption")
 }
 
 // paramIndex returns the index of v among decl's parameters, or -1.

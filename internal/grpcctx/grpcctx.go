@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues), new(outboundParams)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(outboundParams), new(boundsCalls)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -51,6 +51,7 @@ type Model struct {
 	valueReaders     map[*types.Func]bool          // functions that only read values from their contexts
 	outbound         map[*types.Func][]int         // this package's outboundParams
 	importedOutbound map[*types.Func][]int         // other packages' outboundParams, for the functions this one uses
+	boundingFuncs    map[*types.Func]bool          // interceptors that bound their calls, and their makers (boundsCalls)
 	concrete         map[*types.Func]types.Type    // constructors -> the one type they return
 	ctors            []*types.Func                 // constructors, in source order
 	helpers          map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
@@ -112,6 +113,7 @@ func run(pass *analysis.Pass) (any, error) {
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
 	m.findOutbound(pass)
+	m.findBoundingInterceptors(pass)
 	return m, nil
 }
 
