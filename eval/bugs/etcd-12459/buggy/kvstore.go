@@ -2,15 +2,15 @@
 // the fix.
 //
 // Upstream: https://github.com/etcd-io/etcd/issues/12458,
-// https://github.com/etcd-io/etcd/pull/12459. Original:
-// server/mvcc/kvstore_txn.go (storeTxnRead.rangeKeys), reached from
-// etcdserver/v3_server.go (EtcdServer.Range) through the applier.
+// https://github.com/etcd-io/etcd/pull/12459 (commit 0558e379c). Original:
+// server/mvcc/kvstore_txn.go (storeTxnRead.rangeKeys), reached from the
+// Range handler through server/etcdserver/apply.go.
 //
 // A Range over a key with a huge revision history resolved every revision
 // with its own backend read, in a helper that had no context. A client that
 // gave up after its 2 s deadline left the server reading for 10 s more. The
-// fix passed the request context down to the helper and checked it while
-// iterating.
+// fix passed the request context down to rangeKeys and selected on its Done
+// (with a default) at every revision.
 package buggy
 
 import (

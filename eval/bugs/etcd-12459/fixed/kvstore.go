@@ -34,8 +34,10 @@ func (s *kvServer) Range(ctx context.Context, req *pb.Request) (*pb.Response, er
 func (s *kvServer) rangeKeys(ctx context.Context, revs []int64) ([][]byte, error) {
 	var vals [][]byte
 	for _, rev := range revs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		default:
 		}
 		v, err := s.be.ReadRevision(rev)
 		if err != nil {

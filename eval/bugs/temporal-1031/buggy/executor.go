@@ -1,14 +1,15 @@
 // Package buggy reduces temporalio/temporal#1031, before the fix.
 //
-// Upstream: https://github.com/temporalio/temporal/pull/1031. Original:
-// service/history/transferQueueActiveTaskExecutor.go (processActivityTask
-// and its siblings), which push tasks to the matching service.
+// Upstream: https://github.com/temporalio/temporal/pull/1031 (commit
+// a6ce2f45, "Use proper context deadline when pushing activity to
+// matching"). Original: service/history/timerQueueActiveTaskExecutor.go
+// (executeActivityRetryTimerTask).
 //
-// The history service's transfer-queue executor pushed each activity task
-// to the matching service through the generated client on
+// The history service's timer-queue executor pushed a retried activity to
+// the matching service through the generated client on
 // context.Background(): when a matching host stopped answering, the call,
 // and the queue processor slot running it, waited without limit. The fix
-// gave each call a context with a timeout.
+// gave the call transferActiveTaskDefaultTimeout.
 package buggy
 
 import (
@@ -17,20 +18,20 @@ import (
 	"example.com/bugs/pb"
 )
 
-type transferTask struct {
+type timerTask struct {
 	Queue string
 	ID    int64
 }
 
-type activeTaskExecutor struct {
+type timerQueueActiveTaskExecutor struct {
 	matching pb.MatchingClient
 }
 
-func (e *activeTaskExecutor) execute(task transferTask) error {
-	return e.processActivityTask(task)
+func (e *timerQueueActiveTaskExecutor) execute(task timerTask) error {
+	return e.executeActivityRetryTimerTask(task)
 }
 
-func (e *activeTaskExecutor) processActivityTask(task transferTask) error {
+func (e *timerQueueActiveTaskExecutor) executeActivityRetryTimerTask(task timerTask) error {
 	_, err := e.matching.AddActivityTask(context.Background(), &pb.Request{Key: task.Queue, Revision: task.ID}) // want ctxdeadline "no deadline"
 	return err
 }

@@ -1,4 +1,4 @@
-// Package fixed is temporalio/temporal#1031 after the fix: each push to the
+// Package fixed is temporalio/temporal#1031 after the fix: the push to the
 // matching service has its own timeout. See ../buggy for the links.
 package fixed
 
@@ -11,20 +11,20 @@ import (
 
 const transferActiveTaskDefaultTimeout = 20 * time.Second
 
-type transferTask struct {
+type timerTask struct {
 	Queue string
 	ID    int64
 }
 
-type activeTaskExecutor struct {
+type timerQueueActiveTaskExecutor struct {
 	matching pb.MatchingClient
 }
 
-func (e *activeTaskExecutor) execute(task transferTask) error {
-	return e.processActivityTask(task)
+func (e *timerQueueActiveTaskExecutor) execute(task timerTask) error {
+	return e.executeActivityRetryTimerTask(task)
 }
 
-func (e *activeTaskExecutor) processActivityTask(task transferTask) error {
+func (e *timerQueueActiveTaskExecutor) executeActivityRetryTimerTask(task timerTask) error {
 	ctx, cancel := context.WithTimeout(context.Background(), transferActiveTaskDefaultTimeout)
 	defer cancel()
 	_, err := e.matching.AddActivityTask(ctx, &pb.Request{Key: task.Queue, Revision: task.ID})
