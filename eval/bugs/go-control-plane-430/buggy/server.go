@@ -9,21 +9,26 @@
 // The stream handler forwarded each received request to its processing
 // loop over an unbuffered channel, from a goroutine whose select watched
 // only the server's lifetime context. Once the processing loop had returned
-// (the client went away), the goroutine's next send blocked forever: one
-// leaked goroutine per finished stream. The fix added the stream context's
-// Done to the select.
+// (a Send failed because the client went away), the goroutine's next send
+// blocked forever: one leaked goroutine per finished stream, found by
+// grpc-go's leak checker. The fix added the stream context's Done to the
+// select. The processing loop, unchanged by the fix, watches the server's
+// context too and leaves when a Send fails.
 package buggy
 
 import (
 	"context"
+	"errors"
 
 	"example.com/bugs/pb"
 )
 
+var errWatchFailed = errors.New("watch failed")
+
 type server struct {
 	pb.UnimplementedDiscoveryServer
-	ctx   context.Context // the server's lifetime, not the RPC's
-	cache func(req *pb.Request) *pb.Response
+	ctx   context.Context                           // the server's lifetime, not the RPC's
+	watch func(req *pb.Request) <-chan *pb.Response // the config cache
 }
 
 func (s *server) StreamResources(stream pb.Discovery_StreamResourcesServer) error {
@@ -49,20 +54,26 @@ func (s *server) streamHandler(stream pb.Discovery_StreamResourcesServer) error 
 	return s.process(stream, reqCh)
 }
 
+// process sends the cache's responses for the latest request; it returns
+// when a request channel closes or a Send fails, and at server shutdown.
 func (s *server) process(stream pb.Discovery_StreamResourcesServer, reqCh <-chan *pb.Request) error {
+	var responses <-chan *pb.Response
 	for {
 		select {
-		case <-stream.Context().Done():
-			return nil
 		case <-s.ctx.Done():
 			return nil
-		case req, ok := <-reqCh:
-			if !ok {
-				return nil
+		case resp, more := <-responses:
+			if !more {
+				return errWatchFailed
 			}
-			if err := stream.Send(s.cache(req)); err != nil {
+			if err := stream.Send(resp); err != nil {
 				return err
 			}
+		case req, more := <-reqCh:
+			if !more {
+				return nil
+			}
+			responses = s.watch(req)
 		}
 	}
 }

@@ -5,14 +5,17 @@ package fixed
 
 import (
 	"context"
+	"errors"
 
 	"example.com/bugs/pb"
 )
 
+var errWatchFailed = errors.New("watch failed")
+
 type server struct {
 	pb.UnimplementedDiscoveryServer
-	ctx   context.Context
-	cache func(req *pb.Request) *pb.Response
+	ctx   context.Context                           // the server's lifetime, not the RPC's
+	watch func(req *pb.Request) <-chan *pb.Response // the config cache
 }
 
 func (s *server) StreamResources(stream pb.Discovery_StreamResourcesServer) error {
@@ -40,20 +43,26 @@ func (s *server) streamHandler(stream pb.Discovery_StreamResourcesServer) error 
 	return s.process(stream, reqCh)
 }
 
+// process sends the cache's responses for the latest request; it returns
+// when a request channel closes or a Send fails, and at server shutdown.
 func (s *server) process(stream pb.Discovery_StreamResourcesServer, reqCh <-chan *pb.Request) error {
+	var responses <-chan *pb.Response
 	for {
 		select {
-		case <-stream.Context().Done():
-			return nil
 		case <-s.ctx.Done():
 			return nil
-		case req, ok := <-reqCh:
-			if !ok {
-				return nil
+		case resp, more := <-responses:
+			if !more {
+				return errWatchFailed
 			}
-			if err := stream.Send(s.cache(req)); err != nil {
+			if err := stream.Send(resp); err != nil {
 				return err
 			}
+		case req, more := <-reqCh:
+			if !more {
+				return nil
+			}
+			responses = s.watch(req)
 		}
 	}
 }
