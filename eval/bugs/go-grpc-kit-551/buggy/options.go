@@ -10,7 +10,8 @@
 // default. When a downstream went away, deadline-less calls queued forever
 // instead of failing, until the service's instances ran out of concurrency.
 // The change put a unary interceptor first in the chain that gives calls
-// without a deadline 30 s. A caller here is a background refresher on
+// without a deadline 30 s; it was closed unmerged, and fixed/ is the change it
+// proposed. A caller here is a background refresher on
 // context.Background().
 package buggy
 

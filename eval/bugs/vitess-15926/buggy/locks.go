@@ -10,7 +10,9 @@
 // lock, and returned the caller's original context instead. Every RPC a
 // recovery made under the lock therefore ran without the expiry the code
 // relied on, and some that should have timed out never did. The fix
-// returned the derived context.
+// returned the derived context. The pull request was closed unmerged;
+// vitess documented the behaviour instead (https://github.com/vitessio/vitess/pull/15981,
+// doc/design-docs/LockShard.md). fixed/ is the change it proposed.
 package buggy
 
 import (

@@ -1,5 +1,6 @@
-// Package buggy reduces weaviate/weaviate#12749 (fixed by
-// weaviate/weaviate#12751; an earlier attempt was #12750), before the fix.
+// Package buggy reduces weaviate/weaviate#12749, before the fix proposed in
+// weaviate/weaviate#12751 (and, in another form, #12750; both closed in the
+// stored thread, with the issue closed).
 //
 // Upstream: https://github.com/weaviate/weaviate/issues/12749,
 // https://github.com/weaviate/weaviate/pull/12751. Original:
