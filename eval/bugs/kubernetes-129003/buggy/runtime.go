@@ -1,16 +1,19 @@
 // Package buggy is the code kubernetes/kubernetes#129003 proposed to change:
 // a negative case, nothing is wrong here.
 //
-// Upstream: https://github.com/kubernetes/kubernetes/pull/129003. Original:
+// Upstream: https://github.com/kubernetes/kubernetes/pull/129003 ("kubelet:
+// add ctx with timeout in fastStatusUpdateOnce()", closed). Original:
+// pkg/kubelet/kubelet.go (Kubelet.updateRuntimeUp, which calls
+// containerRuntime.Status on context.Background()),
 // staging/src/k8s.io/cri-client/pkg/remote_runtime.go (remoteRuntimeService,
 // whose every method derives its context with WithTimeout before calling
-// the CRI runtime), pkg/kubelet/kuberuntime (its callers, which pass
-// context.Background() or a long-lived context).
+// the CRI runtime).
 //
-// The pull request proposed adding a timeout at a kubelet call site of the
-// CRI client. Reviewers pointed out that the client wrapper already bounds
-// every call with its own timeout, so the call cannot hang; the change was
-// not needed. A checker must stay silent on both versions.
+// The pull request proposed a timeout for updateRuntimeUp's Status call,
+// fearing it could hang. The call reaches the CRI runtime only through the
+// client wrapper, which bounds every call with its own timeout, so it
+// cannot hang; the change was not needed. A checker must stay silent on
+// both versions, also once it sees through the wrapper.
 package buggy
 
 import (
@@ -42,12 +45,12 @@ func (r *remoteRuntimeService) Status(ctx context.Context) (*pb.Response, error)
 	return r.runtimeClient.Status(ctx, &pb.Request{})
 }
 
-type runtimeManager struct {
-	runtimeService RuntimeService
+type kubelet struct {
+	containerRuntime RuntimeService
 }
 
-func (m *runtimeManager) runtimeReady() bool {
+func (kl *kubelet) updateRuntimeUp() bool {
 	// negative: Status bounds its own call with r.timeout.
-	resp, err := m.runtimeService.Status(context.Background())
+	resp, err := kl.containerRuntime.Status(context.Background())
 	return err == nil && resp != nil
 }

@@ -29,13 +29,13 @@ func (r *remoteRuntimeService) Status(ctx context.Context) (*pb.Response, error)
 	return r.runtimeClient.Status(ctx, &pb.Request{})
 }
 
-type runtimeManager struct {
-	runtimeService RuntimeService
+type kubelet struct {
+	containerRuntime RuntimeService
 }
 
-func (m *runtimeManager) runtimeReady() bool {
+func (kl *kubelet) updateRuntimeUp() bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	resp, err := m.runtimeService.Status(ctx)
+	resp, err := kl.containerRuntime.Status(ctx)
 	return err == nil && resp != nil
 }
