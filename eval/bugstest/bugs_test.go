@@ -180,9 +180,9 @@ func (c *bugCase) Status() string {
 	return ""
 }
 
-// cases reads every case directory and the marks of its buggy files; it
-// fails on a case without buggy/ and fixed/, without marks, or with marks
-// in its fixed version.
+// cases reads every case directory and the marks of its files; it fails on
+// a case without buggy/ and fixed/, without marks, with a mark in the wrong
+// version, or with a mark naming no analyzer of ours.
 func cases(t *testing.T) []*bugCase {
 	t.Helper()
 	dir := bugsDir()
@@ -204,6 +204,10 @@ func cases(t *testing.T) []*bugCase {
 			for _, f := range files {
 				marks := readMarks(t, dir, f)
 				for _, m := range marks {
+					if m.Analyzer != "" && !slices.Contains(analyzers.Names(), m.Analyzer) {
+						t.Errorf("%s:%d: %s mark names %q, which is not one of %v", m.File, m.Line, m.Kind, m.Analyzer, analyzers.Names())
+						continue
+					}
 					if (version == "fixed") != (m.Kind == "want-fp") {
 						t.Errorf("%s:%d: a %s mark in a %s version (want-fp belongs in fixed files, every other mark in buggy ones)", m.File, m.Line, m.Kind, version)
 						continue
