@@ -15,23 +15,25 @@ package buggy
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 
+	"example.com/bugs/internal/etcd/backend"
 	"example.com/bugs/pb"
 )
 
-// backend is the storage transaction: one read per revision.
-type backend interface {
-	ReadRevision(rev int64) ([]byte, error)
-}
+var errRevisionNotFound = errors.New("range failed to find revision pair")
+
+func revToBytes(rev int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(rev)) }
 
 type kvServer struct {
 	pb.UnimplementedKVServer
-	be      backend
+	tx      backend.ReadTx
 	history func(key string) []int64 // revisions of a key, oldest first
 }
 
 func (s *kvServer) Range(ctx context.Context, req *pb.Request) (*pb.Response, error) {
-	vals, err := s.rangeKeys(s.history(req.Key))
+	vals, err := s.rangeKeys(s.history(req.Key)) // want-missing ctxloop "finite loop.*never checks"
 	if err != nil {
 		return nil, err
 	}
@@ -45,12 +47,12 @@ func (s *kvServer) Range(ctx context.Context, req *pb.Request) (*pb.Response, er
 // rangeKeys has no context: nothing can stop it once it has started.
 func (s *kvServer) rangeKeys(revs []int64) ([][]byte, error) {
 	var vals [][]byte
-	for _, rev := range revs { // want-missing ctxloop "never checks|cancellation"
-		v, err := s.be.ReadRevision(rev)
-		if err != nil {
-			return nil, err
+	for _, rev := range revs {
+		vs := s.tx.UnsafeRange("key", revToBytes(rev))
+		if len(vs) != 1 {
+			return nil, errRevisionNotFound
 		}
-		vals = append(vals, v)
+		vals = append(vals, vs[0])
 	}
 	return vals, nil
 }

@@ -5,17 +5,20 @@ package fixed
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 
+	"example.com/bugs/internal/etcd/backend"
 	"example.com/bugs/pb"
 )
 
-type backend interface {
-	ReadRevision(rev int64) ([]byte, error)
-}
+var errRevisionNotFound = errors.New("range failed to find revision pair")
+
+func revToBytes(rev int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(rev)) }
 
 type kvServer struct {
 	pb.UnimplementedKVServer
-	be      backend
+	tx      backend.ReadTx
 	history func(key string) []int64
 }
 
@@ -39,11 +42,11 @@ func (s *kvServer) rangeKeys(ctx context.Context, revs []int64) ([][]byte, error
 			return nil, ctx.Err()
 		default:
 		}
-		v, err := s.be.ReadRevision(rev)
-		if err != nil {
-			return nil, err
+		vs := s.tx.UnsafeRange("key", revToBytes(rev))
+		if len(vs) != 1 {
+			return nil, errRevisionNotFound
 		}
-		vals = append(vals, v)
+		vals = append(vals, vs[0])
 	}
 	return vals, nil
 }
