@@ -34,6 +34,12 @@ type Config struct {
 	// "example.com/pb.EchoClient" (all its methods),
 	// "(*google.golang.org/grpc.ClientConn).Invoke".
 	Exempt []string `json:"exempt,omitempty"`
+	// RPC lists methods, interfaces and functions, fully qualified as in
+	// Exempt, that make a gRPC call the tool cannot see into: a
+	// hand-written client interface whose implementation is registered
+	// through a factory ("example.com/tmclient.TabletManagerClient"). Their
+	// calls are judged like a generated client's, on a network client.
+	RPC []string `json:"rpc,omitempty"`
 	// Tests also checks _test.go files. By default they are left out: a
 	// test's deadline-less call hangs only until go test's -timeout, and
 	// its clients are mostly mocks.
@@ -66,6 +72,7 @@ const (
 func New(cfg Config) *analysis.Analyzer {
 	c := &checker{cfg: cfg}
 	c.cfg.Exempt = slices.Clone(cfg.Exempt)
+	c.cfg.RPC = slices.Clone(cfg.RPC)
 	a := &analysis.Analyzer{
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
@@ -78,6 +85,9 @@ func New(cfg Config) *analysis.Analyzer {
 		"require a deadline on streaming calls too, not only a way to cancel them")
 	a.Flags.BoolVar(&c.cfg.Tests, "tests", cfg.Tests,
 		"also check _test.go files")
+	a.Flags.Var((*exemptFlag)(&c.cfg.RPC), "rpc",
+		"comma-separated `list` of methods, interfaces or functions that make a gRPC call the analysis cannot see into, fully qualified: "+
+			"example.com/tmclient.TabletManagerClient, example.com/tmclient.TabletManagerClient.StopReplication")
 	a.Flags.Var((*exemptFlag)(&c.cfg.Exempt), "exempt",
 		"comma-separated `list` of client methods or types not to check, fully qualified: "+
 			"example.com/pb.EchoClient.Unary, example.com/pb.EchoClient, (*google.golang.org/grpc.ClientConn).Invoke")
@@ -273,6 +283,7 @@ type state struct {
 	pass   *analysis.Pass
 	m      *grpcctx.Model
 	exempt map[string]bool // normalized -exempt names
+	rpc    map[string]bool // normalized -rpc names
 	// detach: where ctxdetach reports detached contexts (Config.Detach).
 	detach DetachScope
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
@@ -304,11 +315,15 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		pass:     pass,
 		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
 		exempt:   make(map[string]bool),
+		rpc:      make(map[string]bool),
 		detach:   c.detachScope(),
 		verdicts: make(map[verdictKey]verdict),
 	}
 	for _, name := range c.cfg.Exempt {
 		s.exempt[normalize(name)] = true
+	}
+	for _, name := range c.cfg.RPC {
+		s.rpc[normalize(name)] = true
 	}
 	s.run()
 	return nil, nil
@@ -328,7 +343,12 @@ func (s *state) run() {
 		fn := grpcctx.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
-		if rpc {
+		declared := false
+		if !rpc {
+			g, rpc = s.declaredRPC(call)
+			declared = rpc
+		}
+		if rpc && !declared {
 			if c := s.m.ConcreteMethod(call, fn); c != nil {
 				// A client interface whose dynamic type is known: the
 				// method that runs is judged by its body, like a
@@ -346,8 +366,11 @@ func (s *state) run() {
 				continue
 			}
 		}
-		if rpc && !concreteWrapper(g.Method) {
+		if rpc && (declared || !concreteWrapper(g.Method)) {
 			client := s.m.ClientOf(g, fn)
+			if declared {
+				client = grpcctx.Client{Kind: grpcctx.ClientConn} // the user says it is a real RPC
+			}
 			// A unary call on a client whose connection has an
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
@@ -657,6 +680,24 @@ func paramOf(info *types.Info, decl ast.Node, v *types.Var) (*types.Func, int) {
 		}
 	}
 	return nil, 0
+}
+
+// declaredRPC returns call as an outbound gRPC call when its callee is
+// named by -rpc: the RPC is on its first context argument.
+func (s *state) declaredRPC(call *ast.CallExpr) (grpcctx.GRPCCall, bool) {
+	if len(s.rpc) == 0 {
+		return grpcctx.GRPCCall{}, false
+	}
+	fn := grpcctx.Callee(s.pass.TypesInfo, call)
+	if fn == nil || !isExempt(s.rpc, fn) {
+		return grpcctx.GRPCCall{}, false
+	}
+	params := grpcctx.ContextParams(fn.Signature())
+	args := grpcctx.Args(s.pass.TypesInfo, call)
+	if len(params) == 0 || params[0] >= len(args) {
+		return grpcctx.GRPCCall{}, false
+	}
+	return grpcctx.GRPCCall{Call: call, Method: fn, Ctx: args[params[0]]}, true
 }
 
 // isExempt reports whether fn is in the exempt set: its receiver's named
