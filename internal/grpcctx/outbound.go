@@ -49,8 +49,8 @@ var outboundPackages = map[string]bool{
 //   - a function of one of the standard library's network, database and
 //     process packages (net, net/http, database/sql, os/exec, crypto/tls);
 //   - a function or method whose body passes that parameter (or a context
-//     derived from it) to such work, or waits on it (ctx.Done(), Err(),
-//     Deadline()), in any package (the outboundParams fact);
+//     derived from it) to such work, in any package (the outboundParams
+//     fact);
 //   - an interface method an implementation of which in the interface's
 //     package, or in this one, has that fact, or one called on the result
 //     of this package's constructor whose method has it.
@@ -58,7 +58,10 @@ var outboundPackages = map[string]bool{
 // Anything else does not: a logger or telemetry call (log/slog, an
 // OpenTelemetry Logger, a user's Logger interface), a call through a
 // function value, an interface whose implementations are unknown (a mock,
-// a wrapper).
+// a wrapper), and a function that only waits on its context or checks it
+// (ctx.Done(), ctx.Err()): a local wait for a cache or a leader carries
+// nothing upstream. A network client of a dependency reaches net on its
+// way to a connection (a dial), which is evidence enough.
 func (m *Model) Outbound(call *ast.CallExpr, index int) bool {
 	return m.outboundCall(call, index, m.outbound)
 }
@@ -174,12 +177,6 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
 			call := c.Node().(*ast.CallExpr)
-			if x, ok := waitsOn(pass.TypesInfo, call); ok {
-				if i := paramOf(x); i >= 0 {
-					add(fn, i)
-				}
-				continue
-			}
 			tv, ok := pass.TypesInfo.Types[call.Fun]
 			if !ok || tv.IsType() || tv.Type == nil {
 				continue
@@ -268,23 +265,4 @@ func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 		}
 	}
 	return edges
-}
-
-// waitsOn returns x for a call x.Done(), x.Err() or x.Deadline() on a
-// context: a function that makes one waits for its context or checks it,
-// so the context bounds what the function does.
-func waitsOn(info *types.Info, call *ast.CallExpr) (ast.Expr, bool) {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || len(call.Args) != 0 {
-		return nil, false
-	}
-	switch sel.Sel.Name {
-	case "Done", "Err", "Deadline":
-	default:
-		return nil, false
-	}
-	if !IsContext(info.TypeOf(sel.X)) {
-		return nil, false
-	}
-	return sel.X, true
 }

@@ -19,6 +19,17 @@ import (
 	"example.com/fixtures/pb/echo"
 )
 
+// waitReady waits, in process, until the cache is filled or ctx ends: it
+// observes ctx, and calls nothing upstream.
+func (s *server) waitReady(ctx context.Context) error {
+	select {
+	case <-s.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // Logger is a logging interface of the user's: its implementation is not
 // known here, and nothing about a log call is outbound work.
 type Logger interface {
@@ -35,6 +46,7 @@ type server struct {
 	log     Logger
 	store   store.Store
 	cache   store.Cache
+	ready   chan struct{}
 }
 
 func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
