@@ -3,10 +3,12 @@ package grpcctx
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
 	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // outboundParams is the fact of a function, or of an interface method,
@@ -50,7 +52,9 @@ var outboundPackages = map[string]bool{
 //     process packages (net, net/http, database/sql, os/exec, crypto/tls);
 //   - a function or method whose body passes that parameter (or a context
 //     derived from it) to such work, in any package (the outboundParams
-//     fact);
+//     fact), or checks it without blocking inside a loop (ctx.Err(), or a
+//     select with a default and a ctx.Done() case): work meant to stop when
+//     the context ends, such as etcd's range over a million revisions;
 //   - an interface method an implementation of which in the interface's
 //     package, or in this one, has that fact, or one called on the result
 //     of this package's constructor whose method has it.
@@ -58,9 +62,9 @@ var outboundPackages = map[string]bool{
 // Anything else does not: a logger or telemetry call (log/slog, an
 // OpenTelemetry Logger, a user's Logger interface), a call through a
 // function value, an interface whose implementations are unknown (a mock,
-// a wrapper), and a function that only waits on its context or checks it
-// (ctx.Done(), ctx.Err()): a local wait for a cache or a leader carries
-// nothing upstream. A network client of a dependency reaches net on its
+// a wrapper), and a function that only waits on its context (a blocking
+// select on ctx.Done() for a cache or a leader) or checks it once: a local
+// wait carries nothing upstream. A network client of a dependency reaches net on its
 // way to a connection (a dial), which is evidence enough.
 func (m *Model) Outbound(call *ast.CallExpr, index int) bool {
 	return m.outboundCall(call, index, m.outbound)
@@ -177,6 +181,12 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
 			call := c.Node().(*ast.CallExpr)
+			if x, ok := checksInLoop(pass.TypesInfo, c, decl); ok {
+				if i := paramOf(x); i >= 0 {
+					add(fn, i)
+				}
+				continue
+			}
 			tv, ok := pass.TypesInfo.Types[call.Fun]
 			if !ok || tv.IsType() || tv.Type == nil {
 				continue
@@ -265,4 +275,64 @@ func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 		}
 	}
 	return edges
+}
+
+// checksInLoop returns x when the call at cur is x.Err() on a context, or
+// x.Done() as the receive of a case of a select that has a default, inside
+// a for or range loop of decl: a check of x that does not block, made
+// again and again while the function works.
+func checksInLoop(info *types.Info, cur inspector.Cursor, decl *ast.FuncDecl) (ast.Expr, bool) {
+	call := cur.Node().(*ast.CallExpr)
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 0 || !IsContext(info.TypeOf(sel.X)) {
+		return nil, false
+	}
+	switch sel.Sel.Name {
+	case "Err":
+	case "Done":
+		if !inSelectWithDefault(cur) {
+			return nil, false
+		}
+	default:
+		return nil, false
+	}
+	for c := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch c.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return sel.X, true
+		}
+		return nil, false // the check is not in a loop of its own function
+	}
+	return nil, false
+}
+
+// inSelectWithDefault reports whether the call at cur is the channel of a
+// receive case (case <-x.Done():) of a select that has a default clause.
+func inSelectWithDefault(cur inspector.Cursor) bool {
+	recv, ok := cur.Parent().Node().(*ast.UnaryExpr)
+	if !ok || recv.Op != token.ARROW {
+		return false
+	}
+	for c := range cur.Enclosing((*ast.CommClause)(nil)) {
+		clause := c.Node().(*ast.CommClause)
+		if !within(recv, clause.Comm) {
+			return false
+		}
+		sel, ok := c.Parent().Parent().Node().(*ast.SelectStmt)
+		if !ok {
+			return false
+		}
+		for _, cc := range sel.Body.List {
+			if cc.(*ast.CommClause).Comm == nil {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// within reports whether n lies inside outer.
+func within(n, outer ast.Node) bool {
+	return outer != nil && n.Pos() >= outer.Pos() && n.End() <= outer.End()
 }
