@@ -60,12 +60,27 @@ type detachedCall struct {
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
 	Own bool
+	// Twin, when set, is the variant of Call that takes a context
+	// ("exec.CommandContext"): Call takes none, so nothing can cancel it.
+	// Root is empty then.
+	Twin string
 }
 
 func (*detachedCall) AFact() {}
 
 func (f *detachedCall) String() string {
+	if f.Twin != "" {
+		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s)", f.Call, f.Twin, f.At)
+	}
 	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
+}
+
+// what renders the fact's call for messages.
+func (f *detachedCall) what() string {
+	if f.Twin != "" {
+		return f.Call + ", which takes no context"
+	}
+	return f.Call + " on " + f.Root
 }
 
 // handoffParams is the fact of a function whose context parameters (by
@@ -98,6 +113,7 @@ type finding struct {
 	origin grpcctx.Origin   // of arg
 	callee *types.Func      // the helper, for helper calls
 	fact   *detachedCall    // the helper's fact
+	twin   *types.Func      // for a call that takes no context, its variant that does
 	fn     ast.Node         // enclosing FuncDecl or FuncLit
 	cur    inspector.Cursor // of call
 }
@@ -148,6 +164,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			helperCalls = append(helperCalls, f)
 		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
 			f.fact = fact
+			findings = append(findings, f)
+		} else if tw := m.ContextTwin(callee); tw != nil {
+			f.twin = tw
 			findings = append(findings, f)
 		}
 	}
@@ -350,6 +369,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 		}
 		if f.fact != nil {
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
+		} else if f.twin != nil {
+			add(fn, &detachedCall{
+				Call: grpcctx.FuncName(f.callee),
+				Twin: grpcctx.FuncName(f.twin),
+				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				Own:  grpcctx.InMainModule(pass),
+			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
@@ -403,17 +429,31 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	} else if !ok {
 		use = "the request context"
 	}
+	if f.twin != nil {
+		m.Report(pass, analysis.Diagnostic{
+			Pos:      f.call.Fun.Pos(),
+			End:      f.call.Fun.End(),
+			Category: "context-variant",
+			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
+				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
+		})
+		return
+	}
 	if f.fact != nil {
 		name := types.ExprString(f.call.Fun)
+		remedy := helperRemedy(f.fact, f.callee, use)
+		if f.fact.Twin != "" && f.fact.Own {
+			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
+		}
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: "detached-helper",
-			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; %s",
-				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, helperRemedy(f.fact, f.callee, use)),
+			Message: fmt.Sprintf("call to %s in %s reaches %s (%s), so the RPC's cancellation and deadline never reach it; %s",
+				name, h.Describe(), f.fact.what(), f.fact.At, remedy),
 			Related: []analysis.RelatedInformation{{
 				Pos:     f.fact.At.Pos(pass.Fset, f.callee.Pos()),
-				Message: fmt.Sprintf("outbound call %s on %s", f.fact.Call, f.fact.Root),
+				Message: "outbound call " + f.fact.what(),
 			}},
 		})
 		return

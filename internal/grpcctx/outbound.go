@@ -127,6 +127,7 @@ type outboundEdge struct {
 // package's functions and through implementations of its interfaces.
 func (m *Model) findOutbound(pass *analysis.Pass) {
 	m.importedOutbound = make(map[*types.Func][]int)
+	m.twins = make(map[*types.Func]*types.Func)
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
 		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
@@ -135,6 +136,17 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		fn = fn.Origin()
 		if fact := new(outboundParams); len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, fact) {
 			m.importedOutbound[fn] = fact.Params
+		}
+		if len(ContextParams(fn.Signature())) == 0 {
+			if tw := twinOf(fn); tw != nil {
+				outbound := outboundPackages[tw.Pkg().Path()]
+				if fact := new(outboundParams); !outbound && pass.ImportObjectFact(tw.Origin(), fact) {
+					outbound = slices.Contains(fact.Params, 0)
+				}
+				if outbound {
+					m.twins[fn] = tw
+				}
+			}
 		}
 	}
 	local := make(map[*types.Func][]int)
@@ -335,4 +347,58 @@ func inSelectWithDefault(cur inspector.Cursor) bool {
 // within reports whether n lies inside outer.
 func within(n, outer ast.Node) bool {
 	return outer != nil && n.Pos() >= outer.Pos() && n.End() <= outer.End()
+}
+
+// ContextTwin returns the variant of fn that takes a context, when fn, a
+// function of another package that takes none, has one (see twinOf) and
+// the variant's context reaches outbound work: exec.Command's
+// exec.CommandContext. A logger's Info and InfoContext are not twins of
+// this kind: nothing upstream is lost. Only functions this package uses
+// are known.
+func (m *Model) ContextTwin(fn *types.Func) *types.Func { return m.twins[fn.Origin()] }
+
+// twinOf returns the variant of fn, a function or method that takes no
+// context, that does: the same name with a Context or WithContext suffix,
+// in the same package or method set, whose parameters are a context.Context
+// followed by fn's own (and perhaps a trailing variadic of options):
+// exec.Command and exec.CommandContext, net.Dial and net.DialContext, an
+// SDK's GetObject and GetObjectWithContext. Calling fn in handler scope
+// leaves the work out of the RPC's reach.
+func twinOf(fn *types.Func) *types.Func {
+	if fn.Pkg() == nil || !fn.Exported() || fn.Pkg().Path() == "google.golang.org/grpc" {
+		// grpc.Dial's twin DialContext is deprecated with it, and its
+		// context matters only for a blocking dial.
+		return nil
+	}
+	sig := fn.Signature()
+	for _, suffix := range []string{"Context", "WithContext"} {
+		name := fn.Name() + suffix
+		var obj types.Object
+		if recv := sig.Recv(); recv != nil {
+			obj, _, _ = types.LookupFieldOrMethod(recv.Type(), true, fn.Pkg(), name)
+		} else {
+			obj = fn.Pkg().Scope().Lookup(name)
+		}
+		tw, ok := obj.(*types.Func)
+		if ok && twinSignature(sig, tw.Signature()) {
+			return tw
+		}
+	}
+	return nil
+}
+
+// twinSignature reports whether tw's parameters are a context.Context
+// followed by sig's, and perhaps one more variadic, and the results match.
+func twinSignature(sig, tw *types.Signature) bool {
+	p, q := sig.Params(), tw.Params()
+	extra := q.Len() - 1 - p.Len()
+	if q.Len() == 0 || !IsContext(q.At(0).Type()) || extra < 0 || extra > 1 || extra == 1 && !tw.Variadic() {
+		return false
+	}
+	for i := range p.Len() {
+		if !types.Identical(p.At(i).Type(), q.At(i+1).Type()) {
+			return false
+		}
+	}
+	return types.Identical(sig.Results(), tw.Results())
 }
