@@ -1,10 +1,15 @@
 package grpcctx
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
+	"strings"
 	"sync"
+
+	"golang.org/x/tools/go/analysis"
 
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -226,9 +231,14 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		if !ok {
 			return Client{}
 		}
-		if d, ok := fn.(*ast.FuncDecl); ok {
-			if i := paramIndex(m.info, d, v); i >= 0 {
+		switch fn := fn.(type) {
+		case *ast.FuncDecl:
+			if i := paramIndex(m.info, fn, v); i >= 0 {
 				return Client{Kind: ClientParam, Param: i}
+			}
+		case *ast.FuncLit:
+			if c := m.literalParamClient(fn, v); c.Kind == ClientConn {
+				return c
 			}
 		}
 		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
@@ -360,4 +370,144 @@ func paramIndex(info *types.Info, decl *ast.FuncDecl, v *types.Var) int {
 		}
 	}
 	return -1
+}
+
+// callbackClients is the fact of a function that calls one of its
+// function-typed parameters with a network client as an argument: seaweedfs'
+// pb.WithFilerClient(..., fn) dials, makes NewSeaweedFilerClient(conn) and
+// calls fn(client). In a function literal passed there, that parameter of
+// the literal is a network client.
+type callbackClients struct {
+	Calls []callbackClient
+}
+
+// callbackClient says: argument Arg of every call of parameter Param is a
+// network client.
+type callbackClient struct {
+	Param, Arg int
+}
+
+func (*callbackClients) AFact() {}
+
+func (f *callbackClients) String() string {
+	var parts []string
+	for _, c := range f.Calls {
+		parts = append(parts, fmt.Sprintf("param %d gets a client as arg %d", c.Param, c.Arg))
+	}
+	return "callbackClients(" + strings.Join(parts, "; ") + ")"
+}
+
+// literalParamClient returns what is known about v, parameter j of the
+// function literal lit: a network client when lit is passed straight to a
+// function whose callbackClients fact says so.
+func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
+	sig, ok := m.info.TypeOf(lit).(*types.Signature)
+	if !ok {
+		return Client{}
+	}
+	j := -1
+	for i := range sig.Params().Len() {
+		if sig.Params().At(i) == v {
+			j = i
+		}
+	}
+	cur, ok := m.Cursor(lit)
+	if j < 0 || !ok {
+		return Client{}
+	}
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok {
+		return Client{}
+	}
+	callee := typeutil.StaticCallee(m.info, call)
+	if callee == nil {
+		return Client{}
+	}
+	args := Args(m.info, call)
+	for k, a := range args {
+		if a != ast.Expr(lit) {
+			continue
+		}
+		for _, c := range m.callbacks[callee.Origin()] {
+			if c.Param == k && c.Arg == j {
+				return Client{Kind: ClientConn}
+			}
+		}
+	}
+	return Client{}
+}
+
+// findCallbackClients imports the callbackClients facts of the functions
+// this package uses, computes its own functions' and exports them. Only
+// functions with a function-typed parameter that takes a client interface
+// are looked at.
+func (m *Model) findCallbackClients(pass *analysis.Pass) {
+	m.callbacks = make(map[*types.Func][]callbackClient)
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg || !hasClientCallback(fn.Signature()) {
+			continue
+		}
+		if fact := new(callbackClients); pass.ImportObjectFact(fn.Origin(), fact) {
+			m.callbacks[fn.Origin()] = fact.Calls
+		}
+	}
+	if !importsGRPC(pass.Pkg) {
+		return // it cannot make a client from a connection
+	}
+	var order []*types.Func
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil || !hasClientCallback(fn.Signature()) {
+			continue
+		}
+		params := fn.Signature().Params()
+		var calls []callbackClient
+		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
+			call := c.Node().(*ast.CallExpr)
+			id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+			if !ok {
+				continue
+			}
+			k := -1
+			for i := range params.Len() {
+				if pass.TypesInfo.Uses[id] == params.At(i) {
+					k = i
+				}
+			}
+			if k < 0 {
+				continue
+			}
+			for j, a := range call.Args {
+				if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn && !slices.Contains(calls, callbackClient{k, j}) {
+					calls = append(calls, callbackClient{k, j})
+				}
+			}
+		}
+		if len(calls) > 0 {
+			m.callbacks[fn] = calls
+			order = append(order, fn)
+		}
+	}
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, &callbackClients{Calls: m.callbacks[fn]})
+	}
+}
+
+// hasClientCallback reports whether sig has a function-typed parameter
+// with a parameter of interface type: a callback that may get a client.
+func hasClientCallback(sig *types.Signature) bool {
+	for p := range sig.Params().Variables() {
+		cb, ok := types.Unalias(p.Type()).Underlying().(*types.Signature)
+		if !ok {
+			continue
+		}
+		for q := range cb.Params().Variables() {
+			if types.IsInterface(q.Type()) && !IsContext(q.Type()) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -14,5 +14,5 @@ import (
 // read values from their contexts (readsValues).
 func TestModelFacts(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, fixturetest.Dir(t), grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw")
+	analysistest.Run(t, fixturetest.Dir(t), grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool")
 }
