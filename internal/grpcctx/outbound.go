@@ -327,7 +327,7 @@ func inSelectWithDefault(cur inspector.Cursor) bool {
 	}
 	for c := range cur.Enclosing((*ast.CommClause)(nil)) {
 		clause := c.Node().(*ast.CommClause)
-		if !within(recv, clause.Comm) {
+		if !encloses(clause.Comm, recv) {
 			return false
 		}
 		sel, ok := c.Parent().Parent().Node().(*ast.SelectStmt)
@@ -344,8 +344,8 @@ func inSelectWithDefault(cur inspector.Cursor) bool {
 	return false
 }
 
-// within reports whether n lies inside outer.
-func within(n, outer ast.Node) bool {
+// encloses reports whether outer contains n.
+func encloses(outer, n ast.Node) bool {
 	return outer != nil && n.Pos() >= outer.Pos() && n.End() <= outer.End()
 }
 
