@@ -1,12 +1,12 @@
 // Command summarize turns the raw results of eval/run.sh into the Markdown
 // tables of docs/evaluation.md.
 //
-//	summarize findings DIR [TRIAGE]  # DIR/NAME.{1,2}.json, .err, .status, .size, .root, .determinism
-//	summarize bench DIR              # DIR/NAME.tsv
+//	summarize findings DIR [TRIAGE...]  # DIR/NAME.{1,2}.json, .err, .status, .size, .root, .determinism
+//	summarize bench DIR                 # DIR/NAME.tsv
 //
-// TRIAGE (eval/triage.tsv) holds the verdict on each finding, read from
-// the code: lines "project, position, analyzer, TP or FP, why", separated
-// by tabs. A position is a file path relative to the project's module
+// A TRIAGE file (eval/triage.tsv, eval/triage-tuning-round3.tsv) holds the
+// verdict on each finding, read from the code: lines "project, position,
+// analyzer, TP or FP, why", separated by tabs; several files are merged. A position is a file path relative to the project's module
 // directory with line and column, or a file path alone for every finding
 // of that analyzer in the file that has no line of its own.
 package main
@@ -26,16 +26,18 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 3 || len(os.Args) > 4 {
-		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE] | summarize bench DIR")
+	if len(os.Args) < 3 || (os.Args[1] != "findings" && len(os.Args) > 3) {
+		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE...] | summarize bench DIR")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "findings":
-		var t triage
-		if len(os.Args) == 4 {
-			t, err = readTriage(os.Args[3])
+		t := make(triage)
+		for _, path := range os.Args[3:] {
+			if err = t.read(path); err != nil {
+				break
+			}
 		}
 		if err == nil {
 			err = findings(os.Stdout, os.Args[2], t)
@@ -169,23 +171,28 @@ type verdict struct {
 // a verdict.
 type triage map[string]verdict
 
-func readTriage(path string) (triage, error) {
+// read adds the verdicts of the triage file at path; a finding judged in
+// two files must get the same verdict in both.
+func (t triage) read(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	t := make(triage)
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != 5 || (f[3] != "TP" && f[3] != "FP") {
-			return nil, fmt.Errorf("%s:%d: want project, position, analyzer, TP|FP, why separated by tabs", path, i+1)
+			return fmt.Errorf("%s:%d: want project, position, analyzer, TP|FP, why separated by tabs", path, i+1)
 		}
-		t[f[0]+" "+f[2]+" "+f[1]] = verdict{tp: f[3] == "TP", why: f[4]}
+		key, v := f[0]+" "+f[2]+" "+f[1], verdict{tp: f[3] == "TP", why: f[4]}
+		if old, ok := t[key]; ok && old.tp != v.tp {
+			return fmt.Errorf("%s:%d: %s %s %s judged both TP and FP", path, i+1, f[0], f[1], f[2])
+		}
+		t[key] = v
 	}
-	return t, nil
+	return nil
 }
 
 // lookup returns the verdict on the finding at pos (relative), exact first.
