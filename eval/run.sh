@@ -3,8 +3,8 @@
 #
 #   eval/run.sh fetch    DIR   clone the pinned projects (eval/projects.txt)
 #                              into DIR (or reuse a checkout already there),
-#                              check out the pinned commit and download
-#                              their modules
+#                              check out the pinned commit and download the
+#                              modules their packages need
 #   eval/run.sh load     DIR   load every project without any analyzer:
 #                              packages, files and lines of Go, go list
 #                              errors, and the time and peak RSS of the
@@ -161,17 +161,28 @@ fetch() {
 				echo "$name: $co lacks .go files of $commit" >&2
 				exit 1
 			fi
-			if [[ -s $co.checkout.err ]]; then
+			missing=$(git -C "$co" ls-files --deleted | wc -l)
+			if [[ $missing -gt 0 ]]; then
 				# An empty file in their place, so that a //go:embed of
 				# test data still resolves (the analyzers never read it).
-				echo "$name: $(git -C "$co" ls-files --deleted | wc -l) files of $commit missing (no .go file among them), left empty" >&2
+				echo "$name: $missing files of $commit missing (no .go file among them), left empty" >&2
 				(cd "$co" && git ls-files --deleted -z | xargs -0 -r touch)
 			fi
 			rm -f "$co.checkout.err"
 		fi
 		echo "$name: $co/$mod at $commit" >&2
-		(cd "$co/$mod" && if [[ -d vendor ]]; then :; else go mod download; fi)
+		# The modules the patterns' packages and tests need (go mod download
+		# would fetch the whole graph, where the proxy may lack a module no
+		# build uses).
+		if ! (cd "$co/$mod" && go list -deps -test $pats >/dev/null); then
+			echo "$name: packages fail to load (eval/run.sh load lists the errors)" >&2
+			touch "$out/fetch.failed"
+		fi
 	done
+	if [[ -e $out/fetch.failed ]]; then
+		rm -f "$out/fetch.failed"
+		exit 1
+	fi
 }
 
 # lines prints the lines of Go in the packages of the patterns $@ (their
