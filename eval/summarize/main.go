@@ -205,7 +205,7 @@ func (t triage) lookup(project, analyzer, pos string) (verdict, bool) {
 	return v, ok
 }
 
-type counts struct{ n, tests, tp, fp, untriaged int }
+type counts struct{ n, tests, tp, fp, untriaged, testTP, testFP int }
 
 func findings(w io.Writer, dir string, t triage) error {
 	projects, err := names(dir, ".1.json")
@@ -258,7 +258,8 @@ func findings(w io.Writer, dir string, t triage) error {
 					continue
 				}
 				c.n++
-				if strings.Contains(f.Posn, "_test.go:") {
+				inTest := strings.Contains(f.Posn, "_test.go:")
+				if inTest {
 					c.tests++
 				}
 				switch v, ok := t.lookup(name, a, strings.TrimPrefix(f.Posn, prefix)); {
@@ -266,12 +267,19 @@ func findings(w io.Writer, dir string, t triage) error {
 					c.untriaged++
 				case v.tp:
 					c.tp++
+					if inTest {
+						c.testTP++
+					}
 				default:
 					c.fp++
+					if inTest {
+						c.testFP++
+					}
 				}
 			}
 			tc := total[a]
 			tc.n, tc.tests, tc.tp, tc.fp, tc.untriaged = tc.n+c.n, tc.tests+c.tests, tc.tp+c.tp, tc.fp+c.fp, tc.untriaged+c.untriaged
+			tc.testTP, tc.testFP = tc.testTP+c.testTP, tc.testFP+c.testFP
 			if i == 0 {
 				fmt.Fprintf(w, "| %s | %s | %s (%s) | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n",
 					name, size[0], size[1], size[2], a, c.n, c.tests, c.tp, c.fp, c.untriaged,
@@ -293,6 +301,16 @@ func findings(w io.Writer, dir string, t triage) error {
 	}
 	fmt.Fprintf(w, "\nPrecision over all %d findings: %s (%d TP, %d FP, %d untriaged).\n",
 		all.n, percent(all.tp, all.tp+all.fp), all.tp, all.fp, all.untriaged)
+	fmt.Fprintln(w, "\nPer analyzer, outside and inside `_test.go` files:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| analyzer | non-test TP | non-test FP | non-test precision | test TP | test FP | test precision |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	for _, a := range analyzerNames {
+		c := total[a]
+		ntp, nfp := c.tp-c.testTP, c.fp-c.testFP
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %d | %d | %s |\n", a, ntp, nfp, percent(ntp, ntp+nfp),
+			c.testTP, c.testFP, percent(c.testTP, c.testTP+c.testFP))
+	}
 	for _, name := range projects {
 		found := details[name]
 		fmt.Fprintf(w, "\n### %s\n\n", name)
