@@ -197,13 +197,25 @@ func (t triage) read(path string) error {
 
 // lookup returns the verdict on the finding at pos (relative), exact first.
 func (t triage) lookup(project, analyzer, pos string) (verdict, bool) {
-	if v, ok := t[project+" "+analyzer+" "+pos]; ok {
-		return v, true
-	}
-	file, _, _ := strings.Cut(pos, ":")
-	v, ok := t[project+" "+analyzer+" "+file]
+	key := t.key(project, analyzer, pos)
+	v, ok := t[key]
 	return v, ok
 }
+
+// key returns the triage entry that covers the finding at pos, exact
+// first, else its file's; "" when there is none.
+func (t triage) key(project, analyzer, pos string) string {
+	if k := project + " " + analyzer + " " + pos; has(t, k) {
+		return k
+	}
+	file, _, _ := strings.Cut(pos, ":")
+	if k := project + " " + analyzer + " " + file; has(t, k) {
+		return k
+	}
+	return ""
+}
+
+func has(t triage, key string) bool { _, ok := t[key]; return ok }
 
 type counts struct{ n, tests, tp, fp, untriaged, testTP, testFP int }
 
@@ -215,6 +227,7 @@ func findings(w io.Writer, dir string, t triage) error {
 	fmt.Fprintln(w, "| project | packages | .go files (tests) | analyzer | findings | in tests | TP | FP | untriaged | load failures | crashes | two runs identical |")
 	fmt.Fprintln(w, "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
 	details := make(map[string][]finding)
+	reported := make(map[string]bool) // triage keys that cover a finding
 	prefixes := make(map[string]string)
 	total := make(map[string]*counts)
 	for _, a := range analyzerNames {
@@ -322,6 +335,7 @@ func findings(w io.Writer, dir string, t triage) error {
 		fmt.Fprintln(w, "|---:|---|---|---|---|---|")
 		for i, f := range found {
 			pos := strings.TrimPrefix(f.Posn, prefixes[name])
+			reported[t.key(name, f.analyzer, pos)] = true
 			v, ok := t.lookup(name, f.analyzer, pos)
 			label, why := "?", "untriaged: "+f.Message
 			if ok {
@@ -333,6 +347,25 @@ func findings(w io.Writer, dir string, t triage) error {
 			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", i+1, f.analyzer, f.Category, pos, label,
 				strings.ReplaceAll(why, "|", "\\|"))
 		}
+	}
+	// Nothing lost: a true finding of the triage that no run reports any
+	// more must be explained (a fix made it go, or it was misjudged).
+	var lost []string
+	for key, v := range t {
+		project, _, _ := strings.Cut(key, " ")
+		if v.tp && !reported[key] && slices.Contains(projects, project) {
+			lost = append(lost, key)
+		}
+	}
+	slices.Sort(lost)
+	fmt.Fprintf(w, "\n### True findings of the triage no longer reported\n\n")
+	if len(lost) == 0 {
+		fmt.Fprintln(w, "None.")
+	}
+	for _, key := range lost {
+		project, rest, _ := strings.Cut(key, " ")
+		analyzer, pos, _ := strings.Cut(rest, " ")
+		fmt.Fprintf(w, "- %s %s %s: %s\n", project, analyzer, pos, t[key].why)
 	}
 	return nil
 }
