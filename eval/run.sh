@@ -96,7 +96,7 @@ checkout() { echo "$dir/$(basename "$1")"; }
 # NAME=value words (e.g. GOFLAGS=-tags=tests) are exported for that project
 # only, the rest is left in pats. Call it first thing in each project's
 # iteration.
-base_goflags=${GOFLAGS:-}
+base_goflags=${GOFLAGS:-$(go env GOFLAGS)}
 projenv() {
 	local w rest=()
 	for v in ${project_env:-}; do unset "$v"; done
