@@ -121,6 +121,10 @@ build() {
 	(cd "$root" && go build -o "$bin/grpccancelcheck" ./cmd/grpccancelcheck && go build -o "$bin/floor" ./eval/floor)
 }
 
+# list_errors is the go list template of a package's load errors: its own,
+# its dependencies', and its module's (the driver fails on those too).
+list_errors='{{with .Error}}{{$.ImportPath}}: {{.}}{{"\n"}}{{end}}{{range .DepsErrors}}{{$.ImportPath}}: {{.}}{{"\n"}}{{end}}{{with .Module}}{{with .Error}}{{$.ImportPath}}: module {{.Err}}{{"\n"}}{{end}}{{end}}'
+
 # mirror prints the local bare repository of the URL $1 in MIRROR, if any.
 mirror() {
 	[[ -n ${MIRROR:-} ]] || return 0
@@ -173,8 +177,11 @@ fetch() {
 		echo "$name: $co/$mod at $commit" >&2
 		# The modules the patterns' packages and tests need (go mod download
 		# would fetch the whole graph, where the proxy may lack a module no
-		# build uses).
-		if ! (cd "$co/$mod" && go list -deps -test $pats >/dev/null); then
+		# build uses); a module whose .info the proxy lacks loads in go list
+		# but not in the analysis driver, so its error counts too.
+		errs=$(cd "$co/$mod" && go list -e -deps -test -f "$list_errors" $pats 2>&1 | grep -v '^[[:space:]]*$' || true)
+		if [[ -n $errs ]]; then
+			echo "$errs" | head -5 >&2
 			echo "$name: packages fail to load (eval/run.sh load lists the errors)" >&2
 			touch "$out/fetch.failed"
 		fi
@@ -217,7 +224,7 @@ load() {
 			awk '{p++; g+=$1; t+=$2+$3} END {print p, g, t}')
 		# Errors in the patterns' packages, their tests and their
 		# dependencies, as the driver will load them.
-		go list -e -deps -test -f '{{with .Error}}{{$.ImportPath}}: {{.}}{{end}}{{range .DepsErrors}}{{$.ImportPath}}: {{.}}{{"\n"}}{{end}}' $pats 2>&1 |
+		go list -e -deps -test -f "$list_errors" $pats 2>&1 |
 			grep -v '^[[:space:]]*$' | sort -u >"$out/load/$name.errors" || true
 		loc=$(lines $pats)
 		local t
