@@ -32,6 +32,7 @@ import (
 )
 
 func main() {
+	printVersion(os.Args[1:])
 	if sarif.Requested(os.Args[1:]) {
 		cmd := &sarif.Command{
 			Name:           "grpccancelcheck",

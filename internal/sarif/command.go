@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	toolversion "github.com/grpccancelcheck/grpccancelcheck/internal/version"
 )
 
 // Requested reports whether the command line asks for SARIF output: a
@@ -169,13 +170,9 @@ func selected(all []*analysis.Analyzer, enabled map[*analysis.Analyzer]*triState
 	return out
 }
 
-// version is the module version the command was built from.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return ""
-}
+// version is the release the command was stamped with, else the module
+// version it was built from.
+func version() string { return toolversion.Version() }
 
 // triState is an analyzer's -NAME flag: unset, true or false.
 type triState int
