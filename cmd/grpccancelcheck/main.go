@@ -38,6 +38,7 @@ func main() {
 			Name:           "grpccancelcheck",
 			InformationURI: "https://github.com/grpccancelcheck/grpccancelcheck",
 			Analyzers:      analyzers.All(),
+			Categories:     analyzers.Categories(),
 			Stdout:         os.Stdout,
 			Stderr:         os.Stderr,
 		}

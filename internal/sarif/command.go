@@ -48,6 +48,10 @@ type Command struct {
 	Analyzers      []*analysis.Analyzer
 	Stdout, Stderr io.Writer
 	Dir            string // where to load packages and what URIs are relative to; the current directory if empty
+
+	// Categories lists, by analyzer name, the categories of finding each
+	// rule can report; each rule's help links to their documentation.
+	Categories map[string][]string
 }
 
 // Run runs the command with args (without the program name) and returns
@@ -97,6 +101,7 @@ func (c *Command) Run(args []string) int {
 		ToolName:       c.Name,
 		InformationURI: c.InformationURI,
 		ToolVersion:    version(),
+		Categories:     c.Categories,
 	})
 	code := 0
 	if pkgs, err := load(dir, fs.Args(), *tests); err != nil {
