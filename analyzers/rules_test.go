@@ -253,4 +253,3 @@ func sortedKeys(m map[string][]string) []string {
 	slices.Sort(out)
 	return out
 }
-
