@@ -6,7 +6,7 @@
 //
 //   - VS Code (vscode-go's go.lintTool "golangci-lint-v2", with
 //     go.alternateTools pointing at the custom golangci-lint): TestVSCode.
-//   - Neovim, Helix, Emacs (golangci-lint-langserver with the custom
+//   - Neovim, Helix (golangci-lint-langserver with the custom
 //     golangci-lint as its command): TestLangserver. The language server
 //     itself is not on the module proxy this project can reach, so the test
 //     runs the command it runs and decodes its output with its types.
