@@ -108,9 +108,9 @@ func TestVSCode(t *testing.T) {
 			continue
 		}
 		file, lineNo, msg := m[2], m[4], m[7]
-		file = filepath.Join(dir, file) // path.resolve(cwd, file): absolute stays absolute
-		if !filepath.IsAbs(m[2]) {
-			t.Errorf("relative path %q: vscode-go asked for --path-mode=abs", m[2])
+		if !filepath.IsAbs(file) { // path.resolve(cwd, file)
+			t.Errorf("relative path %q: vscode-go asked for --path-mode=abs", file)
+			file = filepath.Join(dir, file)
 		}
 		if _, err := os.Stat(file); err != nil {
 			t.Errorf("diagnostic on a file that does not exist: %s", line)
