@@ -24,7 +24,7 @@ import (
 // analyzer, at the anchor its URL names, and one for every category the
 // analyzer reports; no section for a category that does not exist.
 func TestRulePages(t *testing.T) {
-	anchors, levels := headings(t, filepath.Join("..", "docs", "rules.md"))
+	anchors, levels, bodies := headings(t, filepath.Join("..", "docs", "rules.md"))
 	cats := analyzers.Categories()
 	if got, want := sortedKeys(cats), slices.Sorted(slices.Values(analyzers.Names())); !slices.Equal(got, want) {
 		t.Errorf("Categories() has analyzers %v, want %v", got, want)
@@ -41,6 +41,8 @@ func TestRulePages(t *testing.T) {
 			documented[c] = true
 			if !anchors[c] {
 				t.Errorf("docs/rules.md has no section for %s's category %q (anchor #%s)", a.Name, c, c)
+			} else if !sinceLine.MatchString(bodies[c]) {
+				t.Errorf("docs/rules.md: section #%s does not say since which version (a line \"Since: vX.Y.Z.\")", c)
 			}
 		}
 	}
@@ -206,34 +208,37 @@ func parseDir(t *testing.T, fset *token.FileSet, dir string) []*ast.File {
 	return files
 }
 
+var sinceLine = regexp.MustCompile(`(?m)^Since: v\d+\.\d+\.\d+\.$`)
+
 // headings returns the GitHub anchors of the Markdown file's headings
-// outside code blocks, and the level of each.
-func headings(t *testing.T, path string) (map[string]bool, map[string]int) {
+// outside code blocks, the level of each, and the text of its section (up
+// to the next heading).
+func headings(t *testing.T, path string) (map[string]bool, map[string]int, map[string]string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	anchors, levels := map[string]bool{}, map[string]int{}
-	inCode := false
+	anchors, levels, bodies := map[string]bool{}, map[string]int{}, map[string]string{}
+	inCode, current := false, ""
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "```") {
 			inCode = !inCode
-			continue
 		}
 		hashes := len(line) - len(strings.TrimLeft(line, "#"))
 		if inCode || hashes == 0 || !strings.HasPrefix(line[hashes:], " ") {
+			bodies[current] += line + "\n"
 			continue
 		}
 		a := slug(line[hashes+1:])
 		if anchors[a] {
 			t.Errorf("%s: anchor #%s twice", path, a)
 		}
-		anchors[a], levels[a] = true, hashes
+		anchors[a], levels[a], current = true, hashes, a
 	}
-	return anchors, levels
+	return anchors, levels, bodies
 }
 
 var notSlug = regexp.MustCompile(`[^\p{L}\p{N}_ -]`)
