@@ -39,6 +39,10 @@ type goreleaserConfig struct {
 		NameTemplate string `yaml:"name_template"`
 		Algorithm    string
 	}
+	SBOMs []struct {
+		Artifacts, Cmd string
+		Args, Env      []string
+	} `yaml:"sboms"`
 }
 
 const versionPkg = "github.com/grpccancelcheck/grpccancelcheck/internal/version"
@@ -91,6 +95,12 @@ func TestReleaseConfig(t *testing.T) {
 	}
 	if cfg.Checksum.NameTemplate == "" || cfg.Checksum.Algorithm != "sha256" {
 		t.Errorf("checksum %+v: want a name and sha256", cfg.Checksum)
+	}
+	// The SBOM is made offline, per binary, for its own GOOS and GOARCH.
+	if len(cfg.SBOMs) != 1 || cfg.SBOMs[0].Cmd != "cyclonedx-gomod" || cfg.SBOMs[0].Artifacts != "binary" ||
+		!slices.Contains(cfg.SBOMs[0].Env, "GOOS={{ .Os }}") || !slices.Contains(cfg.SBOMs[0].Env, "GOARCH={{ .Arch }}") ||
+		!slices.Contains(cfg.SBOMs[0].Args, "$document") {
+		t.Errorf("sboms %+v: want one cyclonedx-gomod SBOM per binary, with its GOOS and GOARCH", cfg.SBOMs)
 	}
 
 	// The ldflags, with goreleaser's templates filled in as a release
