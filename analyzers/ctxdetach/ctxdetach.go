@@ -39,7 +39,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach",
+		URL:       analyzerdoc.URL("ctxdetach"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
@@ -385,7 +385,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
-			Category: "detached-helper",
+			Category: CategoryDetachedHelper,
 			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; %s",
 				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, helperRemedy(f.fact, f.callee, use)),
 			Related: []analysis.RelatedInformation{{
@@ -398,7 +398,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
-		Category: "detached-call",
+		Category: CategoryDetachedCall,
 		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; pass %s",
 			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), use),
 	}
