@@ -76,7 +76,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline",
+		URL:       analyzerdoc.URL("ctxdeadline"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
@@ -734,7 +734,7 @@ func (s *state) report(f finding) {
 		what = "gRPC stream " + rpc.Method
 	}
 	// What the context lacks, what that means, and the remedy.
-	category, lack := "no-deadline", "no deadline"
+	category, lack := CategoryNoDeadline, "no deadline"
 	effect := "the call can wait forever"
 	if f.noCancel && f.callee == nil {
 		effect += " and nothing can cancel it"
@@ -745,16 +745,16 @@ func (s *state) report(f finding) {
 	uncancellable := f.noCancel && (f.callee == nil || !s.cfg.Streams)
 	switch {
 	case rpc.Stream && uncancellable:
-		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
+		category, lack = CategoryStreamNoCancel, "neither a deadline nor a cancel function"
 		effect = "only the server can ever end the stream"
 		if !s.cfg.Streams {
 			remedy = "derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout"
 		}
 	case rpc.Stream:
-		category = "stream-no-deadline"
+		category = CategoryStreamNoDeadline
 		effect = "the stream can stay open forever"
 	case rpc.WaitForReady:
-		category = "wait-for-ready-no-deadline"
+		category = CategoryWaitForReadyNoDeadline
 		effect = "with grpc.WaitForReady(true) the call can block forever while the server is unreachable"
 	}
 	if f.origin.Root == grpcctx.Deliberate {
@@ -775,7 +775,7 @@ func (s *state) report(f finding) {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
 			what, f.origin.Describe(f.arg), lack, effect, remedy)
 	} else {
-		d.Category += "-via-call"
+		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
 			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)

@@ -127,6 +127,14 @@
 //
 // Also check _test.go files (default false).
 //
+//	-ctxdeadline.rpc list
+//
+// A comma-separated list of methods, interfaces or functions, fully
+// qualified as for -exempt, that make a gRPC call the analysis cannot see
+// into: a hand-written client interface whose implementation is registered
+// through a factory (vitessio/vitess#15990). Their calls are judged like
+// generated client methods, on a network client.
+//
 //	-ctxdeadline.exempt list
 //
 // A comma-separated list of client methods or types whose calls are not

@@ -39,7 +39,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach",
+		URL:       analyzerdoc.URL("ctxdetach"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
@@ -433,7 +433,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
-			Category: "context-variant",
+			Category: CategoryContextVariant,
 			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
 				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
 		})
@@ -448,7 +448,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
-			Category: "detached-helper",
+			Category: CategoryDetachedHelper,
 			Message: fmt.Sprintf("call to %s in %s reaches %s (%s), so the RPC's cancellation and deadline never reach it; %s",
 				name, h.Describe(), f.fact.what(), f.fact.At, remedy),
 			Related: []analysis.RelatedInformation{{
@@ -471,7 +471,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
-		Category: "detached-call",
+		Category: CategoryDetachedCall,
 		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; %s",
 			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), remedy),
 	}

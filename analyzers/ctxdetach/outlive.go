@@ -80,7 +80,7 @@ func (c *checker) reportOutlived(pass *analysis.Pass, m *grpcctx.Model, o outliv
 	m.Report(pass, analysis.Diagnostic{
 		Pos:      o.arg.Pos(),
 		End:      o.arg.End(),
-		Category: "request-context-outlived",
+		Category: CategoryRequestContextOutlived,
 		Message: fmt.Sprintf("call to %s in a goroutine started by %s uses the request context %s, which gRPC cancels when the handler returns, so the work is cut off at random; detach it with context.WithTimeout(context.WithoutCancel(%s), ...)",
 			types.ExprString(o.call.Fun), o.h.Describe(), ctx, ctx),
 	})

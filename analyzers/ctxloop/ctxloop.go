@@ -32,7 +32,7 @@ func New(cfg Config) *analysis.Analyzer {
 	return &analysis.Analyzer{
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop",
+		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop)},
 		Run:       c.run,
@@ -188,7 +188,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			m.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
-				Category: "blind-helper",
+				Category: CategoryBlindHelper,
 				Message: fmt.Sprintf("call to %s in %s runs a %s in %s that never checks for cancellation (%s), so %s keeps running after the RPC is cancelled; pass %s to %s and check it in the loop",
 					name, h.Describe(), f.Kind, f.Func, f.At, who, ctx, cs.callee.Name()),
 				Related: []analysis.RelatedInformation{{
@@ -435,7 +435,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 	d := analysis.Diagnostic{
 		Pos:      l.loop.Pos(),
 		End:      loopHeaderEnd(l.loop),
-		Category: "blind-loop",
+		Category: CategoryBlindLoop,
 		Message: fmt.Sprintf("%s in %s never checks %s%s, so it keeps running after the RPC is cancelled or its deadline passes; %s",
 			l.kind, where, ctx, ignored, check),
 	}

@@ -32,11 +32,13 @@ import (
 )
 
 func main() {
+	printVersion(os.Args[1:])
 	if sarif.Requested(os.Args[1:]) {
 		cmd := &sarif.Command{
 			Name:           "grpccancelcheck",
 			InformationURI: "https://github.com/grpccancelcheck/grpccancelcheck",
 			Analyzers:      analyzers.All(),
+			Categories:     analyzers.Categories(),
 			Stdout:         os.Stdout,
 			Stderr:         os.Stderr,
 		}

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
+
+	toolversion "github.com/grpccancelcheck/grpccancelcheck/internal/version"
 )
 
 // Requested reports whether the command line asks for SARIF output: a
@@ -47,6 +48,10 @@ type Command struct {
 	Analyzers      []*analysis.Analyzer
 	Stdout, Stderr io.Writer
 	Dir            string // where to load packages and what URIs are relative to; the current directory if empty
+
+	// Categories lists, by analyzer name, the categories of finding each
+	// rule can report; each rule's help links to their documentation.
+	Categories map[string][]string
 }
 
 // Run runs the command with args (without the program name) and returns
@@ -96,6 +101,7 @@ func (c *Command) Run(args []string) int {
 		ToolName:       c.Name,
 		InformationURI: c.InformationURI,
 		ToolVersion:    version(),
+		Categories:     c.Categories,
 	})
 	code := 0
 	if pkgs, err := load(dir, fs.Args(), *tests); err != nil {
@@ -169,13 +175,9 @@ func selected(all []*analysis.Analyzer, enabled map[*analysis.Analyzer]*triState
 	return out
 }
 
-// version is the module version the command was built from.
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return ""
-}
+// version is the release the command was stamped with, else the module
+// version it was built from.
+func version() string { return toolversion.Version() }
 
 // triState is an analyzer's -NAME flag: unset, true or false.
 type triState int

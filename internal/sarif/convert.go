@@ -28,6 +28,10 @@ type Options struct {
 	// ReadFile reads a file to count its columns in UTF-16 code units;
 	// os.ReadFile when nil.
 	ReadFile func(string) ([]byte, error)
+
+	// Categories lists, by analyzer name, the categories of finding each
+	// rule can report; each rule's help links to their documentation.
+	Categories map[string][]string
 }
 
 // A Builder turns analysis results into a SARIF log.
@@ -62,7 +66,7 @@ func NewBuilder(analyzers []*analysis.Analyzer, opts Options) *Builder {
 	}
 	for _, a := range analyzers {
 		b.ruleIndex[a.Name] = len(b.rules)
-		b.rules = append(b.rules, Rule(a))
+		b.rules = append(b.rules, withCategories(Rule(a), opts.Categories[a.Name]))
 	}
 	return b
 }
