@@ -93,6 +93,22 @@
 // Calls inside function literals of such a function are not counted: they
 // may run later, once, or in the background.
 //
+// A call of a function that takes no context, while its variant that takes
+// one does outbound work (exec.Command and exec.CommandContext, net.Dial and
+// net.DialContext: the same name with a Context or WithContext suffix, a
+// context.Context first and the same parameters), is reported in handler
+// scope and through the same facts: nothing can cancel it. A logger's
+// Info/InfoContext pair is not outbound and does not count.
+//
+// Work that outlives the handler: in a unary handler, outbound work in a
+// goroutine that the handler starts and does not wait for (no channel
+// receive, WaitGroup.Wait or errgroup.Wait outside its goroutines) on the
+// request context is reported: gRPC cancels that context when the handler
+// returns, so the work is cut off at random (appleboy/gorush#789). The
+// remedy is context.WithTimeout(context.WithoutCancel(ctx), d). Streaming
+// handlers are left alone: a goroutine that serves a stream is meant to end
+// with it.
+//
 // A suggested fix replaces context.Background() or context.TODO() with the
 // request context when exactly one request context is in scope there
 // (a context variable derived from the request, or else stream.Context()),
