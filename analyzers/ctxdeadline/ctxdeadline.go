@@ -348,6 +348,13 @@ func (s *state) run() {
 			g, rpc = s.declaredRPC(call)
 			declared = rpc
 		}
+		var valueClient *grpcctx.Client // for a method value's call: its receiver's
+		if !rpc && callee == nil {
+			if mg, recv, recvFn, ok := s.m.MethodValueCall(call); ok && !concreteWrapper(mg.Method) {
+				c := s.m.ClientValue(recv, recvFn)
+				g, rpc, valueClient = mg, true, &c
+			}
+		}
 		if rpc && !declared {
 			if c := s.m.ConcreteMethod(call, fn); c != nil {
 				// A client interface whose dynamic type is known: the
@@ -368,6 +375,9 @@ func (s *state) run() {
 		}
 		if rpc && (declared || !concreteWrapper(g.Method)) {
 			client := s.m.ClientOf(g, fn)
+			if valueClient != nil {
+				client = *valueClient
+			}
 			if declared {
 				client = grpcctx.Client{Kind: grpcctx.ClientConn} // the user says it is a real RPC
 			}

@@ -347,6 +347,9 @@ func indexed(t types.Type) bool {
 	case types.IsInterface(t), isConn(t), isOption(t):
 		return true
 	}
+	if sig, ok := types.Unalias(t).Underlying().(*types.Signature); ok {
+		return IsClientCallSignature(sig) // call := c.Lookup
+	}
 	if s, ok := types.Unalias(t).(*types.Slice); ok {
 		return isOption(s.Elem())
 	}
@@ -510,4 +513,41 @@ func hasClientCallback(sig *types.Signature) bool {
 		}
 	}
 	return false
+}
+
+// MethodValueCall returns call as a gRPC call when it calls a local
+// variable every assignment of which is a method value of one client
+// method (call := c.Lookup; call(ctx, req)), with the receiver of the
+// method value and the function around that assignment, for ClientValue.
+func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, recv ast.Expr, recvFn ast.Node, ok bool) {
+	id, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
+	if !isIdent {
+		return GRPCCall{}, nil, nil, false
+	}
+	v, isVar := m.info.Uses[id].(*types.Var)
+	if !isVar || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() {
+		return GRPCCall{}, nil, nil, false
+	}
+	var method *types.Func
+	for _, a := range m.clientIndex().assigns[v] {
+		sel, isSel := ast.Unparen(a.rhs).(*ast.SelectorExpr)
+		if !isSel || a.index != 0 {
+			return GRPCCall{}, nil, nil, false
+		}
+		s, isSel := m.info.Selections[sel]
+		fn, isFunc := s.Obj().(*types.Func)
+		if !isSel || s.Kind() != types.MethodVal || !isFunc || method != nil && fn != method {
+			return GRPCCall{}, nil, nil, false
+		}
+		method, recv, recvFn = fn, sel.X, a.fn
+	}
+	args := Args(m.info, call)
+	if method == nil || !IsClientCallSignature(method.Signature()) || len(args) == 0 {
+		return GRPCCall{}, nil, nil, false
+	}
+	g = GRPCCall{Call: call, Method: method, Ctx: args[0]}
+	if res := method.Signature().Results(); res.Len() > 0 {
+		g.Stream = isClientStream(res.At(0).Type())
+	}
+	return g, recv, recvFn, true
 }

@@ -46,8 +46,9 @@ var outboundPackages = map[string]bool{
 
 // Outbound reports whether a context passed for parameter index of the
 // function call calls reaches outbound work:
-//   - an outbound gRPC call (AsGRPCCall), or a call of a gRPC interceptor's
-//     handler, invoker or streamer (the RPC itself);
+//   - an outbound gRPC call (AsGRPCCall, or a method value of a client
+//     method: MethodValueCall), or a call of a gRPC interceptor's handler,
+//     invoker or streamer (the RPC itself);
 //   - a function of one of the standard library's network, database and
 //     process packages (net, net/http, database/sql, os/exec, crypto/tls);
 //   - a function or method whose body passes that parameter (or a context
@@ -80,7 +81,8 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 	}
 	fn := Callee(m.info, call)
 	if fn == nil {
-		return false
+		_, _, _, ok := m.MethodValueCall(call) // call := c.Lookup; call(ctx, req)
+		return ok && index == 0
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {

@@ -92,3 +92,15 @@ func (s *streamWorker) ServerStream(in *echo.Msg, stream grpc.ServerStreamingSer
 	go func() { _ = s.p.push(stream.Context(), in.Text) }() // silent: a streaming handler
 	return stream.Send(in)
 }
+
+// methodValue calls its upstream through a method value: still an
+// outbound gRPC call.
+type methodValue struct {
+	echo.UnimplementedEchoServer
+	up echo.EchoClient
+}
+
+func (s *methodValue) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	call := s.up.Unary
+	return call(context.Background(), in) // want `call to call in handler Unary uses context.Background\(\), not the request context`
+}
