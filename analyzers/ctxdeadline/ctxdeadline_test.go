@@ -23,7 +23,7 @@ import (
 func TestCtxdeadline(t *testing.T) {
 	t.Parallel()
 	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline", "./ctxdeadline/rpcs", "./patterns/dl1", "./patterns/dl2")
+	analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns", "./ctxdeadline/callbacks", "./patterns/dl1")
 }
 
 // TestStreams checks -ctxdeadline.streams: cancellable streams without a

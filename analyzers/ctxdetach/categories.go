@@ -12,9 +12,17 @@ const (
 	// context and makes such a call inside (the call is the related
 	// position).
 	CategoryDetachedHelper = "detached-helper"
+	// CategoryContextVariant: handler scope calls a function that takes no
+	// context while its variant that takes one does outbound work
+	// (exec.Command, exec.CommandContext).
+	CategoryContextVariant = "context-variant"
+	// CategoryRequestContextOutlived: a goroutine that a unary handler
+	// starts and does not wait for does outbound work on the request
+	// context, which gRPC cancels when the handler returns.
+	CategoryRequestContextOutlived = "request-context-outlived"
 )
 
 // Categories returns every category ctxdetach reports, in a stable order.
 func Categories() []string {
-	return []string{CategoryDetachedCall, CategoryDetachedHelper, grpcctx.CategoryIgnoreDirective}
+	return []string{CategoryDetachedCall, CategoryDetachedHelper, CategoryContextVariant, CategoryRequestContextOutlived, grpcctx.CategoryIgnoreDirective}
 }

@@ -60,12 +60,27 @@ type detachedCall struct {
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
 	Own bool
+	// Twin, when set, is the variant of Call that takes a context
+	// ("exec.CommandContext"): Call takes none, so nothing can cancel it.
+	// Root is empty then.
+	Twin string
 }
 
 func (*detachedCall) AFact() {}
 
 func (f *detachedCall) String() string {
+	if f.Twin != "" {
+		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s)", f.Call, f.Twin, f.At)
+	}
 	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
+}
+
+// what renders the fact's call for messages.
+func (f *detachedCall) what() string {
+	if f.Twin != "" {
+		return f.Call + ", which takes no context"
+	}
+	return f.Call + " on " + f.Root
 }
 
 // handoffParams is the fact of a function whose context parameters (by
@@ -86,6 +101,8 @@ func (f *handoffParams) String() string {
 
 type checker struct {
 	cfg Config
+	// waiting caches whether a handler waits for its goroutines; one run's.
+	waiting map[*grpcctx.Handler]bool
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -96,6 +113,7 @@ type finding struct {
 	origin grpcctx.Origin   // of arg
 	callee *types.Func      // the helper, for helper calls
 	fact   *detachedCall    // the helper's fact
+	twin   *types.Func      // for a call that takes no context, its variant that does
 	fn     ast.Node         // enclosing FuncDecl or FuncLit
 	cur    inspector.Cursor // of call
 }
@@ -108,6 +126,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
+	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
+	var outlives []outlived
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
 	var findings []finding
@@ -128,6 +148,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
+		if h := m.HandlerOf(fn); h != nil {
+			if arg, ok := c.outlivedArg(pass, m, h, call, cur); ok {
+				outlives = append(outlives, outlived{call: call, arg: arg, h: h})
+				continue
+			}
+		}
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
 			continue
@@ -138,6 +164,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			helperCalls = append(helperCalls, f)
 		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
 			f.fact = fact
+			findings = append(findings, f)
+		} else if tw := m.ContextTwin(callee); tw != nil {
+			f.twin = tw
 			findings = append(findings, f)
 		}
 	}
@@ -154,11 +183,24 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if f.fact != nil && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) {
 			c.report(pass, m, h, f)
 		}
 	}
+	for _, o := range outlives {
+		c.reportOutlived(pass, m, o)
+	}
 	return nil, nil
+}
+
+// boundedBackground reports whether f is a call in a goroutine that the
+// handler starts, on a detached context given a deadline on every path:
+// best-effort work after the RPC (refreshing a cache, a retry after a
+// failed stream) detached on purpose and bounded by its own timeout. The
+// documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
+// also keeps the request's values; the bare form is not worth a finding.
+func boundedBackground(h *grpcctx.Handler, f finding) bool {
+	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
 }
 
 // detachedArg returns the first context argument of call that is
@@ -182,8 +224,8 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) || m.ReadsOnlyValues(use.Fn) {
-			continue // background work's lifetime; a value lookup carries nothing upstream
+		if slices.Contains(handoff, use.Index) || !m.Outbound(call, use.Index) {
+			continue // background work's lifetime; not outbound work (a logger, a value lookup, an unknown interface)
 		}
 		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
 			return use.Arg, o, true
@@ -327,6 +369,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 		}
 		if f.fact != nil {
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
+		} else if f.twin != nil {
+			add(fn, &detachedCall{
+				Call: grpcctx.FuncName(f.callee),
+				Twin: grpcctx.FuncName(f.twin),
+				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				Own:  grpcctx.InMainModule(pass),
+			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
@@ -380,27 +429,51 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	} else if !ok {
 		use = "the request context"
 	}
+	if f.twin != nil {
+		m.Report(pass, analysis.Diagnostic{
+			Pos:      f.call.Fun.Pos(),
+			End:      f.call.Fun.End(),
+			Category: CategoryContextVariant,
+			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
+				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
+		})
+		return
+	}
 	if f.fact != nil {
 		name := types.ExprString(f.call.Fun)
+		remedy := helperRemedy(f.fact, f.callee, use)
+		if f.fact.Twin != "" && f.fact.Own {
+			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
+		}
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryDetachedHelper,
-			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; %s",
-				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, helperRemedy(f.fact, f.callee, use)),
+			Message: fmt.Sprintf("call to %s in %s reaches %s (%s), so the RPC's cancellation and deadline never reach it; %s",
+				name, h.Describe(), f.fact.what(), f.fact.At, remedy),
 			Related: []analysis.RelatedInformation{{
 				Pos:     f.fact.At.Pos(pass.Fset, f.callee.Pos()),
-				Message: fmt.Sprintf("outbound call %s on %s", f.fact.Call, f.fact.Root),
+				Message: "outbound call " + f.fact.what(),
 			}},
 		})
 		return
+	}
+	remedy := "pass " + use
+	if grpcctx.InGoStmt(f.cur, h.Func) {
+		// The goroutine may outlive the handler, and gRPC cancels the
+		// request context when the handler returns.
+		base := use
+		if !ok && len(fixes) == 0 {
+			base = "ctx"
+		}
+		remedy += fmt.Sprintf(" if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout(context.WithoutCancel(%s), ...)", base)
 	}
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
 		Category: CategoryDetachedCall,
-		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; pass %s",
-			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), use),
+		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; %s",
+			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), remedy),
 	}
 	if at := f.origin.At; at != nil && at != f.arg {
 		d.Related = []analysis.RelatedInformation{{Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here"}}
