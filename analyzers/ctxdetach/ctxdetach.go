@@ -160,12 +160,16 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		callee = callee.Origin()
 		f := finding{call: call, callee: callee, fn: fn, cur: cur}
-		if callee.Pkg() == pass.Pkg {
+		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
+			f.twin = tw // this package's own pair (net/http's NewRequest)
+			findings = append(findings, f)
+		} else if callee.Pkg() == pass.Pkg {
 			helperCalls = append(helperCalls, f)
 		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
 			f.fact = fact
 			findings = append(findings, f)
-		} else if tw := m.ContextTwin(callee); tw != nil {
+		} else if tw := m.ContextTwin(callee); tw != nil && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
+			// A request built without a context counts where it is sent.
 			f.twin = tw
 			findings = append(findings, f)
 		}
@@ -180,7 +184,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
-		if f.fact != nil && recontexted(pass.TypesInfo, f) {
+		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
 		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) {

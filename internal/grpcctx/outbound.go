@@ -51,6 +51,10 @@ var outboundPackages = map[string]bool{
 //     invoker or streamer (the RPC itself);
 //   - a function of one of the standard library's network, database and
 //     process packages (net, net/http, database/sql, os/exec, crypto/tls);
+//     a net/http call that makes a request carrying the context
+//     (http.NewRequestWithContext, Request.WithContext) only where the same
+//     function sends that request (Client.Do, a RoundTrip): client-go builds
+//     requests only to ask a proxy function for a URL;
 //   - a function or method whose body passes that parameter (or a context
 //     derived from it) to such work, in any package (the outboundParams
 //     fact), or checks it without blocking inside a loop (ctx.Err(), or a
@@ -86,6 +90,9 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
+		if fn.Pkg().Path() == "net/http" && ReturnsContextCarrier(m.info, call) {
+			return m.sentRequest(call)
+		}
 		return true
 	}
 	if slices.Contains(m.outboundOf(fn, local), index) {
@@ -140,7 +147,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			m.importedOutbound[fn] = fact.Params
 		}
 		if len(ContextParams(fn.Signature())) == 0 {
-			if tw := twinOf(fn); tw != nil {
+			if tw := twinOf(fn); tw != nil && tw.Pkg() != pass.Pkg {
 				outbound := outboundPackages[tw.Pkg().Path()]
 				if fact := new(outboundParams); !outbound && pass.ImportObjectFact(tw.Origin(), fact) {
 					outbound = slices.Contains(fact.Params, 0)
@@ -231,6 +238,18 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		return slices.Contains(local[e.callee], e.index) && add(e.fn, e.param)
 	})
 	m.outbound = local
+	// Twins within this package (net/http's Client.Get calls NewRequest),
+	// once its own facts are known.
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() != pass.Pkg || len(ContextParams(fn.Signature())) > 0 {
+			continue
+		}
+		if tw := twinOf(fn.Origin()); tw != nil && tw.Pkg() == pass.Pkg &&
+			(outboundPackages[pass.Pkg.Path()] || slices.Contains(local[tw.Origin()], 0)) {
+			m.twins[fn.Origin()] = tw
+		}
+	}
 	for _, fn := range order {
 		slices.Sort(local[fn])
 		pass.ExportObjectFact(fn, &outboundParams{Params: local[fn]})
@@ -403,4 +422,69 @@ func twinSignature(sig, tw *types.Signature) bool {
 		}
 	}
 	return types.Identical(sig.Results(), tw.Results())
+}
+
+// sentRequest reports whether the *http.Request that call, a net/http call
+// that makes one, returns is sent in the function around it: passed to
+// (*http.Client).Do or to a RoundTrip method, directly or through the
+// variable it is stored in.
+func (m *Model) sentRequest(call *ast.CallExpr) bool { return m.SentRequest(call) }
+
+// SentRequest reports whether the *http.Request that call returns (a
+// net/http call that makes one, with or without a context) is sent in the
+// function around it: passed to (*http.Client).Do or to a RoundTrip
+// method, directly or through the variable it is stored in. A request that
+// is only built (to ask a proxy function for a URL) does no outbound work.
+func (m *Model) SentRequest(call *ast.CallExpr) bool {
+	cur, ok := m.Cursor(call)
+	if !ok {
+		return false
+	}
+	if p, ok := cur.Parent().Node().(*ast.CallExpr); ok && isSend(m.info, p) {
+		return true // hc.Do(req.WithContext(ctx))
+	}
+	var v types.Object
+	switch p := cur.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		if len(p.Rhs) == 1 && p.Rhs[0] == call && len(p.Lhs) > 0 {
+			if id, ok := p.Lhs[0].(*ast.Ident); ok {
+				v = m.info.ObjectOf(id)
+			}
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 && p.Values[0] == call && len(p.Names) > 0 {
+			v = m.info.ObjectOf(p.Names[0])
+		}
+	}
+	fn := m.enclosingFunc(call)
+	if v == nil || fn == nil {
+		return false
+	}
+	sent := false
+	ast.Inspect(fn, func(n ast.Node) bool {
+		c, ok := n.(*ast.CallExpr)
+		if ok && isSend(m.info, c) {
+			for _, a := range c.Args {
+				if id, ok := ast.Unparen(a).(*ast.Ident); ok && m.info.Uses[id] == v {
+					sent = true
+				}
+			}
+		}
+		return !sent
+	})
+	return sent
+}
+
+// isSend reports whether call sends an HTTP request: (*http.Client).Do, or
+// a RoundTrip method taking an *http.Request.
+func isSend(info *types.Info, call *ast.CallExpr) bool {
+	fn := Callee(info, call)
+	if fn == nil || fn.Signature().Recv() == nil {
+		return false
+	}
+	if isMethodOf(fn, "net/http", "Client", "Do") {
+		return true
+	}
+	params := fn.Signature().Params()
+	return fn.Name() == "RoundTrip" && params.Len() == 1 && isPointerTo(params.At(0).Type(), "net/http", "Request")
 }
