@@ -187,7 +187,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -660,4 +660,83 @@ func helperRemedy(fact *detachedCall, callee *types.Func, use string) string {
 		return fmt.Sprintf("give %s a context parameter and pass %s", callee.Name(), use)
 	}
 	return fmt.Sprintf("call a variant of %s that takes a context and pass %s", callee.Name(), use)
+}
+
+// lazyFill reports whether the call at cur fills a cache for the life of
+// an object: it lies in the body of if x.f == zero { ... x.f = ... }, a
+// lazy initialisation that every later caller shares (argo-cd's Version
+// handler caches helm's version, or its error). On the request's context
+// one cancelled call would leave the cache holding the cancellation.
+func lazyFill(info *types.Info, cur inspector.Cursor) bool {
+	for c := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		ifs, ok := c.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if !within(cur.Node(), ifs.Body) {
+			continue // in the condition or the else branch
+		}
+		if field := zeroTest(info, ifs.Cond); field != nil && assigns(info, ifs.Body, field) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroTest returns the field f when cond is x.f == zero (nil, "", 0) or
+// len(x.f) == 0, else nil.
+func zeroTest(info *types.Info, cond ast.Expr) *types.Var {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return nil
+	}
+	for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+		x, zero := ast.Unparen(pair[0]), pair[1]
+		if call, ok := x.(*ast.CallExpr); ok && len(call.Args) == 1 {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "len" {
+				x = ast.Unparen(call.Args[0])
+			}
+		}
+		tv, ok := info.Types[zero]
+		if !ok || !(tv.IsNil() || tv.Value != nil && (tv.Value.String() == `""` || tv.Value.String() == "0")) {
+			continue
+		}
+		if v := fieldOf(info, x); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if s, ok := info.Selections[sel]; ok && s.Kind() == types.FieldVal {
+		v, _ := s.Obj().(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// assigns reports whether body assigns field.
+func assigns(info *types.Info, body ast.Node, field *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok {
+			for _, lhs := range as.Lhs {
+				if fieldOf(info, ast.Unparen(lhs)) == field {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// within reports whether n lies inside outer.
+func within(n, outer ast.Node) bool {
+	return n.Pos() >= outer.Pos() && n.End() <= outer.End()
 }
