@@ -110,6 +110,7 @@ func findings(t *testing.T, jsonOut string) []string {
 }
 
 func TestMatcherReadsStandaloneOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)
@@ -130,6 +131,7 @@ func TestMatcherReadsStandaloneOutput(t *testing.T) {
 }
 
 func TestMatcherReadsGoVetOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)

@@ -82,17 +82,24 @@ func Select(t testing.TB, patterns ...string) []*packages.Package {
 	return out
 }
 
-// Analyze runs the analyzers, as roots, on the packages the patterns name
-// (see Select) and returns the root actions: one per analyzer and
-// package. It checks the analysis framework's invariants (the checker's
-// SanityCheck), and fails the test when the analysis cannot run or an
-// analyzer fails.
-func Analyze(t testing.TB, analyzers []*analysis.Analyzer, patterns ...string) []*checker.Action {
+// Graph runs the analyzers, as roots, on the packages the patterns name
+// (see Select) and returns the checker's graph of actions. It checks the
+// analysis framework's invariants (the checker's SanityCheck), and fails
+// the test when the analysis cannot run.
+func Graph(t testing.TB, analyzers []*analysis.Analyzer, patterns ...string) *checker.Graph {
 	t.Helper()
 	g, err := checker.Analyze(analyzers, Select(t, patterns...), &checker.Options{SanityCheck: true})
 	if err != nil {
 		t.Fatalf("analyzing %v: %v", patterns, err)
 	}
+	return g
+}
+
+// Analyze is Graph that returns the root actions, one per analyzer and
+// package, and fails the test when an analyzer fails.
+func Analyze(t testing.TB, analyzers []*analysis.Analyzer, patterns ...string) []*checker.Action {
+	t.Helper()
+	g := Graph(t, analyzers, patterns...)
 	for _, act := range g.Roots {
 		if act.Err != nil {
 			t.Errorf("error analyzing %s: %v", act, act.Err)
