@@ -125,18 +125,20 @@ func formatRemovingImports(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	type imp struct{ name, path string }
+	var unused []imp
 	for _, spec := range f.Imports {
 		path, _ := strconv.Unquote(spec.Path.Value)
-		if spec.Name != nil && (spec.Name.Name == "_" || spec.Name.Name == ".") || path == "C" {
-			continue
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
 		}
-		if !astutil.UsesImport(f, path) {
-			name := ""
-			if spec.Name != nil {
-				name = spec.Name.Name
-			}
-			astutil.DeleteNamedImport(fset, f, name, path)
+		if name != "_" && name != "." && path != "C" && !astutil.UsesImport(f, path) {
+			unused = append(unused, imp{name, path})
 		}
+	}
+	for _, u := range unused {
+		astutil.DeleteNamedImport(fset, f, u.name, u.path)
 	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f); err != nil {
