@@ -72,7 +72,8 @@ func runSARIF(cl commandLine, args []string, parseErr error) int {
 	child := []string{"-json"}
 	flags := args[:len(args)-len(cl.args)]
 	for _, a := range flags {
-		if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); n != "sarif" {
+		// -sarif is a boolean flag: it takes no separate value.
+		if n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); !strings.HasPrefix(a, "-") || n != "sarif" {
 			child = append(child, a)
 		}
 	}

@@ -128,7 +128,7 @@ func (b *Builder) AddJSON(data []byte) (errors int, err error) {
 					errors++
 					continue
 				}
-				var diags []jsonDiagnostic
+				var diags []JSONDiagnostic
 				if err := json.Unmarshal(raw, &diags); err != nil {
 					return errors, fmt.Errorf("reading the checker's JSON: %s: %v", id, err)
 				}
@@ -143,9 +143,10 @@ func (b *Builder) AddJSON(data []byte) (errors int, err error) {
 	}
 }
 
-// The checker's JSON form of a diagnostic (x/tools' driverutil): positions
-// are "file:line:column" with byte columns, edits are byte offsets.
-type jsonDiagnostic struct {
+// A JSONDiagnostic is a diagnostic as the checker's -json mode (and go vet
+// -json) prints it, under {"package": {"analyzer": [...]}}: positions are
+// "file:line:column" with byte columns, edits are byte offsets.
+type JSONDiagnostic struct {
 	Category string `json:"category"`
 	Posn     string `json:"posn"`
 	End      string `json:"end"`
@@ -174,7 +175,7 @@ func (b *Builder) AddError(msg string) {
 	b.notes = append(b.notes, Notification{Level: "error", Message: Message{Text: msg}})
 }
 
-func (b *Builder) addDiagnostic(rule string, d jsonDiagnostic) {
+func (b *Builder) addDiagnostic(rule string, d JSONDiagnostic) {
 	start := b.position(d.Posn)
 	if !start.IsValid() {
 		b.AddError(fmt.Sprintf("%s: diagnostic without a position: %s", rule, d.Message))
