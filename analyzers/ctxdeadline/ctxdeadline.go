@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/division"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
 )
 
@@ -21,7 +22,10 @@ import (
 var doc []byte
 
 // Analyzer reports outbound gRPC calls whose context carries no deadline. It
-// uses the default Config.
+// uses the default Config, which assumes that ctxdetach does not run beside
+// it; for an analyzer list that has ctxdetach too, use the Analyzer of
+// package withdetach (or analyzers.New), so that a detached call in a
+// handler gets one finding.
 var Analyzer = New(Config{})
 
 // Config holds ctxdeadline's settings. The zero value is the default.
@@ -44,27 +48,13 @@ type Config struct {
 	// test's deadline-less call hangs only until go test's -timeout, and
 	// its clients are mostly mocks.
 	Tests bool `json:"tests,omitempty"`
-	// Detach, when set, is asked once per package what ctxdetach covers,
-	// so that no call gets both findings and none is lost: ctxdeadline
-	// leaves a detached context in ctxdetach's scope to ctxdetach, and
-	// reports it itself when ctxdetach does not run. Whoever builds both
-	// analyzers wires it; it is not a setting of its own. Nil means
-	// DetachHandlers.
-	Detach func() DetachScope `json:"-"`
+	// Ctxdetach is how ctxdetach runs beside this analyzer: a detached
+	// context in its scope is ctxdetach's finding, so that no call gets
+	// both. The zero value, division.Off, reports it here: nothing is lost
+	// when ctxdeadline runs alone. Whoever builds both analyzers sets it
+	// (analyzers.New); it is not a setting of its own.
+	Ctxdetach division.Detach `json:"-"`
 }
-
-// DetachScope is where ctxdetach reports detached contexts.
-type DetachScope int
-
-const (
-	// DetachHandlers: ctxdetach runs over gRPC handler scope (its default).
-	DetachHandlers DetachScope = iota
-	// DetachOff: ctxdetach does not run.
-	DetachOff
-	// DetachCtxFuncs: ctxdetach runs with -ctxdetach.ctx-funcs, over every
-	// function with a context parameter too.
-	DetachCtxFuncs
-)
 
 // New returns a ctxdeadline analyzer with its own settings, bound to its own
 // flags (-ctxdeadline.streams, -ctxdeadline.exempt), so that no state is
@@ -284,8 +274,8 @@ type state struct {
 	m      *grpcctx.Model
 	exempt map[string]bool // normalized -exempt names
 	rpc    map[string]bool // normalized -rpc names
-	// detach: where ctxdetach reports detached contexts (Config.Detach).
-	detach DetachScope
+	// detach: where ctxdetach reports detached contexts (Config.Ctxdetach).
+	detach division.Detach
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
@@ -302,13 +292,6 @@ type verdict struct {
 	noCancel bool
 }
 
-func (c *checker) detachScope() DetachScope {
-	if c.cfg.Detach == nil {
-		return DetachHandlers
-	}
-	return c.cfg.Detach()
-}
-
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := &state{
 		checker:  c,
@@ -316,7 +299,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
 		exempt:   make(map[string]bool),
 		rpc:      make(map[string]bool),
-		detach:   c.detachScope(),
+		detach:   c.cfg.Ctxdetach,
 		verdicts: make(map[verdictKey]verdict),
 	}
 	for _, name := range c.cfg.Exempt {
@@ -481,7 +464,7 @@ func (s *state) reportable(u use) bool {
 //   - the origin is unknown, or paths disagree about it;
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
-//     ctxdetach's finding; with DetachCtxFuncs (ctxdetach's -ctx-funcs), the same
+//     ctxdetach's finding; with division.CtxFuncs (ctxdetach's -ctx-funcs), the same
 //     holds in every function with a context parameter;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
@@ -504,7 +487,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != DetachOff && (m.HandlerOf(u.fn) != nil || s.detach == DetachCtxFuncs && inContextFunc(m, u.fn)) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:

@@ -74,8 +74,11 @@
 // the function literals inside them) the request context is fine: it
 // carries the caller's deadline, if any. A context there that is detached
 // from the request with context.Background() or context.TODO() is
-// ctxdetach's finding, and ctxdeadline stays silent so that the user sees
-// one finding, not two.
+// ctxdetach's finding when ctxdetach runs too, and ctxdeadline stays silent
+// so that the user sees one finding, not two (with -ctxdetach.ctx-funcs the
+// same holds in every function with a context parameter). When ctxdetach
+// is switched off, or ctxdeadline runs without it (the package's Analyzer
+// on its own), ctxdeadline reports such a call itself.
 //
 // Context parameters: a context that arrives as a parameter is the caller's
 // business, so the call is not reported where it is made. Instead, through

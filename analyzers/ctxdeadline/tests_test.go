@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -21,12 +19,12 @@ var testFixtures = []string{"./patterns/dl2", "./ctxdeadline/mocks"}
 // mock passed for a client parameter stays silent there too.
 func TestTests(t *testing.T) {
 	t.Parallel()
-	a := ctxdeadline.New(ctxdeadline.Config{})
+	a := deadline(ctxdeadline.Config{})
 	if err := a.Flags.Set("tests", "true"); err != nil {
 		t.Fatal(err)
 	}
 	rec := &recorder{T: t}
-	analysistest.Run(rec, fixturetest.Dir(t), a, testFixtures...)
+	fixturetest.RunFunc(t, rec.Errorf, a, testFixtures...)
 	for _, msg := range rec.unmet {
 		t.Error(msg)
 	}
@@ -82,7 +80,7 @@ func lineOf(t *testing.T, file string, line int) string {
 func TestTestsDefault(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{T: t}
-	results := analysistest.Run(rec, fixturetest.Dir(t), ctxdeadline.Analyzer, testFixtures...)
+	results := fixturetest.RunFunc(t, rec.Errorf, deadline(ctxdeadline.Config{}), testFixtures...)
 	for _, d := range diagnostics(results) {
 		t.Errorf("unexpected finding without -tests: %s", d)
 	}

@@ -3,8 +3,6 @@ package ctxdetach_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -14,5 +12,5 @@ import (
 // are silent, an interface implemented over gRPC and database/sql is not.
 func TestOutbound(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, fixturetest.Dir(t), ctxdetach.Analyzer, "./ctxdetach/telemetry")
+	fixturetest.Run(t, ctxdetach.Analyzer, "./ctxdetach/telemetry")
 }

@@ -111,6 +111,7 @@ func findings(t *testing.T, jsonOut string) []string {
 }
 
 func TestMatcherReadsStandaloneOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)
@@ -131,6 +132,7 @@ func TestMatcherReadsStandaloneOutput(t *testing.T) {
 }
 
 func TestMatcherReadsGoVetOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)

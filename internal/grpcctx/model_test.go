@@ -3,8 +3,6 @@ package grpcctx_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
 )
@@ -14,5 +12,5 @@ import (
 // read values from their contexts (readsValues).
 func TestModelFacts(t *testing.T) {
 	t.Parallel()
-	analysistest.Run(t, fixturetest.Dir(t), grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool")
+	fixturetest.Run(t, grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool")
 }

@@ -30,6 +30,15 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
+// Long skips the test with -short: every test here runs real tools or
+// loads the fixture module with its dependencies from source.
+func Long(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("an integration test: not with -short")
+	}
+}
+
 // Need returns the path of the program name, or ends the test: on CI
 // (CI set), whose script installs what the tests need, a missing program
 // is a failure; elsewhere the test is skipped with how to install it.
