@@ -62,7 +62,8 @@ type checker struct {
 type loopFinding struct {
 	cur  inspector.Cursor
 	loop ast.Stmt
-	fn   ast.Node // enclosing FuncDecl or FuncLit
+	fn   ast.Node         // enclosing FuncDecl or FuncLit
+	h    *grpcctx.Handler // the handler whose scope it is in, or nil
 	kind string
 	scan loopScan
 }
@@ -86,22 +87,33 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
+	sc := newScopes(pass.TypesInfo, m)
 	var loops []loopFinding
+	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && m.Helper(fn) != nil) {
+		if fn == nil {
+			continue
+		}
+		h, _ := sc.handlerOf(fn)
+		if h == nil && !(withFacts && m.Helper(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
 		if !mayBeUnbounded(pass.TypesInfo, loop) {
 			continue
 		}
-		r := s.scan(cur)
-		if r.observes {
-			continue
+		r := s.in(h).scan(cur)
+		l := loopFinding{cur: cur, loop: loop, fn: fn, h: h, scan: r}
+		if !r.observes {
+			if kind, ok := worth(pass.TypesInfo, m, cur, r, fn); ok {
+				l.kind = kind
+				loops = append(loops, l)
+				continue
+			}
 		}
-		if kind, ok := worth(pass.TypesInfo, m, loop, r, fn); ok {
-			loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, kind: kind, scan: r})
+		if h != nil {
+			waitLoops = append(waitLoops, l)
 		}
 	}
 
@@ -150,7 +162,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	grpcctx.Propagate(calls, func(cs callSite) bool {
 		fn := m.Helper(cs.fn)
-		if fn == nil || facts[fn] != nil {
+		if fn == nil || facts[fn] != nil || cs.spawns {
+			// go w.loop() in a helper: the goroutine belongs to the object
+			// the helper starts it for (a sender ended by its own quit
+			// channel), not to the RPC of a handler that calls the helper.
 			return false
 		}
 		f := lookup(cs.callee)
@@ -166,14 +181,15 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Reports, in source order: blind loops and calls to blind helpers in
 	// handler scope.
 	for _, l := range loops {
-		if h := m.HandlerOf(l.fn); h != nil {
-			c.reportLoop(pass, m, h, l)
+		if l.h != nil {
+			c.reportLoop(pass, m, l.h, l)
 		}
 	}
+	c.reportWaits(pass, m, s, waitLoops)
 	for _, cs := range calls {
-		h := m.HandlerOf(cs.fn)
-		if h == nil {
-			continue
+		h, once := sc.handlerOf(cs.fn)
+		if h == nil || once && cs.spawns {
+			continue // a goroutine started under sync.Once runs for the server
 		}
 		if f := lookup(cs.callee); f != nil {
 			ctx, ok := m.RequestContextExpr(h, cs.call)
@@ -229,7 +245,8 @@ func counted(l *ast.ForStmt) bool {
 
 // worth decides whether a loop that never observes cancellation is worth
 // reporting, and names its kind.
-func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast.Node) (string, bool) {
+func worth(info *types.Info, m *grpcctx.Model, cur inspector.Cursor, r loopScan, fn ast.Node) (string, bool) {
+	loop := cur.Node().(ast.Stmt)
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
 	chansExcused := len(r.chans) > 0 && producersObserve(info, m, r.chans, fn)
@@ -242,14 +259,16 @@ func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast
 	}
 	f := loop.(*ast.ForStmt)
 	switch {
-	case r.errExit:
-		return "", false // iterates a finite source until its error
+	case r.errExit && !waits:
+		return "", false // iterates a finite source until its error (tail -f, which sleeps at the end, polls)
 	case r.condWait:
 		return "", false // blocked in sync.Cond.Wait, which no context check can wake
 	case !waits && consumes(info, f):
 		return "", false // walks finite data: reslices or follows a list
 	case countedExit(info, f):
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
+	case !waits && walksData(info, fn, f, cur):
+		return "", false // a bounded computation: see bounded.go
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
@@ -266,7 +285,7 @@ func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast
 			return "", false // blocks on channels that end with the RPC
 		}
 		return "loop", true
-	case isFlag(info, cond) && !postCalls(info, f, cond):
+	case searchCond(info, cond) && !postCalls(info, f, cond):
 		return "search loop", true
 	case waits:
 		return "polling loop", true
@@ -283,9 +302,13 @@ func isTrue(info *types.Info, e ast.Expr) bool {
 }
 
 // countedExit reports whether a loop without a condition counts: its post
-// statement increments a variable that an if statement in the body compares
-// before leaving the loop (for attempt := 1; ; attempt++ { ... if attempt
-// == 3 { return err } }).
+// statement increments a variable that an if statement in the body
+// compares, as one side of the comparison, with a value the loop does not
+// change, before leaving the loop (for attempt := 1; ; attempt++ { ... if
+// attempt == 3 { return err } }). A search that compares what it computes
+// from the counter (for n := 0; ; n++ { if hash(n) == target { ... } })
+// does not count: a loop without a condition is unbounded whatever its
+// init and post.
 func countedExit(info *types.Info, f *ast.ForStmt) bool {
 	inc, ok := f.Post.(*ast.IncDecStmt)
 	if !ok || f.Cond != nil {
@@ -296,6 +319,33 @@ func countedExit(info *types.Info, f *ast.ForStmt) bool {
 		return false
 	}
 	v, _ := info.Uses[id].(*types.Var)
+	if v == nil {
+		return false
+	}
+	var lv *loopVars
+	isV := func(e ast.Expr) bool {
+		x, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[x] == v
+	}
+	invariant := func(e ast.Expr) bool {
+		if !callFree(info, e) {
+			return false
+		}
+		if lv == nil {
+			l := assignedIn(info, f)
+			lv = &l
+		}
+		changes := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if x, ok := n.(*ast.Ident); ok {
+				if w, ok := info.Uses[x].(*types.Var); ok && (lv.stepped[w] || lv.opaque[w]) {
+					changes = true
+				}
+			}
+			return !changes
+		})
+		return !changes
+	}
 	found := false
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		if _, ok := n.(*ast.FuncLit); ok {
@@ -305,10 +355,10 @@ func countedExit(info *types.Info, f *ast.ForStmt) bool {
 		if !ok || found {
 			return !found
 		}
-		if b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && v != nil && mentions(info, b, v) && leavesDirectly(ifs.Body) {
+		if b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && leavesDirectly(ifs.Body) {
 			switch b.Op {
 			case token.EQL, token.GEQ, token.GTR, token.LEQ, token.LSS:
-				found = true
+				found = isV(b.X) && invariant(b.Y) || isV(b.Y) && invariant(b.X)
 			}
 		}
 		return !found
@@ -395,7 +445,7 @@ func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn
 	if !ok {
 		return false
 	}
-	s := &scanner{info: info, m: m}
+	s := (&scanner{info: info, m: m}).in(m.HandlerOf(root))
 	for _, ch := range chans {
 		excused := closedIn(info, cur.Node(), ch)
 		for g := range cur.Preorder((*ast.GoStmt)(nil)) {
@@ -429,7 +479,10 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		where = "goroutine started by " + where
 	}
 	ignored := ""
-	if l.scan.ignored != "" {
+	switch {
+	case l.scan.sentinel != "":
+		ignored = fmt.Sprintf(" (only %s from %s leaves the loop)", l.scan.sentinel, l.scan.ignored)
+	case l.scan.ignored != "":
 		ignored = fmt.Sprintf(" (the error of %s is ignored)", l.scan.ignored)
 	}
 	d := analysis.Diagnostic{
