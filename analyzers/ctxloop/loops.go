@@ -300,9 +300,9 @@ type errTests struct {
 
 // The kinds of test of an error variable.
 const (
-	failure  = iota // true on failures the code did not name: err != nil, err != io.EOF
-	named           // true on named errors only: err == io.EOF, errors.Is(err, io.EOF)
-	success         // true on success: err == nil
+	failure = iota // true on failures the code did not name: err != nil, err != io.EOF
+	named          // true on named errors only: err == io.EOF, errors.Is(err, io.EOF)
+	success        // true on success: err == nil
 	unrelated
 )
 
