@@ -226,17 +226,18 @@ func returnsError(info *types.Info, call *ast.CallExpr) bool {
 // leave loop: its error variable is tested by the loop's condition, or by an
 // if or switch in the loop that returns or breaks out of the loop on the
 // error (not on success: if err == nil { return } is a retry loop). With
-// stream, the call is a stream operation: its result returned (return
-// stream.Send(m)) counts, and a test for named errors only (err == io.EOF,
+// stream, the call is a stream operation: a test for named errors only (err == io.EOF,
 // errors.Is(err, io.EOF)) does not, since a cancelled stream fails with
-// another error; sentinel then names the error that does leave.
+// another error; sentinel then names the error that does leave. A call
+// whose result is returned (return stream.Send(m)) is on a way out, and
+// leaves whatever its error: it observes nothing.
 func errLeaves(info *types.Info, c inspector.Cursor, loop ast.Node, stream bool) (leaves bool, sentinel string) {
 	call := c.Node().(*ast.CallExpr)
 	parent := c.Parent()
 	var errVar *types.Var
 	switch p := parent.Node().(type) {
 	case *ast.ReturnStmt:
-		return stream, ""
+		return false, "" // return stream.Send(m) leaves whatever its error
 	case *ast.BinaryExpr: // if stream.Send(m) != nil { ... }
 		if ifs, ok := parent.Parent().Node().(*ast.IfStmt); ok && ifs.Cond == p {
 			return onError(parent.Parent(), ifs, p, loop), ""

@@ -54,19 +54,34 @@ type waitFinder struct {
 	m       *grpcctx.Model
 	s       *scanner // in the handler's scope
 	fn      ast.Node // the function around the loop
-	drained map[*types.Var]bool
+	drained  map[*types.Var]bool
+	buffered map[*types.Var]bool // made with room for at least one value
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
-	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool)}
+	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
+	// Channels made with a buffer: ch := make(chan T, n), n > 0.
 	if cur, ok := m.Cursor(h.Func); ok {
-		for c := range cur.Preorder((*ast.RangeStmt)(nil)) {
-			rng := c.Node().(*ast.RangeStmt)
-			if v := channelVar(info, rng.X); v != nil && isChan(v.Type()) && !exits(c, rng.Body, rng) {
-				w.drained[v] = true
+		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil)) {
+			switch n := c.Node().(type) {
+			case *ast.RangeStmt:
+				if v := channelVar(info, n.X); v != nil && isChan(v.Type()) && !exits(c, n.Body, n) {
+					w.drained[v] = true
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) != len(n.Rhs) {
+					continue
+				}
+				for i, rhs := range n.Rhs {
+					if id, ok := n.Lhs[i].(*ast.Ident); ok && madeBuffered(info, rhs) {
+						if v, ok := info.ObjectOf(id).(*types.Var); ok {
+							w.buffered[v] = true
+						}
+					}
+				}
 			}
 		}
 	}
@@ -87,7 +102,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 				out = append(out, wt)
 			}
 		case *ast.SendStmt:
-			if !isComm(c) && !w.sendWakes(n.Chan) {
+			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) {
 				out = append(out, wait{at: n, what: "send on " + types.ExprString(n.Chan)})
 			}
 		case *ast.UnaryExpr:
@@ -183,6 +198,41 @@ func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 	return v != nil && w.drained[v]
 }
 
+// lastSend reports whether the send at c, on a buffered channel, is the
+// last thing the loop does: the statement after it returns or breaks out.
+// errCh <- err; return hands over a final result, and the buffer holds
+// it whether or not anyone is left to receive.
+func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
+	v := channelVar(w.info, send.Chan)
+	if v == nil || !w.buffered[v] {
+		return false
+	}
+	next, ok := c.NextSibling()
+	if !ok {
+		return false
+	}
+	switch n := next.Node().(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return n.Tok == token.BREAK
+	}
+	return false
+}
+
+// madeBuffered reports whether e is make(chan T, n) with a constant n > 0.
+func madeBuffered(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || !isChan(info.TypeOf(call)) {
+		return false
+	}
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || id.Name != "make" {
+		return false
+	}
+	tv := info.Types[call.Args[1]]
+	return tv.Value != nil && tv.Value.String() != "0"
+}
+
 func isTime(t types.Type) bool {
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Time"
@@ -228,7 +278,9 @@ func comesBack(g *cfg.CFG, loop ast.Stmt, bounded []wait, wakes []ast.Node) []wa
 		if !in(b) {
 			continue
 		}
-		if b.Stmt == loop && (b.Kind == cfg.KindForLoop || b.Kind == cfg.KindRangeLoop) {
+		// The loop's head: its condition's block, or without a
+		// condition the first block of its body.
+		if b.Stmt == loop && (b.Kind == cfg.KindForLoop || b.Kind == cfg.KindRangeLoop || b.Kind == cfg.KindForBody && head == nil) {
 			head = b
 		}
 		for _, n := range b.Nodes {
