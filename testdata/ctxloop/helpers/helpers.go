@@ -4,6 +4,8 @@ package helpers
 
 import (
 	"context"
+	"crypto/sha256"
+	"strconv"
 
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/hashsearch"
 )
@@ -46,4 +48,29 @@ func Sum(xs []int) int {
 		n += x
 	}
 	return n
+}
+
+// Leaps counts leap years in a loop that steps a counter to a bound: a
+// bounded computation, no fact.
+func Leaps(from, to int) int {
+	n := 0
+	for y := from; ; {
+		if y > to {
+			return n
+		}
+		if y%4 == 0 {
+			n++
+		}
+		y++
+	}
+}
+
+// Nonce searches for a nonce whose hash starts with a zero byte: a search
+// over candidates, whatever its counter.
+func Nonce(prefix string) int { // want Nonce:`blindLoop\(loop in Nonce`
+	for n := 0; ; n++ {
+		if sha256.Sum256([]byte(prefix + strconv.Itoa(n)))[0] == 0 {
+			return n
+		}
+	}
 }
