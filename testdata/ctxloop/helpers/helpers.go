@@ -74,3 +74,39 @@ func Nonce(prefix string) int { // want Nonce:`blindLoop\(loop in Nonce`
 		}
 	}
 }
+
+// Sender is a long-lived worker: Start runs its loop in a goroutine that
+// ends when Stop closes quit. The goroutine belongs to the Sender, not to
+// whoever called Start: Start gets no fact.
+type Sender struct {
+	queue chan string
+	quit  chan struct{}
+	sent  []string
+}
+
+func NewSender() *Sender {
+	return &Sender{queue: make(chan string), quit: make(chan struct{})}
+}
+
+func (s *Sender) Start() { go s.Run() }
+
+func (s *Sender) Stop() { close(s.quit) }
+
+// Run is the worker's loop: it waits for the queue or the quit channel,
+// never for a request's context, so calling it (or go-ing it) from a
+// handler is reported.
+func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run`
+	for {
+		select {
+		case m := <-s.queue:
+			s.sent = append(s.sent, m)
+		case <-s.quit:
+			return
+		}
+	}
+}
+
+// Drain runs the loop in the caller's goroutine: the fact passes on.
+func (s *Sender) Drain() { // want Drain:`blindLoop\(polling loop in Run`
+	s.Run()
+}
