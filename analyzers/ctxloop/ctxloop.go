@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -22,14 +23,18 @@ var doc []byte
 // cancellation.
 var Analyzer = New(Config{})
 
-// Config holds ctxloop's settings; it has none yet, and exists so that every
-// analyzer is built the same way by the command and the golangci-lint plugin.
-type Config struct{}
+// Config holds ctxloop's settings.
+type Config struct {
+	// Finite also reports finite loops (ranges, counted loops) that call
+	// into another package, outside the standard library, on every
+	// iteration without any check: heavy work per element over big data.
+	Finite bool `json:"finite,omitempty"`
+}
 
 // New returns a ctxloop analyzer.
 func New(cfg Config) *analysis.Analyzer {
 	c := &checker{cfg: cfg}
-	return &analysis.Analyzer{
+	a := &analysis.Analyzer{
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop",
@@ -37,6 +42,11 @@ func New(cfg Config) *analysis.Analyzer {
 		FactTypes: []analysis.Fact{new(blindLoop)},
 		Run:       c.run,
 	}
+	// The blindLoop facts depend on Finite: one instance's facts are
+	// read by the same instance only (a driver runs one ctxloop).
+	a.Flags.BoolVar(&c.cfg.Finite, "finite", cfg.Finite,
+		"also report finite loops that call into another package (outside the standard library) on every iteration without a check")
+	return a
 }
 
 // blindLoop is the fact of a function that takes no context and contains a
@@ -101,6 +111,11 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		loop := cur.Node().(ast.Stmt)
 		if !mayBeUnbounded(pass.TypesInfo, loop) {
+			if c.cfg.Finite {
+				if callee := heavyCall(pass, loop); callee != "" && !s.in(h).scan(cur).observes {
+					loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, h: h, kind: "finite loop calling " + callee})
+				}
+			}
 			continue
 		}
 		r := s.in(h).scan(cur)
@@ -215,6 +230,33 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// heavyCall returns the name of a call, directly in the body of a finite
+// loop, to a function of another package outside the standard library: the
+// work of each iteration that -ctxloop.finite counts as heavy.
+func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
+	name := ""
+	ast.Inspect(loopBody(loop), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			fn := grpcctx.Callee(pass.TypesInfo, n)
+			if fn != nil && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && !isStd(fn.Pkg().Path()) {
+				name = types.ExprString(n.Fun)
+			}
+		}
+		return name == ""
+	})
+	return name
+}
+
+// isStd reports whether path is a standard library package: no dot in its
+// first element.
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }
 
 // mayBeUnbounded is the cheap shape test: range over finite data and
