@@ -50,10 +50,10 @@ type wait struct {
 
 // waitFinder finds the waits of loops in one handler's scope.
 type waitFinder struct {
-	info    *types.Info
-	m       *grpcctx.Model
-	s       *scanner // in the handler's scope
-	fn      ast.Node // the function around the loop
+	info     *types.Info
+	m        *grpcctx.Model
+	s        *scanner // in the handler's scope
+	fn       ast.Node // the function around the loop
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool // made with room for at least one value
 }
