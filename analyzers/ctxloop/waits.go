@@ -56,11 +56,13 @@ type waitFinder struct {
 	fn       ast.Node // the function around the loop
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool // made with room for at least one value
+	made     map[*types.Var]bool // made in the handler, with or without a buffer
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
-	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool)}
+	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool),
+		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -76,10 +78,13 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 					continue
 				}
 				for i, rhs := range n.Rhs {
-					if id, ok := n.Lhs[i].(*ast.Ident); ok && madeBuffered(info, rhs) {
-						if v, ok := info.ObjectOf(id).(*types.Var); ok {
-							w.buffered[v] = true
-						}
+					id, ok := n.Lhs[i].(*ast.Ident)
+					if !ok || !isMake(info, rhs) {
+						continue
+					}
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						w.made[v] = true
+						w.buffered[v] = w.buffered[v] || madeBuffered(info, rhs)
 					}
 				}
 			}
@@ -198,13 +203,14 @@ func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 	return v != nil && w.drained[v]
 }
 
-// lastSend reports whether the send at c, on a buffered channel, is the
-// last thing the loop does: the statement after it returns or breaks out.
-// errCh <- err; return hands over a final result, and the buffer holds
-// it whether or not anyone is left to receive.
+// lastSend reports whether the send at c is the last thing the loop does
+// (the statement after it returns or breaks out) on a channel that may have
+// room for it: a local channel made with a buffer, or one whose making the
+// analyzer cannot see (a field, a parameter). errCh <- err; return hands
+// over a final result; only on a local unbuffered channel is it known to
+// wait for a receiver that may be gone.
 func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
-	v := channelVar(w.info, send.Chan)
-	if v == nil || !w.buffered[v] {
+	if v := channelVar(w.info, send.Chan); v != nil && !w.buffered[v] && w.made[v] {
 		return false
 	}
 	next, ok := c.NextSibling()
@@ -220,17 +226,29 @@ func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
 	return false
 }
 
-// madeBuffered reports whether e is make(chan T, n) with a constant n > 0.
-func madeBuffered(info *types.Info, e ast.Expr) bool {
+// isMake reports whether e is make(chan T) or make(chan T, n).
+func isMake(info *types.Info, e ast.Expr) bool {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
-	if !ok || len(call.Args) != 2 || !isChan(info.TypeOf(call)) {
+	if !ok || !isChan(info.TypeOf(call)) {
 		return false
 	}
-	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); !ok || id.Name != "make" {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "make"
+}
+
+// madeBuffered reports whether e is make(chan T, n) with n other than a
+// constant 0.
+func madeBuffered(info *types.Info, e ast.Expr) bool {
+	call := ast.Unparen(e).(*ast.CallExpr)
+	if len(call.Args) != 2 {
 		return false
 	}
 	tv := info.Types[call.Args[1]]
-	return tv.Value != nil && tv.Value.String() != "0"
+	return tv.Value == nil || tv.Value.String() != "0"
 }
 
 func isTime(t types.Type) bool {

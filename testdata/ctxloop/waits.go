@@ -226,6 +226,26 @@ func (s *watchServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) 
 	}
 }
 
+// ClientStream: the same error channel unbuffered. The handler may leave
+// on ctx.Done() first; then the goroutine's last send waits for good.
+func (s *watchServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	errCh := make(chan error)
+	go func() {
+		for {
+			if _, err := stream.Recv(); err != nil {
+				errCh <- err // want `send on errCh in goroutine started by handler ClientStream does not wake when the RPC ends`
+				return
+			}
+		}
+	}()
+	select {
+	case err := <-errCh:
+		return err
+	case <-stream.Context().Done():
+		return stream.Context().Err()
+	}
+}
+
 // ServerStream: a range over a server-wide channel waits between updates
 // without watching the stream: reported at the channel, even though the
 // Send error leaves the loop.
