@@ -57,12 +57,14 @@ type waitFinder struct {
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool // made with room for at least one value
 	made     map[*types.Var]bool // made in the handler, with or without a buffer
+	produced map[*types.Var]bool // producersObserve, per channel
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool),
-		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool)}
+		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
+		produced: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -190,7 +192,13 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		case w.m.IsDoneChannel(v):
 			return true, false
 		case v.Parent() != v.Pkg().Scope():
-			return producersObserve(w.info, w.m, []*types.Var{v}, w.fn), false
+			ok, known := w.produced[v]
+			if !known {
+				// One walk of the handler per channel, not per receive.
+				ok = producersObserve(w.info, w.m, []*types.Var{v}, w.fn)
+				w.produced[v] = ok
+			}
+			return ok, false
 		}
 	}
 	return false, false
