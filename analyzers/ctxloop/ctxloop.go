@@ -53,15 +53,25 @@ func New(cfg Config) *analysis.Analyzer {
 // loop worth reporting that never observes cancellation, directly or in a
 // function it calls.
 type blindLoop struct {
-	Kind string           // "loop", "polling loop", ...
-	Func string           // the function holding the loop
-	At   grpcctx.Location // the loop
+	Kind  string           // "loop", "polling loop", "finite loop", ...
+	Calls string           // a finite loop's call into another package on every iteration (-ctxloop.finite)
+	Func  string           // the function holding the loop
+	At    grpcctx.Location // the loop
 }
 
 func (*blindLoop) AFact() {}
 
 func (f *blindLoop) String() string {
-	return fmt.Sprintf("blindLoop(%s in %s at %s)", f.Kind, f.Func, f.At)
+	return fmt.Sprintf("blindLoop(%s in %s at %s)", describeKind(f.Kind, f.Calls), f.Func, f.At)
+}
+
+// describeKind names a kind of loop for messages: "finite loop calling
+// st.Get".
+func describeKind(kind, calls string) string {
+	if calls == "" {
+		return kind
+	}
+	return kind + " calling " + calls
 }
 
 type checker struct {
@@ -70,12 +80,13 @@ type checker struct {
 
 // A blind loop found in this package.
 type loopFinding struct {
-	cur  inspector.Cursor
-	loop ast.Stmt
-	fn   ast.Node         // enclosing FuncDecl or FuncLit
-	h    *grpcctx.Handler // the handler whose scope it is in, or nil
-	kind string
-	scan loopScan
+	cur   inspector.Cursor
+	loop  ast.Stmt
+	fn    ast.Node         // enclosing FuncDecl or FuncLit
+	h     *grpcctx.Handler // the handler whose scope it is in, or nil
+	kind  string
+	calls string // a finite loop's call on every iteration
+	scan  loopScan
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -113,7 +124,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if !mayBeUnbounded(pass.TypesInfo, loop) {
 			if c.cfg.Finite {
 				if callee := heavyCall(pass, loop); callee != "" && !s.in(h).scan(cur).observes {
-					loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, h: h, kind: "finite loop calling " + callee})
+					loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, h: h, kind: "finite loop", calls: callee})
 				}
 			}
 			continue
@@ -144,7 +155,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	for _, l := range loops {
 		if fn := m.Helper(l.fn); fn != nil && withFacts {
-			add(fn, &blindLoop{Kind: l.kind, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
+			add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
 	type callSite struct {
@@ -221,10 +232,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				End:      cs.call.Fun.End(),
 				Category: "blind-helper",
 				Message: fmt.Sprintf("call to %s in %s runs a %s in %s that never checks for cancellation (%s), so %s keeps running after the RPC is cancelled; pass %s to %s and check it in the loop",
-					name, h.Describe(), f.Kind, f.Func, f.At, who, ctx, cs.callee.Name()),
+					name, h.Describe(), describeKind(f.Kind, f.Calls), f.Func, f.At, who, ctx, cs.callee.Name()),
 				Related: []analysis.RelatedInformation{{
 					Pos:     f.At.Pos(pass.Fset, cs.callee.Pos()),
-					Message: fmt.Sprintf("%s without a cancellation check", f.Kind),
+					Message: fmt.Sprintf("%s without a cancellation check", describeKind(f.Kind, f.Calls)),
 				}},
 			})
 		}
@@ -532,7 +543,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		End:      loopHeaderEnd(l.loop),
 		Category: "blind-loop",
 		Message: fmt.Sprintf("%s in %s never checks %s%s, so it keeps running after the RPC is cancelled or its deadline passes; %s",
-			l.kind, where, ctx, ignored, check),
+			describeKind(l.kind, l.calls), where, ctx, ignored, check),
 	}
 	if ok {
 		d.SuggestedFixes = insertCheck(pass, m, h, l, ctx)
