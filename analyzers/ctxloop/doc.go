@@ -55,8 +55,11 @@
 // RPC's end), or from a variable holding one; a receive from a local
 // channel whose producers, started in the handler, observe cancellation, or
 // that the handler closes; a send on a local channel that the handler
-// drains with a range loop that never leaves early, or a last send on a
-// buffered channel just before the loop leaves (errCh <- err; return).
+// drains with a range loop that never leaves early, or that the handler's
+// own code makes (not a goroutine it starts: the receivers are the
+// handler's goroutines, judged at their loops), and a last send just before
+// the loop leaves (errCh <- err; return) unless the channel is local and
+// unbuffered.
 // Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
 // ends: they observe cancellation when their error leaves the loop. A
 // blocking point that does not wake is reported there, naming what it waits

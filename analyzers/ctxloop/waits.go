@@ -30,7 +30,9 @@ import (
 // holding one; a receive from a local channel whose producers started in
 // the handler observe cancellation or that the handler closes; a send on a
 // local channel that the handler drains with a range loop that never
-// leaves early (the receiver is always there).
+// leaves early (the receiver is always there), or made in the handler's
+// own code rather than in a goroutine it starts (the receivers are the
+// handler's goroutines, judged at their loops).
 //
 // Bounded waits (time.Sleep, a receive from a timer, a select whose only
 // other cases do not wake) end by themselves: they are reported only when
@@ -58,6 +60,8 @@ type waitFinder struct {
 	buffered map[*types.Var]bool // made with room for at least one value
 	made     map[*types.Var]bool // made in the handler, with or without a buffer
 	produced map[*types.Var]bool // producersObserve, per channel
+
+	goroutine bool // the loop at hand runs in a goroutine the handler starts
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
@@ -204,11 +208,14 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 	return false, false
 }
 
-// sendWakes reports whether a send on ch cannot block for good: the
-// handler drains the channel.
+// sendWakes reports whether a send on ch is not the RPC's to wake: the
+// handler drains the channel, or the send is in the handler's own code (not
+// in a goroutine it starts) on a local channel, whose receivers are the
+// handler's own goroutines, judged at their loops. A goroutine's send on a
+// channel nobody drains can outlive the handler (go-control-plane#430).
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 	v := channelVar(w.info, ch)
-	return v != nil && w.drained[v]
+	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
 }
 
 // lastSend reports whether the send at c is the last thing the loop does
@@ -448,7 +455,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
 			finders[l.h] = wf
 		}
-		wf.fn = l.fn
+		wf.fn, wf.goroutine = l.fn, grpcctx.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {

@@ -272,6 +272,28 @@ func (s *watchServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error
 	}
 }
 
+// ClientStream: the handler's own send to a goroutine it started, which
+// watches the stream's context: silent (the receiver is the handler's,
+// judged at its loop).
+func (tailFixed) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	beat := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-beat:
+			case <-stream.Context().Done():
+				return
+			}
+		}
+	}()
+	for {
+		if _, err := stream.Recv(); err != nil {
+			return err
+		}
+		beat <- struct{}{}
+	}
+}
+
 // eofServer leaves its Recv loop on io.EOF only and logs every other
 // error: once the stream is cancelled, Recv returns that error forever and
 // the loop spins.
