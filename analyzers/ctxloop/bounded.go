@@ -73,8 +73,10 @@ func assignedIn(info *types.Info, f *ast.ForStmt) loopVars {
 				set(n.X, !inLit)
 			case *ast.RangeStmt:
 				plain := !inLit && callFree(info, n.X) && !isChan(info.TypeOf(n.X))
-				if _, isSig := info.TypeOf(n.X).Underlying().(*types.Signature); isSig {
+				if t := info.TypeOf(n.X); t == nil {
 					plain = false
+				} else if _, isSig := t.Underlying().(*types.Signature); isSig {
+					plain = false // an iterator function: values from calls
 				}
 				if n.Key != nil {
 					set(n.Key, plain)

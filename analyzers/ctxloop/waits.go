@@ -182,7 +182,7 @@ func (w *waitFinder) recvComm(e ast.Expr) (wakes, bounded bool, on string) {
 // and whether it ends by itself (a timer's channel).
 func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 	ch = ast.Unparen(ch)
-	if t, ok := w.info.TypeOf(ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
+	if t, ok := typeOf(w.info, ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
 		return false, true // time.After, a Timer's or Ticker's C
 	}
 	if call, ok := ch.(*ast.CallExpr); ok {
@@ -264,6 +264,14 @@ func madeBuffered(info *types.Info, e ast.Expr) bool {
 	}
 	tv := info.Types[call.Args[1]]
 	return tv.Value == nil || tv.Value.String() != "0"
+}
+
+// typeOf is info.TypeOf, never nil (code with type errors).
+func typeOf(info *types.Info, e ast.Expr) types.Type {
+	if t := info.TypeOf(e); t != nil {
+		return t
+	}
+	return types.Typ[types.Invalid]
 }
 
 func isTime(t types.Type) bool {
