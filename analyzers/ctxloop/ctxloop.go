@@ -211,7 +211,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	c.reportWaits(pass, m, s, waitLoops)
+	c.reportWaits(pass, m, s, waitLoops, loops)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {

@@ -447,7 +447,7 @@ const maxGraphQueries = 8
 // reportWaits reports the blocking points of loops in handler scope that
 // do not wake when the RPC ends, each once, with its innermost loop as
 // related position.
-func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops []loopFinding) {
+func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding) {
 	type found struct {
 		wt wait
 		l  loopFinding
@@ -483,6 +483,9 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			ws = append(ws, comesBack(g, l.loop, bounded, l.scan.wakes)...)
 		}
 		for _, wt := range ws {
+			if inReported(wt.at, l.fn, reported) {
+				continue // that loop's finding covers it
+			}
 			if _, seen := byPoint[wt.at]; !seen {
 				order = append(order, wt.at)
 			}
@@ -494,6 +497,16 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)
 	}
+}
+
+// inReported reports whether n lies in a loop of fn reported as a whole.
+func inReported(n ast.Node, fn ast.Node, reported []loopFinding) bool {
+	for _, r := range reported {
+		if r.fn == fn && r.loop.Pos() <= n.Pos() && n.End() <= r.loop.End() {
+			return true
+		}
+	}
+	return false
 }
 
 func graphOf(fn ast.Node) *cfg.CFG {

@@ -503,3 +503,22 @@ func (s *rebuildServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingSe
 	}
 	return stream.Send(in)
 }
+
+// nestedServer: a blind inner loop is reported as a whole, once, not again
+// as a wait of the outer loop that observes.
+type nestedServer struct {
+	echo.UnimplementedEchoServer
+	feed chan *echo.Msg
+}
+
+func (s *nestedServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		for m := range s.feed { // want `loop over channel s.feed in handler Bidi never checks stream.Context\(\)`
+			in.Text += m.Text
+		}
+	}
+}
