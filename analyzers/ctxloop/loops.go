@@ -29,19 +29,49 @@ type scanner struct {
 	m    *grpcctx.Model
 	// recv is the receiver of the handler whose scope is scanned: a
 	// context in its fields (s.ctx) is the server's, not the request's.
-	recv *types.Var
+	recv    *types.Var
+	servers map[types.Type]bool // the receiver types of the package's handlers (serverType)
 }
 
-// in returns the scanner for loops in h's scope.
+// in returns the scanner for loops in h's scope. The fields of the
+// receiver of a handler are the server's; those of a stream function's
+// receiver only when it is a server type too (one with handler methods):
+// a per-stream object may well hold the stream's context.
 func (s *scanner) in(h *grpcctx.Handler) *scanner {
 	c := *s
 	c.recv = nil
 	if h != nil {
 		if d, ok := h.Func.(*ast.FuncDecl); ok && d.Recv != nil && len(d.Recv.List) == 1 && len(d.Recv.List[0].Names) == 1 {
 			c.recv, _ = s.info.Defs[d.Recv.List[0].Names[0]].(*types.Var)
+			if c.recv != nil && h.Kind == grpcctx.ContextFunc && !s.serverType(c.recv.Type()) {
+				c.recv = nil
+			}
 		}
 	}
 	return &c
+}
+
+// serverType reports whether t (or *t) is the receiver type of one of the
+// package's handlers.
+func (s *scanner) serverType(t types.Type) bool {
+	if s.servers == nil {
+		s.servers = make(map[types.Type]bool)
+		for _, h := range s.m.Handlers() {
+			if d, ok := h.Func.(*ast.FuncDecl); ok && d.Recv != nil && len(d.Recv.List) == 1 {
+				if rt := s.info.TypeOf(d.Recv.List[0].Type); rt != nil {
+					s.servers[derefType(rt)] = true
+				}
+			}
+		}
+	}
+	return s.servers[derefType(t)]
+}
+
+func derefType(t types.Type) types.Type {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		return p.Elem()
+	}
+	return t
 }
 
 // serverOwned reports whether e is reached through a field of the

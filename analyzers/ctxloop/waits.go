@@ -195,6 +195,8 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		switch {
 		case w.m.IsDoneChannel(v):
 			return true, false
+		case v.Kind() == types.ParamVar:
+			return true, false // fed by the caller: its producers are not in sight
 		case v.Parent() != v.Pkg().Scope():
 			ok, known := w.produced[v]
 			if !known {
@@ -389,19 +391,32 @@ func describeWait(wt wait) string {
 }
 
 // scopes resolves the handler whose scope a function is in: the model's
-// scope, and a function literal passed straight to (*sync.Once).Do in it.
-// The model leaves such literals out (their work is the server's, not the
-// request's); but Do runs the literal in the calling handler, which waits
-// for it, so a loop there is the handler's. A goroutine the literal starts
-// is the server's (loop4's lazily started refresher).
+// scope; a function literal passed straight to (*sync.Once).Do in it (the
+// model leaves such literals out, since their work is the server's, not
+// the request's; but Do runs the literal in the calling handler, which
+// waits for it, so a loop there is the handler's, while a goroutine the
+// literal starts is the server's: loop4's lazily started refresher); and a
+// stream function.
+//
+// A stream function is a function declaration that takes a gRPC server
+// stream and no context (go-control-plane's StreamHandler(stream, typeURL),
+// which the generated handler calls with its stream): it runs for the RPC
+// whose stream it is given, and is judged as a handler of its own, with
+// the stream's Context() as its request context. Function literals in it
+// belong to it, as in a handler.
 type scopes struct {
 	info *types.Info
 	m    *grpcctx.Model
-	memo map[ast.Node]*grpcctx.Handler
+	memo map[ast.Node]scoped
+}
+
+type scoped struct {
+	h    *grpcctx.Handler
+	once bool
 }
 
 func newScopes(info *types.Info, m *grpcctx.Model) *scopes {
-	return &scopes{info: info, m: m, memo: make(map[ast.Node]*grpcctx.Handler)}
+	return &scopes{info: info, m: m, memo: make(map[ast.Node]scoped)}
 }
 
 // handlerOf returns fn's handler, and whether fn is in its scope through a
@@ -410,33 +425,80 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 	if h := sc.m.HandlerOf(fn); h != nil {
 		return h, false
 	}
-	lit, ok := fn.(*ast.FuncLit)
-	if !ok {
-		return nil, false
+	if r, ok := sc.memo[fn]; ok {
+		return r.h, r.once
 	}
-	if h, ok := sc.memo[lit]; ok {
-		return h, h != nil
+	sc.memo[fn] = scoped{} // cycles cannot occur, but stay safe
+	r := sc.resolve(fn)
+	sc.memo[fn] = r
+	return r.h, r.once
+}
+
+func (sc *scopes) resolve(fn ast.Node) scoped {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return scoped{h: sc.streamFunc(fn)}
+	case *ast.FuncLit:
+		cur, ok := sc.m.Cursor(fn)
+		if !ok {
+			return scoped{}
+		}
+		outer := grpcctx.EnclosingFuncOf(cur)
+		if outer == nil {
+			return scoped{}
+		}
+		if call, ok := cur.Parent().Node().(*ast.CallExpr); ok {
+			if f := grpcctx.Callee(sc.info, call); f != nil && f.Pkg() != nil && f.Pkg().Path() == "sync" {
+				if f.FullName() != "(*sync.Once).Do" {
+					return scoped{} // OnceFunc and the like: run later, for the server
+				}
+				h, _ := sc.handlerOf(outer)
+				return scoped{h: h, once: h != nil}
+			}
+		}
+		if sc.m.HandlerOf(outer) != nil {
+			return scoped{} // the model left it out of the handler's scope
+		}
+		h, once := sc.handlerOf(outer)
+		if h != nil && h.Kind == grpcctx.ContextFunc {
+			return scoped{h: h, once: once}
+		}
 	}
-	sc.memo[lit] = nil
-	cur, ok := sc.m.Cursor(lit)
-	if !ok {
-		return nil, false
+	return scoped{}
+}
+
+// streamFunc returns fn as a pseudo handler when it is a stream function.
+func (sc *scopes) streamFunc(fn *ast.FuncDecl) *grpcctx.Handler {
+	obj, ok := sc.info.Defs[fn.Name].(*types.Func)
+	if !ok || fn.Body == nil {
+		return nil
 	}
-	call, ok := cur.Parent().Node().(*ast.CallExpr)
-	if !ok || len(call.Args) != 1 || call.Args[0] != lit {
-		return nil, false
+	params := obj.Signature().Params()
+	var stream *types.Var
+	for i := 0; i < params.Len(); i++ {
+		p := params.At(i)
+		if grpcctx.IsContext(p.Type()) {
+			return nil // a context function: ctxdetach's -ctx-funcs, not ctxloop
+		}
+		if stream == nil && isServerStreamType(p.Type()) {
+			stream = p
+		}
 	}
-	f := grpcctx.Callee(sc.info, call)
-	if f == nil || f.FullName() != "(*sync.Once).Do" {
-		return nil, false
+	if stream == nil {
+		return nil
 	}
-	outer := grpcctx.EnclosingFuncOf(cur)
-	if outer == nil {
-		return nil, false
+	return &grpcctx.Handler{Kind: grpcctx.ContextFunc, Func: fn, Name: fn.Name.Name, Stream: stream}
+}
+
+// isServerStreamType reports whether t is a gRPC server stream: a stream
+// (grpcctx.IsStreamLike) with the server side's SetTrailer.
+func isServerStreamType(t types.Type) bool {
+	if !grpcctx.IsStreamLike(t) {
+		return false
 	}
-	h, _ = sc.handlerOf(outer)
-	sc.memo[lit] = h
-	return h, h != nil
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "SetTrailer")
+	_, ok := obj.(*types.Func)
+	return ok
 }
 
 // maxGraphQueries bounds the control-flow queries per function: each walks

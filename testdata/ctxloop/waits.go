@@ -26,8 +26,9 @@ type xdsServer struct {
 	updates chan *echo.Msg
 }
 
-// process is the loop that consumes the requests; it takes the stream, so
-// it is judged where it is called, not here.
+// process is the loop that consumes the requests, a stream function: its
+// select wakes through reqCh, the caller's channel, whose producer (out of
+// sight here) closes it when Recv fails. Silent.
 func (s *xdsServer) process(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg], reqCh <-chan *echo.Msg) error {
 	for {
 		select {
@@ -519,6 +520,104 @@ func (s *nestedServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg])
 		}
 		for m := range s.feed { // want `loop over channel s.feed in handler Bidi never checks stream.Context\(\)`
 			in.Text += m.Text
+		}
+	}
+}
+
+// cpServer routes its handlers through stream functions, as
+// go-control-plane's StreamHandler(stream, typeURL) does: a function that
+// takes the RPC's stream and no context is judged as a handler of its own.
+type cpServer struct {
+	echo.UnimplementedEchoServer
+	ctx   context.Context // the server's lifetime
+	watch func(*echo.Msg) <-chan *echo.Msg
+}
+
+func (s *cpServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	return s.streamHandler(stream, "type.googleapis.com/Msg")
+}
+
+func (s *cpServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	return s.fixedHandler(stream)
+}
+
+// Reported: the receive goroutine of a stream function.
+func (s *cpServer) streamHandler(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg], typeURL string) error {
+	reqCh := make(chan *echo.Msg)
+	go func() {
+		for {
+			req, err := stream.Recv()
+			if err != nil {
+				close(reqCh)
+				return
+			}
+			select { // want `select on reqCh and s.ctx.Done\(\) in goroutine started by function streamHandler does not wake when the RPC ends`
+			case reqCh <- req:
+			case <-s.ctx.Done():
+				return
+			}
+		}
+	}()
+	var responses <-chan *echo.Msg
+	for {
+		select { // silent: reqCh's producer, started here, leaves when Recv fails
+		case <-s.ctx.Done():
+			return nil
+		case resp := <-responses:
+			if err := stream.Send(resp); err != nil {
+				return err
+			}
+		case req, more := <-reqCh:
+			if !more {
+				return nil
+			}
+			responses = s.watch(req)
+		}
+	}
+}
+
+// Silent: the fixed twin also wakes on the stream's context.
+func (s *cpServer) fixedHandler(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	reqCh := make(chan *echo.Msg)
+	go func() {
+		defer close(reqCh)
+		for {
+			req, err := stream.Recv()
+			if err != nil {
+				return
+			}
+			select {
+			case reqCh <- req:
+			case <-stream.Context().Done():
+				return
+			case <-s.ctx.Done():
+				return
+			}
+		}
+	}()
+	var n int64
+	for m := range reqCh {
+		n += m.N
+	}
+	return stream.SendAndClose(&echo.Msg{N: n})
+}
+
+// session is a per-stream object: its ctx may well be the stream's, so a
+// select on it counts as waking. Silent.
+type session struct {
+	ctx context.Context
+	in  chan *echo.Msg
+}
+
+func (c *session) serve(stream grpc.ServerStreamingServer[echo.Msg]) error {
+	for {
+		select {
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		case m := <-c.in:
+			if err := stream.Send(m); err != nil {
+				return err
+			}
 		}
 	}
 }
