@@ -494,6 +494,15 @@ func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn
 	if h := m.HandlerOf(fn); h != nil {
 		root = h.Func
 	}
+	return producersObserveIn(info, m, chans, root)
+}
+
+// producersObserveIn is producersObserve with the goroutines looked for in
+// root. A goroutine that runs a named function (go receiveThread(con, ch))
+// is judged by that function's body when it is declared in this package;
+// one of another package is out of sight, and counts as observing (when
+// unsure, stay silent).
+func producersObserveIn(info *types.Info, m *grpcctx.Model, chans []*types.Var, root ast.Node) bool {
 	cur, ok := m.Cursor(root)
 	if !ok {
 		return false
@@ -508,7 +517,7 @@ func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn
 			if !mentions(info, g.Node(), ch) {
 				continue
 			}
-			if s.scan(g).observes {
+			if s.scan(g).observes || goCalleeObserves(info, m, s, g.Node().(*ast.GoStmt), ch.Pkg()) {
 				excused = true
 				break
 			}
@@ -518,6 +527,29 @@ func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn
 		}
 	}
 	return true
+}
+
+// goCalleeObserves reports whether the function a go statement runs by
+// name observes cancellation: its body, for a function of pkg; true for a
+// function declared elsewhere, whose body is out of sight.
+func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
+	fn := grpcctx.Callee(info, g.Call)
+	if fn == nil {
+		return false // a literal (scanned with the statement) or a func value
+	}
+	if fn.Pkg() != pkg {
+		return true
+	}
+	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
+	if !ok {
+		return false
+	}
+	decl, ok := id.Parent().Node().(*ast.FuncDecl)
+	if !ok || decl.Body == nil {
+		return false
+	}
+	body, ok := id.Parent().FindNode(decl.Body)
+	return ok && s.scan(body).observes
 }
 
 func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding) {

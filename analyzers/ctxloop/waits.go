@@ -56,6 +56,7 @@ type waitFinder struct {
 	m        *grpcctx.Model
 	s        *scanner // in the handler's scope
 	fn       ast.Node // the function around the loop
+	root     ast.Node // the handler's function: where producers are looked for
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool // made with room for at least one value
 	made     map[*types.Var]bool // made in the handler, with or without a buffer
@@ -66,7 +67,7 @@ type waitFinder struct {
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
-	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, drained: make(map[*types.Var]bool),
+	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
 		produced: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
@@ -201,7 +202,7 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 			ok, known := w.produced[v]
 			if !known {
 				// One walk of the handler per channel, not per receive.
-				ok = producersObserve(w.info, w.m, []*types.Var{v}, w.fn)
+				ok = producersObserveIn(w.info, w.m, []*types.Var{v}, w.root)
 				w.produced[v] = ok
 			}
 			return ok, false
