@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
 )
 
 // What separates a bounded computation written as for {} from a search:
@@ -20,7 +23,9 @@ import (
 // a value assigned from a call): how long it runs depends on work whose
 // bound the analyzer cannot see, and it is reported. So is a loop whose
 // exits read shared state (a field, a package variable, an atomic load:
-// another goroutine ends it), and a loop that waits (it polls).
+// another goroutine ends it), and a loop that waits (it polls). An
+// optimistic update that leaves when its CompareAndSwap succeeds is not such
+// a spin (casLoop).
 
 // loopVars is what one walk of a loop learns about the local variables it
 // assigns: plain (call-free) steps, or values from calls and receives, or
@@ -204,6 +209,33 @@ func walksData(info *types.Info, fn ast.Node, f *ast.ForStmt, at inspector.Curso
 		return !found
 	})
 	return found
+}
+
+// casLoop reports whether the loop leaves when a sync/atomic
+// CompareAndSwap in its body succeeds (for { old := x.Load(); if
+// x.CompareAndSwap(old, f(old)) { return } }): an optimistic update. It goes
+// round again only when another goroutine changed the value in between, so
+// it ends as soon as it wins a race; unlike a spin that waits for another
+// goroutine to set a flag, it never waits for anyone.
+func casLoop(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	found := false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if call, ok := ast.Unparen(n.Cond).(*ast.CallExpr); ok && isCAS(info, call) && exits(at, n.Body, f) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isCAS(info *types.Info, call *ast.CallExpr) bool {
+	fn := grpcctx.Callee(info, call)
+	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" && strings.HasPrefix(fn.Name(), "CompareAndSwap")
 }
 
 // searchCond reports whether cond is a search flag: a boolean variable or

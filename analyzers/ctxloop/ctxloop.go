@@ -322,6 +322,8 @@ func worth(info *types.Info, m *grpcctx.Model, cur inspector.Cursor, r loopScan,
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
 	case !waits && walksData(info, fn, f, cur):
 		return "", false // a bounded computation: see bounded.go
+	case !waits && casLoop(info, f, cur):
+		return "", false // an optimistic update: see casLoop
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -23,6 +24,7 @@ const maxYear = 2100
 type boundedServer struct {
 	echo.UnimplementedEchoServer
 	next map[string]string
+	max  atomic.Int64
 }
 
 func (s *boundedServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
@@ -77,6 +79,18 @@ func (s *boundedServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, err
 		}
 	}
 
+	// Silent: an optimistic update; it goes round only when another
+	// goroutine changed the value in between.
+	for {
+		old := s.max.Load()
+		if old >= in.N {
+			break
+		}
+		if s.max.CompareAndSwap(old, in.N) {
+			break
+		}
+	}
+
 	// Silent: a helper whose loop is such a computation has no fact.
 	leaps += helpers.Leaps(int(in.N), maxYear)
 	return &echo.Msg{N: int64(leaps + lo)}, nil
@@ -87,8 +101,9 @@ func (s *boundedServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, err
 // state.
 type searchServer struct {
 	echo.UnimplementedEchoServer
-	done bool
-	try  func(*echo.Msg) *echo.Msg
+	ready atomic.Bool
+	done  bool
+	try   func(*echo.Msg) *echo.Msg
 }
 
 // Reported: for n := 0; ; n++ is unbounded whatever its init and post.
@@ -102,9 +117,15 @@ func (s *searchServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, erro
 }
 
 func (s *searchServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
-	// Reported: a spin on a field another goroutine sets.
+	// Reported: a spin on a field another goroutine sets, and one on an
+	// atomic flag: they wait for someone else.
 	for { // want `loop in handler ServerStream never checks stream.Context\(\)`
 		if s.done {
+			break
+		}
+	}
+	for { // want `loop in handler ServerStream never checks stream.Context\(\)`
+		if s.ready.Load() {
 			break
 		}
 	}
