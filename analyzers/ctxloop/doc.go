@@ -54,7 +54,10 @@
 // of the handler's receiver, s.ctx, or a quit channel, does not wake on the
 // RPC's end), or from a variable holding one; a receive from a local
 // channel whose producers, started in the handler, observe cancellation, or
-// that the handler closes; a send on a local channel that the handler
+// that the handler closes, from a channel returned by a call given the
+// request context (eventq, errq := events.Subscribe(ctx): what feeds them
+// knows when the RPC ends), or from a channel parameter (its producers are
+// out of sight); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
 // handler's goroutines, judged at their loops), and a last send just before

@@ -28,11 +28,13 @@ import (
 // What wakes: a receive from Done() of a context that is not detached and
 // not the server's (a field of the handler's receiver), or from a variable
 // holding one; a receive from a local channel whose producers started in
-// the handler observe cancellation or that the handler closes; a send on a
-// local channel that the handler drains with a range loop that never
-// leaves early (the receiver is always there), or made in the handler's
-// own code rather than in a goroutine it starts (the receivers are the
-// handler's goroutines, judged at their loops).
+// the handler observe cancellation or that the handler closes, from a
+// channel returned by a call given the request context (what feeds it
+// knows when the RPC ends), or from a channel parameter (its producers are
+// out of sight); a send on a local channel that the handler drains with a
+// range loop that never leaves early (the receiver is always there), or
+// that the handler's own code makes rather than a goroutine it starts (the
+// receivers are the handler's goroutines, judged at their loops).
 //
 // Bounded waits (time.Sleep, a receive from a timer, a select whose only
 // other cases do not wake) end by themselves: they are reported only when
@@ -61,6 +63,7 @@ type waitFinder struct {
 	buffered map[*types.Var]bool // made with room for at least one value
 	made     map[*types.Var]bool // made in the handler, with or without a buffer
 	produced map[*types.Var]bool // producersObserve, per channel
+	fed      map[*types.Var]bool // returned by a call given the request context
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
 }
@@ -69,7 +72,7 @@ type waitFinder struct {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		produced: make(map[*types.Var]bool)}
+		produced: make(map[*types.Var]bool), fed: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -81,10 +84,15 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 					w.drained[v] = true
 				}
 			case *ast.AssignStmt:
-				if len(n.Lhs) != len(n.Rhs) {
+				if len(n.Lhs) != len(n.Rhs) && len(n.Rhs) != 1 {
+					continue
+				}
+				if len(n.Rhs) == 1 && len(n.Lhs) > 1 {
+					w.noteFed(n.Lhs, n.Rhs[0]) // eventq, errq := events.Subscribe(ctx)
 					continue
 				}
 				for i, rhs := range n.Rhs {
+					w.noteFed(n.Lhs[i:i+1], rhs)
 					id, ok := n.Lhs[i].(*ast.Ident)
 					if !ok || !isMake(info, rhs) {
 						continue
@@ -198,6 +206,8 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 			return true, false
 		case v.Kind() == types.ParamVar:
 			return true, false // fed by the caller: its producers are not in sight
+		case w.fed[v]:
+			return true, false
 		case v.Parent() != v.Pkg().Scope():
 			ok, known := w.produced[v]
 			if !known {
@@ -219,6 +229,37 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 	v := channelVar(w.info, ch)
 	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
+}
+
+// noteFed records the channels that a call given the request context (or
+// the stream) returns: whatever feeds them knows when the RPC ends (an
+// event exchange's Subscribe(ctx) ends its error channel on cancellation).
+func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
+	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	given := false
+	for _, use := range grpcctx.ContextArgs(w.info, call) {
+		if w.s.live(use.Arg) && !w.m.ReadsOnlyValues(use.Fn) {
+			given = true
+		}
+	}
+	for _, a := range call.Args {
+		if grpcctx.IsStreamLike(w.info.TypeOf(a)) {
+			given = true
+		}
+	}
+	if !given {
+		return
+	}
+	for _, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok {
+			if v, ok := w.info.ObjectOf(id).(*types.Var); ok && isChan(v.Type()) {
+				w.fed[v] = true
+			}
+		}
+	}
 }
 
 // lastSend reports whether the send at c is the last thing the loop does

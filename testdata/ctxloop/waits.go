@@ -621,3 +621,27 @@ func (c *session) serve(stream grpc.ServerStreamingServer[echo.Msg]) error {
 		}
 	}
 }
+
+// subServer subscribes with the request context: the exchange ends the
+// error channel when the context ends, so the select wakes (containerd's
+// events service). Silent.
+type subServer struct {
+	echo.UnimplementedEchoServer
+	subscribe func(ctx context.Context) (<-chan *echo.Msg, <-chan error)
+}
+
+func (s *subServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	eventq, errq := s.subscribe(ctx)
+	for {
+		select {
+		case ev := <-eventq:
+			if err := stream.Send(ev); err != nil {
+				return err
+			}
+		case err := <-errq:
+			return err
+		}
+	}
+}
