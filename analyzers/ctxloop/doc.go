@@ -37,7 +37,13 @@
 // a generated service server interface, server interceptors, and function
 // literals inside them, goroutines included. A literal passed straight to
 // (*sync.Once).Do is in the scope too: Do runs it in the calling handler,
-// which waits for it; a goroutine it starts is the server's.
+// which waits for it; a goroutine it starts is the server's. So is a stream
+// function: a function that takes a gRPC server stream and no context
+// (go-control-plane's StreamHandler(stream, typeURL), which the generated
+// handler calls with its stream), judged as a handler of its own with the
+// stream's Context() as request context; fields of its receiver count as
+// the server's only when the receiver is a server type (one with handler
+// methods), since a per-stream object may hold the stream's context.
 //
 // The rule: a loop in handler scope observes cancellation only if every
 // point where it can block wakes when the request context ends, and the
@@ -132,7 +138,10 @@
 // depends on work whose bound the analyzer cannot see, and it is reported.
 // So is a loop whose exit reads shared state (a field, a package variable,
 // an atomic load: another goroutine ends it), and a loop that waits. A
-// helper whose loop is a bounded computation has no fact.
+// helper whose loop is a bounded computation has no fact. Nor is an
+// optimistic update a spin: a loop that leaves when its sync/atomic
+// CompareAndSwap succeeds goes round again only when another goroutine
+// changed the value in between, and never waits for anyone.
 //
 // Observing cancellation, anywhere in the loop's condition, post statement
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()
