@@ -95,7 +95,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		return nil, nil // a dependency without contexts: no facts, nothing reported
 	}
 	in := m.Inspector()
-	s := &scanner{info: pass.TypesInfo, m: m}
+	s := newScanner(pass, m)
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
@@ -132,7 +132,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		r := s.in(h).scan(cur)
 		l := loopFinding{cur: cur, loop: loop, fn: fn, h: h, scan: r}
 		if !r.observes {
-			if kind, ok := worth(pass.TypesInfo, m, cur, r, fn); ok {
+			if kind, ok := worth(s, cur, r, fn); ok {
 				l.kind = kind
 				loops = append(loops, l)
 				continue
@@ -298,14 +298,15 @@ func counted(l *ast.ForStmt) bool {
 
 // worth decides whether a loop that never observes cancellation is worth
 // reporting, and names its kind.
-func worth(info *types.Info, m *grpcctx.Model, cur inspector.Cursor, r loopScan, fn ast.Node) (string, bool) {
+func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, bool) {
+	info := s.info
 	loop := cur.Node().(ast.Stmt)
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
-	chansExcused := len(r.chans) > 0 && producersObserve(info, m, r.chans, fn)
+	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
-		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(info, m, append(r.chans, own), fn) {
+		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(s, append(r.chans, own), fn) {
 			return "", false
 		}
 		return "loop over channel " + types.ExprString(rng.X), true
@@ -491,44 +492,75 @@ func isCall(e ast.Expr) bool {
 // started in the function around the loop (or the handler it belongs to),
 // that mentions the channel and observes cancellation: when the RPC ends the
 // producer stops and closes the channel, which ends the loop.
-func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn ast.Node) bool {
+func producersObserve(s *scanner, chans []*types.Var, fn ast.Node) bool {
 	root := fn
-	if h := m.HandlerOf(fn); h != nil {
+	if h := s.m.HandlerOf(fn); h != nil {
 		root = h.Func
 	}
-	return producersObserveIn(info, m, chans, root)
+	return s.producersObserveIn(chans, root)
 }
 
 // producersObserveIn is producersObserve with the goroutines looked for in
 // root. A goroutine that runs a named function (go receiveThread(con, ch))
 // is judged by that function's body when it is declared in this package;
 // one of another package is out of sight, and counts as observing (when
-// unsure, stay silent).
-func producersObserveIn(info *types.Info, m *grpcctx.Model, chans []*types.Var, root ast.Node) bool {
-	cur, ok := m.Cursor(root)
-	if !ok {
-		return false
+// unsure, stay silent). The answers rest on one walk of root, made the
+// first time it is asked about (producerIndex).
+func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
+	idx := s.cache.producers[root]
+	if idx == nil {
+		idx = s.newProducerIndex(root)
+		s.cache.producers[root] = idx
 	}
-	s := (&scanner{info: info, m: m}).in(m.HandlerOf(root))
 	for _, ch := range chans {
-		excused := closedIn(info, cur.Node(), ch)
-		for g := range cur.Preorder((*ast.GoStmt)(nil)) {
-			if excused {
-				break
-			}
-			if !mentions(info, g.Node(), ch) {
-				continue
-			}
-			if s.scan(g).observes || goCalleeObserves(info, m, s, g.Node().(*ast.GoStmt), ch.Pkg()) {
-				excused = true
-				break
-			}
-		}
-		if !excused {
+		if !idx.closed[ch] && !idx.observed[ch] {
 			return false
 		}
 	}
 	return true
+}
+
+// producerIndex says, for the channels of one function, which it closes
+// (the handler's own code closes the channel, so a loop over it ends when
+// the producers finish; the producers' loops are judged on their own) and
+// which are mentioned by a goroutine it starts that observes cancellation.
+type producerIndex struct {
+	closed, observed map[*types.Var]bool
+}
+
+func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
+	info, m := s0.info, s0.m
+	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool)}
+	cur, ok := m.Cursor(root)
+	if !ok {
+		return idx
+	}
+	s := s0.in(m.HandlerOf(root))
+	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
+		switch n := c.Node().(type) {
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					if v := channelVar(info, n.Args[0]); v != nil {
+						idx.closed[v] = true
+					}
+				}
+			}
+		case *ast.GoStmt:
+			if !s.scan(c).observes && !goCalleeObserves(info, m, s, n, s.pkg) {
+				continue
+			}
+			ast.Inspect(n, func(x ast.Node) bool {
+				if id, ok := x.(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok && isChan(v.Type()) {
+						idx.observed[v] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	return idx
 }
 
 // goCalleeObserves reports whether the function a go statement runs by
@@ -594,27 +626,6 @@ func loopHeaderEnd(loop ast.Stmt) token.Pos {
 		return l.Body.Lbrace
 	}
 	return loop.End()
-}
-
-// closedIn reports whether root calls close(ch): the handler's own code
-// closes the channel, so a loop over it ends when the producers finish; the
-// producers' loops are judged on their own.
-func closedIn(info *types.Info, root ast.Node, ch *types.Var) bool {
-	found := false
-	ast.Inspect(root, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if ok && len(call.Args) == 1 {
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if a, ok := ast.Unparen(call.Args[0]).(*ast.Ident); ok && info.Uses[a] == ch {
-						found = true
-					}
-				}
-			}
-		}
-		return !found
-	})
-	return found
 }
 
 // consumes reports whether the loop advances over finite data on every

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
@@ -29,8 +30,19 @@ type scanner struct {
 	m    *grpcctx.Model
 	// recv is the receiver of the handler whose scope is scanned: a
 	// context in its fields (s.ctx) is the server's, not the request's.
-	recv    *types.Var
-	servers map[types.Type]bool // the receiver types of the package's handlers (serverType)
+	recv  *types.Var
+	pkg   *types.Package
+	cache *scanCache // shared by the copies in returns
+}
+
+// scanCache holds what a pass's scanners compute once.
+type scanCache struct {
+	servers   map[types.Type]bool         // the receiver types of the package's handlers (serverType)
+	producers map[ast.Node]*producerIndex // per handler function
+}
+
+func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {
+	return &scanner{info: pass.TypesInfo, m: m, pkg: pass.Pkg, cache: &scanCache{producers: make(map[ast.Node]*producerIndex)}}
 }
 
 // in returns the scanner for loops in h's scope. The fields of the
@@ -54,17 +66,17 @@ func (s *scanner) in(h *grpcctx.Handler) *scanner {
 // serverType reports whether t (or *t) is the receiver type of one of the
 // package's handlers.
 func (s *scanner) serverType(t types.Type) bool {
-	if s.servers == nil {
-		s.servers = make(map[types.Type]bool)
+	if s.cache.servers == nil {
+		s.cache.servers = make(map[types.Type]bool)
 		for _, h := range s.m.Handlers() {
 			if d, ok := h.Func.(*ast.FuncDecl); ok && d.Recv != nil && len(d.Recv.List) == 1 {
 				if rt := s.info.TypeOf(d.Recv.List[0].Type); rt != nil {
-					s.servers[derefType(rt)] = true
+					s.cache.servers[derefType(rt)] = true
 				}
 			}
 		}
 	}
-	return s.servers[derefType(t)]
+	return s.cache.servers[derefType(t)]
 }
 
 func derefType(t types.Type) types.Type {

@@ -62,7 +62,6 @@ type waitFinder struct {
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool // made with room for at least one value
 	made     map[*types.Var]bool // made in the handler, with or without a buffer
-	produced map[*types.Var]bool // producersObserve, per channel
 	fed      map[*types.Var]bool // returned by a call given the request context
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
@@ -72,7 +71,7 @@ type waitFinder struct {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		produced: make(map[*types.Var]bool), fed: make(map[*types.Var]bool)}
+		fed: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -209,13 +208,7 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		case w.fed[v]:
 			return true, false
 		case v.Parent() != v.Pkg().Scope():
-			ok, known := w.produced[v]
-			if !known {
-				// One walk of the handler per channel, not per receive.
-				ok = producersObserveIn(w.info, w.m, []*types.Var{v}, w.root)
-				w.produced[v] = ok
-			}
-			return ok, false
+			return w.s.producersObserveIn([]*types.Var{v}, w.root), false
 		}
 	}
 	return false, false
