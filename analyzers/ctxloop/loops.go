@@ -317,19 +317,46 @@ func errLeaves(info *types.Info, c inspector.Cursor, loop ast.Node, stream bool)
 	if sw, ok := stmt.Parent().Node().(*ast.SwitchStmt); ok && sw.Init == stmt.Node() {
 		return t.switchLeaves(stmt.Parent(), sw), t.sentinel
 	}
-	for next, ok := stmt.NextSibling(); ok; next, ok = next.NextSibling() {
-		switch n := next.Node().(type) {
-		case *ast.IfStmt:
-			if t.ifLeaves(next, n) {
-				return true, ""
-			}
-		case *ast.SwitchStmt:
-			if t.switchLeaves(next, n) {
-				return true, ""
+	// The statements after it, and, when it sits in a branch (if err =
+	// stream.Send(m); ... else err = stream.SendMsg(m)), the statements
+	// after the branch, up to the loop's body.
+	for {
+		for next, ok := stmt.NextSibling(); ok; next, ok = next.NextSibling() {
+			switch n := next.Node().(type) {
+			case *ast.IfStmt:
+				if t.ifLeaves(next, n) {
+					return true, ""
+				}
+			case *ast.SwitchStmt:
+				if t.switchLeaves(next, n) {
+					return true, ""
+				}
 			}
 		}
+		up, ok := enclosingStmt(stmt, loop)
+		if !ok {
+			return false, t.sentinel
+		}
+		stmt = up
 	}
-	return false, t.sentinel
+}
+
+// enclosingStmt returns the statement of a block that holds the statement
+// at c through an if statement or a block, stopping at loop's body.
+func enclosingStmt(c inspector.Cursor, loop ast.Node) (inspector.Cursor, bool) {
+	for p := c.Parent(); p.Node() != nil && p.Node() != loop; p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.BlockStmt:
+			continue
+		case *ast.IfStmt:
+			if _, inBlock := p.Parent().Node().(*ast.BlockStmt); inBlock {
+				return p, true
+			}
+			continue // else if: its own if statement holds it
+		}
+		return inspector.Cursor{}, false
+	}
+	return inspector.Cursor{}, false
 }
 
 // errTests judges the tests of one error variable v.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"example.com/fixtures/pb/echo"
 )
@@ -642,6 +644,31 @@ func (s *subServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer
 			}
 		case err := <-errq:
 			return err
+		}
+	}
+}
+
+// benchServer tests the error of whichever Send ran after the branch
+// (grpc-go's benchmark server): the Canceled case leaves. Silent.
+type benchServer struct {
+	echo.UnimplementedEchoServer
+	preload bool
+}
+
+func (s *benchServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	for {
+		var err error
+		if s.preload {
+			err = stream.SendMsg(in)
+		} else {
+			err = stream.Send(in)
+		}
+		switch status.Code(err) {
+		case codes.Unavailable, codes.Canceled:
+			return err
+		case codes.OK:
+		default:
+			log.Printf("send: %v", err)
 		}
 	}
 }
