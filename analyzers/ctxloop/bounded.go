@@ -196,15 +196,21 @@ func walksData(info *types.Info, fn ast.Node, f *ast.ForStmt, at inspector.Curso
 	if f.Cond != nil && dataExit(info, fn, f.Cond, lv) {
 		return true
 	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return dataExit(info, fn, n.Cond, lv) && (exits(at, n.Body, f) || n.Else != nil && exits(at, n.Else, f))
+	})
+}
+
+// someIf reports whether an if statement in the loop's body (outside
+// function literals) satisfies ok.
+func someIf(f *ast.ForStmt, ok func(*ast.IfStmt) bool) bool {
 	found := false
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if dataExit(info, fn, n.Cond, lv) && (exits(at, n.Body, f) || n.Else != nil && exits(at, n.Else, f)) {
-				found = true
-			}
+			found = ok(n)
 		}
 		return !found
 	})
@@ -218,19 +224,10 @@ func walksData(info *types.Info, fn ast.Node, f *ast.ForStmt, at inspector.Curso
 // it ends as soon as it wins a race; unlike a spin that waits for another
 // goroutine to set a flag, it never waits for anyone.
 func casLoop(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
-	found := false
-	ast.Inspect(f.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.IfStmt:
-			if call, ok := ast.Unparen(n.Cond).(*ast.CallExpr); ok && isCAS(info, call) && exits(at, n.Body, f) {
-				found = true
-			}
-		}
-		return !found
+	return someIf(f, func(n *ast.IfStmt) bool {
+		call, ok := ast.Unparen(n.Cond).(*ast.CallExpr)
+		return ok && isCAS(info, call) && exits(at, n.Body, f)
 	})
-	return found
 }
 
 func isCAS(info *types.Info, call *ast.CallExpr) bool {
