@@ -210,7 +210,7 @@ func someIf(f *ast.ForStmt, ok func(*ast.IfStmt) bool) bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			found = ok(n)
+			found = found || ok(n)
 		}
 		return !found
 	})
