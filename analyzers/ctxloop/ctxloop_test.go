@@ -1,6 +1,8 @@
 package ctxloop_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
@@ -19,4 +21,30 @@ func TestPatterns(t *testing.T) {
 	fixturetest.RunWithSuggestedFixes(t, ctxloop.Analyzer,
 		"./patterns/loop1", "./patterns/loop2", "./patterns/loop3", "./patterns/loop4",
 		"./patterns/loop5", "./patterns/loop6", "./patterns/loop7", "./patterns/fix1")
+}
+
+// TestFinite runs ctxloop with -ctxloop.finite on finite loops that call
+// into another package per iteration, and checks that the default
+// analyzer reports none of them.
+func TestFinite(t *testing.T) {
+	dir := fixturetest.Dir(t)
+	analysistest.Run(t, dir, ctxloop.New(ctxloop.Config{Finite: true}), "./patterns/loopfinite")
+
+	rec := &recorder{}
+	analysistest.Run(rec, dir, ctxloop.Analyzer, "./patterns/loopfinite")
+	if len(rec.errs) != 3 {
+		t.Errorf("default ctxloop: want the 3 expectations of loopfinite unmet, got %d errors:\n%s", len(rec.errs), strings.Join(rec.errs, "\n"))
+	}
+	for _, e := range rec.errs {
+		if !strings.Contains(e, "was reported matching") {
+			t.Errorf("default ctxloop: %s", e)
+		}
+	}
+}
+
+// recorder collects the errors of an analysistest run that are expected.
+type recorder struct{ errs []string }
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
