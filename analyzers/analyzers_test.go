@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
 )
 
 // TestRegistry checks the invariants drivers rely on: a valid analyzer
@@ -23,7 +24,7 @@ func TestRegistry(t *testing.T) {
 	var names []string
 	for _, a := range all {
 		names = append(names, a.Name)
-		if want := "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/" + a.Name; a.URL != want {
+		if want := analyzerdoc.URL(a.Name); a.URL != want {
 			t.Errorf("%s: URL %q, want %q", a.Name, a.URL, want)
 		}
 		title, _, _ := strings.Cut(a.Doc, "\n")

@@ -11,9 +11,13 @@ const (
 	// CategoryBlindHelper: handler scope calls a function that takes no
 	// context and runs such a loop (the loop is the related position).
 	CategoryBlindHelper = "blind-helper"
+	// CategoryBlindWait: a point where a loop in handler scope can block
+	// (a select, a send or receive, a sleep) does not wake when the request
+	// context ends.
+	CategoryBlindWait = "blind-wait"
 )
 
 // Categories returns every category ctxloop reports, in a stable order.
 func Categories() []string {
-	return []string{CategoryBlindLoop, CategoryBlindHelper, grpcctx.CategoryIgnoreDirective}
+	return []string{CategoryBlindLoop, CategoryBlindHelper, CategoryBlindWait, grpcctx.CategoryIgnoreDirective}
 }

@@ -27,11 +27,10 @@ func TestPatterns(t *testing.T) {
 // into another package per iteration, and checks that the default
 // analyzer reports none of them.
 func TestFinite(t *testing.T) {
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxloop.New(ctxloop.Config{Finite: true}), "./patterns/loopfinite")
+	fixturetest.Run(t, ctxloop.New(ctxloop.Config{Finite: true}), "./patterns/loopfinite")
 
 	rec := &recorder{}
-	analysistest.Run(rec, dir, ctxloop.Analyzer, "./patterns/loopfinite")
+	fixturetest.RunFunc(t, rec.Errorf, ctxloop.Analyzer, "./patterns/loopfinite")
 	if len(rec.errs) != 3 {
 		t.Errorf("default ctxloop: want the 3 expectations of loopfinite unmet, got %d errors:\n%s", len(rec.errs), strings.Join(rec.errs, "\n"))
 	}

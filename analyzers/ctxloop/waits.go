@@ -652,7 +652,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	d := analysis.Diagnostic{
 		Pos:      wt.at.Pos(),
 		End:      waitEnd(wt),
-		Category: "blind-wait",
+		Category: CategoryBlindWait,
 		Message:  msg,
 		Related:  []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}},
 	}
