@@ -2,7 +2,6 @@ package ctxdetach
 
 import (
 	"context"
-	"net/http"
 
 	"example.com/fixtures/pb/echo"
 )
@@ -12,29 +11,29 @@ import (
 type versionServer struct {
 	echo.UnimplementedEchoServer
 	version string
-	p       *pusher
+	up      echo.EchoClient
 }
 
-func fetchVersion() (string, error) {
-	resp, err := http.Get("http://127.0.0.1/version")
+func (s *versionServer) fetchVersion() (string, error) { // want fetchVersion:`detachedCall\(s.up.Unary on context.Background\(\) at lazyfill.go:\d+\)`
+	m, err := s.up.Unary(context.Background(), &echo.Msg{Text: "version"})
 	if err != nil {
 		return "", err
 	}
-	return resp.Status, resp.Body.Close()
+	return m.Text, nil
 }
 
 func (s *versionServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	if s.version == "" {
 		// Silent: a lazy fill of a cache every later call shares; on the
 		// request's context one cancelled call would cache the error.
-		v, err := fetchVersion()
+		v, err := s.fetchVersion()
 		if err != nil {
 			v = err.Error()
 		}
 		s.version = v
 	}
 	// Reported: the same lookup made for this call only.
-	if _, err := fetchVersion(); err != nil { // want `call to fetchVersion in handler Unary reaches http.NewRequest, which takes no context`
+	if _, err := s.fetchVersion(); err != nil { // want `call to s.fetchVersion in handler Unary reaches s.up.Unary on context.Background\(\)`
 		return nil, err
 	}
 	return &echo.Msg{Text: s.version}, nil

@@ -35,7 +35,7 @@ type fireAndForget struct {
 	p *pusher
 }
 
-func (s *fireAndForget) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+func (s *fireAndForget) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) { // want Unary:`handoffParams\(\[0\]\)`
 	go func() {
 		_ = s.p.push(ctx, in.Text) // want `call to s.p.push in a goroutine started by handler Unary uses the request context ctx, which gRPC cancels when the handler returns, so the work is cut off at random; detach it with context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)`
 	}()
@@ -59,7 +59,7 @@ type waited struct {
 	p *pusher
 }
 
-func (s *waited) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+func (s *waited) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) { // want Unary:`handoffParams\(\[0\]\)`
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -76,7 +76,7 @@ type waitedOnChannel struct {
 	p *pusher
 }
 
-func (s *waitedOnChannel) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+func (s *waitedOnChannel) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) { // want Unary:`handoffParams\(\[0\]\)`
 	errc := make(chan error, 1)
 	go func() { errc <- s.p.push(ctx, in.Text) }() // silent: the result is received below
 	return in, <-errc
