@@ -1,8 +1,10 @@
 package grpcctx
 
 import (
+	"cmp"
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/cfg"
 )
@@ -52,59 +54,66 @@ func (m *Model) flow(fn ast.Node) *flowGraph {
 	return f
 }
 
-// reaching returns the definitions of v that reach use, and whether the
-// function's entry (a parameter's incoming value) reaches it. ok is false
-// when use or a definition cannot be placed in the CFG.
-func (m *Model) reaching(fn ast.Node, v *types.Var, use ast.Node) (defs []*def, entry, ok bool) {
-	f := m.flow(fn)
-	if f == nil {
-		return nil, false, false
+// A varFlow places the definitions of one local context variable in the
+// CFG of the function that declares it.
+type varFlow struct {
+	fn   ast.Node // the function: every definition and every use it places is in it
+	f    *flowGraph
+	defs map[*cfg.Block][]defAt // by block, in the order of the block's nodes
+}
+
+type defAt struct {
+	i int // index in its block's Nodes
+	d *def
+}
+
+// varFlow returns the varFlow of v, or nil when v is not a local context
+// variable whose definitions all sit in the function that declares it, in
+// its CFG. It is computed once per variable.
+func (m *Model) varFlow(v *types.Var) *varFlow {
+	if fl, ok := m.cache.flows.get(v); ok {
+		return fl
 	}
-	at, ok := m.locate(f, use)
-	if !ok {
-		return nil, false, false
+	fl := m.placeDefs(v)
+	m.cache.flows.set(v, fl)
+	return fl
+}
+
+func (m *Model) placeDefs(v *types.Var) *varFlow {
+	fn := m.declFn[v]
+	if p, isParam := m.params[v]; isParam {
+		fn = p.fn
 	}
-	byNode := make(map[ast.Node]*def)
-	for _, d := range m.defs[v] {
-		if _, ok := f.where[d.node]; !ok {
-			return nil, false, false
-		}
-		byNode[d.node] = d
-	}
-	// last returns the last definition of v in b before index end.
-	last := func(b *cfg.Block, end int) *def {
-		for i := end - 1; i >= 0; i-- {
-			if d := byNode[b.Nodes[i]]; d != nil {
-				return d
-			}
-		}
+	if fn == nil {
 		return nil
 	}
-	if d := last(at.b, at.i); d != nil {
-		return []*def{d}, false, true
+	f := m.flow(fn)
+	if f == nil {
+		return nil
 	}
-	seen := make(map[*cfg.Block]bool)
-	work := append([]*cfg.Block(nil), f.preds[at.b]...)
-	if at.b == f.g.Blocks[0] {
-		entry = true
+	fl := &varFlow{fn: fn, f: f, defs: make(map[*cfg.Block][]defAt)}
+	for _, d := range m.defs[v] {
+		l, ok := f.where[d.node]
+		if d.fn != fn || !ok {
+			return nil
+		}
+		fl.defs[l.b] = append(fl.defs[l.b], defAt{l.i, d})
 	}
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if seen[b] {
-			continue
-		}
-		seen[b] = true
-		if d := last(b, len(b.Nodes)); d != nil {
-			defs = append(defs, d)
-			continue
-		}
-		if b == f.g.Blocks[0] {
-			entry = true
-		}
-		work = append(work, f.preds[b]...)
+	for _, ds := range fl.defs {
+		slices.SortFunc(ds, func(a, b defAt) int { return cmp.Compare(a.i, b.i) })
 	}
-	return defs, entry, true
+	return fl
+}
+
+// lastBefore returns the last definition of the variable in b before the
+// node at index end, or nil.
+func (fl *varFlow) lastBefore(b *cfg.Block, end int) *def {
+	ds := fl.defs[b]
+	n, _ := slices.BinarySearchFunc(ds, end, func(d defAt, end int) int { return cmp.Compare(d.i, end) })
+	if n == 0 {
+		return nil
+	}
+	return ds[n-1].d
 }
 
 // locate finds the block-level node of f that contains use.

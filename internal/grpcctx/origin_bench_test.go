@@ -9,10 +9,12 @@ import (
 // Shapes of functions that rewrite a context n times before one call, for
 // BenchmarkOrigin. Each returns the body of func f(ctx context.Context, c
 // []bool, n int); the call is use(ctx).
-var originShapes = []struct {
+type originShape struct {
 	name string
 	body func(n int) string
-}{
+}
+
+var originShapes = []originShape{
 	// n sequential if/else, each branch rewriting ctx differently: 2^n
 	// paths to the call.
 	{"diamond", func(n int) string {
