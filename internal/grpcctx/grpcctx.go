@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(returnedContext)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -52,6 +52,10 @@ type Model struct {
 	concrete     map[*types.Func]types.Type    // constructors -> the one type they return
 	helpers      map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
 	generated    map[*token.File]bool
+
+	// returned holds the returnedContext facts of other packages'
+	// functions this package calls.
+	returned map[*types.Func]*returnedContext
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
@@ -107,6 +111,7 @@ func run(pass *analysis.Pass) (any, error) {
 	m.collect(methods, sigs)
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
+	m.findReturnedContexts(pass)
 	return m, nil
 }
 

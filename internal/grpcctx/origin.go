@@ -214,6 +214,9 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		}
 		return Origin{}
 	}
+	if f := q.m.returned[fn.Origin()]; f != nil {
+		return q.returned(call, fn, f)
+	}
 	if !returnsContext(sig) {
 		return Origin{}
 	}
