@@ -13,6 +13,10 @@ type originCache struct {
 	nodes lockedMap[nodeKey, Origin]      // solved nodes of the origin equations
 	flows lockedMap[*types.Var, *varFlow] // definitions placed in the CFG, by variable
 	keeps lockedMap[*ast.CallExpr, bool]  // cancelKept, by context constructor call
+
+	assignOnce sync.Once
+	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
+	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
 }
 
 // A lockedMap is a map the analyzers sharing a Model may use concurrently;

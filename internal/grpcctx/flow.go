@@ -10,11 +10,15 @@ import (
 )
 
 // A flowGraph is the control-flow graph of one function, built only for the
-// functions where a context variable's definitions disagree.
+// functions with a context variable that has more than one definition
+// (counting a parameter's incoming value).
 type flowGraph struct {
 	g     *cfg.CFG
 	preds map[*cfg.Block][]*cfg.Block
 	where map[ast.Node]location // block-level node -> where it sits
+	// at maps every node of the function's body outside function
+	// literals to the innermost block-level node around it.
+	at map[ast.Node]location
 }
 
 type location struct {
@@ -49,6 +53,7 @@ func (m *Model) flow(fn ast.Node) *flowGraph {
 				f.where[n] = location{b, i}
 			}
 		}
+		f.at = placeNodes(body, f.where)
 	}
 	m.cfgs[fn] = f
 	return f
@@ -57,7 +62,6 @@ func (m *Model) flow(fn ast.Node) *flowGraph {
 // A varFlow places the definitions of one local context variable in the
 // CFG of the function that declares it.
 type varFlow struct {
-	fn   ast.Node // the function: every definition and every use it places is in it
 	f    *flowGraph
 	defs map[*cfg.Block][]defAt // by block, in the order of the block's nodes
 }
@@ -91,7 +95,7 @@ func (m *Model) placeDefs(v *types.Var) *varFlow {
 	if f == nil {
 		return nil
 	}
-	fl := &varFlow{fn: fn, f: f, defs: make(map[*cfg.Block][]defAt)}
+	fl := &varFlow{f: f, defs: make(map[*cfg.Block][]defAt)}
 	for _, d := range m.defs[v] {
 		l, ok := f.where[d.node]
 		if d.fn != fn || !ok {
@@ -116,20 +120,41 @@ func (fl *varFlow) lastBefore(b *cfg.Block, end int) *def {
 	return ds[n-1].d
 }
 
-// locate finds the block-level node of f that contains use.
+// placeNodes maps every node of body outside function literals to the
+// location of the innermost block-level node (a key of where) around it,
+// in one walk: a use is then placed in the CFG without a search from the
+// root of the file for each.
+func placeNodes(body *ast.BlockStmt, where map[ast.Node]location) map[ast.Node]location {
+	at := make(map[ast.Node]location)
+	var around []location // the block-level nodes around the walk, innermost last
+	var pushed []bool     // whether each node on the walk's path is one
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			if pushed[len(pushed)-1] {
+				around = around[:len(around)-1]
+			}
+			pushed = pushed[:len(pushed)-1]
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false // its body is its own function's
+		}
+		l, ok := where[n]
+		if ok {
+			around = append(around, l)
+		}
+		pushed = append(pushed, ok)
+		if len(around) > 0 {
+			at[n] = around[len(around)-1]
+		}
+		return true
+	})
+	return at
+}
+
+// locate finds the block-level node of f that contains use; ok is false
+// when use is not in f's function or lies in a function literal inside it.
 func (m *Model) locate(f *flowGraph, use ast.Node) (location, bool) {
-	cur, ok := m.Cursor(use)
-	if !ok {
-		return location{}, false
-	}
-	for c := range cur.Enclosing() {
-		if l, ok := f.where[c.Node()]; ok {
-			return l, true
-		}
-		switch c.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return location{}, false
-		}
-	}
-	return location{}, false
+	l, ok := f.at[use]
+	return l, ok
 }

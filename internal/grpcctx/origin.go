@@ -99,9 +99,11 @@ func (o Origin) Describe(arg ast.Expr) string {
 	return types.ExprString(arg) + " (from " + root + ")"
 }
 
-// bottom is the neutral element of join: "no definition reaches here yet",
-// used to cut cycles such as ctx = context.WithValue(ctx, k, v) in a loop.
-// Its every-path flags are true and its some-path flags false.
+// bottom is the neutral element of join and the least origin: "no
+// definition reaches here yet", the value a node of the origin equations
+// has before the solver gets to it (a loop's ctx = context.WithValue(ctx,
+// k, v) reads it on the first round). Its every-path flags are true and
+// its some-path flags false. Unknown is the greatest.
 var bottom = Origin{Root: Unknown, Deadline: true, Cancel: true}
 
 func isBottom(o Origin) bool { return o == bottom }
@@ -261,12 +263,13 @@ func (q *query) variable(v *types.Var, use ast.Node) Origin {
 		return q.paramOrigin(v)
 	}
 	fl := m.varFlow(v)
-	if fl == nil || m.enclosingFunc(use) != fl.fn {
+	if fl == nil {
 		return q.get(nodeKey{kind: allDefs, v: v})
 	}
 	at, ok := m.locate(fl.f, use)
 	if !ok || !at.b.Live {
-		// Code that no path reaches: its CFG block says nothing.
+		// A read outside the function that declares v, inside a closure
+		// there, or in code that no path reaches.
 		return q.get(nodeKey{kind: allDefs, v: v})
 	}
 	if d := fl.lastBefore(at.b, at.i); d != nil {

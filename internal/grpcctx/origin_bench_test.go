@@ -100,7 +100,7 @@ func f(ctx context.Context, c []bool, n int) {
 // its call gets (the first query of a fresh Model: nothing cached).
 func BenchmarkOrigin(b *testing.B) {
 	for _, shape := range originShapes {
-		for _, n := range []int{4, 16, 64} {
+		for _, n := range originSizes {
 			b.Run(fmt.Sprintf("%s/%d", shape.name, n), func(b *testing.B) {
 				s := load(b, originSource(shape.body(n)))
 				args := s.calls("use")
@@ -115,3 +115,6 @@ func BenchmarkOrigin(b *testing.B) {
 		}
 	}
 }
+
+// originSizes are the numbers of rewrites the origin benchmarks measure.
+var originSizes = []int{4, 16, 64}

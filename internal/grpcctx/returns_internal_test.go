@@ -192,7 +192,7 @@ func TestReturnedContext(t *testing.T) {
 // both Models (the helper's exports the facts, the caller's reads them)
 // and asks for the origin of the context the caller's call gets.
 func BenchmarkOriginFacts(b *testing.B) {
-	for _, n := range []int{4, 16, 64} {
+	for _, n := range originSizes {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			var hb, pb strings.Builder
 			hb.WriteString("package h\n\nimport (\n\t\"context\"\n\t\"time\"\n)\n\ntype key int\n\n")
