@@ -210,19 +210,19 @@ func deliberate(ctx context.Context) {
 var wantOrigins = map[string][]string{
 	"chain": {
 		"param(ctx)",
-		"param(ctx) deadline cancel mayDeadline mayCancel",
-		"param(ctx) deadline cancel mayDeadline mayCancel",
+		"param(ctx) deadline cancel may-deadline may-cancel",
+		"param(ctx) deadline cancel may-deadline may-cancel",
 	},
 	// Both branches add a deadline: on every path.
-	"bothBranches": {"param(ctx) deadline cancel mayDeadline mayCancel"},
+	"bothBranches": {"param(ctx) deadline cancel may-deadline may-cancel"},
 	// One branch adds it: on some path only, after the if.
 	"oneBranch": {
-		"param(ctx) deadline cancel mayDeadline mayCancel",
-		"param(ctx) mayDeadline mayCancel",
+		"param(ctx) deadline cancel may-deadline may-cancel",
+		"param(ctx) may-deadline may-cancel",
 	},
 	"diamonds": {
-		"param(ctx) mayDeadline mayCancel",
-		"param(ctx) cancel mayDeadline mayCancel",
+		"param(ctx) may-deadline may-cancel",
+		"param(ctx) cancel may-deadline may-cancel",
 	},
 	"detachedRoots": {
 		"detached(context.Background())",
@@ -236,31 +236,31 @@ var wantOrigins = map[string][]string{
 	// Inside the loop every path went through WithTimeout; after it, the
 	// loop may have run no time.
 	"loopTimeout": {
-		"detached(context.Background()) deadline cancel mayDeadline mayCancel",
-		"detached(context.Background()) mayDeadline mayCancel",
+		"detached(context.Background()) deadline cancel may-deadline may-cancel",
+		"detached(context.Background()) may-deadline may-cancel",
 	},
 	"loopDiamond": {
-		"param(ctx) deadline cancel mayDeadline mayCancel",
-		"param(ctx) mayDeadline mayCancel",
+		"param(ctx) deadline cancel may-deadline may-cancel",
+		"param(ctx) may-deadline may-cancel",
 	},
-	"nestedLoops":     {"param(ctx) mayCancel"},
-	"switchDefault":   {"param(ctx) deadline cancel mayDeadline mayCancel"},
-	"switchNoDefault": {"param(ctx) mayDeadline mayCancel"},
+	"nestedLoops":     {"param(ctx) may-cancel"},
+	"switchDefault":   {"param(ctx) deadline cancel may-deadline may-cancel"},
+	"switchNoDefault": {"param(ctx) may-deadline may-cancel"},
 	// Assigned inside a closure: the join of all definitions, wherever read.
 	"captured": {
-		"detached(context.Background()) mayDeadline mayCancel",
-		"detached(context.Background()) mayDeadline mayCancel",
+		"detached(context.Background()) may-deadline may-cancel",
+		"detached(context.Background()) may-deadline may-cancel",
 	},
 	"literal": {
-		"param(ctx) mayDeadline mayCancel",
+		"param(ctx) may-deadline may-cancel",
 		"param(ctx)",
 	},
-	"owned":  {"detached(context.Background()) cancel mayCancel owned"},
+	"owned":  {"detached(context.Background()) cancel may-cancel owned"},
 	"opaque": {"param(ctx) opaque"},
 	"field":  {"unknown", "unknown"},
 	"deliberate": {
 		"deliberate(context.WithoutCancel(ctx))",
-		"deliberate(context.WithoutCancel(ctx)) deadline cancel mayDeadline mayCancel",
+		"deliberate(context.WithoutCancel(ctx)) deadline cancel may-deadline may-cancel",
 	},
 }
 
@@ -283,16 +283,8 @@ func describeOrigin(o Origin) string {
 			b.WriteString("(" + o.Var.Name() + ")")
 		}
 	}
-	for _, f := range []struct {
-		set  bool
-		name string
-	}{
-		{o.Deadline, "deadline"}, {o.Cancel, "cancel"}, {o.MayDeadline, "mayDeadline"},
-		{o.MayCancel, "mayCancel"}, {o.Opaque, "opaque"}, {o.Owned, "owned"},
-	} {
-		if f.set {
-			b.WriteString(" " + f.name)
-		}
+	for _, name := range flagNames(o.Deadline, o.Cancel, o.MayDeadline, o.MayCancel, o.Opaque, o.Owned) {
+		b.WriteString(" " + name)
 	}
 	return b.String()
 }

@@ -44,19 +44,29 @@ func (f *returnedContext) String() string {
 	} else {
 		b.WriteString(f.Root.String())
 	}
-	for _, flag := range []struct {
-		set  bool
-		name string
-	}{
-		{f.Deadline, "deadline"}, {f.Cancel, "cancel"}, {f.MayDeadline, "may-deadline"},
-		{f.MayCancel, "may-cancel"}, {f.Opaque, "opaque"}, {f.Owned, "owned"},
-	} {
-		if flag.set {
-			b.WriteString(" +" + flag.name)
-		}
+	for _, name := range flagNames(f.Deadline, f.Cancel, f.MayDeadline, f.MayCancel, f.Opaque, f.Owned) {
+		b.WriteString(" +" + name)
 	}
 	b.WriteString(")")
 	return b.String()
+}
+
+// flagNames names the flags of an Origin, or of a returnedContext, that
+// are set, in the order Origin declares them.
+func flagNames(deadline, cancel, mayDeadline, mayCancel, opaque, owned bool) []string {
+	var names []string
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{
+		{deadline, "deadline"}, {cancel, "cancel"}, {mayDeadline, "may-deadline"},
+		{mayCancel, "may-cancel"}, {opaque, "opaque"}, {owned, "owned"},
+	} {
+		if f.set {
+			names = append(names, f.name)
+		}
+	}
+	return names
 }
 
 // contextResult returns the index of sig's one context result, or -1 when

@@ -128,17 +128,17 @@ func keeps(t *h.T) context.CancelFunc {
 var wantCallerOrigins = []string{
 	"detached(context.Background())",
 	"param(ctx)",
-	"param(ctx) deadline cancel mayDeadline mayCancel",
+	"param(ctx) deadline cancel may-deadline may-cancel",
 	"detached(context.Background())",
-	"detached(context.Background()) mayDeadline mayCancel",
+	"detached(context.Background()) may-deadline may-cancel",
 	"detached(?)",
-	"detached(?) cancel mayCancel owned",
+	"detached(?) cancel may-cancel owned",
 	"deliberate(?)",
 	"unknown",
 	"param(ctx) opaque", // no fact: an unknown derivation of its context argument
-	"detached(context.Background()) deadline cancel mayDeadline mayCancel",
+	"detached(context.Background()) deadline cancel may-deadline may-cancel",
 	// The cancel function Bounded returns is kept by the caller.
-	"detached(context.Background()) deadline cancel mayDeadline mayCancel owned",
+	"detached(context.Background()) deadline cancel may-deadline may-cancel owned",
 }
 
 // TestReturnedContext checks the returnedContext facts a package exports
