@@ -1,6 +1,8 @@
 package grpcctx
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"go/ast"
 	"go/types"
@@ -164,6 +166,17 @@ func TestReturnedContext(t *testing.T) {
 		}
 		if strings.Join(got, " ") != want {
 			t.Errorf("%s: fact %q, want %q", fd.Name.Name, got, want)
+		}
+		// Small and deterministic, as a modular driver stores it.
+		for _, f := range facts[h.info.Defs[fd.Name]] {
+			var b1, b2 bytes.Buffer
+			if err := gob.NewEncoder(&b1).Encode(f); err != nil {
+				t.Fatalf("%s: fact %s does not gob-encode: %v", fd.Name.Name, f, err)
+			}
+			gob.NewEncoder(&b2).Encode(f)
+			if !bytes.Equal(b1.Bytes(), b2.Bytes()) || b1.Len() > 200 {
+				t.Errorf("%s: fact %s encodes to %d bytes, then to %d (want the same bytes, at most 200)", fd.Name.Name, f, b1.Len(), b2.Len())
+			}
 		}
 	}
 
