@@ -11,7 +11,7 @@ import (
 // values it reads. The system is solved on demand, one query at a time:
 // a node is evaluated when first read and its value is kept in the Model
 // for every later query, so each node is evaluated once, however many
-// paths lead to it (n diamonds that rewrite ctx are 4n nodes, not 2^n
+// paths lead to it (n diamonds that rewrite ctx are 5n nodes, not 2^n
 // paths). Nodes that read each other through a loop form a strongly
 // connected component, found as Tarjan's algorithm does on the way back
 // from the recursion; its nodes are evaluated again, from the values
