@@ -18,9 +18,9 @@ import (
 // their neighbours have so far, until none changes. Every equation is
 // monotone (join, and derivations strict in bottom: see query.call) over
 // a lattice of small height (bottom, then an origin whose every-path flags
-// can only fall and whose some-path flags and At/Var can only be
-// forgotten, then Unknown), so that ends, with the same values whichever
-// node a query asked first. The cost is linear in the number of nodes and
+// can only fall, some-path flags only rise and At/Var only be forgotten,
+// then Unknown), so that ends, with the same values whichever node a query
+// asked first. The cost is linear in the number of nodes and
 // the edges between them: a few rounds per loop, not a walk per path.
 
 // A nodeKind says what value a node of the origin equations stands for.
