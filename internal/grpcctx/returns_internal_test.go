@@ -133,7 +133,7 @@ var wantCallerOrigins = []string{
 	"param(ctx) deadline cancel may-deadline may-cancel",
 	"detached(context.Background())",
 	"detached(context.Background()) may-deadline may-cancel",
-	"detached(?)",
+	"detached(?) owned", // made detached on purpose by the helper
 	"detached(?) cancel may-cancel owned",
 	"deliberate(?)",
 	"unknown",

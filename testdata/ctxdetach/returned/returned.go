@@ -29,19 +29,41 @@ func (s *server) Unary(ctx context.Context, in *echo.Msg) (out *echo.Msg, err er
 	return s.up.Unary(ctx, in)
 }
 
-// ServerStream calls upstream on shard.Background(), which is
-// context.Background() made in another package.
+// ServerStream calls upstream on shard.Background(), a background context
+// another package's helper makes. Silent: a helper whose job is to make
+// one detaches on purpose (containerd's util.NamespacedContext() feeds the
+// exit waits that must outlive the RPC), and passing the request context
+// instead would end such work with the RPC.
 func (s *server) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
-	out, err := s.up.Unary(shard.Background(), in) // want `call to s.up.Unary in handler ServerStream uses shard.Background\(\) \(from context.Background\(\) or context.TODO\(\)\), not the request context`
+	out, err := s.up.Unary(shard.Background(), in)
 	if err != nil {
 		return err
 	}
 	return stream.Send(out)
 }
 
-// ClientStream bounds the request context through shard.WithTimeout: still
-// the request's. Silent.
-func (s *server) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+// ClientStream hands its own context.Background() through shard.Lock,
+// which returns it: detached.
+func (s *server) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) (err error) {
+	in, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	ctx, unlock, err := shard.Lock(context.Background(), "-80")
+	if err != nil {
+		return err
+	}
+	defer unlock(&err)
+	out, err := s.up.Unary(ctx, in) // want `call to s.up.Unary in handler ClientStream uses ctx \(from context.Background\(\)\), not the request context`
+	if err != nil {
+		return err
+	}
+	return stream.SendAndClose(out)
+}
+
+// Bidi bounds the request context through shard.WithTimeout: still the
+// request's. Silent.
+func (s *server) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
 	in, err := stream.Recv()
 	if err != nil {
 		return err
@@ -52,5 +74,5 @@ func (s *server) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.M
 	if err != nil {
 		return err
 	}
-	return stream.SendAndClose(out)
+	return stream.Send(out)
 }
