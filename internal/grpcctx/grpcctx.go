@@ -53,9 +53,9 @@ type Model struct {
 	helpers      map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
 	generated    map[*token.File]bool
 
-	// returned holds the returnedContext facts of other packages'
-	// functions this package calls.
-	returned map[*types.Func]*returnedContext
+	// returns holds the returnedContext facts of the functions this
+	// package calls.
+	returns *returnFacts
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph

@@ -216,7 +216,7 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		}
 		return Origin{}
 	}
-	if f := q.m.returned[fn.Origin()]; f != nil {
+	if f := q.m.returnedBy(fn.Origin()); f != nil {
 		return q.returned(call, fn, f)
 	}
 	if !returnsContext(sig) {

@@ -14,10 +14,11 @@ import (
 // (Root Param, Param its index), or made there by context.Background/TODO
 // (Detached) or context.WithoutCancel (Deliberate); with the flags of
 // Origin for what its body adds on the way, on every path and on some.
-// A call of the function then has the origin of the argument it passes
-// for that parameter, with those additions, instead of an unknown
-// derivation (vitessio/vitess#15925: LockShard made a timeout context and
-// returned the one it was given, so the caller's RPCs had no deadline).
+// A call of the function, in its package or another, then has the origin
+// of the argument it passes for that parameter, with those additions,
+// instead of an unknown derivation (vitessio/vitess#15925: LockShard made
+// a timeout context and returned the one it was given, so the caller's
+// RPCs had no deadline).
 //
 // Owned is what the body keeps of a cancel function beyond returning it
 // (stored in a field, passed on): a cancel function returned with the
@@ -96,13 +97,29 @@ func returnsCancel(sig *types.Signature) bool {
 	return ok
 }
 
+// returnFacts are the returnedContext facts of the functions a package
+// calls: imported for other packages' functions, computed for its own.
+type returnFacts struct {
+	facts map[*types.Func]*returnedContext // nil: computed, and none
+	// decls are this package's functions with one context result and a
+	// body; busy those whose fact is being computed (a recursive call
+	// of one is an unknown derivation).
+	decls map[*types.Func]*ast.FuncDecl
+	busy  map[*types.Func]bool
+}
+
 // findReturnedContexts imports the returnedContext facts of the functions
 // of other packages this package calls, and computes and exports those of
-// its own functions. A function of this package is not followed through
-// its fact by this package's origins (an unknown derivation, as before):
-// only the callers in other packages see it.
+// its own functions, each once, a callee's before its caller's (in source
+// order otherwise; a recursive call is an unknown derivation). Origin
+// follows both.
 func (m *Model) findReturnedContexts(pass *analysis.Pass) {
-	m.returned = make(map[*types.Func]*returnedContext)
+	r := &returnFacts{
+		facts: make(map[*types.Func]*returnedContext),
+		decls: make(map[*types.Func]*ast.FuncDecl),
+		busy:  make(map[*types.Func]bool),
+	}
+	m.returns = r
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
 		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
@@ -113,19 +130,45 @@ func (m *Model) findReturnedContexts(pass *analysis.Pass) {
 			continue
 		}
 		if f := new(returnedContext); pass.ImportObjectFact(fn, f) {
-			m.returned[fn] = f
+			r.facts[fn] = f
 		}
 	}
+	var order []*types.Func
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
-		if !ok || decl.Body == nil {
-			continue
+		if ok && decl.Body != nil && contextResult(fn.Signature()) >= 0 {
+			r.decls[fn] = decl
+			order = append(order, fn)
 		}
-		if f := m.returnSummary(decl, fn); f != nil {
+	}
+	for _, fn := range order {
+		if f := m.returnedBy(fn); f != nil {
 			pass.ExportObjectFact(fn, f)
 		}
 	}
+}
+
+// returnedBy returns the returnedContext fact of fn, or nil. The facts of
+// this package's functions are computed while the Model is built, one
+// goroutine; after that, this only reads.
+func (m *Model) returnedBy(fn *types.Func) *returnedContext {
+	r := m.returns
+	if r == nil {
+		return nil
+	}
+	if f, ok := r.facts[fn]; ok {
+		return f
+	}
+	decl, ok := r.decls[fn]
+	if !ok || r.busy[fn] {
+		return nil
+	}
+	r.busy[fn] = true
+	f := m.returnSummary(decl, fn)
+	delete(r.busy, fn)
+	r.facts[fn] = f
+	return f
 }
 
 // returnSummary computes the returnedContext fact of fn, declared by decl,
@@ -191,8 +234,8 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 	return f
 }
 
-// returned is the origin of call, a call of fn from another package whose
-// fact f says how the context it returns comes about.
+// returned is the origin of call, a call of fn whose fact f says how the
+// context it returns comes about.
 //
 // A context fn makes detached (containerd's util.NamespacedContext(), a
 // context.Background() with a namespace) is Owned: a helper whose job is to

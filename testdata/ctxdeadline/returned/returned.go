@@ -105,3 +105,48 @@ func lockParamBounded(ctx context.Context, c echo.EchoClient) (err error) {
 func callsLockParamBounded(c echo.EchoClient) error {
 	return lockParamBounded(context.Background(), c) // silent: see lockParamBounded
 }
+
+// lockShard is shard.Lock in the caller's own package, as vitess's
+// LockShard and its callers are (vitessio/vitess#15926): followed the
+// same way.
+func lockShard(ctx context.Context, name string) (context.Context, func(), error) {
+	lockCtx, cancel := context.WithTimeout(ctx, shard.LockTimeout)
+	defer cancel()
+	if err := lockCtx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return context.WithValue(ctx, lockKey{}, name), func() {}, nil
+}
+
+type lockKey struct{}
+
+func electPrimary(c echo.EchoClient) error {
+	ctx, unlock, err := lockShard(context.Background(), "-80")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = c.Unary(ctx, msg) // want `gRPC call echo.EchoClient.Unary uses ctx \(from context.Background\(\)\), which has no deadline`
+	return err
+}
+
+// lockShardBounded returns the context with the lock's timeout.
+func lockShardBounded(ctx context.Context, name string) (context.Context, func(), error) {
+	lockCtx, cancel := context.WithTimeout(ctx, shard.LockTimeout)
+	if err := lockCtx.Err(); err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	return context.WithValue(lockCtx, lockKey{}, name), cancel, nil
+}
+
+// electPrimaryBounded: silent, lockShardBounded's timeout is on the way.
+func electPrimaryBounded(c echo.EchoClient) error {
+	ctx, unlock, err := lockShardBounded(context.Background(), "-80")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	_, err = c.Unary(ctx, msg)
+	return err
+}
