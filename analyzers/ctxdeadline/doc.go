@@ -51,8 +51,15 @@
 // call is reported only when no path adds a deadline. The analyzer stays
 // silent when it cannot tell: a context from a field, a map or a call it
 // does not understand, a function it does not know that takes and returns
-// a context on the way (signal.NotifyContext, a helper: it may add a
-// deadline), or paths that disagree about where the context comes from.
+// a context on the way (signal.NotifyContext, an interface method, a
+// function value: it may add a deadline), or paths that disagree about
+// where the context comes from. A function that returns a context is
+// known by its body, in any package (through a fact across packages): the
+// context it returns is derived from one of its parameters, with or
+// without a deadline or a cancel function added, or made there by
+// context.Background() or TODO(). A helper that makes a timeout but
+// returns the context it was given (as vitess's LockShard did) adds
+// nothing.
 // A grpc.WaitForReady(true) call without a deadline gets a message saying
 // that it can block forever.
 //

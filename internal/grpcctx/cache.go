@@ -6,20 +6,17 @@ import (
 	"sync"
 )
 
-// An originCache keeps the results of origin computations that do not
-// depend on what else was in progress when they were made (see
-// cycleGuard): the same context is asked about by every analyzer, and by
-// one analyzer many times.
+// An originCache keeps what origin queries have solved (see query): the
+// same context is asked about by every analyzer, and by one analyzer many
+// times.
 type originCache struct {
-	origins lockedMap[defKey, Origin]
-	alls    lockedMap[*types.Var, allEntry]
-	keeps   lockedMap[*ast.CallExpr, bool] // cancelKept, by context constructor call
-}
+	nodes lockedMap[nodeKey, Origin]      // solved nodes of the origin equations
+	flows lockedMap[*types.Var, *varFlow] // definitions placed in the CFG, by variable
+	keeps lockedMap[*ast.CallExpr, bool]  // cancelKept, by context constructor call
 
-// allEntry is a cached query.all result.
-type allEntry struct {
-	o     Origin
-	agree bool
+	assignOnce sync.Once
+	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
+	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
 }
 
 // A lockedMap is a map the analyzers sharing a Model may use concurrently;

@@ -1,18 +1,24 @@
 package grpcctx
 
 import (
+	"cmp"
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/cfg"
 )
 
 // A flowGraph is the control-flow graph of one function, built only for the
-// functions where a context variable's definitions disagree.
+// functions with a context variable that has more than one definition
+// (counting a parameter's incoming value).
 type flowGraph struct {
 	g     *cfg.CFG
 	preds map[*cfg.Block][]*cfg.Block
 	where map[ast.Node]location // block-level node -> where it sits
+	// at maps every node of the function's body outside function
+	// literals to the innermost block-level node around it.
+	at map[ast.Node]location
 }
 
 type location struct {
@@ -47,80 +53,108 @@ func (m *Model) flow(fn ast.Node) *flowGraph {
 				f.where[n] = location{b, i}
 			}
 		}
+		f.at = placeNodes(body, f.where)
 	}
 	m.cfgs[fn] = f
 	return f
 }
 
-// reaching returns the definitions of v that reach use, and whether the
-// function's entry (a parameter's incoming value) reaches it. ok is false
-// when use or a definition cannot be placed in the CFG.
-func (m *Model) reaching(fn ast.Node, v *types.Var, use ast.Node) (defs []*def, entry, ok bool) {
-	f := m.flow(fn)
-	if f == nil {
-		return nil, false, false
-	}
-	at, ok := m.locate(f, use)
-	if !ok {
-		return nil, false, false
-	}
-	byNode := make(map[ast.Node]*def)
-	for _, d := range m.defs[v] {
-		if _, ok := f.where[d.node]; !ok {
-			return nil, false, false
-		}
-		byNode[d.node] = d
-	}
-	// last returns the last definition of v in b before index end.
-	last := func(b *cfg.Block, end int) *def {
-		for i := end - 1; i >= 0; i-- {
-			if d := byNode[b.Nodes[i]]; d != nil {
-				return d
-			}
-		}
-		return nil
-	}
-	if d := last(at.b, at.i); d != nil {
-		return []*def{d}, false, true
-	}
-	seen := make(map[*cfg.Block]bool)
-	work := append([]*cfg.Block(nil), f.preds[at.b]...)
-	if at.b == f.g.Blocks[0] {
-		entry = true
-	}
-	for len(work) > 0 {
-		b := work[len(work)-1]
-		work = work[:len(work)-1]
-		if seen[b] {
-			continue
-		}
-		seen[b] = true
-		if d := last(b, len(b.Nodes)); d != nil {
-			defs = append(defs, d)
-			continue
-		}
-		if b == f.g.Blocks[0] {
-			entry = true
-		}
-		work = append(work, f.preds[b]...)
-	}
-	return defs, entry, true
+// A varFlow places the definitions of one local context variable in the
+// CFG of the function that declares it.
+type varFlow struct {
+	f    *flowGraph
+	defs map[*cfg.Block][]defAt // by block, in the order of the block's nodes
 }
 
-// locate finds the block-level node of f that contains use.
+type defAt struct {
+	i int // index in its block's Nodes
+	d *def
+}
+
+// varFlow returns the varFlow of v, or nil when v is not a local context
+// variable whose definitions all sit in the function that declares it, in
+// its CFG. It is computed once per variable.
+func (m *Model) varFlow(v *types.Var) *varFlow {
+	if fl, ok := m.cache.flows.get(v); ok {
+		return fl
+	}
+	fl := m.placeDefs(v)
+	m.cache.flows.set(v, fl)
+	return fl
+}
+
+func (m *Model) placeDefs(v *types.Var) *varFlow {
+	fn := m.declFn[v]
+	if p, isParam := m.params[v]; isParam {
+		fn = p.fn
+	}
+	if fn == nil {
+		return nil
+	}
+	f := m.flow(fn)
+	if f == nil {
+		return nil
+	}
+	fl := &varFlow{f: f, defs: make(map[*cfg.Block][]defAt)}
+	for _, d := range m.defs[v] {
+		l, ok := f.where[d.node]
+		if d.fn != fn || !ok {
+			return nil
+		}
+		fl.defs[l.b] = append(fl.defs[l.b], defAt{l.i, d})
+	}
+	for _, ds := range fl.defs {
+		slices.SortFunc(ds, func(a, b defAt) int { return cmp.Compare(a.i, b.i) })
+	}
+	return fl
+}
+
+// lastBefore returns the last definition of the variable in b before the
+// node at index end, or nil.
+func (fl *varFlow) lastBefore(b *cfg.Block, end int) *def {
+	ds := fl.defs[b]
+	n, _ := slices.BinarySearchFunc(ds, end, func(d defAt, end int) int { return cmp.Compare(d.i, end) })
+	if n == 0 {
+		return nil
+	}
+	return ds[n-1].d
+}
+
+// placeNodes maps every node of body outside function literals to the
+// location of the innermost block-level node (a key of where) around it,
+// in one walk: a use is then placed in the CFG without a search from the
+// root of the file for each.
+func placeNodes(body *ast.BlockStmt, where map[ast.Node]location) map[ast.Node]location {
+	at := make(map[ast.Node]location)
+	var around []location // the block-level nodes around the walk, innermost last
+	var pushed []bool     // whether each node on the walk's path is one
+	ast.Inspect(body, func(n ast.Node) bool {
+		if n == nil {
+			if pushed[len(pushed)-1] {
+				around = around[:len(around)-1]
+			}
+			pushed = pushed[:len(pushed)-1]
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false // its body is its own function's
+		}
+		l, ok := where[n]
+		if ok {
+			around = append(around, l)
+		}
+		pushed = append(pushed, ok)
+		if len(around) > 0 {
+			at[n] = around[len(around)-1]
+		}
+		return true
+	})
+	return at
+}
+
+// locate finds the block-level node of f that contains use; ok is false
+// when use is not in f's function or lies in a function literal inside it.
 func (m *Model) locate(f *flowGraph, use ast.Node) (location, bool) {
-	cur, ok := m.Cursor(use)
-	if !ok {
-		return location{}, false
-	}
-	for c := range cur.Enclosing() {
-		if l, ok := f.where[c.Node()]; ok {
-			return l, true
-		}
-		switch c.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return location{}, false
-		}
-	}
-	return location{}, false
+	l, ok := f.at[use]
+	return l, ok
 }

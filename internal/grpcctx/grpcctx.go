@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues), new(outboundParams), new(boundsCalls), new(callbackClients)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(returnedContext), new(outboundParams), new(boundsCalls), new(callbackClients)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -58,6 +58,10 @@ type Model struct {
 	ctors            []*types.Func                    // constructors, in source order
 	helpers          map[*ast.FuncDecl]*types.Func    // HelperFunc of every declaration
 	generated        map[*token.File]bool
+
+	// returns holds the returnedContext facts of the functions this
+	// package calls.
+	returns *returnFacts
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
@@ -114,6 +118,7 @@ func run(pass *analysis.Pass) (any, error) {
 	m.collect(methods, sigs)
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
+	m.findReturnedContexts(pass)
 	m.findOutbound(pass)
 	m.findBoundingInterceptors(pass)
 	m.findCallbackClients(pass)

@@ -5,6 +5,7 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ast/astutil"
+	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -98,9 +99,11 @@ func (o Origin) Describe(arg ast.Expr) string {
 	return types.ExprString(arg) + " (from " + root + ")"
 }
 
-// bottom is the neutral element of join: "no definition reaches here yet",
-// used to cut cycles such as ctx = context.WithValue(ctx, k, v) in a loop.
-// Its every-path flags are true and its some-path flags false.
+// bottom is the neutral element of join and the least origin: "no
+// definition reaches here yet", the value a node of the origin equations
+// has before the solver gets to it (a loop's ctx = context.WithValue(ctx,
+// k, v) reads it on the first round). Its every-path flags are true and
+// its some-path flags false. Unknown is the greatest.
 var bottom = Origin{Root: Unknown, Deadline: true, Cancel: true}
 
 func isBottom(o Origin) bool { return o == bottom }
@@ -136,69 +139,11 @@ func join(a, b Origin) Origin {
 // Origin returns the origin of the context-typed expression e, which must
 // belong to the package under analysis.
 func (m *Model) Origin(e ast.Expr) Origin {
-	q := newQuery(m)
-	o := q.expr(e)
+	o := newQuery(m).expr(e)
 	if isBottom(o) {
 		return Origin{}
 	}
 	return o
-}
-
-// A query is one origin computation. Its cycle guard is private to it, so
-// analyzers sharing a Model can query concurrently; the results it may
-// keep for later queries go to the Model's cache (see cycleGuard).
-type query struct {
-	m     *Model
-	stack cycleGuard
-}
-
-func newQuery(m *Model) *query {
-	return &query{m: m, stack: cycleGuard{active: make(map[defKey]int), low: noCut}}
-}
-
-// A defKey names one value computation: the value of variable v where use
-// reads it, or, with a nil use, the join of all of v's definitions.
-type defKey struct {
-	v   *types.Var
-	use ast.Node
-}
-
-// noCut is cycleGuard.low when no cycle was cut.
-const noCut = int(^uint(0) >> 1)
-
-// A cycleGuard tracks the computations in progress of one query, so that a
-// computation that needs its own result (ctx = context.WithValue(ctx, k, v)
-// in a loop) gets the neutral element instead, and knows which results do
-// not depend on what is in progress: those the Model may cache.
-type cycleGuard struct {
-	active map[defKey]int // computation -> its depth on the stack, from 1
-	// low is the smallest depth that a cut reached since the computation
-	// in progress began; noCut when none.
-	low int
-}
-
-// enter starts the computation key. It returns false, having noted the cut,
-// when key is already in progress; else the caller runs the computation
-// and then calls leave with what enter returned.
-func (g *cycleGuard) enter(key defKey) (saved int, ok bool) {
-	if d, busy := g.active[key]; busy {
-		g.low = min(g.low, d)
-		return 0, false
-	}
-	g.active[key] = len(g.active) + 1
-	saved, g.low = g.low, noCut
-	return saved, true
-}
-
-// leave ends the computation key and reports whether its result is final:
-// no cut during it reached a computation that began before it, so the same
-// result comes out whatever else is in progress, and it may be cached.
-func (g *cycleGuard) leave(key defKey, saved int) (final bool) {
-	depth := g.active[key]
-	delete(g.active, key)
-	final = g.low >= depth
-	g.low = min(saved, g.low)
-	return final
 }
 
 func (q *query) expr(e ast.Expr) Origin {
@@ -228,21 +173,33 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		}
 		return Origin{}
 	}
+	// derive adds to the origin of a derivation's parent context. It is
+	// strict: a parent with no value yet (bottom, on the first round of a
+	// loop) gives none either, so that a loop's value is the least fixed
+	// point whichever node the solver met first. An unknown parent gives
+	// Unknown, whatever was added.
+	derive := func(o Origin, add func(*Origin)) Origin {
+		if isBottom(o) || o.Root == Unknown {
+			return o
+		}
+		add(&o)
+		return o
+	}
 	switch {
 	case isFunc(fn, contextPath, "Background", "TODO"):
 		return Origin{Root: Detached, At: call}
 	case isFunc(fn, contextPath, "WithoutCancel"):
 		return Origin{Root: Deliberate, At: call}
 	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"), isFunc(fn, errgroupPath, "WithContext"):
-		o := arg(0)
-		o.Cancel, o.MayCancel = true, true
-		o.Owned = o.Owned || fn.Pkg().Path() == contextPath && q.m.cancelKept(call)
-		return o
+		return derive(arg(0), func(o *Origin) {
+			o.Cancel, o.MayCancel = true, true
+			o.Owned = o.Owned || fn.Pkg().Path() == contextPath && q.m.cancelKept(call)
+		})
 	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
-		o := arg(0)
-		o.Cancel, o.Deadline, o.MayCancel, o.MayDeadline = true, true, true, true
-		o.Owned = o.Owned || q.m.cancelKept(call)
-		return o
+		return derive(arg(0), func(o *Origin) {
+			o.Cancel, o.Deadline, o.MayCancel, o.MayDeadline = true, true, true, true
+			o.Owned = o.Owned || q.m.cancelKept(call)
+		})
 	case isFunc(fn, contextPath, "WithValue"),
 		isFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):
 		return arg(0)
@@ -259,130 +216,66 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		}
 		return Origin{}
 	}
+	if f := q.m.returnedBy(fn.Origin()); f != nil {
+		return q.returned(call, fn, f)
+	}
 	if !returnsContext(sig) {
 		return Origin{}
 	}
 	// An unknown derivation: follow its first context argument.
 	if idx := ContextParams(sig); len(idx) > 0 {
-		o := arg(idx[0])
-		o.Opaque = true
-		return o
+		return derive(arg(idx[0]), func(o *Origin) { o.Opaque = true })
 	}
 	return Origin{}
 }
 
 // variable returns the origin of v's value where use reads it.
 //
-// Every definition of v is first evaluated once for v as a whole (all):
-// when they agree, that is the answer wherever v is read, with no CFG. When
-// they disagree, the definitions that reach use are found in the CFG and
-// evaluated where they are, each following its own right-hand side back
-// through the definitions before it: ctx = f(ctx) nine times over costs
-// nine steps, not nine factorial. Results that do not depend on a
-// computation in progress are cached in the Model for every later query.
+// A local variable with one source (one definition, or a parameter never
+// assigned) has that source's value wherever it is read, with no CFG.
+// Otherwise, where use and every definition sit in the function that
+// declares v, the value is the join of the definitions that reach use in
+// that function's CFG: the last definition before use in its block, or
+// v's value on entry to the block (blockEntry). A variable assigned inside
+// a closure, or read inside one, gets the join of all its definitions
+// (allDefs).
 func (q *query) variable(v *types.Var, use ast.Node) Origin {
 	m := q.m
-	if h := m.requestOf[v]; h != nil && len(m.defs[v]) == 0 {
+	defs := m.defs[v]
+	if m.requestOf[v] != nil && len(defs) == 0 {
 		return Origin{Root: Request, Var: v}
 	}
 	if v.Parent() == v.Pkg().Scope() {
-		use = nil // a package-level variable: see packageVar
+		// A package-level variable is trusted only when its initializer
+		// is its sole definition in the package.
+		if len(defs) != 1 || m.addrTaken[v] {
+			return Origin{}
+		}
+		return q.get(nodeKey{kind: defValue, d: defs[0]})
 	}
-	key := defKey{v, use}
-	if o, ok := m.cache.origins.get(key); ok {
-		return o
-	}
-	saved, ok := q.stack.enter(key)
-	if !ok {
-		return bottom
-	}
-	var o Origin
+	_, isParam := m.params[v]
 	switch {
-	case use == nil:
-		o = q.packageVar(v)
-	default:
-		o = q.variableAt(v, use)
-	}
-	if q.stack.leave(key, saved) {
-		m.cache.origins.set(key, o)
-	}
-	return o
-}
-
-// all returns the join of every definition of the local variable v (and
-// of its incoming value, for a parameter), and whether they all agree. A
-// definition that reads v itself sees bottom: all is the least solution.
-// cut is set when all(v) is already being computed further up the stack;
-// the answer is then bottom, and not to be trusted as agreement.
-func (q *query) all(v *types.Var) (o Origin, agree, cut bool) {
-	m := q.m
-	key := defKey{v, nil}
-	if e, ok := m.cache.alls.get(v); ok {
-		return e.o, e.agree, false
-	}
-	saved, ok := q.stack.enter(key)
-	if !ok {
-		return bottom, false, true
-	}
-	o, agree = bottom, true
-	if _, isParam := m.params[v]; isParam {
-		o = q.paramOrigin(v)
-	}
-	for _, d := range m.defs[v] {
-		do := q.def(d)
-		if !isBottom(o) && do != o {
-			agree = false
-		}
-		o = join(o, do)
-	}
-	if q.stack.leave(key, saved) {
-		m.cache.alls.set(v, allEntry{o, agree})
-	}
-	return o, agree, false
-}
-
-// variableAt is variable for a local variable read at use.
-func (q *query) variableAt(v *types.Var, use ast.Node) Origin {
-	m := q.m
-	defs := m.defs[v]
-	p, isParam := m.params[v]
-	if m.addrTaken[v] || (!isParam && len(defs) == 0) {
+	case m.addrTaken[v] || !isParam && len(defs) == 0:
 		return Origin{}
+	case !isParam && len(defs) == 1:
+		return q.get(nodeKey{kind: defValue, d: defs[0]})
+	case isParam && len(defs) == 0:
+		return q.paramOrigin(v)
 	}
-
-	// Flow-insensitive first: when every definition agrees, no CFG is needed.
-	o, agree, cut := q.all(v)
-	if !cut && (agree || len(defs) == 0) {
-		return o
+	fl := m.varFlow(v)
+	if fl == nil {
+		return q.get(nodeKey{kind: allDefs, v: v})
 	}
-
-	// The definitions disagree: find the ones that reach use, when use and
-	// all definitions sit in the function that declares v. A variable
-	// assigned inside a closure, or read inside one, gets the join above.
-	declFn := m.declFn[v]
-	if isParam {
-		declFn = p.fn
+	at, ok := m.locate(fl.f, use)
+	if !ok || !at.b.Live {
+		// A read outside the function that declares v, inside a closure
+		// there, or in code that no path reaches.
+		return q.get(nodeKey{kind: allDefs, v: v})
 	}
-	if declFn == nil || m.enclosingFunc(use) != declFn {
-		return o
+	if d := fl.lastBefore(at.b, at.i); d != nil {
+		return q.get(nodeKey{kind: defValue, d: d})
 	}
-	for _, d := range defs {
-		if d.fn != declFn {
-			return o
-		}
-	}
-	reach, entry, ok := m.reaching(declFn, v, use)
-	if !ok {
-		return o
-	}
-	o = bottom
-	if entry && isParam {
-		o = q.paramOrigin(v)
-	}
-	for _, d := range reach {
-		o = join(o, q.def(d))
-	}
-	return o
+	return q.get(nodeKey{kind: blockEntry, v: v, b: at.b})
 }
 
 func (q *query) paramOrigin(v *types.Var) Origin {
@@ -392,20 +285,47 @@ func (q *query) paramOrigin(v *types.Var) Origin {
 	return Origin{Root: Param, Var: v}
 }
 
-// def returns the origin of the value one definition stores.
-func (q *query) def(d *def) Origin {
-	if d.rhs == nil {
-		return Origin{}
+// eval computes the value of node k from the values of the nodes it reads
+// (see nodeKind).
+func (q *query) eval(k nodeKey) Origin {
+	switch k.kind {
+	case defValue:
+		if k.d.rhs == nil {
+			return Origin{}
+		}
+		return q.expr(k.d.rhs)
+	case blockEntry:
+		return q.blockEntry(k.v, k.b)
+	default: // allDefs
+		o := bottom
+		if _, isParam := q.m.params[k.v]; isParam {
+			o = q.paramOrigin(k.v)
+		}
+		for _, d := range q.m.defs[k.v] {
+			o = join(o, q.get(nodeKey{kind: defValue, d: d}))
+		}
+		return o
 	}
-	return q.expr(d.rhs)
 }
 
-// packageVar trusts a package-level variable only when its initializer is
-// its sole definition in the package.
-func (q *query) packageVar(v *types.Var) Origin {
-	defs := q.m.defs[v]
-	if len(defs) != 1 || q.m.addrTaken[v] {
-		return Origin{}
+// blockEntry is the value of v on entry to block b: the join, over b's
+// predecessors, of v's last definition there or, in one without, of v's
+// value on entry to it; at the function's entry, also a parameter's
+// incoming value.
+func (q *query) blockEntry(v *types.Var, b *cfg.Block) Origin {
+	fl := q.m.varFlow(v)
+	o := bottom
+	if b == fl.f.g.Blocks[0] {
+		if _, isParam := q.m.params[v]; isParam {
+			o = q.paramOrigin(v)
+		}
 	}
-	return q.def(defs[0])
+	for _, p := range fl.f.preds[b] {
+		if d := fl.lastBefore(p, len(p.Nodes)); d != nil {
+			o = join(o, q.get(nodeKey{kind: defValue, d: d}))
+		} else {
+			o = join(o, q.get(nodeKey{kind: blockEntry, v: v, b: p}))
+		}
+	}
+	return o
 }
