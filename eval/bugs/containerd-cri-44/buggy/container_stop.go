@@ -46,7 +46,7 @@ func (c *criService) Status(ctx context.Context, r *pb.Request) (*pb.Response, e
 	if err := c.kill(id); err != nil {
 		return nil, err
 	}
-	if err := c.waitContainerStop(id, killContainerTimeout); err != nil { // want-missing ctxloop "waitContainerStop"
+	if err := c.waitContainerStop(id, killContainerTimeout); err != nil { // want ctxloop "waitContainerStop"
 		return nil, err
 	}
 	return &pb.Response{Key: id}, nil

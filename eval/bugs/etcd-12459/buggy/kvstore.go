@@ -11,6 +11,11 @@
 // gave up after its 2 s deadline left the server reading for 10 s more. The
 // fix passed the request context down to rangeKeys and selected on its Done
 // (with a default) at every revision.
+//
+// Caught with -ctxloop.finite, the opt-in for finite loops that do heavy
+// work per iteration (off by default).
+//
+// flags: -ctxloop.finite=true
 package buggy
 
 import (
@@ -33,7 +38,7 @@ type kvServer struct {
 }
 
 func (s *kvServer) Range(ctx context.Context, req *pb.Request) (*pb.Response, error) {
-	vals, err := s.rangeKeys(s.history(req.Key)) // want-missing ctxloop "finite loop.*never checks"
+	vals, err := s.rangeKeys(s.history(req.Key)) // want ctxloop "finite loop.*never checks"
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (s *server) streamHandler(stream pb.Discovery_StreamResourcesServer) error 
 				close(reqCh)
 				return
 			}
-			select { // want-missing ctxloop "stream.Context|Done"
+			select { // want ctxloop "stream.Context|Done"
 			case reqCh <- req:
 			case <-s.ctx.Done():
 				return

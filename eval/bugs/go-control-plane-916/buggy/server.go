@@ -47,7 +47,7 @@ func (s *server) deltaStreamHandler(stream pb.Discovery_StreamResourcesServer) e
 					close(reqCh)
 					return
 				}
-				reqCh <- req // want-missing ctxloop "stream.Context|Done"
+				reqCh <- req // want ctxloop "stream.Context|Done"
 			}
 		}
 	}()

@@ -54,6 +54,6 @@ func (o *vtorc) electNewPrimary(keyspace, shard, alias string) error {
 		return err
 	}
 	defer unlock()
-	_, err = o.tmc.StopReplication(ctx, &pb.Request{Key: alias}) // want-missing ctxdeadline "deadline"
+	_, err = o.tmc.StopReplication(ctx, &pb.Request{Key: alias}) // want ctxdeadline "deadline"
 	return err
 }

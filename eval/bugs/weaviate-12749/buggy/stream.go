@@ -51,10 +51,10 @@ func (h *streamHandler) recv(stream pb.Discovery_StreamResourcesServer) (<-chan 
 		for {
 			req, err := stream.Recv()
 			if err != nil {
-				errCh <- err // want-missing ctxloop "errCh|Done"
+				errCh <- err // want ctxloop "errCh|Done"
 				return
 			}
-			reqCh <- req // want-missing ctxloop "reqCh|Done"
+			reqCh <- req // want ctxloop "reqCh|Done"
 		}
 	}()
 	return reqCh, errCh
