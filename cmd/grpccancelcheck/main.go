@@ -32,6 +32,9 @@ import (
 )
 
 func main() {
+	if code, ok := runQuiet(os.Args[1:]); ok {
+		os.Exit(code)
+	}
 	if sarif.Requested(os.Args[1:]) {
 		cmd := &sarif.Command{
 			Name:           "grpccancelcheck",

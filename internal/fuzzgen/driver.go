@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
@@ -316,9 +317,11 @@ type Check struct {
 	Units    []*Unit
 	Results  []*Result
 	TypeErr  error // the first type error, if the program does not type-check
-	Nodes    int   // AST nodes in the program's files
-	Mallocs  uint64
+	Nodes    int    // AST nodes in the program's files
 	Analysis uint64 // heap allocations during analysis: the work measure
+
+	// Time spent type-checking and analyzing, for benchmarks.
+	TypeCheckTime, AnalysisTime time.Duration
 }
 
 // Diagnostics returns every finding of the program.
@@ -374,7 +377,9 @@ func (u *Universe) Check(dir string, pkgs []Package) *Check {
 			FileVersions: make(map[*ast.File]string),
 		}
 		conf := types.Config{Importer: imp, GoVersion: "go1.26", Sizes: unit.Sizes}
+		start := time.Now()
 		pkg, err := conf.Check(p.Path, fset, unit.Files, unit.Info)
+		c.TypeCheckTime += time.Since(start)
 		if err != nil {
 			c.TypeErr = err
 			return c
@@ -383,7 +388,9 @@ func (u *Universe) Check(dir string, pkgs []Package) *Check {
 		local[p.Path] = pkg
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
+		start = time.Now()
 		res := u.analyze(unit, facts)
+		c.AnalysisTime += time.Since(start)
 		runtime.ReadMemStats(&after)
 		c.Analysis += after.Mallocs - before.Mallocs
 		for name, f := range res.Facts {
