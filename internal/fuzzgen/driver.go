@@ -316,7 +316,7 @@ type Check struct {
 	Fset     *token.FileSet
 	Units    []*Unit
 	Results  []*Result
-	TypeErr  error // the first type error, if the program does not type-check
+	TypeErr  error  // the first type error, if the program does not type-check
 	Nodes    int    // AST nodes in the program's files
 	Analysis uint64 // heap allocations during analysis: the work measure
 
