@@ -32,6 +32,10 @@ type Universe struct {
 	Analyzers []*analysis.Analyzer
 	Packages  map[string]*packages.Package // every loaded package by path
 
+	// LoadTime and AnalysisTime are the time Load took to load and
+	// type-check the dependencies, and to analyze them.
+	LoadTime, AnalysisTime time.Duration
+
 	files []*token.File                       // the dependencies' files, for each program's FileSet
 	facts map[string]map[string][]EncodedFact // analyzer name -> package path -> facts
 }
@@ -50,7 +54,9 @@ type EncodedFact struct {
 // with analyzers, keeping only their facts.
 func Load(dir string, analyzers []*analysis.Analyzer, patterns ...string) (*Universe, error) {
 	cfg := &packages.Config{Mode: packages.LoadAllSyntax | packages.NeedModule, Dir: dir, Tests: false}
+	start := time.Now()
 	roots, err := packages.Load(cfg, patterns...)
+	loaded := time.Now()
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +80,7 @@ func Load(dir string, analyzers []*analysis.Analyzer, patterns ...string) (*Univ
 			failure = fmt.Errorf("%s: %v", p.PkgPath, res.Err)
 		}
 	})
+	u.LoadTime, u.AnalysisTime = loaded.Sub(start), time.Since(loaded)
 	return u, failure
 }
 
@@ -403,6 +410,22 @@ func (u *Universe) Check(dir string, pkgs []Package) *Check {
 		c.Results = append(c.Results, res)
 	}
 	return c
+}
+
+// PackageName returns the name of the package path denotes among the
+// Universe's packages and prog's, or "".
+func (u *Universe) PackageName(prog []Package, path string) string {
+	if p, ok := u.Packages[path]; ok {
+		return p.Types.Name()
+	}
+	for _, p := range prog {
+		if p.Path == path && len(p.Files) > 0 {
+			if f, err := parser.ParseFile(token.NewFileSet(), "", p.Files[0].Src, parser.PackageClauseOnly); err == nil {
+				return f.Name.Name
+			}
+		}
+	}
+	return ""
 }
 
 type importerFunc func(path string) (*types.Package, error)

@@ -3,7 +3,12 @@ package fuzzgen_test
 import (
 	"bytes"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"slices"
 	"strings"
 	"sync"
@@ -18,6 +23,7 @@ import (
 
 var (
 	loadOnce sync.Once
+	logOnce  sync.Once
 	uni      *fuzzgen.Universe
 	uniDir   string
 	uniErr   error
@@ -39,11 +45,15 @@ func universe(t testing.TB) (*fuzzgen.Universe, string) {
 	dir := fixturetest.Dir(t)
 	loadOnce.Do(func() {
 		uniDir = dir
-		uni, uniErr = fuzzgen.Load(dir, analyzers.New(everyFlag()), fuzzgen.Imports...)
+		imports := append(slices.Clone(fuzzgen.Imports), fixtureImports(dir)...)
+		uni, uniErr = fuzzgen.Load(dir, analyzers.New(everyFlag()), imports...)
 	})
 	if uniErr != nil {
 		t.Fatal(uniErr)
 	}
+	logOnce.Do(func() {
+		t.Logf("dependencies: %d packages, loaded in %v, analyzed in %v", len(uni.Packages), uni.LoadTime, uni.AnalysisTime)
+	})
 	return uni, uniDir
 }
 
@@ -64,12 +74,16 @@ func seedTapes() [][]byte {
 
 // FuzzAnalyzers generates a program from each input and checks the
 // invariants of checkProgram on it.
+//
+// The dependencies are loaded on the first input, not before f.Fuzz: under
+// -fuzz, the process that runs FuzzAnalyzers only coordinates the workers
+// and never needs them.
 func FuzzAnalyzers(f *testing.F) {
-	u, dir := universe(f)
 	for _, tape := range seedTapes() {
 		f.Add(tape)
 	}
 	f.Fuzz(func(t *testing.T, tape []byte) {
+		u, dir := universe(t)
 		if len(tape) > maxTape {
 			tape = tape[:maxTape]
 		}
@@ -170,7 +184,7 @@ func checkFixes(t *testing.T, u *fuzzgen.Universe, dir string, prog []fuzzgen.Pa
 				return checked
 			}
 			checked++
-			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits)
+			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits, func(path string) string { return u.PackageName(prog, path) })
 			if err != nil {
 				t.Errorf("%s: fix %q does not apply: %v", d, fix.Message, err)
 				continue
@@ -255,4 +269,65 @@ func TestGenerated(t *testing.T) {
 			worst = max(worst, float64(st.allocs)/float64(st.nodes))
 		})
 	}
+}
+
+// fixtureDirs hold the analyzers' fixtures, FuzzFixture's seeds.
+var fixtureDirs = []string{"ctxloop", "ctxdetach", "ctxdeadline", "patterns", "suppress"}
+
+// fixtureFiles returns the fixture files under dir, by name.
+func fixtureFiles(dir string) map[string][]byte {
+	files := make(map[string][]byte)
+	for _, d := range fixtureDirs {
+		_ = filepath.WalkDir(filepath.Join(dir, d), func(path string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() && strings.HasSuffix(path, ".go") {
+				if src, err := os.ReadFile(path); err == nil {
+					files[path] = src
+				}
+			}
+			return nil
+		})
+	}
+	return files
+}
+
+// fixtureImports returns what the fixture files import, but cgo.
+func fixtureImports(dir string) []string {
+	seen := make(map[string]bool)
+	for name, src := range fixtureFiles(dir) {
+		f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, imp := range f.Imports {
+			if p, err := strconv.Unquote(imp.Path.Value); err == nil && p != "C" {
+				seen[p] = true
+			}
+		}
+	}
+	var out []string
+	for p := range seen {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// FuzzFixture mutates the fixtures' files: each input is the source of one
+// file, checked as a package of its own when it type-checks (most
+// mutations of Go source do not), with the invariants of checkProgram.
+func FuzzFixture(f *testing.F) {
+	for _, src := range fixtureFiles(fixturetest.Dir(f)) {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		u, dir := universe(t)
+		if len(src) > 1<<16 {
+			return
+		}
+		prog := []fuzzgen.Package{{Path: fuzzgen.SvcPath, Files: []fuzzgen.File{{Name: "fixture.go", Src: src}}}}
+		if c := u.Check(dir, prog); c.TypeErr != nil {
+			return // not a program: nothing to check
+		}
+		checkProgram(t, u, dir, prog)
+	})
 }
