@@ -2,6 +2,7 @@ package fuzzgen_test
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -57,6 +58,17 @@ func universe(t testing.TB) (*fuzzgen.Universe, string) {
 	return uni, uniDir
 }
 
+// loadUnlessCoordinator loads the dependencies before f.Fuzz, since a fuzz
+// worker gives each input 10 s and loading takes longer, except in the
+// process that coordinates the workers under -fuzz: it runs no input.
+func loadUnlessCoordinator(f *testing.F) {
+	fuzz, worker := flag.Lookup("test.fuzz"), flag.Lookup("test.fuzzworker")
+	if fuzz != nil && fuzz.Value.String() != "" && (worker == nil || worker.Value.String() != "true") {
+		return
+	}
+	universe(f)
+}
+
 // seedTapes are the fuzzer's seeds: the empty tape, and tapes from a fixed
 // random source, short to long.
 func seedTapes() [][]byte {
@@ -74,11 +86,8 @@ func seedTapes() [][]byte {
 
 // FuzzAnalyzers generates a program from each input and checks the
 // invariants of checkProgram on it.
-//
-// The dependencies are loaded on the first input, not before f.Fuzz: under
-// -fuzz, the process that runs FuzzAnalyzers only coordinates the workers
-// and never needs them.
 func FuzzAnalyzers(f *testing.F) {
+	loadUnlessCoordinator(f)
 	for _, tape := range seedTapes() {
 		f.Add(tape)
 	}
@@ -316,6 +325,7 @@ func fixtureImports(dir string) []string {
 // file, checked as a package of its own when it type-checks (most
 // mutations of Go source do not), with the invariants of checkProgram.
 func FuzzFixture(f *testing.F) {
+	loadUnlessCoordinator(f)
 	for _, src := range fixtureFiles(fixturetest.Dir(f)) {
 		f.Add(src)
 	}
