@@ -96,8 +96,39 @@ func FuzzAnalyzers(f *testing.F) {
 		if len(tape) > maxTape {
 			tape = tape[:maxTape]
 		}
-		checkProgram(t, u, dir, fuzzgen.Generate(tape))
+		st := checkProgram(t, u, dir, fuzzgen.Generate(tape))
+		checkGrowth(t, u, dir, tape, st)
 	})
+}
+
+// Doubling every function body (Repeat) must at most about double the
+// work: growthFactor times, plus growthSlack allocations. A path quadratic
+// in a function's size shows as a factor near 4 once the function is
+// large enough for it to dominate.
+const (
+	growthFactor = 2.6
+	growthSlack  = 3_000
+)
+
+// checkGrowth checks the work of tape's program with every function body
+// twice against st, the work of the program itself.
+func checkGrowth(t *testing.T, u *fuzzgen.Universe, dir string, tape []byte, st stats) float64 {
+	t.Helper()
+	prog := fuzzgen.Repeat(tape, 2)
+	c := u.Check(dir, prog)
+	if c.TypeErr != nil {
+		t.Fatalf("generated program (bodies twice) does not type-check: %v\n%s", c.TypeErr, dump(prog))
+	}
+	for _, r := range c.Results {
+		if r.Err != nil {
+			t.Fatalf("analysis failed (bodies twice): %v\n%s", r.Err, dump(prog))
+		}
+	}
+	if limit := uint64(growthFactor*float64(st.allocs) + growthSlack); c.Analysis > limit {
+		t.Errorf("with every function body twice the analysis made %d allocations, against %d once: more than %.1f times\n%s",
+			c.Analysis, st.allocs, growthFactor, dump(prog))
+	}
+	return float64(c.Analysis) / float64(max(st.allocs, 1))
 }
 
 // maxTape bounds an input's length, so that one input stays a few tens of
@@ -257,10 +288,10 @@ func TestGenerated(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(7, 7))
 	total := stats{findings: make(map[string]int)}
-	var worst float64
+	var worst, worstGrowth float64
 	defer func() {
-		t.Logf("%d programs, %d AST nodes, %d allocations in analysis (worst %.0f per node), findings %v, %d fixes checked",
-			n, total.nodes, total.allocs, worst, total.findings, total.fixes)
+		t.Logf("%d programs, %d AST nodes, %d allocations in analysis (worst %.1f per node, worst growth with bodies twice %.2f), findings %v, %d fixes checked",
+			n, total.nodes, total.allocs, worst, worstGrowth, total.findings, total.fixes)
 	}()
 	for i := range n {
 		tape := make([]byte, 16+r.IntN(1024))
@@ -269,6 +300,9 @@ func TestGenerated(t *testing.T) {
 		}
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			st := checkProgram(t, u, dir, fuzzgen.Generate(tape))
+			if st.allocs > 1_500 { // large enough for the ratio to mean something
+				worstGrowth = max(worstGrowth, checkGrowth(t, u, dir, tape, st))
+			}
 			total.nodes += st.nodes
 			total.allocs += st.allocs
 			total.fixes += st.fixes

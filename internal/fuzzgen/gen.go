@@ -56,6 +56,7 @@ type gen struct {
 	n       int             // fresh-name counter
 	imports map[string]bool // import paths used by the file being written
 	v13     bool            // pre-generic generated code (pb/echov13)
+	copies  int             // copies of each function body (Repeat)
 }
 
 // pick consumes one choice among n alternatives; 0 once the tape is used up.
@@ -124,8 +125,13 @@ func retZero(v string) func(string) string {
 }
 
 // Generate returns the program tape describes.
-func Generate(tape []byte) []Package {
-	g := &gen{tape: tape}
+func Generate(tape []byte) []Package { return Repeat(tape, 1) }
+
+// Repeat returns the program tape describes with each function body k
+// times, each copy in a block of its own with fresh names: its work must
+// grow about k-fold.
+func Repeat(tape []byte, k int) []Package {
+	g := &gen{tape: tape, copies: max(k, 1)}
 	g.v13 = g.pick(2) == 1
 	helper := g.helper()
 	svc := g.svc()
@@ -178,40 +184,40 @@ func (g *gen) helper() []byte {
 
 	// Derive returns a context: its returned-context fact.
 	sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "", ret: retZero("ctx")}
-	body := g.block(sc)
+	body := g.body(sc)
 	ret := [...]string{"ctx", "context.WithValue(ctx, key{}, 1)", "context.Background()", "context.WithoutCancel(ctx)"}[g.pick(4)]
 	fmt.Fprintf(&b, "// Derive returns a context derived from ctx, or not.\nfunc Derive(ctx context.Context) context.Context {\n\tn := 1\n\t_ = n\n%s\treturn %s\n}\n\n", body, ret)
 
 	// Call passes its context to an RPC: ctxdeadline's parameter fact.
 	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: client("c"), ret: retErr}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Call makes an RPC on ctx.\nfunc Call(ctx context.Context, c pb.EchoClient) error {\n\tn := 1\n\t_ = n\n%s\t_, err := c.Unary(%s, &pb.Msg{})\n\treturn err\n}\n\n", body, g.ctxExpr(sc, 0))
 
 	// Detached has no context of its own: ctxdetach's detached-call fact.
 	sc = &scope{client: "c", ret: retErr}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Detached makes an RPC on a context of its own.\nfunc Detached(c pb.EchoClient) error {\n\tn := 1\n\t_ = n\n%s\t_, err := c.Unary(%s, &pb.Msg{})\n\treturn err\n}\n\n", body, g.ctxExpr(sc, 0))
 
 	// Spin takes no context and may loop: ctxloop's blind-loop fact.
 	sc = &scope{client: "", ret: retZero("n")}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Spin works on n.\nfunc Spin(n int) int {\n%s\tfor n > 1 {\n\t\tn = n / 2\n\t}\n\treturn n\n}\n\n", body)
 
 	// Even and Odd call each other: facts reach a fixed point.
 	sc = &scope{client: "", ret: retZero("false")}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Even and Odd recurse into each other.\nfunc Even(n int) bool {\n\tif n <= 0 {\n\t\treturn true\n\t}\n%s\treturn Odd(n - 1)\n}\n\n", body)
 	b.WriteString("func Odd(n int) bool {\n\tif n <= 0 {\n\t\treturn false\n\t}\n\treturn Even(n - 1)\n}\n\n")
 
 	// Ping takes a context and returns nothing.
 	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, ret: retNone}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Ping uses ctx.\nfunc Ping(ctx context.Context) {\n\tn := 2\n\t_ = n\n%s}\n\n", body)
 
 	// Seq is a range-over-func iterator.
 	g.use("iter")
 	sc = &scope{ret: retNone}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// Seq yields 0..n-1.\nfunc Seq(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n%s\t\tfor i := range n {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\n\n", body)
 
 	// Use is generic over a context type.
@@ -235,45 +241,59 @@ func (g *gen) svc() []byte {
 	}
 	// Unary handler.
 	sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "s.c", ret: retNil, receiver: true}
-	body := g.block(sc)
+	body := g.body(sc)
 	fmt.Fprintf(&b, "func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tn := int(req.N)\n\t_ = n\n%s\treturn &pb.Msg{}, nil\n}\n\n", body)
 
 	st := &stream{name: "stream", send: true}
 	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "func (s *server) ServerStream(req *pb.Msg, stream %s) error {\n\tn := int(req.N)\n\t_ = n\n%s\treturn nil\n}\n\n",
 		streamType("grpc.ServerStreamingServer[pb.Msg]", "Echo_ServerStreamServer"), body)
 
 	st = &stream{name: "stream", recv: true}
 	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "func (s *server) ClientStream(stream %s) error {\n\tn := 3\n\t_ = n\n%s\treturn stream.SendAndClose(&pb.Msg{})\n}\n\n",
 		streamType("grpc.ClientStreamingServer[pb.Msg, pb.Msg]", "Echo_ClientStreamServer"), body)
 
 	st = &stream{name: "stream", send: true, recv: true}
 	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "func (s *server) Bidi(stream %s) error {\n\tn := 3\n\t_ = n\n%s\treturn nil\n}\n\n",
 		streamType("grpc.BidiStreamingServer[pb.Msg, pb.Msg]", "Echo_BidiServer"), body)
 
 	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "client", ret: retNil}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "func unaryInterceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {\n\tn := len(info.FullMethod)\n\t_ = n\n%s\treturn handler(ctx, req)\n}\n\n", body)
 
 	st = &stream{name: "ss", send: true, recv: true, generic: true}
 	sc = &scope{ctxs: []string{"ss.Context()"}, client: "client", ret: retErr, stream: st}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "func streamInterceptor(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {\n\tn := len(info.FullMethod)\n\t_ = n\n%s\treturn handler(srv, ss)\n}\n\n", body)
 	b.WriteString("var _ = []grpc.ServerOption{grpc.UnaryInterceptor(unaryInterceptor), grpc.StreamInterceptor(streamInterceptor)}\n\n")
 
 	sc = &scope{client: "client", ret: retErr}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// CallOut is client-side code without a request context.\nfunc CallOut(n int) error {\n%s\treturn nil\n}\n\n", body)
 
 	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "client", ret: retErr}
-	body = g.block(sc)
+	body = g.body(sc)
 	fmt.Fprintf(&b, "// WithCtx takes its caller's context.\nfunc WithCtx(ctx context.Context, n int) error {\n%s\treturn nil\n}\n", body)
 	return g.file("svc", b.String())
+}
+
+// body returns a function's body, each copy in a block of its own. The
+// declarations of a body stay inside it: sc is not changed.
+func (g *gen) body(sc *scope) string {
+	start, end := g.pos, g.pos
+	var b strings.Builder
+	for range g.copies {
+		g.pos = start
+		b.WriteString("{\n" + g.block(sc.child()) + "}\n")
+		end = g.pos
+	}
+	g.pos = end
+	return b.String()
 }
 
 // block returns up to three statements, each ending in a newline.
