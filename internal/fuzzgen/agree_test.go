@@ -31,10 +31,7 @@ func TestDriversAgree(t *testing.T) {
 	var roots []*packages.Package
 	var want []string
 	for i := range n {
-		tape := make([]byte, 32+r.IntN(768))
-		for j := range tape {
-			tape[j] = byte(r.UintN(256))
-		}
+		tape := randomTape(r, 32+r.IntN(768))
 		prog := renamed(fuzzgen.Generate(tape), fmt.Sprintf("p%d", i))
 		c := u.Check(dir, prog)
 		if c.TypeErr != nil {

@@ -20,7 +20,21 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/objectpath"
+
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 )
+
+// EveryFlag returns every analyzer with every flag on, so that every path
+// of theirs can be reached: the configuration the fuzzer and the stress
+// benchmarks run.
+func EveryFlag() []*analysis.Analyzer {
+	return analyzers.New(analyzers.Settings{
+		Ctxdetach:   ctxdetach.Config{CtxFuncs: true},
+		Ctxdeadline: ctxdeadline.Config{Streams: true},
+	})
+}
 
 // A Universe is the dependency graph the generated packages are checked
 // against, type-checked and analyzed once: the fixture module's generated

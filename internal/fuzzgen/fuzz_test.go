@@ -15,9 +15,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fuzzgen"
 )
@@ -30,15 +27,6 @@ var (
 	uniErr   error
 )
 
-// everyFlag is the configuration the fuzzer runs: every analyzer with every
-// flag on, so that every path of theirs can be reached.
-func everyFlag() analyzers.Settings {
-	return analyzers.Settings{
-		Ctxdetach:   ctxdetach.Config{CtxFuncs: true},
-		Ctxdeadline: ctxdeadline.Config{Streams: true},
-	}
-}
-
 // universe loads and analyzes, once per process, what generated programs
 // import.
 func universe(t testing.TB) (*fuzzgen.Universe, string) {
@@ -47,7 +35,7 @@ func universe(t testing.TB) (*fuzzgen.Universe, string) {
 	loadOnce.Do(func() {
 		uniDir = dir
 		imports := append(slices.Clone(fuzzgen.Imports), fixtureImports(dir)...)
-		uni, uniErr = fuzzgen.Load(dir, analyzers.New(everyFlag()), imports...)
+		uni, uniErr = fuzzgen.Load(dir, fuzzgen.EveryFlag(), imports...)
 	})
 	if uniErr != nil {
 		t.Fatal(uniErr)
@@ -69,17 +57,21 @@ func loadUnlessCoordinator(f *testing.F) {
 	universe(f)
 }
 
+func randomTape(r *rand.Rand, n int) []byte {
+	tape := make([]byte, n)
+	for i := range tape {
+		tape[i] = byte(r.UintN(256))
+	}
+	return tape
+}
+
 // seedTapes are the fuzzer's seeds: the empty tape, and tapes from a fixed
 // random source, short to long.
 func seedTapes() [][]byte {
 	tapes := [][]byte{{}, {1}}
 	r := rand.New(rand.NewPCG(16, 16))
 	for _, n := range []int{8, 16, 32, 64, 64, 128, 128, 256, 256, 512, 512, 1024} {
-		tape := make([]byte, n)
-		for i := range tape {
-			tape[i] = byte(r.UintN(256))
-		}
-		tapes = append(tapes, tape)
+		tapes = append(tapes, randomTape(r, n))
 	}
 	return tapes
 }
@@ -294,10 +286,7 @@ func TestGenerated(t *testing.T) {
 			n, total.nodes, total.allocs, worst, worstGrowth, total.findings, total.fixes)
 	}()
 	for i := range n {
-		tape := make([]byte, 16+r.IntN(1024))
-		for j := range tape {
-			tape[j] = byte(r.UintN(256))
-		}
+		tape := randomTape(r, 16+r.IntN(1024))
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			st := checkProgram(t, u, dir, fuzzgen.Generate(tape))
 			if st.allocs > 1_500 { // large enough for the ratio to mean something

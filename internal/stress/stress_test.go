@@ -21,9 +21,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
-	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fuzzgen"
 )
@@ -40,15 +37,11 @@ func universe(t testing.TB) (*fuzzgen.Universe, string) {
 	t.Helper()
 	dir := fixturetest.Dir(t)
 	loadOnce.Do(func() {
-		all := analyzers.New(analyzers.Settings{
-			Ctxdetach:   ctxdetach.Config{CtxFuncs: true},
-			Ctxdeadline: ctxdeadline.Config{Streams: true},
-		})
 		imports := append([]string{
 			"google.golang.org/protobuf/reflect/protoreflect",
 			"google.golang.org/protobuf/runtime/protoimpl",
 		}, fuzzgen.Imports...)
-		uni, uniErr = fuzzgen.Load(dir, all, imports...)
+		uni, uniErr = fuzzgen.Load(dir, fuzzgen.EveryFlag(), imports...)
 	})
 	if uniErr != nil {
 		t.Fatal(uniErr)
