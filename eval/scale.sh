@@ -51,7 +51,7 @@ measure() {
 
 summary=$out/scale.md
 {
-	echo "| target | packages | panics | our errors | CPU s (floor) | CPU ratio | peak RSS MB (floor) | RSS ratio |"
+	echo "| target | packages (with tests) | panics | our errors | CPU s (floor) | CPU ratio | peak RSS MB (floor) | RSS ratio |"
 	echo "|---|---|---|---|---|---|---|---|"
 } >"$summary"
 slowest=$out/slowest.md
@@ -67,7 +67,8 @@ for t in "${targets[@]}"; do
 	measure "$name" "$dir" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >"$out/$name.json" 2>"$out/$name.err"
 	measure "$name.floor" "$dir" "$out/floor" -floorfacts "$pat" >/dev/null 2>"$out/$name.floor.err"
 	panics=$(grep -c 'panic' "$out/$name.json" "$out/$name.err" | awk -F: '{s+=$2} END {print s+0}')
-	read -r pkgs errs < <("$out/scalesize" -errors "$out/$name.json")
+	read -r _ errs < <("$out/scalesize" -errors "$out/$name.json")
+	pkgs=$(cd "$dir" && GOFLAGS=-mod=mod go list -e -test "$pat" | wc -l)
 	read -r _ u s m <"$out/$name.time"
 	read -r _ fu fs fm <"$out/$name.floor.time"
 	awk -v n="$name" -v p="$pkgs" -v pa="$panics" -v e="$errs" -v u="$u" -v s="$s" -v m="$m" -v fu="$fu" -v fs="$fs" -v fm="$fm" 'BEGIN {

@@ -1,6 +1,6 @@
 // Command scalesize summarizes eval/scale.sh's runs.
 //
-//	scalesize -errors OUT.json       # "PACKAGES ERRORS": packages in the
+//	scalesize -errors OUT.json       # "PACKAGES ERRORS": packages with output in the
 //	                                 # driver's JSON output and analysis errors
 //	                                 # not caused by the package's own type
 //	                                 # errors (listed on standard error)
