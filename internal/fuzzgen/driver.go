@@ -136,6 +136,10 @@ func factType(f analysis.Fact) string { return reflect.TypeOf(f).String() }
 func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact) *Result {
 	out := &Result{Facts: make(map[string][]EncodedFact)}
 	results := make(map[*analysis.Analyzer]any)
+	// One Encoder for the whole unit: objectpath.For alone is linear in
+	// the size of the object's package, so a fact lookup per call into a
+	// large package would make the driver quadratic.
+	paths := new(objectpath.Encoder)
 	lookup := func(a *analysis.Analyzer, pkg *types.Package) []EncodedFact {
 		if f, ok := extra[a.Name][pkg.Path()]; ok {
 			return f
@@ -188,7 +192,7 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 				if obj.Pkg() == unit.Pkg {
 					return local(objFacts[obj], ptr)
 				}
-				return decode(lookup(a, obj.Pkg()), obj, ptr)
+				return decode(paths, lookup(a, obj.Pkg()), obj, ptr)
 			},
 			ExportObjectFact: func(obj types.Object, f analysis.Fact) {
 				if obj.Pkg() != unit.Pkg {
@@ -200,7 +204,7 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 				if pkg == unit.Pkg {
 					return local(pkgFacts, ptr)
 				}
-				return decode(lookup(a, pkg), nil, ptr)
+				return decode(paths, lookup(a, pkg), nil, ptr)
 			},
 			ExportPackageFact: func(f analysis.Fact) { pkgFacts = append(pkgFacts, f) },
 			AllObjectFacts: func() []analysis.ObjectFact {
@@ -238,7 +242,7 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 			out.Err = fmt.Errorf("%s: %w", a.Name, err)
 		}
 		results[a] = res
-		enc, err := encode(objFacts, pkgFacts)
+		enc, err := encode(paths, objFacts, pkgFacts)
 		if err != nil && out.Err == nil {
 			out.Err = fmt.Errorf("%s: %w", a.Name, err)
 		}
@@ -267,7 +271,7 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 // encode gob-encodes the facts a package exported, each one twice: a
 // fact whose two encodings differ is an error (facts must encode
 // deterministically, or build caches miss).
-func encode(objFacts map[types.Object][]analysis.Fact, pkgFacts []analysis.Fact) ([]EncodedFact, error) {
+func encode(paths *objectpath.Encoder, objFacts map[types.Object][]analysis.Fact, pkgFacts []analysis.Fact) ([]EncodedFact, error) {
 	var enc []EncodedFact
 	var failure error
 	add := func(path objectpath.Path, f analysis.Fact) {
@@ -283,7 +287,7 @@ func encode(objFacts map[types.Object][]analysis.Fact, pkgFacts []analysis.Fact)
 		enc = append(enc, EncodedFact{path, factType(f), b1.Bytes()})
 	}
 	for obj, fs := range objFacts {
-		path, err := objectpath.For(obj)
+		path, err := paths.For(obj)
 		if err != nil {
 			continue // not reachable from the package's API: a driver drops it
 		}
@@ -300,11 +304,14 @@ func encode(objFacts map[types.Object][]analysis.Fact, pkgFacts []analysis.Fact)
 	return enc, failure
 }
 
-func decode(facts []EncodedFact, obj types.Object, ptr analysis.Fact) bool {
+func decode(paths *objectpath.Encoder, facts []EncodedFact, obj types.Object, ptr analysis.Fact) bool {
+	if len(facts) == 0 {
+		return false
+	}
 	var path objectpath.Path
 	if obj != nil {
 		var err error
-		if path, err = objectpath.For(obj); err != nil {
+		if path, err = paths.For(obj); err != nil {
 			return false
 		}
 	}
