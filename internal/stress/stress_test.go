@@ -91,7 +91,14 @@ func TestInputs(t *testing.T) {
 		}
 		done[in.name] = true
 		t.Run(fmt.Sprintf("%s/%d", in.name, in.size), func(t *testing.T) {
-			c := u.Check(dir, in.prog(t, in.size))
+			prog := in.prog(t, in.size)
+			bytes := 0
+			for _, p := range prog {
+				for _, f := range p.Files {
+					bytes += len(f.Src)
+				}
+			}
+			c := u.Check(dir, prog)
 			if c.TypeErr != nil {
 				t.Fatalf("input does not type-check: %v", c.TypeErr)
 			}
@@ -100,8 +107,8 @@ func TestInputs(t *testing.T) {
 					t.Fatal(r.Err)
 				}
 			}
-			t.Logf("%d nodes, %d findings, type-check %v CPU, analysis %v CPU, %d allocations (%.1f per node)",
-				c.Nodes, len(c.Diagnostics()), c.TypeCheckTime, c.AnalysisTime, c.Analysis, float64(c.Analysis)/float64(c.Nodes))
+			t.Logf("%.1f MB of source, %d nodes, %d findings, type-check %v CPU, analysis %v CPU, %d allocations (%.1f per node)",
+				float64(bytes)/1e6, c.Nodes, len(c.Diagnostics()), c.TypeCheckTime, c.AnalysisTime, c.Analysis, float64(c.Analysis)/float64(c.Nodes))
 		})
 	}
 }
