@@ -23,7 +23,9 @@
 # Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing} and OUT/scale.md.
 #
 # Environment: NICE (default 10), TIMING (default 1: the sequential timing
-# run; 0 skips it), EVALSRC. Needs go and GNU time (/usr/bin/time).
+# run; 0 skips it), REUSE (1: summarize a target's earlier measurements in
+# OUT instead of measuring again), EVALSRC. Needs go and GNU time
+# (/usr/bin/time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -64,9 +66,13 @@ for t in "${targets[@]}"; do
 		name=$(basename "$t") dir=$t pat=all
 	fi
 	echo "== $name ($pat in $dir)" >&2
-	measure "$name" "$dir" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >"$out/$name.json" 2>"$out/$name.err"
-	measure "$name.floor" "$dir" "$out/floor" -floorfacts "$pat" >/dev/null 2>"$out/$name.floor.err"
-	panics=$(grep -c 'panic' "$out/$name.json" "$out/$name.err" | awk -F: '{s+=$2} END {print s+0}')
+	if [[ ${REUSE:-0} == 1 && -s $out/$name.time && -s $out/$name.floor.time ]]; then
+		echo "reusing the measurements in $out" >&2
+	else
+		measure "$name" "$dir" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >"$out/$name.json" 2>"$out/$name.err"
+		measure "$name.floor" "$dir" "$out/floor" -floorfacts "$pat" >/dev/null 2>"$out/$name.floor.err"
+	fi
+	panics=$(cat "$out/$name.json" "$out/$name.err" | { grep -c 'panic' || true; })
 	read -r _ errs < <("$out/scalesize" -errors "$out/$name.json")
 	pkgs=$(cd "$dir" && GOFLAGS=-mod=mod go list -e -test "$pat" | wc -l)
 	read -r _ u s m <"$out/$name.time"
