@@ -78,7 +78,7 @@ func (g *gen) use(path string) { g.imports[path] = true }
 
 // A scope is what a statement may use.
 type scope struct {
-	ctxs     []string // context-typed expressions; the first len(assign) ... see assignable
+	ctxs     []string // context-typed expressions in scope
 	assign   []string // context variables that may be reassigned
 	stream   *stream  // the server stream, if any
 	client   string   // an EchoClient expression
