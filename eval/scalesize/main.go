@@ -121,15 +121,20 @@ func printSlowest(name string, n int) {
 	}
 }
 
-// size returns the lines and statements of a package's files, its test
-// files too for a test variant ("p [p.test]").
+// size returns the lines and statements of a package's files: with its
+// in-package test files for its test variant ("p [p.test]"), only the
+// external test files for "p_test [p.test]".
 func size(id string) (lines, stmts int) {
 	path, variant, _ := strings.Cut(id, " ")
-	tmpl := "{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .CgoFiles}} {{.}}{{end}}"
-	if variant != "" {
-		tmpl += "{{range .TestGoFiles}} {{.}}{{end}}{{range .XTestGoFiles}} {{.}}{{end}}"
-	}
+	xtest := strings.HasSuffix(path, "_test")
 	path = strings.TrimSuffix(path, "_test")
+	tmpl := "{{.Dir}}{{range .GoFiles}} {{.}}{{end}}{{range .CgoFiles}} {{.}}{{end}}"
+	switch {
+	case xtest:
+		tmpl = "{{.Dir}}{{range .XTestGoFiles}} {{.}}{{end}}"
+	case variant == "["+path+".test]":
+		tmpl += "{{range .TestGoFiles}} {{.}}{{end}}"
+	}
 	out, err := exec.Command("go", "list", "-f", tmpl, path).Output()
 	if err != nil {
 		return 0, 0
