@@ -48,7 +48,7 @@ flags=(-ctxdetach.ctx-funcs -ctxdeadline.streams)
 measure() {
 	local tag=$1 dir=$2
 	shift 2
-	(cd "$dir" && GOFLAGS=-mod=mod /usr/bin/time -f '%e %U %S %M' -o "$out/$tag.time" nice -n "$nice" "$@") || true
+	(cd "$dir" && GOFLAGS=$goflags /usr/bin/time -f '%e %U %S %M' -o "$out/$tag.time" nice -n "$nice" "$@") || true
 }
 
 summary=$out/scale.md
@@ -66,6 +66,8 @@ for t in "${targets[@]}"; do
 		name=$(basename "$t") dir=$t pat=all
 	fi
 	echo "== $name ($pat in $dir)" >&2
+	goflags=-mod=mod # a workspace (etcd's go.work) takes no -mod=mod
+	if [[ -n $(cd "$dir" && go env GOWORK) && $(cd "$dir" && go env GOWORK) != off ]]; then goflags=; fi
 	if [[ ${REUSE:-0} == 1 && -s $out/$name.time && -s $out/$name.floor.time ]]; then
 		echo "reusing the measurements in $out" >&2
 	else
@@ -74,7 +76,7 @@ for t in "${targets[@]}"; do
 	fi
 	panics=$(cat "$out/$name.json" "$out/$name.err" | { grep -c 'panic' || true; })
 	read -r _ errs < <("$out/scalesize" -errors "$out/$name.json")
-	pkgs=$(cd "$dir" && GOFLAGS=-mod=mod go list -e -test "$pat" | wc -l)
+	pkgs=$(cd "$dir" && GOFLAGS=$goflags go list -e -test "$pat" | wc -l)
 	read -r _ u s m <"$out/$name.time"
 	read -r _ fu fs fm <"$out/$name.floor.time"
 	awk -v n="$name" -v p="$pkgs" -v pa="$panics" -v e="$errs" -v u="$u" -v s="$s" -v m="$m" -v fu="$fu" -v fs="$fs" -v fm="$fm" 'BEGIN {
@@ -82,11 +84,11 @@ for t in "${targets[@]}"; do
 		printf "| %s | %d | %d | %d | %.0f (%.0f) | %.2f | %.0f (%.0f) | %.2f |\n", n, p, pa, e, c, fc, (fc > 0 ? c / fc : 0), m / 1024, fm / 1024, (fm > 0 ? m / fm : 0)
 	}' >>"$summary"
 	if [[ ${TIMING:-1} == 1 ]]; then
-		(cd "$dir" && GOFLAGS=-mod=mod nice -n "$nice" "$out/grpccancelcheck" -json -debug=tp "${flags[@]}" "$pat" >/dev/null 2>"$out/$name.timing") || true
+		(cd "$dir" && GOFLAGS=$goflags nice -n "$nice" "$out/grpccancelcheck" -json -debug=tp "${flags[@]}" "$pat" >/dev/null 2>"$out/$name.timing") || true
 		{
 			echo "### $name: ten slowest analysis actions"
 			echo
-			(cd "$dir" && GOFLAGS=-mod=mod "$out/scalesize" -slowest 10 "$out/$name.timing")
+			(cd "$dir" && GOFLAGS=$goflags "$out/scalesize" -slowest 10 "$out/$name.timing")
 			echo
 		} >>"$slowest"
 	fi
