@@ -4,13 +4,14 @@
 package analyzers
 
 import (
-	"flag"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/division"
 )
 
 // Settings configures every analyzer. The zero value is the default: all
@@ -29,33 +30,39 @@ func All() []*analysis.Analyzer { return New(Settings{}) }
 
 // New returns the analyzers that s leaves enabled, configured by s.
 func New(s Settings) []*analysis.Analyzer {
-	detach := ctxdetach.New(s.Ctxdetach)
-	// ctxdeadline leaves detached contexts in ctxdetach's scope to
-	// ctxdetach, and reports them itself when ctxdetach does not run. It
-	// asks at run time, once the driver has parsed its flags.
-	var all []*analysis.Analyzer // read by the closure at run time
-	deadline := s.Ctxdeadline
-	deadline.Detach = func() ctxdeadline.DetachScope {
-		switch {
-		case contains(s.Disable, detach.Name) || !enabledByDriver(detach.Name, all):
-			return ctxdeadline.DetachOff
-		case flagIsTrue(detach.Flags.Lookup("ctx-funcs")):
-			return ctxdeadline.DetachCtxFuncs
-		}
-		return ctxdeadline.DetachHandlers
-	}
-	all = []*analysis.Analyzer{
-		ctxloop.New(s.Ctxloop),
-		detach,
-		ctxdeadline.New(deadline),
-	}
 	var out []*analysis.Analyzer
-	for _, a := range all {
-		if !contains(s.Disable, a.Name) {
+	for _, a := range AllFor(s) {
+		if !slices.Contains(s.Disable, a.Name) {
 			out = append(out, a)
 		}
 	}
 	return out
+}
+
+// AllFor returns every analyzer, configured for the selection s makes, for
+// a driver that leaves analyzers out itself (x/tools' multichecker, whose
+// -NAME=false switches cmd/grpccancelcheck parses into s.Disable first).
+//
+// The analyzers' settings are fixed here, so a command-line driver parses
+// its flags before it builds the analyzers: what runs beside what must be
+// known. ctxdeadline leaves the detached contexts in ctxdetach's scope to
+// ctxdetach when ctxdetach is enabled, and reports them itself when it is
+// not (see internal/division).
+func AllFor(s Settings) []*analysis.Analyzer {
+	deadline := s.Ctxdeadline
+	switch {
+	case slices.Contains(s.Disable, ctxdetach.Analyzer.Name):
+		deadline.Ctxdetach = division.Off
+	case s.Ctxdetach.CtxFuncs:
+		deadline.Ctxdetach = division.CtxFuncs
+	default:
+		deadline.Ctxdetach = division.Handlers
+	}
+	return []*analysis.Analyzer{
+		ctxloop.New(s.Ctxloop),
+		ctxdetach.New(s.Ctxdetach),
+		ctxdeadline.New(deadline),
+	}
 }
 
 // Names returns the names of all analyzers.
@@ -65,46 +72,4 @@ func Names() []string {
 		names = append(names, a.Name)
 	}
 	return names
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// enabledByDriver reports whether the command's analyzer switches
-// (-NAME, -NAME=false, registered by x/tools' drivers) leave analyzer name
-// enabled: when any switch is set true only those run, else all but the
-// ones set false. Drivers without such switches (golangci-lint) enable all.
-func enabledByDriver(name string, all []*analysis.Analyzer) bool {
-	anyTrue := false
-	for _, a := range all {
-		if flagIsTrue(flag.Lookup(a.Name)) {
-			anyTrue = true
-		}
-	}
-	f := flag.Lookup(name)
-	if anyTrue {
-		return flagIsTrue(f)
-	}
-	return f == nil || f.Value.String() != "false"
-}
-
-// flagIsTrue reports whether a boolean flag was set to true. The drivers'
-// switches print "true" while unset too; their Get says whether they were
-// set to true.
-func flagIsTrue(f *flag.Flag) bool {
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	b, _ := g.Get().(bool)
-	return b
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/division"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
 )
 
@@ -21,7 +22,10 @@ import (
 var doc []byte
 
 // Analyzer reports outbound gRPC calls whose context carries no deadline. It
-// uses the default Config.
+// uses the default Config, which assumes that ctxdetach does not run beside
+// it; for an analyzer list that has ctxdetach too, use the Analyzer of
+// package withdetach (or analyzers.New), so that a detached call in a
+// handler gets one finding.
 var Analyzer = New(Config{})
 
 // Config holds ctxdeadline's settings. The zero value is the default.
@@ -34,27 +38,23 @@ type Config struct {
 	// "example.com/pb.EchoClient" (all its methods),
 	// "(*google.golang.org/grpc.ClientConn).Invoke".
 	Exempt []string `json:"exempt,omitempty"`
-	// Detach, when set, is asked once per package what ctxdetach covers,
-	// so that no call gets both findings and none is lost: ctxdeadline
-	// leaves a detached context in ctxdetach's scope to ctxdetach, and
-	// reports it itself when ctxdetach does not run. Whoever builds both
-	// analyzers wires it; it is not a setting of its own. Nil means
-	// DetachHandlers.
-	Detach func() DetachScope `json:"-"`
+	// RPC lists methods, interfaces and functions, fully qualified as in
+	// Exempt, that make a gRPC call the tool cannot see into: a
+	// hand-written client interface whose implementation is registered
+	// through a factory ("example.com/tmclient.TabletManagerClient"). Their
+	// calls are judged like a generated client's, on a network client.
+	RPC []string `json:"rpc,omitempty"`
+	// Tests also checks _test.go files. By default they are left out: a
+	// test's deadline-less call hangs only until go test's -timeout, and
+	// its clients are mostly mocks.
+	Tests bool `json:"tests,omitempty"`
+	// Ctxdetach is how ctxdetach runs beside this analyzer: a detached
+	// context in its scope is ctxdetach's finding, so that no call gets
+	// both. The zero value, division.Off, reports it here: nothing is lost
+	// when ctxdeadline runs alone. Whoever builds both analyzers sets it
+	// (analyzers.New); it is not a setting of its own.
+	Ctxdetach division.Detach `json:"-"`
 }
-
-// DetachScope is where ctxdetach reports detached contexts.
-type DetachScope int
-
-const (
-	// DetachHandlers: ctxdetach runs over gRPC handler scope (its default).
-	DetachHandlers DetachScope = iota
-	// DetachOff: ctxdetach does not run.
-	DetachOff
-	// DetachCtxFuncs: ctxdetach runs with -ctxdetach.ctx-funcs, over every
-	// function with a context parameter too.
-	DetachCtxFuncs
-)
 
 // New returns a ctxdeadline analyzer with its own settings, bound to its own
 // flags (-ctxdeadline.streams, -ctxdeadline.exempt), so that no state is
@@ -62,16 +62,22 @@ const (
 func New(cfg Config) *analysis.Analyzer {
 	c := &checker{cfg: cfg}
 	c.cfg.Exempt = slices.Clone(cfg.Exempt)
+	c.cfg.RPC = slices.Clone(cfg.RPC)
 	a := &analysis.Analyzer{
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline",
+		URL:       analyzerdoc.URL("ctxdeadline"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams)},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
 		"require a deadline on streaming calls too, not only a way to cancel them")
+	a.Flags.BoolVar(&c.cfg.Tests, "tests", cfg.Tests,
+		"also check _test.go files")
+	a.Flags.Var((*exemptFlag)(&c.cfg.RPC), "rpc",
+		"comma-separated `list` of methods, interfaces or functions that make a gRPC call the analysis cannot see into, fully qualified: "+
+			"example.com/tmclient.TabletManagerClient, example.com/tmclient.TabletManagerClient.StopReplication")
 	a.Flags.Var((*exemptFlag)(&c.cfg.Exempt), "exempt",
 		"comma-separated `list` of client methods or types not to check, fully qualified: "+
 			"example.com/pb.EchoClient.Unary, example.com/pb.EchoClient, (*google.golang.org/grpc.ClientConn).Invoke")
@@ -117,6 +123,53 @@ type deadlineParams struct {
 	Params []paramRPC // by Index
 }
 
+// ctorMethods is the fact of a constructor (a function whose one result is
+// an interface and that returns one concrete type of its package, see
+// grpcctx.Model.ConcreteMethod): what the methods of the values it makes do
+// with their contexts, by method name, so that a call on such a value in
+// another package is judged by the method that runs, not by its shape. A
+// client constructor whose methods add their own timeout makes bounded
+// calls. The fact names methods, not the type, which is mostly unexported
+// and which go vet could not resolve from export data.
+type ctorMethods struct {
+	// Methods lists the result interface's methods that reach an RPC, or
+	// whose body the package does not have; the others reach none.
+	Methods []ctorMethod // by Name
+}
+
+// ctorMethod is one method of a constructor's result.
+type ctorMethod struct {
+	Name string
+	// Shape: the method that runs has no body here (it is promoted from
+	// an embedded interface): its calls are judged by their shape.
+	Shape  bool
+	Params []paramRPC // as in deadlineParams
+}
+
+func (*ctorMethods) AFact() {}
+
+func (f *ctorMethods) String() string {
+	var parts []string
+	for _, m := range f.Methods {
+		if m.Shape {
+			parts = append(parts, m.Name+": by shape")
+			continue
+		}
+		parts = append(parts, m.Name+": "+(&deadlineParams{Params: m.Params}).String())
+	}
+	return "ctorMethods(" + strings.Join(parts, "; ") + ")"
+}
+
+// method returns the entry for the method name, and whether the
+// constructor's result has a body for it.
+func (f *ctorMethods) method(name string) (ctorMethod, bool) {
+	i, ok := slices.BinarySearchFunc(f.Methods, name, func(m ctorMethod, name string) int { return cmp.Compare(m.Name, name) })
+	if !ok {
+		return ctorMethod{Name: name}, true
+	}
+	return f.Methods[i], !f.Methods[i].Shape
+}
+
 // paramRPC is one context parameter and the RPC it reaches.
 type paramRPC struct {
 	Index  int              // of the parameter in the signature
@@ -127,6 +180,29 @@ type paramRPC struct {
 	Stream bool
 	// WaitForReady: the RPC passes grpc.WaitForReady(true).
 	WaitForReady bool
+	// Client is the index of the parameter the RPC's client is, whose
+	// argument decides whether a caller's call makes a real RPC, or
+	// clientConn when the client is known to be a network client. A fact
+	// has no entry for an RPC on a client of unknown origin (a mock, a
+	// wrapper that may add its own timeout).
+	Client int
+}
+
+// Values of paramRPC.Client besides parameter indices.
+const (
+	clientConn    = -1 // a network client (grpcctx.ClientConn)
+	clientUnknown = -2 // unknown origin: reported only when called directly, never in a fact
+)
+
+// clientRef encodes c as a paramRPC.Client.
+func clientRef(c grpcctx.Client) int {
+	switch c.Kind {
+	case grpcctx.ClientConn:
+		return clientConn
+	case grpcctx.ClientParam:
+		return c.Param
+	}
+	return clientUnknown
 }
 
 func (*deadlineParams) AFact() {}
@@ -138,7 +214,11 @@ func (f *deadlineParams) String() string {
 		if p.Stream {
 			kind = "stream"
 		}
-		parts = append(parts, fmt.Sprintf("param %d reaches %s %s at %s", p.Index, kind, p.Method, p.At))
+		part := fmt.Sprintf("param %d reaches %s %s at %s", p.Index, kind, p.Method, p.At)
+		if p.Client >= 0 {
+			part += fmt.Sprintf(" on client param %d", p.Client)
+		}
+		parts = append(parts, part)
 	}
 	return "deadlineParams(" + strings.Join(parts, "; ") + ")"
 }
@@ -193,8 +273,9 @@ type state struct {
 	pass   *analysis.Pass
 	m      *grpcctx.Model
 	exempt map[string]bool // normalized -exempt names
-	// detach: where ctxdetach reports detached contexts (Config.Detach).
-	detach DetachScope
+	rpc    map[string]bool // normalized -rpc names
+	// detach: where ctxdetach reports detached contexts (Config.Ctxdetach).
+	detach division.Detach
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
@@ -211,24 +292,21 @@ type verdict struct {
 	noCancel bool
 }
 
-func (c *checker) detachScope() DetachScope {
-	if c.cfg.Detach == nil {
-		return DetachHandlers
-	}
-	return c.cfg.Detach()
-}
-
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := &state{
 		checker:  c,
 		pass:     pass,
 		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
 		exempt:   make(map[string]bool),
-		detach:   c.detachScope(),
+		rpc:      make(map[string]bool),
+		detach:   c.cfg.Ctxdetach,
 		verdicts: make(map[verdictKey]verdict),
 	}
 	for _, name := range c.cfg.Exempt {
 		s.exempt[normalize(name)] = true
+	}
+	for _, name := range c.cfg.RPC {
+		s.rpc[normalize(name)] = true
 	}
 	s.run()
 	return nil, nil
@@ -248,21 +326,53 @@ func (s *state) run() {
 		fn := grpcctx.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
-		if rpc {
-			if c := s.m.ConcreteMethod(call); c != nil {
+		declared := false
+		if !rpc {
+			g, rpc = s.declaredRPC(call)
+			declared = rpc
+		}
+		var valueClient *grpcctx.Client // for a method value's call: its receiver's
+		if !rpc && callee == nil {
+			if mg, recv, recvFn, ok := s.m.MethodValueCall(call); ok && !concreteWrapper(mg.Method) {
+				c := s.m.ClientValue(recv, recvFn)
+				g, rpc, valueClient = mg, true, &c
+			}
+		}
+		if rpc && !declared {
+			if c := s.m.ConcreteMethod(call, fn); c != nil {
 				// A client interface whose dynamic type is known: the
 				// method that runs is judged by its body, like a
 				// concrete wrapper.
 				callee, rpc = c, false
 			}
 		}
-		if rpc && !concreteWrapper(g.Method) {
-			if !isExempt(s.exempt, g.Method) {
+		if rpc || callee == nil {
+			// An interface method called on a value made by another
+			// package's constructor: judged by the method that runs.
+			if ctor, method, ok := s.constructedMethod(call, fn); ok {
+				if len(method.Params) > 0 {
+					uses = append(uses, s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})...)
+				}
+				continue
+			}
+		}
+		if rpc && (declared || !concreteWrapper(g.Method)) {
+			client := s.m.ClientOf(g, fn)
+			if valueClient != nil {
+				client = *valueClient
+			}
+			if declared {
+				client = grpcctx.Client{Kind: grpcctx.ClientConn} // the user says it is a real RPC
+			}
+			// A unary call on a client whose connection has an
+			// interceptor that bounds every call has a deadline.
+			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
 					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
-					WaitForReady: g.WaitsForReady(info),
+					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
+					Client:       clientRef(client),
 				}})
 			}
 			continue
@@ -274,19 +384,23 @@ func (s *state) run() {
 		if callee.Pkg() == pass.Pkg {
 			locals = append(locals, localCall{call: call, callee: callee, fn: fn})
 		} else if fact := new(deadlineParams); pass.ImportObjectFact(callee, fact) {
-			uses = append(uses, factUses(info, call, callee, fn, fact)...)
+			uses = append(uses, s.factUses(call, callee, fn, fact)...)
 		}
 	}
 
 	facts := s.exportFacts(uses, locals)
+	s.exportCtorFacts(facts)
 	for _, l := range locals {
 		if fact := facts[l.callee]; fact != nil {
-			uses = append(uses, factUses(info, l.call, l.callee, l.fn, fact)...)
+			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
 		}
 	}
 
 	var findings []finding
 	for _, u := range uses {
+		if !s.reportable(u) {
+			continue
+		}
 		if f, ok := s.judge(u); ok && f.origin.Root != grpcctx.Param {
 			findings = append(findings, f)
 		}
@@ -298,16 +412,41 @@ func (s *state) run() {
 }
 
 // factUses returns a use for every argument of call that the callee's fact
-// says reaches an RPC.
-func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
-	args := grpcctx.Args(info, call)
+// says reaches an RPC. Where the RPC's client is a parameter of the
+// callee, the argument for it says whether this call makes a real RPC: a
+// network client does, a parameter of fn leaves it to fn's callers, and a
+// value of unknown origin (a mock, a wrapper) gives no use.
+func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
+	args := grpcctx.Args(s.pass.TypesInfo, call)
 	var out []use
 	for _, p := range fact.Params {
-		if p.Index < len(args) {
-			out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
+		if p.Index >= len(args) {
+			continue
 		}
+		if p.Client >= 0 {
+			if p.Client >= len(args) {
+				continue
+			}
+			client := s.m.ClientValue(args[p.Client], fn)
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream {
+				continue
+			}
+			p.WaitForReady = p.WaitForReady || client.WaitForReady
+		}
+		out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
 	}
 	return out
+}
+
+// reportable reports whether u may be reported: a direct call on any client
+// (the call site chose the context), a call through a fact only where the
+// RPC's client is a network client; and, unless -tests, not in a _test.go
+// file.
+func (s *state) reportable(u use) bool {
+	if u.callee != nil && u.rpc.Client != clientConn {
+		return false
+	}
+	return s.cfg.Tests || !strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
 }
 
 // judge decides whether the context of u is missing what the RPC needs:
@@ -325,7 +464,7 @@ func factUses(info *types.Info, call *ast.CallExpr, callee *types.Func, fn ast.N
 //   - the origin is unknown, or paths disagree about it;
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
-//     ctxdetach's finding; with DetachCtxFuncs (ctxdetach's -ctx-funcs), the same
+//     ctxdetach's finding; with division.CtxFuncs (ctxdetach's -ctx-funcs), the same
 //     holds in every function with a context parameter;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
@@ -348,7 +487,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != DetachOff && (m.HandlerOf(u.fn) != nil || s.detach == DetachCtxFuncs && inContextFunc(m, u.fn)) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:
@@ -375,8 +514,9 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	facts := make(map[*types.Func]*deadlineParams)
 	var order []*types.Func // deterministic export order
 	// add records that parameter index of fn reaches rpc; it reports
-	// whether that changed anything. A unary RPC is preferred to a stream:
-	// it asks more of the caller.
+	// whether that changed anything. A unary RPC is preferred to a stream
+	// (it asks more of the caller), then an RPC on a network client to one
+	// on a client the caller passes (it holds for every caller).
 	add := func(fn *types.Func, index int, rpc paramRPC) bool {
 		rpc.Index = index
 		fact := facts[fn]
@@ -386,7 +526,7 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 			order = append(order, fn)
 		}
 		if e := fact.entry(index); e != nil {
-			if e.Stream && !rpc.Stream {
+			if rank(rpc) > rank(*e) {
 				*e = rpc
 				return true
 			}
@@ -399,6 +539,9 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	// propagate adds the fact u implies for its enclosing declaration, if
 	// its context is one of the declaration's parameters.
 	propagate := func(u use) bool {
+		if u.rpc.Client == clientUnknown {
+			return false // a fact is only for RPCs on a network client, or on a client the caller passes
+		}
 		f, ok := s.judge(u)
 		if !ok || f.origin.Root != grpcctx.Param {
 			return false
@@ -415,7 +558,7 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	grpcctx.Propagate(locals, func(l localCall) bool {
 		changed := false
 		if fact := facts[l.callee]; fact != nil {
-			for _, u := range factUses(pass.TypesInfo, l.call, l.callee, l.fn, fact) {
+			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {
 				changed = propagate(u) || changed
 			}
 		}
@@ -425,6 +568,80 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 		pass.ExportObjectFact(fn, facts[fn])
 	}
 	return facts
+}
+
+// constructedMethod returns, for call, an interface method called on the
+// result of another package's constructor that has a ctorMethods fact, the
+// interface method and the fact's entry for it; ok is false when the call
+// is not one or the method that runs has no body there.
+func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func, ctorMethod, bool) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil, ctorMethod{}, false
+	}
+	sn, ok := s.pass.TypesInfo.Selections[sel]
+	if !ok || sn.Kind() != types.MethodVal || !types.IsInterface(sn.Recv()) {
+		return nil, ctorMethod{}, false
+	}
+	method, _ := sn.Obj().(*types.Func)
+	ctor := s.m.ClientValue(sel.X, fn).Ctor
+	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
+		return nil, ctorMethod{}, false
+	}
+	fact := new(ctorMethods)
+	if !s.pass.ImportObjectFact(ctor, fact) {
+		return nil, ctorMethod{}, false
+	}
+	m, ok := fact.method(method.Name())
+	return method, m, ok
+}
+
+// exportCtorFacts exports the ctorMethods fact of each of this package's
+// constructors whose result has methods that take a context, from the
+// deadlineParams facts of the methods that run.
+func (s *state) exportCtorFacts(facts map[*types.Func]*deadlineParams) {
+	for _, ctor := range s.m.Constructors() {
+		if !ctor.Exported() {
+			continue // only this package calls it, and ConcreteMethod sees its type
+		}
+		t := s.m.Constructed(ctor)
+		iface, ok := ctor.Signature().Results().At(0).Type().Underlying().(*types.Interface)
+		if !ok {
+			continue
+		}
+		fact := new(ctorMethods)
+		takesContext := false
+		for im := range iface.Methods() {
+			if len(grpcctx.ContextParams(im.Signature())) == 0 {
+				continue
+			}
+			takesContext = true
+			obj, _, _ := types.LookupFieldOrMethod(t, false, im.Pkg(), im.Name())
+			m, _ := obj.(*types.Func)
+			switch {
+			case m == nil || m.Pkg() != s.pass.Pkg || types.IsInterface(m.Signature().Recv().Type()):
+				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Shape: true})
+			case facts[m] != nil:
+				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Params: facts[m].Params})
+			}
+		}
+		if takesContext {
+			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
+			s.pass.ExportObjectFact(ctor, fact)
+		}
+	}
+}
+
+// rank orders the RPCs one parameter may reach by what they ask of callers.
+func rank(p paramRPC) int {
+	r := 0
+	if !p.Stream {
+		r += 2
+	}
+	if p.Client == clientConn {
+		r++
+	}
+	return r
 }
 
 // inContextFunc reports whether fn or a function around it has a context
@@ -456,6 +673,24 @@ func paramOf(info *types.Info, decl ast.Node, v *types.Var) (*types.Func, int) {
 		}
 	}
 	return nil, 0
+}
+
+// declaredRPC returns call as an outbound gRPC call when its callee is
+// named by -rpc: the RPC is on its first context argument.
+func (s *state) declaredRPC(call *ast.CallExpr) (grpcctx.GRPCCall, bool) {
+	if len(s.rpc) == 0 {
+		return grpcctx.GRPCCall{}, false
+	}
+	fn := grpcctx.Callee(s.pass.TypesInfo, call)
+	if fn == nil || !isExempt(s.rpc, fn) {
+		return grpcctx.GRPCCall{}, false
+	}
+	params := grpcctx.ContextParams(fn.Signature())
+	args := grpcctx.Args(s.pass.TypesInfo, call)
+	if len(params) == 0 || params[0] >= len(args) {
+		return grpcctx.GRPCCall{}, false
+	}
+	return grpcctx.GRPCCall{Call: call, Method: fn, Ctx: args[params[0]]}, true
 }
 
 // isExempt reports whether fn is in the exempt set: its receiver's named
@@ -492,7 +727,7 @@ func (s *state) report(f finding) {
 		what = "gRPC stream " + rpc.Method
 	}
 	// What the context lacks, what that means, and the remedy.
-	category, lack := "no-deadline", "no deadline"
+	category, lack := CategoryNoDeadline, "no deadline"
 	effect := "the call can wait forever"
 	if f.noCancel && f.callee == nil {
 		effect += " and nothing can cancel it"
@@ -503,16 +738,16 @@ func (s *state) report(f finding) {
 	uncancellable := f.noCancel && (f.callee == nil || !s.cfg.Streams)
 	switch {
 	case rpc.Stream && uncancellable:
-		category, lack = "stream-no-cancel", "neither a deadline nor a cancel function"
+		category, lack = CategoryStreamNoCancel, "neither a deadline nor a cancel function"
 		effect = "only the server can ever end the stream"
 		if !s.cfg.Streams {
 			remedy = "derive the context with context.WithCancel and call cancel when done, or with context.WithTimeout"
 		}
 	case rpc.Stream:
-		category = "stream-no-deadline"
+		category = CategoryStreamNoDeadline
 		effect = "the stream can stay open forever"
 	case rpc.WaitForReady:
-		category = "wait-for-ready-no-deadline"
+		category = CategoryWaitForReadyNoDeadline
 		effect = "with grpc.WaitForReady(true) the call can block forever while the server is unreachable"
 	}
 	if f.origin.Root == grpcctx.Deliberate {
@@ -533,7 +768,7 @@ func (s *state) report(f finding) {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
 			what, f.origin.Describe(f.arg), lack, effect, remedy)
 	} else {
-		d.Category += "-via-call"
+		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
 			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)

@@ -13,38 +13,69 @@ import (
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/go/analysis/checker"
 
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
+	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline/withdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
+// shipped returns the analyzers the registry builds for s, as the command
+// and the golangci-lint plugin run them, by name.
+func shipped(s analyzers.Settings) map[string]*analysis.Analyzer {
+	out := make(map[string]*analysis.Analyzer)
+	for _, a := range analyzers.New(s) {
+		out[a.Name] = a
+	}
+	return out
+}
+
+// deadline is ctxdeadline as it runs beside ctxdetach with default
+// settings: the fixtures' expectations leave detached contexts in handlers
+// to ctxdetach.
+func deadline(cfg ctxdeadline.Config) *analysis.Analyzer {
+	return shipped(analyzers.Settings{Ctxdeadline: cfg})["ctxdeadline"]
+}
+
 func TestCtxdeadline(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline", "./ctxdeadline/rpcs", "./patterns/dl1", "./patterns/dl2")
+	fixturetest.Run(t, deadline(ctxdeadline.Config{}), ctxdeadlineFixtures...)
+}
+
+// ctxdeadlineFixtures are the packages TestCtxdeadline and TestNogoPackage
+// check: everything but the _test.go fixtures (tests are left out by
+// default, see TestTests).
+var ctxdeadlineFixtures = []string{
+	"./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns",
+	"./ctxdeadline/callbacks", "./patterns/dl1",
+}
+
+// TestNogoPackage checks that withdetach.Analyzer, for nogo lists with
+// ctxdetach, is what the registry runs beside ctxdetach.
+func TestNogoPackage(t *testing.T) {
+	t.Parallel()
+	fixturetest.Run(t, withdetach.Analyzer, ctxdeadlineFixtures...)
 }
 
 // TestStreams checks -ctxdeadline.streams: cancellable streams without a
 // deadline are reported, directly and through facts.
 func TestStreams(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	a := ctxdeadline.New(ctxdeadline.Config{})
+	a := deadline(ctxdeadline.Config{})
 	if err := a.Flags.Set("streams", "true"); err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, a, "./ctxdeadline/streams")
+	fixturetest.Run(t, a, "./ctxdeadline/streams")
 }
 
 // TestStreamsDefault checks the default stream policy on the same fixture:
 // a cancellable stream is fine, so the only complaints are unmet wants.
 func TestStreamsDefault(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
 	rec := &recorder{T: t}
-	results := analysistest.Run(rec, dir, ctxdeadline.Analyzer, "./ctxdeadline/streams")
+	results := fixturetest.RunFunc(t, rec.Errorf, deadline(ctxdeadline.Config{}), "./ctxdeadline/streams")
 	for _, d := range diagnostics(results) {
 		t.Errorf("unexpected finding without -streams: %s", d)
 	}
@@ -65,12 +96,11 @@ var exemptList = []string{
 // golangci-lint plugin passes them, and one added by the flag.
 func TestExempt(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	a := ctxdeadline.New(ctxdeadline.Config{Exempt: exemptList[:2]})
+	a := deadline(ctxdeadline.Config{Exempt: exemptList[:2]})
 	if err := a.Flags.Set("exempt", exemptList[2]); err != nil {
 		t.Fatal(err)
 	}
-	analysistest.Run(t, dir, a, "./ctxdeadline/exempt")
+	fixturetest.Run(t, a, "./ctxdeadline/exempt")
 }
 
 // TestExemptDefault checks that the calls the flag exempts are reported
@@ -80,7 +110,7 @@ func TestExemptDefault(t *testing.T) {
 	t.Parallel()
 	dir := fixturetest.Dir(t)
 	rec := &recorder{T: t}
-	analysistest.Run(rec, dir, ctxdeadline.Analyzer, "./ctxdeadline/exempt")
+	fixturetest.RunFunc(t, rec.Errorf, deadline(ctxdeadline.Config{}), "./ctxdeadline/exempt")
 	file := filepath.Join(dir, "ctxdeadline", "exempt", "exempt.go")
 	content, err := os.ReadFile(file)
 	if err != nil {
@@ -130,49 +160,47 @@ func TestExemptFlagErrors(t *testing.T) {
 // both: a detached context in handler scope is ctxdetach's alone.
 func TestOneFinding(t *testing.T) {
 	t.Parallel()
-	if both := findBoth(t, fixtureDirs, ctxdetach.Analyzer, ctxdeadline.Analyzer); len(both) > 0 {
+	a := shipped(analyzers.Settings{})
+	if both := findBoth(t, fixtureDirs, a["ctxdetach"], a["ctxdeadline"]); len(both) > 0 {
 		t.Errorf("reported by both analyzers:\n%s", strings.Join(both, "\n"))
 	}
 }
 
-// TestOneFindingCtxFuncs does the same with -ctxdetach.ctx-funcs, wired
-// into ctxdeadline through Config.Detach; without the wiring the
+// TestOneFindingCtxFuncs does the same with -ctxdetach.ctx-funcs, as the
+// registry builds the pair; without telling ctxdeadline about it, the
 // widened ctxdetach and ctxdeadline would both report wide.Worker's call.
 func TestOneFindingCtxFuncs(t *testing.T) {
 	t.Parallel()
-	detach := ctxdetach.New(ctxdetach.Config{})
-	if err := detach.Flags.Set("ctx-funcs", "true"); err != nil {
-		t.Fatal(err)
-	}
-	deadline := ctxdeadline.New(ctxdeadline.Config{Detach: func() ctxdeadline.DetachScope {
-		if detach.Flags.Lookup("ctx-funcs").Value.String() == "true" {
-			return ctxdeadline.DetachCtxFuncs
-		}
-		return ctxdeadline.DetachHandlers
-	}})
-	if both := findBoth(t, fixtureDirs, detach, deadline); len(both) > 0 {
+	a := shipped(analyzers.Settings{Ctxdetach: ctxdetach.Config{CtxFuncs: true}})
+	if both := findBoth(t, fixtureDirs, a["ctxdetach"], a["ctxdeadline"]); len(both) > 0 {
 		t.Errorf("reported by both analyzers:\n%s", strings.Join(both, "\n"))
 	}
-	both := findBoth(t, []string{"./ctxdetach/wide"}, detach, ctxdeadline.New(ctxdeadline.Config{}))
+	both := findBoth(t, []string{"./ctxdetach/wide"}, a["ctxdetach"], deadline(ctxdeadline.Config{}))
 	if !slices.ContainsFunc(both, func(s string) bool { return strings.Contains(s, "wide.go") }) {
-		t.Errorf("without DetachCtxFuncs, want wide.go reported by both; this test checks nothing:\n%s", strings.Join(both, "\n"))
+		t.Errorf("with ctxdeadline told of the default scope only, want wide.go reported by both; this test checks nothing:\n%s", strings.Join(both, "\n"))
 	}
 }
 
 // TestDetachOff checks that with ctxdetach switched off, ctxdeadline reports
 // the deadline-less detached calls in handler scope it otherwise leaves to
-// ctxdetach: switching one analyzer off must not lose the other's findings.
+// ctxdetach: switching one analyzer off must not lose the other's findings;
+// nor must running ctxdeadline's exported Analyzer alone (a nogo list, a
+// multichecker of one's own).
 func TestDetachOff(t *testing.T) {
 	t.Parallel()
-	off := ctxdeadline.New(ctxdeadline.Config{Detach: func() ctxdeadline.DetachScope { return ctxdeadline.DetachOff }})
-	var got []string
-	for _, r := range analysistest.Run(&recorder{T: t}, fixturetest.Dir(t), off, "./ctxdetach") {
-		for _, d := range r.Diagnostics {
-			got = append(got, r.Pass.Fset.Position(d.Pos).String())
+	for name, a := range map[string]*analysis.Analyzer{
+		"ctxdetach disabled":   shipped(analyzers.Settings{Disable: []string{"ctxdetach"}})["ctxdeadline"],
+		"ctxdeadline.Analyzer": ctxdeadline.Analyzer,
+	} {
+		var got []string
+		for _, act := range fixturetest.RunFunc(t, (&recorder{T: t}).Errorf, a, "./ctxdetach") {
+			for _, d := range act.Diagnostics {
+				got = append(got, act.Package.Fset.Position(d.Pos).String())
+			}
 		}
-	}
-	if !slices.ContainsFunc(got, func(p string) bool { return strings.HasSuffix(p, "ctxdetach.go:31:20") }) {
-		t.Errorf("with ctxdetach off, ctxdeadline does not report the handler's context.Background() call at ctxdetach.go:31:20; got:\n%s", strings.Join(got, "\n"))
+		if !slices.ContainsFunc(got, func(p string) bool { return strings.HasSuffix(p, "ctxdetach.go:31:20") }) {
+			t.Errorf("%s: ctxdeadline does not report the handler's context.Background() call at ctxdetach.go:31:20; got:\n%s", name, strings.Join(got, "\n"))
+		}
 	}
 }
 
@@ -182,15 +210,14 @@ var fixtureDirs = []string{"./ctxdetach/...", "./ctxdeadline/..."}
 // findBoth runs each analyzer on the packages and returns the lines that
 // more than one reports on.
 func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) []string {
-	dir := fixturetest.Dir(t)
 	byLine := make(map[string][]string) // file:line -> "analyzer: message"
 	for _, a := range analyzers {
 		// The other analyzer's wants do not match: only the findings count.
-		results := analysistest.Run(&recorder{T: t, quiet: true}, dir, a, patterns...)
+		results := fixturetest.RunFunc(t, (&recorder{T: t, quiet: true}).Errorf, a, patterns...)
 		var n int
 		for _, r := range results {
 			for _, d := range r.Diagnostics {
-				p := r.Pass.Fset.Position(d.Pos)
+				p := r.Package.Fset.Position(d.Pos)
 				key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
 				byLine[key] = append(byLine[key], a.Name+": "+d.Message)
 				n++
@@ -215,18 +242,19 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 // parameter.
 func TestFacts(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
 	encode := func() map[string][]byte {
 		out := make(map[string][]byte)
-		for _, r := range analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline/rpcs") {
-			for obj, facts := range r.Facts {
-				for _, f := range facts {
-					var buf bytes.Buffer
-					if err := gob.NewEncoder(&buf).Encode(f); err != nil {
-						t.Fatalf("fact %s of %s does not gob-encode: %v", f, obj, err)
-					}
-					out[r.Pass.Pkg.Path()+"."+obj.Name()+"@"+posString(r.Pass.Fset, obj.Pos())] = buf.Bytes()
+		for _, r := range fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs") {
+			for _, of := range r.AllObjectFacts() {
+				obj, f := of.Object, of.Fact
+				if obj.Pkg() != r.Package.Types {
+					continue
 				}
+				var buf bytes.Buffer
+				if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+					t.Fatalf("fact %s of %s does not gob-encode: %v", f, obj, err)
+				}
+				out[r.Package.Types.Path()+"."+obj.Name()+"@"+posString(r.Package.Fset, obj.Pos())] = buf.Bytes()
 			}
 		}
 		return out
@@ -257,17 +285,17 @@ func posString(fset *token.FileSet, pos token.Pos) string {
 	return fmt.Sprintf("%s:%d", filepath.Base(p.Filename), p.Line)
 }
 
-func diagnostics(results []*analysistest.Result) []string {
+func diagnostics(results []*checker.Action) []string {
 	var out []string
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
-			out = append(out, fmt.Sprintf("%s: %s", r.Pass.Fset.Position(d.Pos), d.Message))
+			out = append(out, fmt.Sprintf("%s: %s", r.Package.Fset.Position(d.Pos), d.Message))
 		}
 	}
 	return out
 }
 
-// recorder collects analysistest's complaints about unmet "want"
+// recorder collects the want checker's complaints about unmet "want"
 // expectations and unexpected findings or facts instead of failing, for the
 // caller to judge; any other complaint fails the test unless quiet is set.
 type recorder struct {

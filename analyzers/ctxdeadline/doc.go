@@ -31,11 +31,15 @@
 // Invoke and NewStream, and grpc.ClientConnInterface. Hand-written
 // functions and methods with that shape are judged by their bodies (a
 // wrapper that sets its own timeout is silent), and so is a client
-// interface method called on the result of a constructor of the same
-// package that returns one concrete type: storepb.ServerAsClient(srv).
-// Series(ctx, req) runs the server in process and makes no RPC. Generated
-// constructors (NewEchoClient) and other packages' constructors (go vet
-// sees only their export data) are not looked into.
+// interface method called on a value made by a constructor that returns
+// one concrete type (directly, or through variables every assignment of
+// which is that constructor's result): storepb.ServerAsClient(srv).
+// Series(ctx, req) runs the server in process and makes no RPC, and the
+// methods of history.NewClient(conn, timeout) add their own timeout. A
+// constructor of another package is known through a fact on it that says
+// what its result's methods do with their context, by method name, so it
+// works under go vet too. Generated constructors (NewEchoClient) are not
+// looked into: their result is a network client.
 //
 // A call is reported when its context certainly has no deadline: it comes
 // from context.Background() or context.TODO(), through variables,
@@ -70,8 +74,11 @@
 // the function literals inside them) the request context is fine: it
 // carries the caller's deadline, if any. A context there that is detached
 // from the request with context.Background() or context.TODO() is
-// ctxdetach's finding, and ctxdeadline stays silent so that the user sees
-// one finding, not two.
+// ctxdetach's finding when ctxdetach runs too, and ctxdeadline stays silent
+// so that the user sees one finding, not two (with -ctxdetach.ctx-funcs the
+// same holds in every function with a context parameter). When ctxdetach
+// is switched off, or ctxdeadline runs without it (the package's Analyzer
+// on its own), ctxdeadline reports such a call itself.
 //
 // Context parameters: a context that arrives as a parameter is the caller's
 // business, so the call is not reported where it is made. Instead, through
@@ -83,12 +90,34 @@
 // literals do not count (they may run later, once, or never), nor do calls
 // through function values or interfaces, whose callee is unknown.
 //
+// Clients of unknown origin: an interface-typed client is not known to be a
+// network client. In a unit test it is a gomock or mockery mock; in
+// production it may be a wrapper that adds its own timeout. So an RPC
+// reaches callers through the fact only where its client is known: made
+// from a connection (pb.NewUsersClient(conn) on every way to the call, or
+// an unexported field that every assignment in the package sets so), a
+// ClientConn's Invoke or NewStream, a concrete client type, or a parameter
+// of the function, in which case the fact says which and each caller's
+// argument for it decides (a mock or an injected value: silent; a client
+// made from a connection: reported). An exported field, or one set from a
+// constructor's parameter, may hold anything: no fact. A direct call is
+// judged wherever its client comes from: the call site itself chose a
+// context without a deadline.
+//
+//	func Verify(ctx context.Context, c pb.UsersClient) error { ... c.Lookup(ctx, req) ... }
+//
+//	_ = Verify(context.Background(), mock)                      // silent: a mock
+//	_ = Verify(context.Background(), pb.NewUsersClient(conn))   // reported
+//
 // There is no suggested fix: a timeout needs a duration and a cancel call
-// that only the author can choose. Test files are checked like any other
-// (a hung RPC holds the test until go test's -timeout kills the binary);
-// there the remedy names the test's context, context.WithTimeout(t.Context(),
-// ...), when a *testing.T, B, F or TB is in scope and the Go version has
-// it. The standalone command's -test=false leaves test files out.
+// that only the author can choose.
+//
+// Test files (_test.go) are not checked by default: a hung RPC there holds
+// the test only until go test's -timeout kills the binary, and most clients
+// in tests are mocks. With -ctxdeadline.tests they are, with the rules
+// above (a mock stays silent), and the remedy names the test's context,
+// context.WithTimeout(t.Context(), ...), when a *testing.T, B, F or TB is
+// in scope and the Go version has it.
 //
 // # Flags
 //
@@ -96,6 +125,18 @@
 //
 // Require a deadline on streaming calls too (default false: a stream only
 // has to be cancellable).
+//
+//	-ctxdeadline.tests
+//
+// Also check _test.go files (default false).
+//
+//	-ctxdeadline.rpc list
+//
+// A comma-separated list of methods, interfaces or functions, fully
+// qualified as for -exempt, that make a gRPC call the analysis cannot see
+// into: a hand-written client interface whose implementation is registered
+// through a factory (vitessio/vitess#15990). Their calls are judged like
+// generated client methods, on a network client.
 //
 //	-ctxdeadline.exempt list
 //

@@ -39,7 +39,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach",
+		URL:       analyzerdoc.URL("ctxdetach"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
@@ -60,12 +60,27 @@ type detachedCall struct {
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
 	Own bool
+	// Twin, when set, is the variant of Call that takes a context
+	// ("exec.CommandContext"): Call takes none, so nothing can cancel it.
+	// Root is empty then.
+	Twin string
 }
 
 func (*detachedCall) AFact() {}
 
 func (f *detachedCall) String() string {
+	if f.Twin != "" {
+		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s)", f.Call, f.Twin, f.At)
+	}
 	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
+}
+
+// what renders the fact's call for messages.
+func (f *detachedCall) what() string {
+	if f.Twin != "" {
+		return f.Call + ", which takes no context"
+	}
+	return f.Call + " on " + f.Root
 }
 
 // handoffParams is the fact of a function whose context parameters (by
@@ -86,6 +101,8 @@ func (f *handoffParams) String() string {
 
 type checker struct {
 	cfg Config
+	// waiting caches whether a handler waits for its goroutines; one run's.
+	waiting map[*grpcctx.Handler]bool
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -96,6 +113,7 @@ type finding struct {
 	origin grpcctx.Origin   // of arg
 	callee *types.Func      // the helper, for helper calls
 	fact   *detachedCall    // the helper's fact
+	twin   *types.Func      // for a call that takes no context, its variant that does
 	fn     ast.Node         // enclosing FuncDecl or FuncLit
 	cur    inspector.Cursor // of call
 }
@@ -108,6 +126,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
+	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
+	var outlives []outlived
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
 	var findings []finding
@@ -128,16 +148,29 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
+		if h := m.HandlerOf(fn); h != nil {
+			if arg, ok := c.outlivedArg(pass, m, h, call, cur); ok {
+				outlives = append(outlives, outlived{call: call, arg: arg, h: h})
+				continue
+			}
+		}
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
 			continue
 		}
 		callee = callee.Origin()
 		f := finding{call: call, callee: callee, fn: fn, cur: cur}
-		if callee.Pkg() == pass.Pkg {
+		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
+			f.twin = tw // this package's own pair (net/http's NewRequest)
+			findings = append(findings, f)
+		} else if callee.Pkg() == pass.Pkg {
 			helperCalls = append(helperCalls, f)
 		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
 			f.fact = fact
+			findings = append(findings, f)
+		} else if tw := m.ContextTwin(callee); tw != nil && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
+			// A request built without a context counts where it is sent.
+			f.twin = tw
 			findings = append(findings, f)
 		}
 	}
@@ -151,14 +184,27 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
-		if f.fact != nil && recontexted(pass.TypesInfo, f) {
+		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) {
 			c.report(pass, m, h, f)
 		}
 	}
+	for _, o := range outlives {
+		c.reportOutlived(pass, m, o)
+	}
 	return nil, nil
+}
+
+// boundedBackground reports whether f is a call in a goroutine that the
+// handler starts, on a detached context given a deadline on every path:
+// best-effort work after the RPC (refreshing a cache, a retry after a
+// failed stream) detached on purpose and bounded by its own timeout. The
+// documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
+// also keeps the request's values; the bare form is not worth a finding.
+func boundedBackground(h *grpcctx.Handler, f finding) bool {
+	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
 }
 
 // detachedArg returns the first context argument of call that is
@@ -182,8 +228,8 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) || m.ReadsOnlyValues(use.Fn) {
-			continue // background work's lifetime; a value lookup carries nothing upstream
+		if slices.Contains(handoff, use.Index) || !m.Outbound(call, use.Index) {
+			continue // background work's lifetime; not outbound work (a logger, a value lookup, an unknown interface)
 		}
 		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
 			return use.Arg, o, true
@@ -327,6 +373,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 		}
 		if f.fact != nil {
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
+		} else if f.twin != nil {
+			add(fn, &detachedCall{
+				Call: grpcctx.FuncName(f.callee),
+				Twin: grpcctx.FuncName(f.twin),
+				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				Own:  grpcctx.InMainModule(pass),
+			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
@@ -380,27 +433,51 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	} else if !ok {
 		use = "the request context"
 	}
-	if f.fact != nil {
-		name := types.ExprString(f.call.Fun)
+	if f.twin != nil {
 		m.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
-			Category: "detached-helper",
-			Message: fmt.Sprintf("call to %s in %s reaches %s on %s (%s), so the RPC's cancellation and deadline never reach it; %s",
-				name, h.Describe(), f.fact.Call, f.fact.Root, f.fact.At, helperRemedy(f.fact, f.callee, use)),
+			Category: CategoryContextVariant,
+			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
+				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
+		})
+		return
+	}
+	if f.fact != nil {
+		name := types.ExprString(f.call.Fun)
+		remedy := helperRemedy(f.fact, f.callee, use)
+		if f.fact.Twin != "" && f.fact.Own {
+			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
+		}
+		m.Report(pass, analysis.Diagnostic{
+			Pos:      f.call.Fun.Pos(),
+			End:      f.call.Fun.End(),
+			Category: CategoryDetachedHelper,
+			Message: fmt.Sprintf("call to %s in %s reaches %s (%s), so the RPC's cancellation and deadline never reach it; %s",
+				name, h.Describe(), f.fact.what(), f.fact.At, remedy),
 			Related: []analysis.RelatedInformation{{
 				Pos:     f.fact.At.Pos(pass.Fset, f.callee.Pos()),
-				Message: fmt.Sprintf("outbound call %s on %s", f.fact.Call, f.fact.Root),
+				Message: "outbound call " + f.fact.what(),
 			}},
 		})
 		return
 	}
+	remedy := "pass " + use
+	if grpcctx.InGoStmt(f.cur, h.Func) {
+		// The goroutine may outlive the handler, and gRPC cancels the
+		// request context when the handler returns.
+		base := use
+		if !ok && len(fixes) == 0 {
+			base = "ctx"
+		}
+		remedy += fmt.Sprintf(" if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	}
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
-		Category: "detached-call",
-		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; pass %s",
-			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), use),
+		Category: CategoryDetachedCall,
+		Message: fmt.Sprintf("call to %s in %s uses %s, not the request context, so the RPC's cancellation and deadline never reach it; %s",
+			types.ExprString(f.call.Fun), h.Describe(), f.origin.Describe(f.arg), remedy),
 	}
 	if at := f.origin.At; at != nil && at != f.arg {
 		d.Related = []analysis.RelatedInformation{{Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here"}}
@@ -583,4 +660,83 @@ func helperRemedy(fact *detachedCall, callee *types.Func, use string) string {
 		return fmt.Sprintf("give %s a context parameter and pass %s", callee.Name(), use)
 	}
 	return fmt.Sprintf("call a variant of %s that takes a context and pass %s", callee.Name(), use)
+}
+
+// lazyFill reports whether the call at cur fills a cache for the life of
+// an object: it lies in the body of if x.f == zero { ... x.f = ... }, a
+// lazy initialisation that every later caller shares (argo-cd's Version
+// handler caches helm's version, or its error). On the request's context
+// one cancelled call would leave the cache holding the cancellation.
+func lazyFill(info *types.Info, cur inspector.Cursor) bool {
+	for c := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		ifs, ok := c.Node().(*ast.IfStmt)
+		if !ok {
+			return false
+		}
+		if !within(cur.Node(), ifs.Body) {
+			continue // in the condition or the else branch
+		}
+		if field := zeroTest(info, ifs.Cond); field != nil && assigns(info, ifs.Body, field) {
+			return true
+		}
+	}
+	return false
+}
+
+// zeroTest returns the field f when cond is x.f == zero (nil, "", 0) or
+// len(x.f) == 0, else nil.
+func zeroTest(info *types.Info, cond ast.Expr) *types.Var {
+	b, ok := ast.Unparen(cond).(*ast.BinaryExpr)
+	if !ok || b.Op != token.EQL {
+		return nil
+	}
+	for _, pair := range [][2]ast.Expr{{b.X, b.Y}, {b.Y, b.X}} {
+		x, zero := ast.Unparen(pair[0]), pair[1]
+		if call, ok := x.(*ast.CallExpr); ok && len(call.Args) == 1 {
+			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && id.Name == "len" {
+				x = ast.Unparen(call.Args[0])
+			}
+		}
+		tv, ok := info.Types[zero]
+		if !ok || !(tv.IsNil() || tv.Value != nil && (tv.Value.String() == `""` || tv.Value.String() == "0")) {
+			continue
+		}
+		if v := fieldOf(info, x); v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if s, ok := info.Selections[sel]; ok && s.Kind() == types.FieldVal {
+		v, _ := s.Obj().(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// assigns reports whether body assigns field.
+func assigns(info *types.Info, body ast.Node, field *types.Var) bool {
+	found := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok {
+			for _, lhs := range as.Lhs {
+				if fieldOf(info, ast.Unparen(lhs)) == field {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// within reports whether n lies inside outer.
+func within(n, outer ast.Node) bool {
+	return n.Pos() >= outer.Pos() && n.End() <= outer.End()
 }

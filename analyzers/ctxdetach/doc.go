@@ -30,11 +30,28 @@
 // interceptor's context parameter, a stream's Context(), and anything
 // derived from them.
 //
-// An outbound call is any call that takes a context.Context and does not
-// return one: generated client methods, ClientConn.Invoke and NewStream,
-// http.NewRequestWithContext, database/sql's *Context methods, and so on.
-// Calls that return a context derive one and are judged where the result is
-// used. The context package and log/slog are not outbound calls, nor is
+// An outbound call is a call that hands its context to outbound work, on
+// positive evidence only:
+//
+//   - a gRPC client call (generated client methods, ClientConn.Invoke and
+//     NewStream), or an interceptor's call of its handler or invoker;
+//   - a function of the standard library's net, net/http, database/sql,
+//     os/exec or crypto/tls (http.NewRequestWithContext, db.QueryContext,
+//     exec.CommandContext, a dial or a DNS lookup);
+//   - a function or method, in any package, whose body passes the context
+//     (or one derived from it) to such work, or waits on it (ctx.Done(),
+//     ctx.Err(), ctx.Deadline());
+//   - an interface method implemented in the interface's own package (or
+//     called on the result of this package's constructor) by a method that
+//     does so: a Store whose implementation calls a gRPC client or
+//     database/sql.
+//
+// Anything else is not: loggers and telemetry that take a context to read
+// a trace or a logger from it (log/slog, OpenTelemetry's Logger and
+// metric instruments, zerolog, logr, btclog, a Logger interface of the
+// user's), calls through function values, and interfaces whose
+// implementation is not known (a mock, a wrapper). Calls that return a
+// context derive one and are judged where the result is used. Nor is
 // net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
 // socket on context.Background(); the context only bounds looking up the
 // local address).
@@ -60,12 +77,37 @@
 // (metadata.FromOutgoingContext, a logger lookup: the model's readsValues
 // fact): it carries nothing upstream.
 //
+// Goroutines: a goroutine the handler starts may outlive the RPC, and gRPC
+// cancels the request context when the handler returns. There a detached
+// context with a deadline on every path (best-effort work after the RPC:
+// refreshing routes after a stream failed) is not reported: it is detached
+// on purpose and bounded. An unbounded one is, and the remedy says to pass
+// the request context if the handler waits for the goroutine, else to use
+// context.WithTimeout(context.WithoutCancel(ctx), d), which also keeps the
+// request's values (trace, metadata).
+//
 // Through facts, a call from handler scope to a function in any package
 // that takes no context yet makes an outbound call on a detached context
 // inside it (directly in its body, or through further such functions) is
 // reported at the handler's call, with the inner call as related position.
 // Calls inside function literals of such a function are not counted: they
 // may run later, once, or in the background.
+//
+// A call of a function that takes no context, while its variant that takes
+// one does outbound work (exec.Command and exec.CommandContext, net.Dial and
+// net.DialContext: the same name with a Context or WithContext suffix, a
+// context.Context first and the same parameters), is reported in handler
+// scope and through the same facts: nothing can cancel it. A logger's
+// Info/InfoContext pair is not outbound and does not count.
+//
+// Work that outlives the handler: in a unary handler, outbound work in a
+// goroutine that the handler starts and does not wait for (no channel
+// receive, WaitGroup.Wait or errgroup.Wait outside its goroutines) on the
+// request context is reported: gRPC cancels that context when the handler
+// returns, so the work is cut off at random (appleboy/gorush#789). The
+// remedy is context.WithTimeout(context.WithoutCancel(ctx), d). Streaming
+// handlers are left alone: a goroutine that serves a stream is meant to end
+// with it.
 //
 // A suggested fix replaces context.Background() or context.TODO() with the
 // request context when exactly one request context is in scope there

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -22,36 +23,55 @@ var doc []byte
 // cancellation.
 var Analyzer = New(Config{})
 
-// Config holds ctxloop's settings; it has none yet, and exists so that every
-// analyzer is built the same way by the command and the golangci-lint plugin.
-type Config struct{}
+// Config holds ctxloop's settings.
+type Config struct {
+	// Finite also reports finite loops (ranges, counted loops) that call
+	// into another package, outside the standard library, on every
+	// iteration without any check: heavy work per element over big data.
+	Finite bool `json:"finite,omitempty"`
+}
 
 // New returns a ctxloop analyzer.
 func New(cfg Config) *analysis.Analyzer {
 	c := &checker{cfg: cfg}
-	return &analysis.Analyzer{
+	a := &analysis.Analyzer{
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
-		URL:       "https://pkg.go.dev/github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop",
+		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop)},
 		Run:       c.run,
 	}
+	// The blindLoop facts depend on Finite: one instance's facts are
+	// read by the same instance only (a driver runs one ctxloop).
+	a.Flags.BoolVar(&c.cfg.Finite, "finite", cfg.Finite,
+		"also report finite loops that call into another package (outside the standard library) on every iteration without a check")
+	return a
 }
 
 // blindLoop is the fact of a function that takes no context and contains a
 // loop worth reporting that never observes cancellation, directly or in a
 // function it calls.
 type blindLoop struct {
-	Kind string           // "loop", "polling loop", ...
-	Func string           // the function holding the loop
-	At   grpcctx.Location // the loop
+	Kind  string           // "loop", "polling loop", "finite loop", ...
+	Calls string           // a finite loop's call into another package on every iteration (-ctxloop.finite)
+	Func  string           // the function holding the loop
+	At    grpcctx.Location // the loop
 }
 
 func (*blindLoop) AFact() {}
 
 func (f *blindLoop) String() string {
-	return fmt.Sprintf("blindLoop(%s in %s at %s)", f.Kind, f.Func, f.At)
+	return fmt.Sprintf("blindLoop(%s in %s at %s)", describeKind(f.Kind, f.Calls), f.Func, f.At)
+}
+
+// describeKind names a kind of loop for messages: "finite loop calling
+// st.Get".
+func describeKind(kind, calls string) string {
+	if calls == "" {
+		return kind
+	}
+	return kind + " calling " + calls
 }
 
 type checker struct {
@@ -60,11 +80,13 @@ type checker struct {
 
 // A blind loop found in this package.
 type loopFinding struct {
-	cur  inspector.Cursor
-	loop ast.Stmt
-	fn   ast.Node // enclosing FuncDecl or FuncLit
-	kind string
-	scan loopScan
+	cur   inspector.Cursor
+	loop  ast.Stmt
+	fn    ast.Node         // enclosing FuncDecl or FuncLit
+	h     *grpcctx.Handler // the handler whose scope it is in, or nil
+	kind  string
+	calls string // a finite loop's call on every iteration
+	scan  loopScan
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -73,7 +95,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		return nil, nil // a dependency without contexts: no facts, nothing reported
 	}
 	in := m.Inspector()
-	s := &scanner{info: pass.TypesInfo, m: m}
+	s := newScanner(pass, m)
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
@@ -86,22 +108,38 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
+	sc := newScopes(pass.TypesInfo, m)
 	var loops []loopFinding
+	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
 		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil || m.HandlerOf(fn) == nil && !(withFacts && m.Helper(fn) != nil) {
+		if fn == nil {
+			continue
+		}
+		h, _ := sc.handlerOf(fn)
+		if h == nil && !(withFacts && m.Helper(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
 		if !mayBeUnbounded(pass.TypesInfo, loop) {
+			if c.cfg.Finite {
+				if callee := heavyCall(pass, loop); callee != "" && !s.in(h).scan(cur).observes {
+					loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, h: h, kind: "finite loop", calls: callee})
+				}
+			}
 			continue
 		}
-		r := s.scan(cur)
-		if r.observes {
-			continue
+		r := s.in(h).scan(cur)
+		l := loopFinding{cur: cur, loop: loop, fn: fn, h: h, scan: r}
+		if !r.observes {
+			if kind, ok := worth(s, cur, r, fn); ok {
+				l.kind = kind
+				loops = append(loops, l)
+				continue
+			}
 		}
-		if kind, ok := worth(pass.TypesInfo, m, loop, r, fn); ok {
-			loops = append(loops, loopFinding{cur: cur, loop: loop, fn: fn, kind: kind, scan: r})
+		if h != nil {
+			waitLoops = append(waitLoops, l)
 		}
 	}
 
@@ -117,7 +155,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	for _, l := range loops {
 		if fn := m.Helper(l.fn); fn != nil && withFacts {
-			add(fn, &blindLoop{Kind: l.kind, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
+			add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
 	type callSite struct {
@@ -150,7 +188,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	grpcctx.Propagate(calls, func(cs callSite) bool {
 		fn := m.Helper(cs.fn)
-		if fn == nil || facts[fn] != nil {
+		if fn == nil || facts[fn] != nil || cs.spawns {
+			// go w.loop() in a helper: the goroutine belongs to the object
+			// the helper starts it for (a sender ended by its own quit
+			// channel), not to the RPC of a handler that calls the helper.
 			return false
 		}
 		f := lookup(cs.callee)
@@ -166,14 +207,15 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Reports, in source order: blind loops and calls to blind helpers in
 	// handler scope.
 	for _, l := range loops {
-		if h := m.HandlerOf(l.fn); h != nil {
-			c.reportLoop(pass, m, h, l)
+		if l.h != nil {
+			c.reportLoop(pass, m, l.h, l)
 		}
 	}
+	c.reportWaits(pass, m, s, waitLoops, loops)
 	for _, cs := range calls {
-		h := m.HandlerOf(cs.fn)
-		if h == nil {
-			continue
+		h, once := sc.handlerOf(cs.fn)
+		if h == nil || once && cs.spawns {
+			continue // a goroutine started under sync.Once runs for the server
 		}
 		if f := lookup(cs.callee); f != nil {
 			ctx, ok := m.RequestContextExpr(h, cs.call)
@@ -188,17 +230,44 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			m.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
-				Category: "blind-helper",
+				Category: CategoryBlindHelper,
 				Message: fmt.Sprintf("call to %s in %s runs a %s in %s that never checks for cancellation (%s), so %s keeps running after the RPC is cancelled; pass %s to %s and check it in the loop",
-					name, h.Describe(), f.Kind, f.Func, f.At, who, ctx, cs.callee.Name()),
+					name, h.Describe(), describeKind(f.Kind, f.Calls), f.Func, f.At, who, ctx, cs.callee.Name()),
 				Related: []analysis.RelatedInformation{{
 					Pos:     f.At.Pos(pass.Fset, cs.callee.Pos()),
-					Message: fmt.Sprintf("%s without a cancellation check", f.Kind),
+					Message: fmt.Sprintf("%s without a cancellation check", describeKind(f.Kind, f.Calls)),
 				}},
 			})
 		}
 	}
 	return nil, nil
+}
+
+// heavyCall returns the name of a call, directly in the body of a finite
+// loop, to a function of another package outside the standard library: the
+// work of each iteration that -ctxloop.finite counts as heavy.
+func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
+	name := ""
+	ast.Inspect(loopBody(loop), func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			fn := grpcctx.Callee(pass.TypesInfo, n)
+			if fn != nil && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && !isStd(fn.Pkg().Path()) {
+				name = types.ExprString(n.Fun)
+			}
+		}
+		return name == ""
+	})
+	return name
+}
+
+// isStd reports whether path is a standard library package: no dot in its
+// first element.
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
 }
 
 // mayBeUnbounded is the cheap shape test: range over finite data and
@@ -229,27 +298,33 @@ func counted(l *ast.ForStmt) bool {
 
 // worth decides whether a loop that never observes cancellation is worth
 // reporting, and names its kind.
-func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast.Node) (string, bool) {
+func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, bool) {
+	info := s.info
+	loop := cur.Node().(ast.Stmt)
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
-	chansExcused := len(r.chans) > 0 && producersObserve(info, m, r.chans, fn)
+	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
-		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(info, m, append(r.chans, own), fn) {
+		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(s, append(r.chans, own), fn) {
 			return "", false
 		}
 		return "loop over channel " + types.ExprString(rng.X), true
 	}
 	f := loop.(*ast.ForStmt)
 	switch {
-	case r.errExit:
-		return "", false // iterates a finite source until its error
+	case r.errExit && !waits:
+		return "", false // iterates a finite source until its error (tail -f, which sleeps at the end, polls)
 	case r.condWait:
 		return "", false // blocked in sync.Cond.Wait, which no context check can wake
 	case !waits && consumes(info, f):
 		return "", false // walks finite data: reslices or follows a list
 	case countedExit(info, f):
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
+	case !waits && walksData(info, fn, f, cur):
+		return "", false // a bounded computation: see bounded.go
+	case !waits && casLoop(info, f, cur):
+		return "", false // an optimistic update: see casLoop
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
@@ -266,7 +341,7 @@ func worth(info *types.Info, m *grpcctx.Model, loop ast.Stmt, r loopScan, fn ast
 			return "", false // blocks on channels that end with the RPC
 		}
 		return "loop", true
-	case isFlag(info, cond) && !postCalls(info, f, cond):
+	case searchCond(info, cond) && !postCalls(info, f, cond):
 		return "search loop", true
 	case waits:
 		return "polling loop", true
@@ -283,9 +358,13 @@ func isTrue(info *types.Info, e ast.Expr) bool {
 }
 
 // countedExit reports whether a loop without a condition counts: its post
-// statement increments a variable that an if statement in the body compares
-// before leaving the loop (for attempt := 1; ; attempt++ { ... if attempt
-// == 3 { return err } }).
+// statement increments a variable that an if statement in the body
+// compares, as one side of the comparison, with a value the loop does not
+// change, before leaving the loop (for attempt := 1; ; attempt++ { ... if
+// attempt == 3 { return err } }). A search that compares what it computes
+// from the counter (for n := 0; ; n++ { if hash(n) == target { ... } })
+// does not count: a loop without a condition is unbounded whatever its
+// init and post.
 func countedExit(info *types.Info, f *ast.ForStmt) bool {
 	inc, ok := f.Post.(*ast.IncDecStmt)
 	if !ok || f.Cond != nil {
@@ -296,6 +375,33 @@ func countedExit(info *types.Info, f *ast.ForStmt) bool {
 		return false
 	}
 	v, _ := info.Uses[id].(*types.Var)
+	if v == nil {
+		return false
+	}
+	var lv *loopVars
+	isV := func(e ast.Expr) bool {
+		x, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.Uses[x] == v
+	}
+	invariant := func(e ast.Expr) bool {
+		if !callFree(info, e) {
+			return false
+		}
+		if lv == nil {
+			l := assignedIn(info, f)
+			lv = &l
+		}
+		changes := false
+		ast.Inspect(e, func(n ast.Node) bool {
+			if x, ok := n.(*ast.Ident); ok {
+				if w, ok := info.Uses[x].(*types.Var); ok && (lv.stepped[w] || lv.opaque[w]) {
+					changes = true
+				}
+			}
+			return !changes
+		})
+		return !changes
+	}
 	found := false
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		if _, ok := n.(*ast.FuncLit); ok {
@@ -305,10 +411,10 @@ func countedExit(info *types.Info, f *ast.ForStmt) bool {
 		if !ok || found {
 			return !found
 		}
-		if b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && v != nil && mentions(info, b, v) && leavesDirectly(ifs.Body) {
+		if b, ok := ast.Unparen(ifs.Cond).(*ast.BinaryExpr); ok && leavesDirectly(ifs.Body) {
 			switch b.Op {
 			case token.EQL, token.GEQ, token.GTR, token.LEQ, token.LSS:
-				found = true
+				found = isV(b.X) && invariant(b.Y) || isV(b.Y) && invariant(b.X)
 			}
 		}
 		return !found
@@ -386,35 +492,98 @@ func isCall(e ast.Expr) bool {
 // started in the function around the loop (or the handler it belongs to),
 // that mentions the channel and observes cancellation: when the RPC ends the
 // producer stops and closes the channel, which ends the loop.
-func producersObserve(info *types.Info, m *grpcctx.Model, chans []*types.Var, fn ast.Node) bool {
+func producersObserve(s *scanner, chans []*types.Var, fn ast.Node) bool {
 	root := fn
-	if h := m.HandlerOf(fn); h != nil {
+	if h := s.m.HandlerOf(fn); h != nil {
 		root = h.Func
 	}
-	cur, ok := m.Cursor(root)
-	if !ok {
-		return false
+	return s.producersObserveIn(chans, root)
+}
+
+// producersObserveIn is producersObserve with the goroutines looked for in
+// root. A goroutine that runs a named function (go receiveThread(con, ch))
+// is judged by that function's body when it is declared in this package;
+// one of another package is out of sight, and counts as observing (when
+// unsure, stay silent). The answers rest on one walk of root, made the
+// first time it is asked about (producerIndex).
+func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
+	idx := s.cache.producers[root]
+	if idx == nil {
+		idx = s.newProducerIndex(root)
+		s.cache.producers[root] = idx
 	}
-	s := &scanner{info: info, m: m}
 	for _, ch := range chans {
-		excused := closedIn(info, cur.Node(), ch)
-		for g := range cur.Preorder((*ast.GoStmt)(nil)) {
-			if excused {
-				break
-			}
-			if !mentions(info, g.Node(), ch) {
-				continue
-			}
-			if s.scan(g).observes {
-				excused = true
-				break
-			}
-		}
-		if !excused {
+		if !idx.closed[ch] && !idx.observed[ch] {
 			return false
 		}
 	}
 	return true
+}
+
+// producerIndex says, for the channels of one function, which it closes
+// (the handler's own code closes the channel, so a loop over it ends when
+// the producers finish; the producers' loops are judged on their own) and
+// which are mentioned by a goroutine it starts that observes cancellation.
+type producerIndex struct {
+	closed, observed map[*types.Var]bool
+}
+
+func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
+	info, m := s0.info, s0.m
+	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool)}
+	cur, ok := m.Cursor(root)
+	if !ok {
+		return idx
+	}
+	s := s0.in(m.HandlerOf(root))
+	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
+		switch n := c.Node().(type) {
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
+				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+					if v := channelVar(info, n.Args[0]); v != nil {
+						idx.closed[v] = true
+					}
+				}
+			}
+		case *ast.GoStmt:
+			if !s.scan(c).observes && !goCalleeObserves(info, m, s, n, s.pkg) {
+				continue
+			}
+			ast.Inspect(n, func(x ast.Node) bool {
+				if id, ok := x.(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok && isChan(v.Type()) {
+						idx.observed[v] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	return idx
+}
+
+// goCalleeObserves reports whether the function a go statement runs by
+// name observes cancellation: its body, for a function of pkg; true for a
+// function declared elsewhere, whose body is out of sight.
+func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
+	fn := grpcctx.Callee(info, g.Call)
+	if fn == nil {
+		return false // a literal (scanned with the statement) or a func value
+	}
+	if fn.Pkg() != pkg {
+		return true
+	}
+	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
+	if !ok {
+		return false
+	}
+	decl, ok := id.Parent().Node().(*ast.FuncDecl)
+	if !ok || decl.Body == nil {
+		return false
+	}
+	body, ok := id.Parent().FindNode(decl.Body)
+	return ok && s.scan(body).observes
 }
 
 func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding) {
@@ -429,15 +598,18 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		where = "goroutine started by " + where
 	}
 	ignored := ""
-	if l.scan.ignored != "" {
+	switch {
+	case l.scan.sentinel != "":
+		ignored = fmt.Sprintf(" (only %s from %s leaves the loop)", l.scan.sentinel, l.scan.ignored)
+	case l.scan.ignored != "":
 		ignored = fmt.Sprintf(" (the error of %s is ignored)", l.scan.ignored)
 	}
 	d := analysis.Diagnostic{
 		Pos:      l.loop.Pos(),
 		End:      loopHeaderEnd(l.loop),
-		Category: "blind-loop",
+		Category: CategoryBlindLoop,
 		Message: fmt.Sprintf("%s in %s never checks %s%s, so it keeps running after the RPC is cancelled or its deadline passes; %s",
-			l.kind, where, ctx, ignored, check),
+			describeKind(l.kind, l.calls), where, ctx, ignored, check),
 	}
 	if ok {
 		d.SuggestedFixes = insertCheck(pass, m, h, l, ctx)
@@ -454,27 +626,6 @@ func loopHeaderEnd(loop ast.Stmt) token.Pos {
 		return l.Body.Lbrace
 	}
 	return loop.End()
-}
-
-// closedIn reports whether root calls close(ch): the handler's own code
-// closes the channel, so a loop over it ends when the producers finish; the
-// producers' loops are judged on their own.
-func closedIn(info *types.Info, root ast.Node, ch *types.Var) bool {
-	found := false
-	ast.Inspect(root, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if ok && len(call.Args) == 1 {
-			if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if a, ok := ast.Unparen(call.Args[0]).(*ast.Ident); ok && info.Uses[a] == ch {
-						found = true
-					}
-				}
-			}
-		}
-		return !found
-	})
-	return found
 }
 
 // consumes reports whether the loop advances over finite data on every

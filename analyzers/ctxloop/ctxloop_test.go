@@ -1,24 +1,49 @@
 package ctxloop_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
-
-	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
 func TestCtxloop(t *testing.T) {
-	dir := fixturetest.Dir(t)
-	analysistest.RunWithSuggestedFixes(t, dir, ctxloop.Analyzer, "./ctxloop", "./ctxloop/helpers")
+	t.Parallel()
+	fixturetest.RunWithSuggestedFixes(t, ctxloop.Analyzer, "./ctxloop", "./ctxloop/helpers")
 }
 
 // TestPatterns runs ctxloop on correct real-world loop shapes (silent) and a
 // few that must be reported; fix1 must offer no fix (it has no golden file).
 func TestPatterns(t *testing.T) {
-	dir := fixturetest.Dir(t)
-	analysistest.RunWithSuggestedFixes(t, dir, ctxloop.Analyzer,
+	t.Parallel()
+	fixturetest.RunWithSuggestedFixes(t, ctxloop.Analyzer,
 		"./patterns/loop1", "./patterns/loop2", "./patterns/loop3", "./patterns/loop4",
 		"./patterns/loop5", "./patterns/loop6", "./patterns/loop7", "./patterns/fix1")
+}
+
+// TestFinite runs ctxloop with -ctxloop.finite on finite loops that call
+// into another package per iteration, and checks that the default
+// analyzer reports none of them.
+func TestFinite(t *testing.T) {
+	fixturetest.Run(t, ctxloop.New(ctxloop.Config{Finite: true}), "./patterns/loopfinite")
+
+	rec := &recorder{}
+	fixturetest.RunFunc(t, rec.Errorf, ctxloop.Analyzer, "./patterns/loopfinite")
+	if len(rec.errs) != 3 {
+		t.Errorf("default ctxloop: want the 3 expectations of loopfinite unmet, got %d errors:\n%s", len(rec.errs), strings.Join(rec.errs, "\n"))
+	}
+	for _, e := range rec.errs {
+		if !strings.Contains(e, "was reported matching") {
+			t.Errorf("default ctxloop: %s", e)
+		}
+	}
+}
+
+// recorder collects the errors of an analysistest run that are expected.
+type recorder struct{ errs []string }
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }

@@ -35,32 +35,130 @@
 //
 // Scope is the model shared with ctxdetach: methods of types that implement
 // a generated service server interface, server interceptors, and function
-// literals inside them, goroutines included.
+// literals inside them, goroutines included. A literal passed straight to
+// (*sync.Once).Do is in the scope too: Do runs it in the calling handler,
+// which waits for it; a goroutine it starts is the server's. So is a stream
+// function: a function that takes a gRPC server stream and no context
+// (go-control-plane's StreamHandler(stream, typeURL), which the generated
+// handler calls with its stream), judged as a handler of its own with the
+// stream's Context() as request context; fields of its receiver count as
+// the server's only when the receiver is a server type (one with handler
+// methods), since a per-stream object may hold the stream's context.
 //
-// Loops worth reporting: a loop with no condition (for {}, for i := 0; ; i++);
-// a search or poll condition, that is a boolean variable or field or its
-// negation (for !found); a loop whose condition is a call (for !ready()) when
-// its body waits (time.Sleep, a receive from time.After or any channel) or is
+// The rule: a loop in handler scope observes cancellation only if every
+// point where it can block wakes when the request context ends, and the
+// loop then leaves.
+//
+// Blocking points: a select without a default clause, a channel send or
+// receive outside a select (a range over a channel included), and
+// time.Sleep. sync.Cond.Wait and sync.WaitGroup.Wait are not counted: they
+// wait for work in progress (another goroutine's critical section, the
+// handler's own goroutines, each judged on its own), as Mutex.Lock does.
+//
+// What wakes: a receive from Done() of the request context or a context
+// derived from it (a server or component lifetime context, such as a field
+// of the handler's receiver, s.ctx, or a quit channel, does not wake on the
+// RPC's end), or from a variable holding one; a receive from a local
+// channel whose producers, started in the handler, observe cancellation, or
+// that the handler closes, from a channel returned by a call given the
+// request context (eventq, errq := events.Subscribe(ctx): what feeds them
+// knows when the RPC ends), or from a channel parameter (its producers are
+// out of sight); a send on a local channel that the handler
+// drains with a range loop that never leaves early, or that the handler's
+// own code makes (not a goroutine it starts: the receivers are the
+// handler's goroutines, judged at their loops), and a last send just before
+// the loop leaves (errCh <- err; return) unless the channel is local and
+// unbuffered.
+// Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
+// ends: they observe cancellation when their error leaves the loop. A
+// blocking point that does not wake is reported there, naming what it waits
+// on (related position: the loop):
+//
+// WRONG (envoyproxy/go-control-plane#430):
+//
+//	go func() {
+//		for {
+//			req, err := stream.Recv()
+//			if err != nil {
+//				return
+//			}
+//			select { // blocks for good once the handler has returned
+//			case reqCh <- req:
+//			case <-s.ctx.Done(): // the server's lifetime
+//				return
+//			}
+//		}
+//	}()
+//
+// RIGHT:
+//
+//	select {
+//	case reqCh <- req:
+//	case <-stream.Context().Done():
+//		return
+//	}
+//
+// A bounded wait (time.Sleep, a receive from a timer) ends by itself; it is
+// reported only when the loop can come back to it without passing a point
+// where it observes cancellation: tail -f, which sleeps at EOF and reads
+// again, never reaching the Send whose error would end the loop. That is a
+// question for the function's control-flow graph, built only for loops that
+// observe cancellation somewhere and hold such a wait, at most eight per
+// function. A periodic loop whose every round passes a check or a Send is
+// silent.
+//
+// Loops worth reporting at the loop, when nothing in them observes
+// cancellation: a loop with no condition (for {}, for i := 0; ; i++: a loop
+// without a condition is unbounded whatever its init and post); a search
+// condition: a boolean variable or field or its negation (for !found), or
+// a variable or field compared equal to its type's zero value (for found
+// == "", for res == nil: the loop runs while nothing is found yet); a loop
+// whose condition is a call (for !ready()) when its body waits or is
 // empty; any non-counted loop whose body waits; and range over a channel.
 //
 // Not worth reporting: range over slices, arrays, maps, strings, integers and
 // iterator functions; counted loops (a comparison condition with a post
-// statement, such as i < n; i++); loops whose condition is a call and whose
-// body does not wait, which is how finite results are iterated
-// (rows.Next(), scanner.Scan()); and loops that leave on the error of a call
-// made in the loop (for { tok, err := dec.Token(); if err != nil { break } }),
-// which iterate a finite source the same way.
+// statement, such as i < n; i++); a loop whose condition compares with
+// another value (for e != nil { e = e.Next() }, for tok != EOF), which
+// iterates to an end; loops whose condition is a call and whose body does
+// not wait, which is how finite results are iterated (rows.Next(),
+// scanner.Scan()); loops that leave on the error of a call made in the loop
+// (for { tok, err := dec.Token(); if err != nil { break } }), which iterate
+// a finite source the same way, unless they wait (tail -f polls); and
+// bounded computations.
+//
+// Bounded computations and searches: what separates them is what a loop's
+// exits test. A bounded computation's exit compares local state that the
+// loop itself advances, computed without calls, with a bound the loop does
+// not change: a counter it steps (y++ and y > maxYear), a cursor it moves
+// through data in memory (v, ok := m[cur]; !ok; cur = v.next; cur ==
+// target), the bounds of a binary search. How long it runs is a property of
+// that data. A search's exits test what calls compute (!s.Next(),
+// hash(n) == target, a value assigned from a call): how long it runs
+// depends on work whose bound the analyzer cannot see, and it is reported.
+// So is a loop whose exit reads shared state (a field, a package variable,
+// an atomic load: another goroutine ends it), and a loop that waits. A
+// helper whose loop is a bounded computation has no fact. Nor is an
+// optimistic update a spin: a loop that leaves when its sync/atomic
+// CompareAndSwap succeeds goes round again only when another goroutine
+// changed the value in between, and never waits for anyone.
 //
 // Observing cancellation, anywhere in the loop's condition, post statement
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()
-// case included) or context.Cause(ctx) on any context that is not detached;
+// case included) or context.Cause(ctx) on any context that is not detached
+// and not the server's (a field of the handler's receiver);
 // a receive from a channel obtained from ctx.Done(); passing a context that
 // is not detached, or the stream, to a call, unless the callee only reads
 // values from its context (metadata.FromIncomingContext, peer.FromContext,
 // a loggerFrom(ctx) of yours: the model's readsValues fact, any package);
 // and Send, Recv, SendMsg or RecvMsg on a stream when an error from it
-// leaves the loop (return, break, or the loop's condition). A Send whose error is ignored or only logged does
-// not count: such a loop spins once the client is gone.
+// leaves the loop (return, break, or the loop's condition). A Send whose
+// error is ignored or only logged does not count: such a loop spins once
+// the client is gone. Nor does a test that leaves on named errors only
+// (if err == io.EOF { return nil }, errors.Is(err, io.EOF)) while other
+// errors are logged: after a cancel, Recv returns the same error forever.
+// A stream operation in a return statement (return stream.Send(m)) is a
+// way out, not a check.
 //
 // Borderline decisions, each backed by a fixture:
 //
@@ -75,24 +173,49 @@
 //   - Nested loops are judged one by one: an unbounded inner loop is reported
 //     even when the outer loop ranges over finite data, and an outer loop
 //     whose inner loop checks the context observes cancellation.
+//   - for s.rebuilding { s.cond.Wait() } is not reported: a Cond waits for
+//     another goroutine's critical section, like Lock, and no context check
+//     can wake it (ctx.Err() runs only once Wait returns). Where the wait can
+//     be long, the remedy is context.AfterFunc(ctx, cond.Broadcast) with
+//     ctx.Err() in the loop's condition.
+//   - Finite loops that do heavy work per iteration (etcd-io/etcd#12459 read
+//     1M revisions one by one; uber/tango#58 ran CPU-heavy nested loops) are
+//     silent by default: they are bounded. -ctxloop.finite reports those
+//     that, without any check, call on every iteration a function of
+//     another package outside the standard library, in handler scope and
+//     through helpers.
+//   - Only loops that may be unbounded are judged by their blocking points:
+//     a send in a range over a slice is not (the loop ends with the data).
 //
 // Through helpers: a function (in any package) that takes no context (no
 // context.Context parameter, no parameter with a Context method such as a
 // stream) and contains a reportable loop gets a fact; a call to it from
 // handler scope is reported, with the loop as related position. The fact is
-// transitive through calls made directly in such functions' bodies. A call
+// transitive through calls made directly in such functions' bodies, but not
+// through a go statement in a helper: a goroutine a helper starts (Start
+// running go s.loop(), ended by its own quit channel) belongs to the object
+// it is started for, not to the RPC of a handler that calls the helper. A
+// go statement directly in handler scope stays judged. A call
 // that is a loop's condition (for it.Next()) is not reported and passes no
 // fact on: the loop is judged by its shape, which takes the call for an
 // iterator over finite results, and a loop inside the iterator (skipping
-// duplicates, refilling a buffer) is one of its steps.
+// duplicates, refilling a buffer) is one of its steps. Blocking points in
+// helpers are not carried by facts: a helper that blocks on a channel is
+// reported only when its loop is worth reporting as a whole.
 //
 // A suggested fix inserts a cancellation check at the top of the loop body
 // that returns the context's error, as a gRPC status error
 // (status.FromContextError) in handlers and interceptors, when the loop sits
 // directly in the handler, exactly one request context is in scope, and the
 // results of the function allow it (an error last, other results nil-able).
+// For a select that does not wake, the fix adds the missing case,
+// case <-ctx.Done(), returning what the function around the select allows:
+// nothing in a goroutine, ctx.Err() in a function whose results end in an
+// error, a gRPC status in a handler.
 //
 // # Flags
 //
-// ctxloop has no flags.
+// -ctxloop.finite: also report finite loops (ranges, counted loops) that
+// call a function of another package, outside the standard library, on
+// every iteration without any check. Off by default.
 package ctxloop

@@ -34,15 +34,7 @@ func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l lo
 	if _, ok := l.loop.(*ast.RangeStmt); ok {
 		return nil
 	}
-	var sig *types.Signature
-	switch fn := h.Func.(type) {
-	case *ast.FuncDecl:
-		if obj, ok := pass.TypesInfo.Defs[fn.Name].(*types.Func); ok {
-			sig = obj.Signature()
-		}
-	case *ast.FuncLit:
-		sig, _ = pass.TypesInfo.TypeOf(fn).(*types.Signature)
-	}
+	sig := funcSig(pass.TypesInfo, h.Func)
 	if sig == nil {
 		return nil
 	}
@@ -66,14 +58,31 @@ func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l lo
 	// Inserted at the end of the brace's line, after any comment there.
 	ret := strings.Join(append(zeros, status+".FromContextError(err).Err()"), ", ")
 	text := fmt.Sprintf("\n%[1]s\tif err := %[2]s.Err(); err != nil {\n%[1]s\t\treturn %[3]s\n%[1]s\t}", indent, ctx, ret)
-	edits := []analysis.TextEdit{{Pos: eol, End: eol, NewText: []byte(text)}}
+	return insertion(fmt.Sprintf("Return when %s is done", ctx), eol, text, importEdit)
+}
+
+// insertion is the fix that inserts text at pos, with the import edit that
+// makes the status package available, if any.
+func insertion(msg string, pos token.Pos, text string, importEdit *analysis.TextEdit) []analysis.SuggestedFix {
+	edits := []analysis.TextEdit{{Pos: pos, End: pos, NewText: []byte(text)}}
 	if importEdit != nil {
 		edits = append([]analysis.TextEdit{*importEdit}, edits...)
 	}
-	return []analysis.SuggestedFix{{
-		Message:   fmt.Sprintf("Return when %s is done", ctx),
-		TextEdits: edits,
-	}}
+	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
+}
+
+// funcSig returns the signature of fn, a FuncDecl or FuncLit.
+func funcSig(info *types.Info, fn ast.Node) *types.Signature {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
+			return obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ := info.TypeOf(fn).(*types.Signature)
+		return sig
+	}
+	return nil
 }
 
 // zeroResults returns the zero values of all results but the last, which
@@ -238,4 +247,65 @@ func holdsLock(pass *analysis.Pass, fn ast.Node, loop ast.Stmt) bool {
 func syncMethod(pass *analysis.Pass, call *ast.CallExpr, fullNames ...string) bool {
 	fn := grpcctx.Callee(pass.TypesInfo, call)
 	return fn != nil && slices.Contains(fullNames, fn.FullName())
+}
+
+// insertDoneCase offers to add, as the last case of a select that lacks
+// one,
+//
+//	case <-ctx.Done():
+//		return nil, status.FromContextError(ctx.Err()).Err()
+//
+// returning what the function around the select allows: in a handler or
+// interceptor, zero values and the context's error as a gRPC status; in a
+// function without results (a goroutine), nothing; in one whose results end
+// in an error and are nil-able before it, zero values and ctx.Err(). Not
+// when the select's closing brace shares its line with code, or returning
+// could leave a lock held.
+func insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, sel *ast.SelectStmt, ctx string) []analysis.SuggestedFix {
+	cur, ok := m.Cursor(sel)
+	if !ok {
+		return nil
+	}
+	fn := grpcctx.EnclosingFuncOf(cur)
+	sig := funcSig(pass.TypesInfo, fn)
+	if sig == nil || holdsLock(pass, fn, l.loop) {
+		return nil
+	}
+	file := fileOf(pass, sel.Pos())
+	if file == nil {
+		return nil
+	}
+	var ret string
+	var importEdit *analysis.TextEdit
+	switch {
+	case fn == l.h.Func:
+		zeros, ok := zeroResults(sig)
+		if !ok {
+			return nil
+		}
+		var status string
+		status, importEdit, ok = statusName(pass, file, sel.Pos())
+		if !ok {
+			return nil
+		}
+		ret = " " + strings.Join(append(zeros, status+".FromContextError("+ctx+".Err()).Err()"), ", ")
+	case sig.Results().Len() == 0:
+	default:
+		zeros, ok := zeroResults(sig)
+		if !ok {
+			return nil
+		}
+		ret = " " + strings.Join(append(zeros, ctx+".Err()"), ", ")
+	}
+	indent, _, ok := lineOf(pass, sel.Body.Rbrace)
+	if !ok {
+		return nil
+	}
+	tf := pass.Fset.File(sel.Body.Rbrace)
+	start := tf.LineStart(tf.Line(sel.Body.Rbrace))
+	if int(sel.Body.Rbrace-start) != len(indent) {
+		return nil // code before the brace on its line
+	}
+	text := fmt.Sprintf("%[1]scase <-%[2]s.Done():\n%[1]s\treturn%[3]s\n", indent, ctx, ret)
+	return insertion(fmt.Sprintf("Add a case that returns when %s is done", ctx), start, text, importEdit)
 }

@@ -13,6 +13,13 @@
 //	// out-of-scope: reason            the bug is here, deliberately not ours
 //	// negative: reason                nothing is wrong (both versions silent)
 //
+// A case whose bug is caught only with a setting the team would configure
+// (a wrapper interface declared with -ctxdeadline.rpc) says so in any of
+// its files, buggy or fixed; both versions then run with it, in process
+// and in both drivers:
+//
+//	// flags: -ANALYZER.FLAG=VALUE ...
+//
 // The one mark a fixed file may carry is
 //
 //	// want-fp ANALYZER "regexp"       a false positive today: the fix is
@@ -34,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +52,7 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/checker"
 	"golang.org/x/tools/go/packages"
 
@@ -77,7 +86,8 @@ var (
 )
 
 // analyze loads eval/bugs once per test binary and runs every analyzer on
-// it in process, with the default settings.
+// it in process: with the default settings, and each case with flags with
+// its own.
 func analyze(t *testing.T) []finding {
 	t.Helper()
 	analyzeOnce.Do(func() {
@@ -105,19 +115,48 @@ func analyze(t *testing.T) []finding {
 			analyzeErr = fmt.Errorf("eval/bugs does not load:\n%s", strings.Join(msgs, "\n"))
 			return
 		}
-		g, err := checker.Analyze(analyzers.All(), pkgs, nil)
-		if err != nil {
-			analyzeErr = err
+		flagged := make(map[string]*bugCase) // case directory -> case with flags
+		for _, c := range cases(t) {
+			if len(c.Flags) > 0 {
+				flagged[c.Name] = c
+			}
+		}
+		run := func(as []*analysis.Analyzer, pkgs []*packages.Package, keep func(file string) bool) error {
+			g, err := checker.Analyze(as, pkgs, nil)
+			if err != nil {
+				return err
+			}
+			for _, act := range g.Roots {
+				if act.Err != nil {
+					return fmt.Errorf("%s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)
+				}
+				for _, d := range act.Diagnostics {
+					p := act.Package.Fset.Position(d.Pos)
+					if f := relPath(dir, p.Filename); keep(f) {
+						analyzed = append(analyzed, finding{act.Analyzer.Name, f, p.Line, p.Column, d.Message})
+					}
+				}
+			}
+			return nil
+		}
+		if analyzeErr = run(analyzers.All(), pkgs, func(f string) bool { return flagged[caseOf(f)] == nil }); analyzeErr != nil {
 			return
 		}
-		for _, act := range g.Roots {
-			if act.Err != nil {
-				analyzeErr = fmt.Errorf("%s on %s: %v", act.Analyzer.Name, act.Package.PkgPath, act.Err)
+		for _, name := range slices.Sorted(maps.Keys(flagged)) {
+			c := flagged[name]
+			as, err := c.configured()
+			if err != nil {
+				analyzeErr = err
 				return
 			}
-			for _, d := range act.Diagnostics {
-				p := act.Package.Fset.Position(d.Pos)
-				analyzed = append(analyzed, finding{act.Analyzer.Name, relPath(dir, p.Filename), p.Line, p.Column, d.Message})
+			var mine []*packages.Package
+			for _, p := range pkgs {
+				if strings.HasPrefix(p.PkgPath, "example.com/bugs/"+name+"/") {
+					mine = append(mine, p)
+				}
+			}
+			if analyzeErr = run(as, mine, func(f string) bool { return caseOf(f) == name }); analyzeErr != nil {
+				return
 			}
 		}
 		analyzed = sortFindings(analyzed)
@@ -126,6 +165,12 @@ func analyze(t *testing.T) []finding {
 		t.Fatal(analyzeErr)
 	}
 	return analyzed
+}
+
+// caseOf returns the case directory of file, a path relative to eval/bugs.
+func caseOf(file string) string {
+	name, _, _ := strings.Cut(file, "/")
+	return name
 }
 
 func relPath(dir, file string) string {
@@ -159,6 +204,27 @@ var (
 type bugCase struct {
 	Name  string
 	Marks []*mark
+	// Flags are the analyzer flags the case runs with ("-ctxdeadline.rpc=..."), from a "// flags:" comment.
+	Flags []string
+}
+
+var flagsRe = regexp.MustCompile(`^// flags: (.+)$`)
+
+// configured returns every analyzer with the case's flags set.
+func (c *bugCase) configured() ([]*analysis.Analyzer, error) {
+	all := analyzers.All()
+	for _, f := range c.Flags {
+		name, value, _ := strings.Cut(strings.TrimPrefix(f, "-"), "=")
+		an, flag, ok := strings.Cut(name, ".")
+		i := slices.IndexFunc(all, func(a *analysis.Analyzer) bool { return a.Name == an })
+		if !ok || i < 0 {
+			return nil, fmt.Errorf("case %s: flag %q names no analyzer's flag", c.Name, f)
+		}
+		if err := all[i].Flags.Set(flag, value); err != nil {
+			return nil, fmt.Errorf("case %s: %s: %v", c.Name, f, err)
+		}
+	}
+	return all, nil
 }
 
 // Status is what the README's "caught" column must say for the case.
@@ -202,6 +268,11 @@ func cases(t *testing.T) []*bugCase {
 				t.Errorf("case %s has no %s/ package", c.Name, version)
 			}
 			for _, f := range files {
+				for _, fl := range readFlags(t, f) {
+					if !slices.Contains(c.Flags, fl) {
+						c.Flags = append(c.Flags, fl)
+					}
+				}
 				marks := readMarks(t, dir, f)
 				for _, m := range marks {
 					if m.Analyzer != "" && !slices.Contains(analyzers.Names(), m.Analyzer) {
@@ -253,6 +324,22 @@ func readMarks(t *testing.T, dir, file string) []*mark {
 		}
 	}
 	return marks
+}
+
+// readFlags returns the flags of a "// flags:" comment in file.
+func readFlags(t *testing.T, file string) []string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if m := flagsRe.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			out = append(out, strings.Fields(m[1])...)
+		}
+	}
+	return out
 }
 
 // TestBugs checks every case against the in-process analysis.
@@ -373,16 +460,52 @@ func TestDrivers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command and runs go vet; skipped with -short")
 	}
-	want := analyze(t)
+	all := analyze(t)
 	dir := bugsDir()
 	tool := filepath.Join(t.TempDir(), "grpccancelcheck")
 	build := exec.Command("go", "build", "-o", tool, "github.com/grpccancelcheck/grpccancelcheck/cmd/grpccancelcheck")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building grpccancelcheck: %v\n%s", err, out)
 	}
+	// One run per flag setting: the default on every package (the
+	// findings of cases with flags left out), then each case with flags on
+	// its own packages.
+	type setting struct {
+		name  string // case, or "" for the default
+		flags []string
+	}
+	settings := []setting{{}}
+	for _, c := range cases(t) {
+		if len(c.Flags) > 0 {
+			settings = append(settings, setting{c.Name, c.Flags})
+		}
+	}
+	for _, st := range settings {
+		pattern := "./..."
+		keep := func(f finding) bool {
+			return !slices.ContainsFunc(settings[1:], func(s setting) bool { return s.name == caseOf(f.File) })
+		}
+		if st.name != "" {
+			pattern = "./" + st.name + "/..."
+			keep = func(f finding) bool { return caseOf(f.File) == st.name }
+		}
+		var want []finding
+		for _, f := range all {
+			if keep(f) {
+				want = append(want, f)
+			}
+		}
+		checkDrivers(t, dir, tool, st.flags, pattern, want)
+	}
+}
+
+// checkDrivers runs the standalone command and go vet with flags on the
+// packages matching pattern and compares their findings with want.
+func checkDrivers(t *testing.T, dir, tool string, flags []string, pattern string, want []finding) {
+	t.Helper()
 	for _, args := range [][]string{
-		{tool, "-json", "./..."},
-		{"go", "vet", "-vettool=" + tool, "-json", "./..."},
+		append(append([]string{tool, "-json"}, flags...), pattern),
+		append(append([]string{"go", "vet", "-vettool=" + tool, "-json"}, flags...), pattern),
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = dir

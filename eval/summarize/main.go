@@ -1,12 +1,12 @@
 // Command summarize turns the raw results of eval/run.sh into the Markdown
 // tables of docs/evaluation.md.
 //
-//	summarize findings DIR [TRIAGE]  # DIR/NAME.{1,2}.json, .err, .status, .size, .root, .determinism
-//	summarize bench DIR              # DIR/NAME.tsv
+//	summarize findings DIR [TRIAGE...]  # DIR/NAME.{1,2}.json, .err, .status, .size, .root, .determinism
+//	summarize bench DIR                 # DIR/NAME.tsv
 //
-// TRIAGE (eval/triage.tsv) holds the verdict on each finding, read from
-// the code: lines "project, position, analyzer, TP or FP, why", separated
-// by tabs. A position is a file path relative to the project's module
+// A TRIAGE file (eval/triage.tsv, eval/triage-tuning-round3.tsv) holds the
+// verdict on each finding, read from the code: lines "project, position,
+// analyzer, TP or FP, why", separated by tabs; several files are merged. A position is a file path relative to the project's module
 // directory with line and column, or a file path alone for every finding
 // of that analyzer in the file that has no line of its own.
 package main
@@ -26,16 +26,18 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 3 || len(os.Args) > 4 {
-		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE] | summarize bench DIR")
+	if len(os.Args) < 3 || (os.Args[1] != "findings" && len(os.Args) > 3) {
+		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE...] | summarize bench DIR")
 		os.Exit(2)
 	}
 	var err error
 	switch os.Args[1] {
 	case "findings":
-		var t triage
-		if len(os.Args) == 4 {
-			t, err = readTriage(os.Args[3])
+		t := make(triage)
+		for _, path := range os.Args[3:] {
+			if err = t.read(path); err != nil {
+				break
+			}
 		}
 		if err == nil {
 			err = findings(os.Stdout, os.Args[2], t)
@@ -169,36 +171,53 @@ type verdict struct {
 // a verdict.
 type triage map[string]verdict
 
-func readTriage(path string) (triage, error) {
+// read adds the verdicts of the triage file at path; a finding judged in
+// two files must get the same verdict in both.
+func (t triage) read(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	t := make(triage)
 	for i, line := range strings.Split(string(data), "\n") {
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != 5 || (f[3] != "TP" && f[3] != "FP") {
-			return nil, fmt.Errorf("%s:%d: want project, position, analyzer, TP|FP, why separated by tabs", path, i+1)
+			return fmt.Errorf("%s:%d: want project, position, analyzer, TP|FP, why separated by tabs", path, i+1)
 		}
-		t[f[0]+" "+f[2]+" "+f[1]] = verdict{tp: f[3] == "TP", why: f[4]}
+		key, v := f[0]+" "+f[2]+" "+f[1], verdict{tp: f[3] == "TP", why: f[4]}
+		if old, ok := t[key]; ok && old.tp != v.tp {
+			return fmt.Errorf("%s:%d: %s %s %s judged both TP and FP", path, i+1, f[0], f[1], f[2])
+		}
+		t[key] = v
 	}
-	return t, nil
+	return nil
 }
 
 // lookup returns the verdict on the finding at pos (relative), exact first.
 func (t triage) lookup(project, analyzer, pos string) (verdict, bool) {
-	if v, ok := t[project+" "+analyzer+" "+pos]; ok {
-		return v, true
-	}
-	file, _, _ := strings.Cut(pos, ":")
-	v, ok := t[project+" "+analyzer+" "+file]
+	key := t.key(project, analyzer, pos)
+	v, ok := t[key]
 	return v, ok
 }
 
-type counts struct{ n, tests, tp, fp, untriaged int }
+// key returns the triage entry that covers the finding at pos, exact
+// first, else its file's; "" when there is none.
+func (t triage) key(project, analyzer, pos string) string {
+	if k := project + " " + analyzer + " " + pos; has(t, k) {
+		return k
+	}
+	file, _, _ := strings.Cut(pos, ":")
+	if k := project + " " + analyzer + " " + file; has(t, k) {
+		return k
+	}
+	return ""
+}
+
+func has(t triage, key string) bool { _, ok := t[key]; return ok }
+
+type counts struct{ n, tests, tp, fp, untriaged, testTP, testFP int }
 
 func findings(w io.Writer, dir string, t triage) error {
 	projects, err := names(dir, ".1.json")
@@ -208,6 +227,7 @@ func findings(w io.Writer, dir string, t triage) error {
 	fmt.Fprintln(w, "| project | packages | .go files (tests) | analyzer | findings | in tests | TP | FP | untriaged | load failures | crashes | two runs identical |")
 	fmt.Fprintln(w, "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
 	details := make(map[string][]finding)
+	reported := make(map[string]bool) // triage keys that cover a finding
 	prefixes := make(map[string]string)
 	total := make(map[string]*counts)
 	for _, a := range analyzerNames {
@@ -251,7 +271,8 @@ func findings(w io.Writer, dir string, t triage) error {
 					continue
 				}
 				c.n++
-				if strings.Contains(f.Posn, "_test.go:") {
+				inTest := strings.Contains(f.Posn, "_test.go:")
+				if inTest {
 					c.tests++
 				}
 				switch v, ok := t.lookup(name, a, strings.TrimPrefix(f.Posn, prefix)); {
@@ -259,12 +280,19 @@ func findings(w io.Writer, dir string, t triage) error {
 					c.untriaged++
 				case v.tp:
 					c.tp++
+					if inTest {
+						c.testTP++
+					}
 				default:
 					c.fp++
+					if inTest {
+						c.testFP++
+					}
 				}
 			}
 			tc := total[a]
 			tc.n, tc.tests, tc.tp, tc.fp, tc.untriaged = tc.n+c.n, tc.tests+c.tests, tc.tp+c.tp, tc.fp+c.fp, tc.untriaged+c.untriaged
+			tc.testTP, tc.testFP = tc.testTP+c.testTP, tc.testFP+c.testFP
 			if i == 0 {
 				fmt.Fprintf(w, "| %s | %s | %s (%s) | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n",
 					name, size[0], size[1], size[2], a, c.n, c.tests, c.tp, c.fp, c.untriaged,
@@ -286,6 +314,16 @@ func findings(w io.Writer, dir string, t triage) error {
 	}
 	fmt.Fprintf(w, "\nPrecision over all %d findings: %s (%d TP, %d FP, %d untriaged).\n",
 		all.n, percent(all.tp, all.tp+all.fp), all.tp, all.fp, all.untriaged)
+	fmt.Fprintln(w, "\nPer analyzer, outside and inside `_test.go` files:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| analyzer | non-test TP | non-test FP | non-test precision | test TP | test FP | test precision |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	for _, a := range analyzerNames {
+		c := total[a]
+		ntp, nfp := c.tp-c.testTP, c.fp-c.testFP
+		fmt.Fprintf(w, "| %s | %d | %d | %s | %d | %d | %s |\n", a, ntp, nfp, percent(ntp, ntp+nfp),
+			c.testTP, c.testFP, percent(c.testTP, c.testTP+c.testFP))
+	}
 	for _, name := range projects {
 		found := details[name]
 		fmt.Fprintf(w, "\n### %s\n\n", name)
@@ -297,6 +335,7 @@ func findings(w io.Writer, dir string, t triage) error {
 		fmt.Fprintln(w, "|---:|---|---|---|---|---|")
 		for i, f := range found {
 			pos := strings.TrimPrefix(f.Posn, prefixes[name])
+			reported[t.key(name, f.analyzer, pos)] = true
 			v, ok := t.lookup(name, f.analyzer, pos)
 			label, why := "?", "untriaged: "+f.Message
 			if ok {
@@ -308,6 +347,25 @@ func findings(w io.Writer, dir string, t triage) error {
 			fmt.Fprintf(w, "| %d | %s | %s | %s | %s | %s |\n", i+1, f.analyzer, f.Category, pos, label,
 				strings.ReplaceAll(why, "|", "\\|"))
 		}
+	}
+	// Nothing lost: a true finding of the triage that no run reports any
+	// more must be explained (a fix made it go, or it was misjudged).
+	var lost []string
+	for key, v := range t {
+		project, _, _ := strings.Cut(key, " ")
+		if v.tp && !reported[key] && slices.Contains(projects, project) {
+			lost = append(lost, key)
+		}
+	}
+	slices.Sort(lost)
+	fmt.Fprintf(w, "\n### True findings of the triage no longer reported\n\n")
+	if len(lost) == 0 {
+		fmt.Fprintln(w, "None.")
+	}
+	for _, key := range lost {
+		project, rest, _ := strings.Cut(key, " ")
+		analyzer, pos, _ := strings.Cut(rest, " ")
+		fmt.Fprintf(w, "- %s %s %s: %s\n", project, analyzer, pos, t[key].why)
 	}
 	return nil
 }

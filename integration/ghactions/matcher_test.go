@@ -2,7 +2,8 @@
 // grpccancelcheck: the SARIF log it uploads to code scanning, and the
 // problem matcher .github/grpccancelcheck-matcher.json, which must turn
 // every finding the command prints, standalone or under go vet, into an
-// annotation on the right file, line and column, and nothing else.
+// annotation on the right file, line and column, and nothing else; and the
+// composite Action (action.yml) through its run script (TestAction).
 //
 // The matcher exists because the "go" matcher that actions/setup-go
 // registers wants a path that starts with "/", "./" or "../": go vet prints
@@ -10,7 +11,7 @@
 // pattern would read as the file "/server.go", and findings in the current
 // directory as "server.go:24:20: ...", which it does not read at all.
 //
-// Needs: go.
+// Needs: go, and bash for TestAction.
 package ghactions
 
 import (
@@ -110,6 +111,7 @@ func findings(t *testing.T, jsonOut string) []string {
 }
 
 func TestMatcherReadsStandaloneOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)
@@ -130,6 +132,7 @@ func TestMatcherReadsStandaloneOutput(t *testing.T) {
 }
 
 func TestMatcherReadsGoVetOutput(t *testing.T) {
+	itest.Long(t)
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)

@@ -21,6 +21,7 @@ import (
 // runs), one rule per analyzer, and the fixture's findings at their lines,
 // relative to the checkout.
 func TestSARIFForCodeScanning(t *testing.T) {
+	itest.Long(t)
 	mod := itest.FixtureModule(t)
 	r := itest.RunCode(t, mod, nil, 5*time.Minute, itest.Command(t), "-sarif", "./...")
 	if r.Code != 0 {

@@ -27,21 +27,7 @@ import (
 
 // golangciLint builds the custom golangci-lint with the build script,
 // which caches it between runs, into the test's temporary directory.
-func golangciLint(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds golangci-lint: not with -short")
-	}
-	itest.Need(t, "bash", "apt-get install bash")
-	itest.Need(t, "flock", "apt-get install util-linux")
-	itest.Need(t, "sha256sum", "apt-get install coreutils")
-	out := filepath.Join(t.TempDir(), "golangci-lint")
-	r := itest.Run(t, itest.Root(), nil, 25*time.Minute, "bash", "scripts/build-golangci.sh", "-o", out)
-	if got := strings.TrimSpace(r.Stdout); got != out {
-		t.Fatalf("scripts/build-golangci.sh printed %q, want %q", got, out)
-	}
-	return out
-}
+func golangciLint(t *testing.T) string { return itest.GolangciLint(t) }
 
 // An issue as golangci-lint's JSON output has it.
 type issue struct {

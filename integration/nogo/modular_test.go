@@ -19,6 +19,7 @@ import (
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/types/objectpath"
 
+	"github.com/grpccancelcheck/grpccancelcheck/integration/internal/itest"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
@@ -37,6 +38,7 @@ var knownGaps = []struct {
 // or ReadFile (nogo sets neither). It checks that nothing fails and that
 // the findings on the fixtures are those of the standard driver.
 func TestUnderNogoDriver(t *testing.T) {
+	itest.Long(t)
 	dir := fixturetest.Dir(t)
 	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax | packages.NeedModule, Dir: dir}, fixtures...)
 	if err != nil {

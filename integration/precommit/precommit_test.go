@@ -21,6 +21,7 @@ import (
 )
 
 func TestHookBlocksFindingsAndPassesCleanCommits(t *testing.T) {
+	itest.Long(t)
 	git := itest.Need(t, "git", "apt-get install git")
 	precommit := itest.Need(t, "pre-commit", "apt-get install pre-commit")
 	itest.Need(t, "go", "install Go")

@@ -5,13 +5,13 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // ConcreteMethod returns the method that call, an interface method called
-// on the result of a constructor of this package, runs:
-// ServerAsClient(srv).Series(ctx, req) runs serverAsClient.Series. It
-// returns nil for any other call.
+// on the result of a constructor of this package (directly, or through
+// variables every assignment of which is a call of that constructor, see
+// ClientValue; fn is the function around call), runs: ServerAsClient(srv).Series(ctx, req) runs
+// serverAsClient.Series. It returns nil for any other call.
 //
 // A constructor is a function, declared in a hand-written file, whose one
 // result is an interface and whose every return statement returns a value
@@ -24,7 +24,10 @@ import (
 // package's could not name T where T is unexported, as it mostly is, and
 // go vet, which sees other packages through export data only, would then
 // judge the call differently from the standalone command.
-func (m *Model) ConcreteMethod(call *ast.CallExpr) *types.Func {
+func (m *Model) ConcreteMethod(call *ast.CallExpr, fn ast.Node) *types.Func {
+	if len(m.concrete) == 0 {
+		return nil
+	}
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return nil
@@ -33,15 +36,11 @@ func (m *Model) ConcreteMethod(call *ast.CallExpr) *types.Func {
 	if !ok || s.Kind() != types.MethodVal || !types.IsInterface(s.Recv()) {
 		return nil
 	}
-	ctor, ok := ast.Unparen(sel.X).(*ast.CallExpr)
-	if !ok {
+	ctor := m.ClientValue(sel.X, fn).Ctor
+	if ctor == nil {
 		return nil
 	}
-	fn := typeutil.StaticCallee(m.info, ctor)
-	if fn == nil {
-		return nil
-	}
-	t := m.concrete[fn.Origin()]
+	t := m.concrete[ctor]
 	if t == nil {
 		return nil
 	}
@@ -49,6 +48,14 @@ func (m *Model) ConcreteMethod(call *ast.CallExpr) *types.Func {
 	method, _ := obj.(*types.Func)
 	return method
 }
+
+// Constructors returns this package's constructors (see ConcreteMethod),
+// in source order.
+func (m *Model) Constructors() []*types.Func { return m.ctors }
+
+// Constructed returns the concrete type the constructor fn returns, or nil
+// when fn is not one of this package's constructors.
+func (m *Model) Constructed(fn *types.Func) types.Type { return m.concrete[fn.Origin()] }
 
 // findConstructors records this package's constructors.
 func (m *Model) findConstructors(pass *analysis.Pass) {
@@ -72,6 +79,7 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			}
 			if t := m.constructed(pass.TypesInfo, decl); t != nil {
 				m.concrete[fn] = t
+				m.ctors = append(m.ctors, fn)
 			}
 		}
 	}

@@ -26,7 +26,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(outboundParams), new(boundsCalls), new(callbackClients)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -39,25 +39,32 @@ type Model struct {
 	inspect *inspector.Inspector // nil when light
 	light   bool
 
-	handlers     []*Handler                    // roots, in source order
-	scope        map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
-	requestOf    map[*types.Var]*Handler       // request context parameters
-	streamOf     map[*types.Var]*Handler       // stream parameters
-	params       map[*types.Var]paramInfo      // context parameters of every function
-	defs         map[*types.Var][]*def         // definitions of context variables
-	declFn       map[*types.Var]ast.Node       // function declaring a local context variable
-	addrTaken    map[*types.Var]bool           // context variables whose address is taken
-	doneChans    map[*types.Var]bool           // variables assigned a context's Done()
-	valueReaders map[*types.Func]bool          // functions that only read values from their contexts
-	concrete     map[*types.Func]types.Type    // constructors -> the one type they return
-	helpers      map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
-	generated    map[*token.File]bool
+	handlers         []*Handler                       // roots, in source order
+	scope            map[ast.Node]*Handler            // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf        map[*types.Var]*Handler          // request context parameters
+	streamOf         map[*types.Var]*Handler          // stream parameters
+	params           map[*types.Var]paramInfo         // context parameters of every function
+	defs             map[*types.Var][]*def            // definitions of context variables
+	declFn           map[*types.Var]ast.Node          // function declaring a local context variable
+	addrTaken        map[*types.Var]bool              // context variables whose address is taken
+	doneChans        map[*types.Var]bool              // variables assigned a context's Done()
+	valueReaders     map[*types.Func]bool             // functions that only read values from their contexts
+	outbound         map[*types.Func][]int            // this package's outboundParams
+	importedOutbound map[*types.Func][]int            // other packages' outboundParams, for the functions this one uses
+	callbacks        map[*types.Func][]callbackClient // callbackClients, this package's and the ones it uses
+	twins            map[*types.Func]*types.Func      // functions that take no context -> their outbound variants that do
+	boundingFuncs    map[*types.Func]bool             // interceptors that bound their calls, and their makers (boundsCalls)
+	concrete         map[*types.Func]types.Type       // constructors -> the one type they return
+	ctors            []*types.Func                    // constructors, in source order
+	helpers          map[*ast.FuncDecl]*types.Func    // HelperFunc of every declaration
+	generated        map[*token.File]bool
 
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	ignore ignoreState // //grpccancelcheck:ignore directives, parsed on first report
-	cache  originCache // origins that do not depend on the query that computed them
+	ignore  ignoreState // //grpccancelcheck:ignore directives, parsed on first report
+	cache   originCache // origins that do not depend on the query that computed them
+	clients clientIndex // values stored in interface-typed variables, built on first use
 }
 
 type paramInfo struct {
@@ -107,6 +114,9 @@ func run(pass *analysis.Pass) (any, error) {
 	m.collect(methods, sigs)
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
+	m.findOutbound(pass)
+	m.findBoundingInterceptors(pass)
+	m.findCallbackClients(pass)
 	return m, nil
 }
 

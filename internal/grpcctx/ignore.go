@@ -109,7 +109,7 @@ func malformed(dir *directive, analyzer string) analysis.Diagnostic {
 	return analysis.Diagnostic{
 		Pos:      dir.comment.Pos(),
 		End:      dir.comment.End(),
-		Category: "ignore-directive",
+		Category: CategoryIgnoreDirective,
 		Message:  msg,
 	}
 }

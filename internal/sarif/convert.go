@@ -1,19 +1,23 @@
 package sarif
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"go/doc/comment"
 	"go/token"
+	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/analysis/checker"
 )
 
 // Options control a conversion.
@@ -28,6 +32,10 @@ type Options struct {
 	// ReadFile reads a file to count its columns in UTF-16 code units;
 	// os.ReadFile when nil.
 	ReadFile func(string) ([]byte, error)
+
+	// Categories lists, by analyzer name, the categories of finding each
+	// rule can report; each rule's help links to their documentation.
+	Categories map[string][]string
 }
 
 // A Builder turns analysis results into a SARIF log.
@@ -62,7 +70,7 @@ func NewBuilder(analyzers []*analysis.Analyzer, opts Options) *Builder {
 	}
 	for _, a := range analyzers {
 		b.ruleIndex[a.Name] = len(b.rules)
-		b.rules = append(b.rules, Rule(a))
+		b.rules = append(b.rules, withCategories(Rule(a), opts.Categories[a.Name]))
 	}
 	return b
 }
@@ -97,25 +105,69 @@ func Rule(a *analysis.Analyzer) ReportingDescriptor {
 	}
 }
 
-// AddGraph adds the diagnostics of the graph's root actions as results
-// and the errors of all its actions as notifications. Diagnostics of
-// analyzers that are not rules of the Builder are ignored.
-func (b *Builder) AddGraph(g *checker.Graph) {
-	for act := range g.All() {
-		if act.Err != nil {
-			b.AddError(fmt.Sprintf("%s: %v", act, act.Err))
-			continue
+// AddJSON adds what the checker's -json mode printed (the x/tools JSON
+// tree, one object or several in a row as go vet -json prints them): the
+// diagnostics of rules of the Builder as results, analyzer errors as
+// notifications. It returns the number of analyzer errors.
+func (b *Builder) AddJSON(data []byte) (errors int, err error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		var tree map[string]map[string]json.RawMessage // package ID -> analyzer -> diagnostics or error
+		if err := dec.Decode(&tree); err == io.EOF {
+			return errors, nil
+		} else if err != nil {
+			return errors, fmt.Errorf("reading the checker's JSON: %v", err)
 		}
-		if !act.IsRoot {
-			continue
-		}
-		if _, ok := b.ruleIndex[act.Analyzer.Name]; !ok {
-			continue
-		}
-		for _, d := range act.Diagnostics {
-			b.addDiagnostic(act.Analyzer.Name, act.Package.Fset, d)
+		for _, id := range slices.Sorted(maps.Keys(tree)) {
+			for _, rule := range slices.Sorted(maps.Keys(tree[id])) {
+				raw := tree[id][rule]
+				var failed struct {
+					Error string `json:"error"`
+				}
+				if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+					if err := json.Unmarshal(raw, &failed); err != nil {
+						return errors, fmt.Errorf("reading the checker's JSON: %s: %v", id, err)
+					}
+					b.AddError(fmt.Sprintf("%s@%s: %s", rule, id, failed.Error))
+					errors++
+					continue
+				}
+				var diags []JSONDiagnostic
+				if err := json.Unmarshal(raw, &diags); err != nil {
+					return errors, fmt.Errorf("reading the checker's JSON: %s: %v", id, err)
+				}
+				if _, ok := b.ruleIndex[rule]; !ok {
+					continue
+				}
+				for _, d := range diags {
+					b.addDiagnostic(rule, d)
+				}
+			}
 		}
 	}
+}
+
+// A JSONDiagnostic is a diagnostic as the checker's -json mode (and go vet
+// -json) prints it, under {"package": {"analyzer": [...]}}: positions are
+// "file:line:column" with byte columns, edits are byte offsets.
+type JSONDiagnostic struct {
+	Category string `json:"category"`
+	Posn     string `json:"posn"`
+	End      string `json:"end"`
+	Message  string `json:"message"`
+	Fixes    []struct {
+		Message string `json:"message"`
+		Edits   []struct {
+			Filename   string `json:"filename"`
+			Start, End int
+			New        string `json:"new"`
+		} `json:"edits"`
+	} `json:"suggested_fixes"`
+	Related []struct {
+		Posn    string `json:"posn"`
+		End     string `json:"end"`
+		Message string `json:"message"`
+	} `json:"related"`
 }
 
 // AddError records an error of the run as an error notification, once.
@@ -127,16 +179,13 @@ func (b *Builder) AddError(msg string) {
 	b.notes = append(b.notes, Notification{Level: "error", Message: Message{Text: msg}})
 }
 
-func (b *Builder) addDiagnostic(rule string, fset *token.FileSet, d analysis.Diagnostic) {
-	start := fset.PositionFor(d.Pos, false)
+func (b *Builder) addDiagnostic(rule string, d JSONDiagnostic) {
+	start := b.position(d.Posn)
 	if !start.IsValid() {
 		b.AddError(fmt.Sprintf("%s: diagnostic without a position: %s", rule, d.Message))
 		return
 	}
-	var end token.Position
-	if d.End.IsValid() && d.End >= d.Pos {
-		end = fset.PositionFor(d.End, false)
-	}
+	end := b.end(start, d.End)
 	// The same file can be analyzed twice (package p and its test
 	// variant): keep one result.
 	k := resultKey{rule, start, end, d.Message}
@@ -156,56 +205,112 @@ func (b *Builder) addDiagnostic(rule string, fset *token.FileSet, d analysis.Dia
 		r.Properties = &ResultProperties{Category: d.Category}
 	}
 	for i, rel := range d.Related {
-		p := fset.PositionFor(rel.Pos, false)
+		p := b.position(rel.Posn)
 		if !p.IsValid() {
 			continue
-		}
-		var e token.Position
-		if rel.End.IsValid() && rel.End >= rel.Pos {
-			e = fset.PositionFor(rel.End, false)
 		}
 		id := i + 1
 		r.RelatedLocations = append(r.RelatedLocations, Location{
 			ID:               &id,
-			PhysicalLocation: b.physical(p, e),
+			PhysicalLocation: b.physical(p, b.end(p, rel.End)),
 			Message:          &Message{Text: rel.Message},
 		})
 	}
-	for _, sf := range d.SuggestedFixes {
-		if fix, ok := b.fix(fset, sf); ok {
+	for _, sf := range d.Fixes {
+		fix := Fix{Description: &Message{Text: sf.Message}}
+		byFile := make(map[string]int) // file name -> index in ArtifactChanges
+		for _, e := range sf.Edits {
+			start, stop := b.offsetPosition(e.Filename, e.Start), b.offsetPosition(e.Filename, max(e.End, e.Start))
+			if !start.IsValid() || !stop.IsValid() {
+				fix.ArtifactChanges = nil
+				break
+			}
+			i, ok := byFile[e.Filename]
+			if !ok {
+				i = len(fix.ArtifactChanges)
+				byFile[e.Filename] = i
+				fix.ArtifactChanges = append(fix.ArtifactChanges, ArtifactChange{ArtifactLocation: b.artifact(e.Filename)})
+			}
+			region := b.region(start, stop)
+			region.EndLine, region.EndColumn = stop.Line, b.column(stop) // explicit even when empty
+			fix.ArtifactChanges[i].Replacements = append(fix.ArtifactChanges[i].Replacements, Replacement{
+				DeletedRegion:   region,
+				InsertedContent: &ArtifactContent{Text: e.New},
+			})
+		}
+		if len(fix.ArtifactChanges) > 0 {
 			r.Fixes = append(r.Fixes, fix)
 		}
 	}
 	b.results = append(b.results, r)
 }
 
-// fix converts a suggested fix; it fails when an edit has no position.
-func (b *Builder) fix(fset *token.FileSet, sf analysis.SuggestedFix) (Fix, bool) {
-	fix := Fix{Description: &Message{Text: sf.Message}}
-	byFile := make(map[string]int) // file name -> index in ArtifactChanges
-	for _, e := range sf.TextEdits {
-		end := e.End
-		if !end.IsValid() {
-			end = e.Pos
-		}
-		start, stop := fset.PositionFor(e.Pos, false), fset.PositionFor(end, false)
-		if !start.IsValid() || !stop.IsValid() || start.Filename != stop.Filename {
-			return Fix{}, false
-		}
-		i, ok := byFile[start.Filename]
-		if !ok {
-			i = len(fix.ArtifactChanges)
-			byFile[start.Filename] = i
-			fix.ArtifactChanges = append(fix.ArtifactChanges, ArtifactChange{ArtifactLocation: b.artifact(start.Filename)})
-		}
-		region := b.region(start, stop)
-		region.EndLine, region.EndColumn = stop.Line, b.column(stop) // explicit even when empty
-		fix.ArtifactChanges[i].Replacements = append(fix.ArtifactChanges[i].Replacements, Replacement{
-			DeletedRegion:   region,
-			InsertedContent: &ArtifactContent{Text: string(e.NewText)},
-		})
+// position parses a "file:line:column" position; its Offset is computed
+// from the file's content (-1 when the file cannot be read).
+func (b *Builder) position(posn string) token.Position {
+	i := strings.LastIndex(posn, ":")
+	if i < 0 {
+		return token.Position{}
 	}
-	return fix, len(fix.ArtifactChanges) > 0
+	j := strings.LastIndex(posn[:i], ":")
+	if j < 0 {
+		return token.Position{}
+	}
+	line, err1 := strconv.Atoi(posn[j+1 : i])
+	col, err2 := strconv.Atoi(posn[i+1:])
+	if err1 != nil || err2 != nil || line < 1 {
+		return token.Position{}
+	}
+	p := token.Position{Filename: posn[:j], Line: line, Column: col, Offset: -1}
+	content := b.content(p.Filename)
+	off := 0
+	for l := 1; l < line && content != nil; l++ {
+		k := bytes.IndexByte(content[off:], '\n')
+		if k < 0 {
+			return p
+		}
+		off += k + 1
+	}
+	if content != nil && col >= 1 {
+		p.Offset = off + col - 1
+	}
+	return p
+}
+
+// end returns the end position of a finding that starts at start: none
+// when the checker printed the start again (the diagnostic has no end).
+func (b *Builder) end(start token.Position, posn string) token.Position {
+	end := b.position(posn)
+	if !end.IsValid() || end.Filename != start.Filename || end.Line == start.Line && end.Column == start.Column {
+		return token.Position{}
+	}
+	return end
+}
+
+// offsetPosition returns the position of a byte offset in a file; an
+// invalid position when the file cannot be read.
+func (b *Builder) offsetPosition(filename string, offset int) token.Position {
+	content := b.content(filename)
+	if content == nil || offset < 0 || offset > len(content) {
+		return token.Position{}
+	}
+	lineStart := bytes.LastIndexByte(content[:offset], '\n') + 1
+	return token.Position{
+		Filename: filename,
+		Offset:   offset,
+		Line:     bytes.Count(content[:offset], []byte("\n")) + 1,
+		Column:   offset - lineStart + 1,
+	}
+}
+
+// content returns a file's content, read once; nil when it cannot be read.
+func (b *Builder) content(filename string) []byte {
+	content, ok := b.files[filename]
+	if !ok {
+		content, _ = b.opts.ReadFile(filename)
+		b.files[filename] = content
+	}
+	return content
 }
 
 func (b *Builder) physical(start, end token.Position) PhysicalLocation {
@@ -229,11 +334,7 @@ func (b *Builder) column(p token.Position) int {
 	if p.Column <= 0 {
 		return 1
 	}
-	content, ok := b.files[p.Filename]
-	if !ok {
-		content, _ = b.opts.ReadFile(p.Filename)
-		b.files[p.Filename] = content
-	}
+	content := b.content(p.Filename)
 	lineStart := p.Offset - (p.Column - 1)
 	if content == nil || lineStart < 0 || p.Offset > len(content) {
 		return p.Column

@@ -1,7 +1,7 @@
 package sarif
 
 import (
-	"go/token"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,19 +13,19 @@ import (
 // unit, "𝄞" 4 bytes and 2 units.
 func TestUTF16Columns(t *testing.T) {
 	const src = "package x\n\nvar s = \"é𝄞\" + y // y\n"
-	fset := token.NewFileSet()
-	f := fset.AddFile("/src/x.go", -1, len(src))
-	f.SetLinesForContent([]byte(src))
-	at := func(sub string) token.Pos { return f.Pos(strings.LastIndex(src, sub)) }
+	y := strings.LastIndex(src, "y //")
+	// What the checker's -json prints: byte columns, byte offsets.
+	out := fmt.Sprintf(`{"x": {"r": [{"posn": "/src/x.go:3:%d", "end": "/src/x.go:3:%d", "message": "m",
+		"suggested_fixes": [{"message": "Insert z", "edits": [{"filename": "/src/x.go", "start": %d, "end": %d, "new": "z"}]}]}]}}`,
+		y-strings.LastIndex(src[:y], "\n"), y-strings.LastIndex(src[:y], "\n")+1, y, y)
 
 	b := NewBuilder([]*analysis.Analyzer{{Name: "r", Doc: "r: test"}}, Options{
 		BaseDir:  "/src",
 		ReadFile: func(string) ([]byte, error) { return []byte(src), nil },
 	})
-	b.addDiagnostic("r", fset, analysis.Diagnostic{
-		Pos: at("y //"), End: at(" //"), Message: "m",
-		SuggestedFixes: []analysis.SuggestedFix{{Message: "Insert z", TextEdits: []analysis.TextEdit{{Pos: at("y //"), NewText: []byte("z")}}}},
-	})
+	if _, err := b.AddJSON([]byte(out)); err != nil {
+		t.Fatal(err)
+	}
 	log := b.Log()
 	r := log.Runs[0].Results[0]
 	// "var s = " is 8 units, the literal "é𝄞" with its quotes 5, " + " 3:

@@ -1,7 +1,8 @@
 // Package sarif renders analysis results as SARIF 2.1.0 (the OASIS Static
 // Analysis Results Interchange Format), the format code-review and
-// code-scanning tools such as GitHub code scanning read, and holds the
-// command's -sarif mode.
+// code-scanning tools such as GitHub code scanning read. The command's
+// -sarif mode runs its own -json mode and converts that output here, so
+// that SARIF reports what every other mode reports.
 //
 // One run per log; one rule per analyzer (rule id = analyzer name) with its
 // documentation and URL; one result per diagnostic with its related

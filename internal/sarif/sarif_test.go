@@ -17,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/packages"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
@@ -25,51 +24,47 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/sarif/sariftest"
 )
 
-type runResult struct {
-	raw    []byte
-	stderr string
-	code   int
-}
+// logs memoizes run: one conversion per set of patterns.
+var logs sync.Map // patterns -> *logOnce
 
-// runs memoizes run: loading the fixtures with their dependencies from
-// source is what takes time.
-var runs sync.Map // command line -> *runOnce
-
-type runOnce struct {
+type logOnce struct {
 	once sync.Once
-	res  runResult
+	raw  []byte
+	err  string
+	code int
+	g    *checker.Graph
 }
 
-// run runs the -sarif command in process on the fixture module, once per
-// command line, and decodes a fresh copy of its log.
-func run(t *testing.T, args ...string) (log *sarif.Log, raw []byte, stderr string, code int) {
+// run analyzes the fixture packages with every analyzer in process, as
+// the command's -json mode does (the checker's JSON printer), converts the
+// output as -sarif does, and decodes a fresh copy of the log.
+func run(t *testing.T, patterns ...string) (log *sarif.Log, raw []byte, g *checker.Graph) {
 	t.Helper()
 	dir := fixturetest.Dir(t)
-	v, _ := runs.LoadOrStore(strings.Join(args, "\x00"), new(runOnce))
-	r := v.(*runOnce)
-	r.once.Do(func() { r.res = runCommand(dir, args) })
-	raw, stderr, code = r.res.raw, r.res.stderr, r.res.code
-	if code != 2 {
-		log = new(sarif.Log)
-		if err := json.Unmarshal(raw, log); err != nil {
-			t.Fatalf("-sarif %v: output is not JSON: %v\n%s", args, err, raw)
+	v, _ := logs.LoadOrStore(strings.Join(patterns, "\x00"), new(logOnce))
+	r := v.(*logOnce)
+	r.once.Do(func() {
+		r.g = fixturetest.Graph(t, analyzers.All(), patterns...)
+		var out, errb bytes.Buffer
+		if err := r.g.PrintJSON(&out); err != nil {
+			t.Fatal(err)
 		}
+		var sarifOut bytes.Buffer
+		r.code = sarif.Write(&sarifOut, &errb, "grpccancelcheck", analyzers.All(), sarif.Options{
+			BaseDir:        dir,
+			ToolName:       "grpccancelcheck",
+			InformationURI: "https://github.com/grpccancelcheck/grpccancelcheck",
+		}, sarif.Checked{JSON: out.Bytes()})
+		r.raw, r.err = sarifOut.Bytes(), errb.String()
+	})
+	if r.code != 0 {
+		t.Fatalf("conversion failed (%d):\n%s", r.code, r.err)
 	}
-	return log, raw, stderr, code
-}
-
-func runCommand(dir string, args []string) runResult {
-	var out, errb bytes.Buffer
-	cmd := &sarif.Command{
-		Name:           "grpccancelcheck",
-		InformationURI: "https://github.com/grpccancelcheck/grpccancelcheck",
-		Analyzers:      analyzers.All(),
-		Stdout:         &out,
-		Stderr:         &errb,
-		Dir:            dir,
+	log = new(sarif.Log)
+	if err := json.Unmarshal(r.raw, log); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, r.raw)
 	}
-	code := cmd.Run(append([]string{"-sarif"}, args...))
-	return runResult{out.Bytes(), errb.String(), code}
+	return log, r.raw, r.g
 }
 
 // fixturePatterns are the fixture packages the SARIF tests read: findings
@@ -78,10 +73,7 @@ var fixturePatterns = []string{"./ctxdetach", "./ctxdetach/helpers", "./suppress
 
 func TestFixturesValidateAgainstSchema(t *testing.T) {
 	t.Parallel()
-	log, raw, stderr, code := run(t, fixturePatterns...)
-	if code != 0 {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
-	}
+	log, raw, _ := run(t, fixturePatterns...)
 	if err := sariftest.Validate(raw); err != nil {
 		t.Fatalf("not valid SARIF 2.1.0: %v", err)
 	}
@@ -112,7 +104,7 @@ func TestFixturesValidateAgainstSchema(t *testing.T) {
 // documentation and URL, and that every result points at its rule.
 func TestRules(t *testing.T) {
 	t.Parallel()
-	log, _, _, _ := run(t, fixturePatterns...)
+	log, _, _ := run(t, fixturePatterns...)
 	rules := log.Runs[0].Tool.Driver.Rules
 	all := analyzers.All()
 	if len(rules) != len(all) {
@@ -146,21 +138,13 @@ func TestRules(t *testing.T) {
 func TestResultsMatchAnalysis(t *testing.T) {
 	t.Parallel()
 	dir := fixturetest.Dir(t)
-	log, _, _, _ := run(t, fixturePatterns...)
+	log, _, g := run(t, fixturePatterns...)
 	var got []string
 	for _, r := range log.Runs[0].Results {
 		reg := r.Locations[0].PhysicalLocation.Region
 		got = append(got, fmt.Sprintf("%s %s:%d:%d %s", r.RuleID, r.Locations[0].PhysicalLocation.ArtifactLocation.URI, reg.StartLine, reg.StartColumn, r.Message.Text))
 	}
 
-	pkgs, err := packages.Load(&packages.Config{Mode: packages.LoadAllSyntax, Dir: dir, Tests: true}, fixturePatterns...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := checker.Analyze(analyzers.All(), pkgs, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := make(map[string]bool)
 	var want []string
 	for _, act := range g.Roots {
@@ -190,7 +174,7 @@ func TestResultsMatchAnalysis(t *testing.T) {
 // helper, and the category travels in the property bag.
 func TestRelatedLocationsAndCategories(t *testing.T) {
 	t.Parallel()
-	log, _, _, _ := run(t, fixturePatterns...)
+	log, _, _ := run(t, fixturePatterns...)
 	categories := make(map[string]int)
 	related := 0
 	for _, r := range log.Runs[0].Results {
@@ -224,7 +208,7 @@ func TestRelatedLocationsAndCategories(t *testing.T) {
 func TestFixesReproduceGoldenFiles(t *testing.T) {
 	t.Parallel()
 	dir := fixturetest.Dir(t)
-	log, _, _, _ := run(t, fixturePatterns...)
+	log, _, _ := run(t, fixturePatterns...)
 	edits := make(map[string][]edit) // by URI
 	fixes := 0
 	for _, r := range log.Runs[0].Results {
@@ -335,88 +319,6 @@ func gofmt(t *testing.T, src []byte) []byte {
 	return out
 }
 
-// TestAnalyzerFlags checks that -sarif takes the analyzer flags of the
-// standard command: -NAME=false leaves an analyzer out, -NAME runs only
-// it, -NAME.FLAG configures it.
-func TestAnalyzerFlags(t *testing.T) {
-	t.Parallel()
-	ruleIDs := func(log *sarif.Log) (rules, results []string) {
-		for _, r := range log.Runs[0].Tool.Driver.Rules {
-			rules = append(rules, r.ID)
-		}
-		for _, r := range log.Runs[0].Results {
-			if !slices.Contains(results, r.RuleID) {
-				results = append(results, r.RuleID)
-			}
-		}
-		return rules, results
-	}
-	log, _, _, _ := run(t, "-ctxdetach=false", "./ctxdetach")
-	if rules, results := ruleIDs(log); slices.Contains(rules, "ctxdetach") || slices.Contains(results, "ctxdetach") {
-		t.Errorf("-ctxdetach=false: rules %v, results of %v", rules, results)
-	}
-	log, _, _, _ = run(t, "-ctxdetach", "./ctxdetach")
-	if rules, results := ruleIDs(log); !slices.Equal(rules, []string{"ctxdetach"}) || !slices.Equal(results, []string{"ctxdetach"}) {
-		t.Errorf("-ctxdetach: rules %v, results of %v; want ctxdetach only", rules, results)
-	}
-
-	// The wide fixture has findings only with -ctxdetach.ctx-funcs.
-	count := func(log *sarif.Log) int {
-		n := 0
-		for _, r := range log.Runs[0].Results {
-			if r.RuleID == "ctxdetach" {
-				n++
-			}
-		}
-		return n
-	}
-	log, _, _, _ = run(t, "./ctxdetach/wide")
-	if n := count(log); n != 0 {
-		t.Errorf("default: %d ctxdetach results in ctxdetach/wide, want 0", n)
-	}
-	log, raw, _, code := run(t, "-ctxdetach.ctx-funcs", "./ctxdetach/wide")
-	if n := count(log); n == 0 || code != 0 {
-		t.Errorf("-ctxdetach.ctx-funcs: %d ctxdetach results in ctxdetach/wide (exit %d), want some", n, code)
-	}
-	if err := sariftest.Validate(raw); err != nil {
-		t.Error(err)
-	}
-}
-
-// TestLoadErrors checks that a package that does not load makes exit
-// status 1 and an error notification in a log that is still valid.
-func TestLoadErrors(t *testing.T) {
-	t.Parallel()
-	log, raw, stderr, code := run(t, "./nosuchpackage")
-	if code != 1 {
-		t.Errorf("exit %d, want 1", code)
-	}
-	if err := sariftest.Validate(raw); err != nil {
-		t.Error(err)
-	}
-	inv := log.Runs[0].Invocations[0]
-	if inv.ExecutionSuccessful || len(inv.ToolExecutionNotifications) == 0 || inv.ToolExecutionNotifications[0].Level != "error" {
-		t.Errorf("invocation %+v, want a failed execution with an error notification", inv)
-	}
-	if !strings.Contains(stderr, "nosuchpackage") {
-		t.Errorf("stderr does not name the package:\n%s", stderr)
-	}
-}
-
-func TestBadCommandLines(t *testing.T) {
-	t.Parallel()
-	for _, args := range [][]string{
-		{"-json", "./ctxdetach"},
-		{"-fix", "./ctxdetach"},
-		{"-nosuchflag", "./ctxdetach"},
-		{},
-	} {
-		if _, _, stderr, code := run(t, args...); code != 2 || stderr == "" {
-			t.Errorf("-sarif %v: exit %d, stderr %q; want 2 and a message", args, code, stderr)
-		}
-	}
-}
-
 func TestRequested(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -443,7 +345,7 @@ func TestRequested(t *testing.T) {
 // schema, so that the tests above could fail.
 func TestSchemaHasTeeth(t *testing.T) {
 	t.Parallel()
-	_, raw, _, _ := run(t, fixturePatterns...)
+	_, raw, _ := run(t, fixturePatterns...)
 	for name, mutate := range map[string]func(m map[string]any){
 		"no version":       func(m map[string]any) { delete(m, "version") },
 		"result message":   func(m map[string]any) { delete(result(m), "message") },

@@ -167,18 +167,21 @@ func bidiErrgroup(c echo.EchoClient) error {
 }
 
 // Silent: a context parameter is the caller's business; withParam gets a
-// fact instead.
-func withParam(ctx context.Context, c echo.EchoClient) error { // want withParam:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+\)`
+// fact instead. Its client is a parameter too: whether a caller's call makes
+// a real RPC depends on the client the caller passes.
+func withParam(ctx context.Context, c echo.EchoClient) error { // want withParam:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+ on client param 1\)`
 	_, err := c.Unary(ctx, msg)
 	return err
 }
 
 // viaLocal reaches withParam's RPC: same-package facts are transitive too.
-func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+\)`
+func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+ on client param 1\)`
 	return withParam(ctx, c)
 }
 
-func callers(c echo.EchoClient) error {
+// callers makes its client from a connection: a real RPC.
+func callers(conn grpc.ClientConnInterface) error {
+	c := echo.NewEchoClient(conn)
 	if err := withParam(context.Background(), c); err != nil { // want `call to ctxdeadline.withParam passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(client.go:\d+\) with no deadline, so the call can wait forever; derive the context with context.WithTimeout`
 		return err
 	}
@@ -191,9 +194,23 @@ func callers(c echo.EchoClient) error {
 	return viaLocal(ctx, c)
 }
 
+// Silent: the client is a parameter, of unknown origin: in a unit test it is
+// a mock, in production it may be a wrapper with its own timeout. Only a
+// call made on the client directly is judged without knowing its origin.
+func callersOfUnknown(c echo.EchoClient) error {
+	if err := withParam(context.Background(), c); err != nil {
+		return err
+	}
+	if err := rpcs.Fetch(context.Background(), c); err != nil {
+		return err
+	}
+	return (&rpcs.Exposed{C: c}).Get(context.Background())
+}
+
 // crossPackage calls functions of another package whose facts say where
-// their context parameters go.
-func crossPackage(c echo.EchoClient) error {
+// their context parameters go, on a client made from a connection.
+func crossPackage(conn *grpc.ClientConn) error {
+	c := echo.NewEchoClient(conn)
 	bg := context.Background()
 	if err := rpcs.Fetch(bg, c); err != nil { // want `call to rpcs.Fetch passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline`
 		return err
@@ -210,8 +227,8 @@ func crossPackage(c echo.EchoClient) error {
 	if err := rpcs.Pick(bg, bg, c); err != nil { // want `call to rpcs.Pick passes bg \(from context.Background\(\)\) as b, which reaches`
 		return err
 	}
-	cl := &rpcs.Client{C: c}
-	if err := cl.Get(bg); err != nil { // want `call to rpcs.Client.Get passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:104\)`
+	cl := rpcs.NewClient(conn)
+	if err := cl.Get(bg); err != nil { // want `call to rpcs.Client.Get passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:109\)`
 		return err
 	}
 	if err := (*rpcs.Client).Get(cl, context.TODO()); err != nil { // want `call to rpcs.Client.Get passes context.TODO\(\) as ctx`
@@ -249,6 +266,6 @@ func crossPackage(c echo.EchoClient) error {
 
 // generatedCallers calls a function declared in a generated file: its fact
 // flows, and the call here, outside the generated file, is reported.
-func generatedCallers(c echo.EchoClient) error {
-	return GenFetch(context.Background(), c) // want `call to ctxdeadline.GenFetch passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(generated.go:\d+\)`
+func generatedCallers(conn *grpc.ClientConn) error {
+	return GenFetch(context.Background(), echo.NewEchoClient(conn)) // want `call to ctxdeadline.GenFetch passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(generated.go:\d+\)`
 }

@@ -17,7 +17,7 @@ func genBackground(c echo.EchoClient) error {
 
 // GenFetch's context parameter reaches an RPC: it gets a fact like any
 // function, and callers outside generated files are reported.
-func GenFetch(ctx context.Context, c echo.EchoClient) error { // want GenFetch:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at generated.go:21\)`
+func GenFetch(ctx context.Context, c echo.EchoClient) error { // want GenFetch:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at generated.go:21 on client param 1\)`
 	_, err := c.Unary(ctx, &echo.Msg{})
 	return err
 }

@@ -16,6 +16,11 @@ type server struct {
 	up echo.EchoClient
 }
 
+// newServer sets the upstream client from a connection: a real client.
+func newServer(conn *grpc.ClientConn) *server {
+	return &server{up: echo.NewEchoClient(conn)}
+}
+
 func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	// Silent: the request context carries the caller's deadline, if any.
 	if _, err := s.up.Unary(ctx, in); err != nil {

@@ -35,11 +35,12 @@ func retrying(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc
 }
 
 // tagged adds metadata only: its callers are reported through the fact.
-func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:39\)`
+func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:39 on client param 1\)`
 	return c.Unary(ctx, in, opts...)
 }
 
-func shapedCallers(c echo.EchoClient) {
+func shapedCallers(conn *grpc.ClientConn) {
+	c := echo.NewEchoClient(conn)
 	bg := context.Background()
 	_, _ = retrying(bg, c, msg)        // silent: every attempt has its own timeout
 	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:39\) with no deadline`
@@ -56,17 +57,31 @@ func shapedCallers(c echo.EchoClient) {
 // method that runs; another package's constructor is not looked into (go
 // vet could not see the type it returns), so its result is judged by its
 // shape.
-func constructedCallers(s echo.EchoServer, c echo.EchoClient) {
+func constructedCallers(s echo.EchoServer, conn *grpc.ClientConn) {
 	bg := context.Background()
 	_, _ = local(s).Unary(bg, msg)                // silent: in process, no RPC
-	_, _ = forwarding(c).Unary(bg, msg)           // want `call to ctxdeadline.forwarder.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
-	_, _ = either(s, c).Unary(bg, msg)            // want `gRPC call ctxdeadline.unaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
-	_, _ = rpcs.AsClient(s).Unary(bg, msg)        // want `gRPC call rpcs.UnaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_, _ = forwarding(conn).Unary(bg, msg)        // want `call to ctxdeadline.forwarder.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
+	_, _ = either(s, conn).Unary(bg, msg)         // want `gRPC call ctxdeadline.unaryClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_, _ = rpcs.AsClient(s).Unary(bg, msg)        // silent: another package's constructor, whose fact says its Unary makes no RPC
 	_, _ = echo.NewEchoClient(nil).Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg`
 }
 
+// Calls on clients made by another package's constructors are judged by
+// the ctorMethods fact: what the method that runs does with its context.
+func ctorFactCallers(conn *grpc.ClientConn) {
+	bg := context.Background()
+	timed := rpcs.NewTimed(conn, time.Second)
+	_, _ = timed.Unary(bg, msg)                  // silent: the method adds its own timeout
+	_, _ = rpcs.NewTimed(conn, 0).Unary(bg, msg) // silent: the same, called directly
+	plain := rpcs.NewPlain(conn)
+	_, _ = plain.Unary(bg, msg) // want `call to rpcs.UnaryClient.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
+	partial := rpcs.NewPartial(echo.NewEchoClient(conn))
+	_, _ = partial.Unary(bg, msg) // silent: the override adds a timeout
+	_, _ = partial.Bidi(bg)       // want `gRPC stream echo.EchoClient.Bidi uses bg \(from context.Background\(\)\), which has neither a deadline nor a cancel function`
+}
+
 // forwarding passes the call on to a real client.
-func forwarding(c echo.EchoClient) unaryClient { return forwarder{c} }
+func forwarding(conn *grpc.ClientConn) unaryClient { return forwarder{echo.NewEchoClient(conn)} }
 
 type forwarder struct{ c echo.EchoClient }
 
@@ -75,11 +90,11 @@ func (f forwarder) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOpt
 }
 
 // either returns one of two types: its result stays an interface.
-func either(s echo.EchoServer, c echo.EchoClient) unaryClient {
+func either(s echo.EchoServer, conn *grpc.ClientConn) unaryClient {
 	if s != nil {
 		return &inProcess{s}
 	}
-	return forwarder{c}
+	return forwarder{echo.NewEchoClient(conn)}
 }
 
 func local(s echo.EchoServer) unaryClient { return &inProcess{s} }

@@ -111,9 +111,20 @@ func (u *unaryServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error
 	if _, err := u.db.QueryContext(context.TODO(), "SELECT 1"); err != nil { // want `call to u.db.QueryContext in handler Unary uses context.TODO\(\)`
 		return nil, err
 	}
-	if _, err := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1/", nil); err != nil { // want `call to http.NewRequestWithContext in handler Unary uses context.Background\(\)`
+	req, err := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1/", nil) // want `call to http.NewRequestWithContext in handler Unary uses context.Background\(\)`
+	if err != nil {
 		return nil, err
 	}
+	if _, err := http.DefaultClient.Do(req); err != nil {
+		return nil, err
+	}
+	// Silent: a request that is built and never sent (client-go builds
+	// one only to ask a proxy function for a URL) does no outbound work.
+	probe, err := http.NewRequestWithContext(context.Background(), "GET", "http://127.0.0.1/", nil)
+	if err != nil {
+		return nil, err
+	}
+	_ = probe.URL
 	return in, nil
 }
 

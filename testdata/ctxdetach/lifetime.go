@@ -3,6 +3,7 @@ package ctxdetach
 import (
 	"context"
 	"sync"
+	"time"
 
 	"example.com/fixtures/ctxdetach/helpers"
 	"example.com/fixtures/pb/echo"
@@ -64,6 +65,32 @@ func (s *lifetimeServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, er
 		s.syncOnce(context.Background()) // want `call to s.syncOnce in handler Unary uses context.Background\(\)`
 	}()
 	return in, nil
+}
+
+// refreshServer does best-effort work after the RPC: a goroutine the
+// handler does not wait for, on a detached context with a deadline of its
+// own.
+type refreshServer struct {
+	echo.UnimplementedEchoServer
+	up echo.EchoClient
+}
+
+func (s *refreshServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	go func() {
+		// Silent: detached on purpose and bounded by its own timeout.
+		rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_, _ = s.up.Unary(rctx, in)
+	}()
+	go func() {
+		// Reported: detached and unbounded; the remedy says how to detach.
+		_, _ = s.up.Unary(context.Background(), in) // want `call to s.up.Unary in handler Unary uses context.Background\(\), not the request context, .*; pass ctx if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)`
+	}()
+	// Reported: in the handler's own flow, a timeout of its own does not
+	// make up for the caller's cancellation and deadline.
+	tctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	return s.up.Unary(tctx, in) // want `call to s.up.Unary in handler Unary uses tctx \(from context.Background\(\)\), not the request context, .*; pass ctx$`
 }
 
 // startLocalMonitor uses ctx only in the goroutine it starts.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log"
+	"strconv"
 	"strings"
 	"time"
 
@@ -179,7 +180,7 @@ func (l *loops) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	for _, item := range l.items {
 		i := 0
 		for { // want `loop in handler Unary never checks ctx`
-			if item[i%len(item)] == "" {
+			if strings.Contains(strings.Join(item, ""), strconv.Itoa(i)) { // a search: the exit tests what calls compute
 				break
 			}
 			i++

@@ -30,6 +30,15 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
+// Long skips the test with -short: every test here runs real tools or
+// loads the fixture module with its dependencies from source.
+func Long(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("an integration test: not with -short")
+	}
+}
+
 // Need returns the path of the program name, or ends the test: on CI
 // (CI set), whose script installs what the tests need, a missing program
 // is a failure; elsewhere the test is skipped with how to install it.
@@ -186,4 +195,24 @@ func RunCode(t testing.TB, dir string, env []string, timeout time.Duration, name
 	}
 	t.Logf("%s %s: exit %d in %v", filepath.Base(name), strings.Join(args, " "), r.Code, time.Since(start).Round(time.Millisecond))
 	return r
+}
+
+// GolangciLint builds a golangci-lint that contains the plugin, from
+// .golangci-plugin.yml with scripts/build-golangci.sh (module proxy only;
+// cached between runs), into the test's temporary directory, and returns
+// its path. Skipped with -short.
+func GolangciLint(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds golangci-lint: not with -short")
+	}
+	Need(t, "bash", "apt-get install bash")
+	Need(t, "flock", "apt-get install util-linux")
+	Need(t, "sha256sum", "apt-get install coreutils")
+	out := filepath.Join(t.TempDir(), "golangci-lint")
+	r := Run(t, Root(), nil, 25*time.Minute, "bash", "scripts/build-golangci.sh", "-o", out)
+	if got := strings.TrimSpace(r.Stdout); got != out {
+		t.Fatalf("scripts/build-golangci.sh printed %q, want %q", got, out)
+	}
+	return out
 }

@@ -39,6 +39,6 @@ func fetch(ctx context.Context, c echo.EchoClient) { // exempted: no fact with t
 	c.Unary(ctx, &echo.Msg{})
 }
 
-func fetchCaller(c echo.EchoClient) {
-	fetch(context.Background(), c) // exempted: fetch has no fact
+func fetchCaller(conn *grpc.ClientConn) {
+	fetch(context.Background(), echo.NewEchoClient(conn)) // exempted: fetch has no fact
 }

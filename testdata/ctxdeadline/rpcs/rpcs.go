@@ -15,20 +15,20 @@ import (
 
 // Fetch passes its context to the RPC unchanged: the caller decides the
 // deadline.
-func Fetch(ctx context.Context, c echo.EchoClient) error { // want Fetch:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19\)`
+func Fetch(ctx context.Context, c echo.EchoClient) error { // want Fetch:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19 on client param 1\)`
 	_, err := c.Unary(ctx, &echo.Msg{})
 	return err
 }
 
 // Via reaches Fetch's RPC through Fetch: the fact is transitive, and still
 // names the RPC.
-func Via(ctx context.Context, c echo.EchoClient) error { // want Via:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19\)`
+func Via(ctx context.Context, c echo.EchoClient) error { // want Via:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:19 on client param 1\)`
 	return Fetch(ctx, c)
 }
 
 // Tagged adds metadata and a cancel function, neither of which is a
 // deadline: its second parameter still needs one.
-func Tagged(c echo.EchoClient, ctx context.Context) error { // want Tagged:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:35\)`
+func Tagged(c echo.EchoClient, ctx context.Context) error { // want Tagged:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:35 on client param 0\)`
 	ctx = metadata.AppendToOutgoingContext(ctx, "k", "v")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -46,7 +46,7 @@ func Bounded(ctx context.Context, c echo.EchoClient) error {
 
 // Watch opens a stream on its context unchanged: the caller must make it
 // cancellable.
-func Watch(ctx context.Context, c echo.EchoClient) (grpc.BidiStreamingClient[echo.Msg, echo.Msg], error) { // want Watch:`deadlineParams\(param 0 reaches stream echo.EchoClient.Bidi at rpcs.go:50\)`
+func Watch(ctx context.Context, c echo.EchoClient) (grpc.BidiStreamingClient[echo.Msg, echo.Msg], error) { // want Watch:`deadlineParams\(param 0 reaches stream echo.EchoClient.Bidi at rpcs.go:50 on client param 1\)`
 	return c.Bidi(ctx)
 }
 
@@ -67,7 +67,7 @@ func Drain(ctx context.Context, c echo.EchoClient) error {
 }
 
 // Pick has two context parameters; only the second reaches an RPC.
-func Pick(a, b context.Context, c echo.EchoClient) error { // want Pick:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:72\)`
+func Pick(a, b context.Context, c echo.EchoClient) error { // want Pick:`deadlineParams\(param 1 reaches call echo.EchoClient.Unary at rpcs.go:72 on client param 2\)`
 	_ = a
 	_, err := c.Unary(b, &echo.Msg{})
 	return err
@@ -89,18 +89,35 @@ func Background(c echo.EchoClient) error {
 	return err
 }
 
-// Client wraps a generated client; its method's fact works like a
-// function's.
+// Client wraps a generated client made from a connection; its method's
+// fact works like a function's.
 type Client struct {
-	C echo.EchoClient
+	c echo.EchoClient // set only from a connection: a real client
+}
+
+// NewClient makes a Client on conn.
+func NewClient(conn grpc.ClientConnInterface) *Client {
+	return &Client{c: echo.NewEchoClient(conn)}
 }
 
 // Get reaches a unary RPC and a stream on the same parameter: the fact
 // keeps the unary call, which asks more of the caller.
-func (cl *Client) Get(ctx context.Context) error { // want Get:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:104\)`
-	if _, err := cl.C.ServerStream(ctx, &echo.Msg{}); err != nil {
+func (cl *Client) Get(ctx context.Context) error { // want Get:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at rpcs.go:109\)`
+	if _, err := cl.c.ServerStream(ctx, &echo.Msg{}); err != nil {
 		return err
 	}
-	_, err := cl.C.Unary(ctx, &echo.Msg{})
+	_, err := cl.c.Unary(ctx, &echo.Msg{})
+	return err
+}
+
+// Exposed wraps a client in an exported field: any package may set it to
+// anything (a mock, a wrapper with its own timeout), so the RPC is not
+// known to be real and Get has no fact.
+type Exposed struct {
+	C echo.EchoClient
+}
+
+func (e *Exposed) Get(ctx context.Context) error {
+	_, err := e.C.Unary(ctx, &echo.Msg{})
 	return err
 }

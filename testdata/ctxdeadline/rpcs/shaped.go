@@ -16,7 +16,7 @@ import (
 // DoUnary is an interop-style test helper (grpc-go's interop.DoEmptyUnaryCall)
 // that passes its context straight to the RPC: its callers are reported
 // through the fact.
-func DoUnary(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error { // want DoUnary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:20\)`
+func DoUnary(ctx context.Context, c echo.EchoClient, opts ...grpc.CallOption) error { // want DoUnary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:20 on client param 1\)`
 	_, err := c.Unary(ctx, &echo.Msg{}, opts...)
 	return err
 }
@@ -56,17 +56,61 @@ func (w *LocalWriter) Unary(ctx context.Context, in *echo.Msg, _ ...grpc.CallOpt
 // UnaryClient is a client interface of the user's, and AsClient a
 // constructor of one that calls the server in process. Its callers in
 // other packages cannot see the type it returns (go vet sees this package
-// through its export data, which leaves serverAsClient out), so they judge
-// calls on its result by their shape.
+// through its export data, which leaves serverAsClient out); the
+// constructor's ctorMethods fact tells them what its methods do.
 type UnaryClient interface {
 	Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error)
 }
 
-// AsClient calls the server in process: no RPC.
-func AsClient(s echo.EchoServer) UnaryClient { return serverAsClient{s} }
+// AsClient calls the server in process: no RPC, its fact lists no method.
+func AsClient(s echo.EchoServer) UnaryClient { return serverAsClient{s} } // want AsClient:`ctorMethods\(\)`
 
 type serverAsClient struct{ s echo.EchoServer }
 
 func (c serverAsClient) Unary(ctx context.Context, in *echo.Msg, _ ...grpc.CallOption) (*echo.Msg, error) {
 	return c.s.Unary(ctx, in)
+}
+
+// NewTimed makes a client whose every method adds its own timeout (a
+// history.NewClient(conn, timeout)): calls on it are bounded whatever
+// context they get.
+func NewTimed(conn grpc.ClientConnInterface, timeout time.Duration) UnaryClient { // want NewTimed:`ctorMethods\(\)`
+	return &timedClient{c: echo.NewEchoClient(conn), timeout: timeout}
+}
+
+type timedClient struct {
+	c       echo.EchoClient
+	timeout time.Duration
+}
+
+func (t *timedClient) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, t.timeout)
+	defer cancel()
+	return t.c.Unary(ctx, in, opts...)
+}
+
+// NewPlain makes a client that passes its context on unchanged: callers
+// need a deadline.
+func NewPlain(conn grpc.ClientConnInterface) UnaryClient { // want NewPlain:`ctorMethods\(Unary: deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:\d+\)\)`
+	return plainClient{echo.NewEchoClient(conn)}
+}
+
+type plainClient struct{ c echo.EchoClient }
+
+func (p plainClient) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want Unary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:\d+\)`
+	return p.c.Unary(ctx, in, opts...)
+}
+
+// NewPartial overrides one method of an embedded client: the others run
+// the embedded client's, whose body is unknown here.
+func NewPartial(c echo.EchoClient) echo.EchoClient { // want NewPartial:`ctorMethods\(Bidi: by shape; ClientStream: by shape; ServerStream: by shape\)`
+	return &partialClient{EchoClient: c}
+}
+
+type partialClient struct{ echo.EchoClient }
+
+func (p *partialClient) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return p.EchoClient.Unary(ctx, in, opts...)
 }

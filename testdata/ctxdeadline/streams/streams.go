@@ -27,7 +27,7 @@ func cancellable(c echo.EchoClient, v echov13.EchoClient, conn *grpc.ClientConn)
 	}
 	// rpcs.Watch opens its stream on its parameter: with the flag, its fact
 	// asks callers for a deadline too.
-	if _, err := rpcs.Watch(ctx, c); err != nil { // want `call to rpcs.Watch passes ctx \(from context.Background\(\)\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(rpcs.go:50\) with no deadline, so the stream can stay open forever; derive the context with context.WithTimeout`
+	if _, err := rpcs.Watch(ctx, echo.NewEchoClient(conn)); err != nil { // want `call to rpcs.Watch passes ctx \(from context.Background\(\)\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(rpcs.go:50\) with no deadline, so the stream can stay open forever; derive the context with context.WithTimeout`
 		return err
 	}
 	// Silent in both modes: a deadline.

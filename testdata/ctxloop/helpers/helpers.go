@@ -4,6 +4,8 @@ package helpers
 
 import (
 	"context"
+	"crypto/sha256"
+	"strconv"
 
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/hashsearch"
 )
@@ -46,4 +48,65 @@ func Sum(xs []int) int {
 		n += x
 	}
 	return n
+}
+
+// Leaps counts leap years in a loop that steps a counter to a bound: a
+// bounded computation, no fact.
+func Leaps(from, to int) int {
+	n := 0
+	for y := from; ; {
+		if y > to {
+			return n
+		}
+		if y%4 == 0 {
+			n++
+		}
+		y++
+	}
+}
+
+// Nonce searches for a nonce whose hash starts with a zero byte: a search
+// over candidates, whatever its counter.
+func Nonce(prefix string) int { // want Nonce:`blindLoop\(loop in Nonce`
+	for n := 0; ; n++ {
+		if sha256.Sum256([]byte(prefix + strconv.Itoa(n)))[0] == 0 {
+			return n
+		}
+	}
+}
+
+// Sender is a long-lived worker: Start runs its loop in a goroutine that
+// ends when Stop closes quit. The goroutine belongs to the Sender, not to
+// whoever called Start: Start gets no fact.
+type Sender struct {
+	queue chan string
+	quit  chan struct{}
+	sent  []string
+}
+
+func NewSender() *Sender {
+	return &Sender{queue: make(chan string), quit: make(chan struct{})}
+}
+
+func (s *Sender) Start() { go s.Run() }
+
+func (s *Sender) Stop() { close(s.quit) }
+
+// Run is the worker's loop: it waits for the queue or the quit channel,
+// never for a request's context, so calling it (or go-ing it) from a
+// handler is reported.
+func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run`
+	for {
+		select {
+		case m := <-s.queue:
+			s.sent = append(s.sent, m)
+		case <-s.quit:
+			return
+		}
+	}
+}
+
+// Drain runs the loop in the caller's goroutine: the fact passes on.
+func (s *Sender) Drain() { // want Drain:`blindLoop\(polling loop in Run`
+	s.Run()
 }

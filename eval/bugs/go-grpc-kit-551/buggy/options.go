@@ -43,6 +43,6 @@ func refresh(addr string) error {
 		return err
 	}
 	defer conn.Close()
-	_, err = pb.NewInstanceClient(conn).Status(context.Background(), &pb.Request{}) // want ctxdeadline "no deadline" want-missing ctxdeadline "WaitForReady"
+	_, err = pb.NewInstanceClient(conn).Status(context.Background(), &pb.Request{}) // want ctxdeadline "no deadline, so with grpc.WaitForReady"
 	return err
 }

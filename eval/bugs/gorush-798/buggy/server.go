@@ -17,23 +17,34 @@ package buggy
 
 import (
 	"context"
+	"net/http"
 
 	"example.com/bugs/pb"
 )
 
-type notifier interface {
-	SendNotification(ctx context.Context, req *pb.Request) error
+// sendNotification pushes one notification to the platform's HTTP API, as
+// gorush's notify.SendNotification does (APNs, FCM): outbound work on ctx.
+func sendNotification(ctx context.Context, hc *http.Client, req *pb.Request) error {
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://push.example.com/"+req.Key, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(r)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
 
 type server struct {
 	pb.UnimplementedPushServer
-	notify notifier
-	errs   chan<- error
+	hc   *http.Client
+	errs chan<- error
 }
 
 func (s *server) Send(ctx context.Context, in *pb.Request) (*pb.Response, error) {
 	go func() {
-		if err := s.notify.SendNotification(ctx, in); err != nil { // want-missing ctxdetach "WithoutCancel|outlive|returns"
+		if err := sendNotification(ctx, s.hc, in); err != nil { // want ctxdetach "WithoutCancel|outlive|returns"
 			s.errs <- err
 		}
 	}()

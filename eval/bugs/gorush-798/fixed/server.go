@@ -5,6 +5,7 @@ package fixed
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"example.com/bugs/pb"
@@ -12,21 +13,31 @@ import (
 
 const pushTimeout = 30 * time.Second
 
-type notifier interface {
-	SendNotification(ctx context.Context, req *pb.Request) error
+// sendNotification pushes one notification to the platform's HTTP API, as
+// gorush's notify.SendNotification does (APNs, FCM): outbound work on ctx.
+func sendNotification(ctx context.Context, hc *http.Client, req *pb.Request) error {
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://push.example.com/"+req.Key, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := hc.Do(r)
+	if err != nil {
+		return err
+	}
+	return resp.Body.Close()
 }
 
 type server struct {
 	pb.UnimplementedPushServer
-	notify notifier
-	errs   chan<- error
+	hc   *http.Client
+	errs chan<- error
 }
 
 func (s *server) Send(ctx context.Context, in *pb.Request) (*pb.Response, error) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pushTimeout)
 		defer cancel()
-		if err := s.notify.SendNotification(ctx, in); err != nil {
+		if err := sendNotification(ctx, s.hc, in); err != nil {
 			s.errs <- err
 		}
 	}()

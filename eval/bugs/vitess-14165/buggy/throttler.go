@@ -12,6 +12,12 @@
 // address stopped answering, the last probe hung, and grpc-go kept
 // reconnecting to the dead address forever. The fix gave each probe (and
 // each topo call) a timeout.
+//
+// Caught with the declaration a team using vitess would configure: the
+// interface is an RPC the analysis cannot see into (its implementation is
+// registered through a factory).
+//
+// flags: -ctxdeadline.rpc=example.com/bugs/internal/vitess/tmclient.TabletManagerClient
 package buggy
 
 import (
@@ -31,7 +37,7 @@ type throttler struct {
 func (t *throttler) Open() {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
-	go t.operate(ctx) // want-missing ctxdeadline "deadline"
+	go t.operate(ctx) // want ctxdeadline "deadline"
 }
 
 func (t *throttler) operate(ctx context.Context) {

@@ -12,6 +12,12 @@
 // setting MySQL read-only never answered fixReplica's SetReadOnly, so VTOrc
 // hung and repaired nothing else in the cluster. The fix gave every RPC a
 // context that expires after topo.RemoteOperationTimeout.
+//
+// Caught with the declaration a team using vitess would configure: the
+// interface is an RPC the analysis cannot see into (its implementation is
+// registered through a factory).
+//
+// flags: -ctxdeadline.rpc=example.com/bugs/internal/vitess/tmclient.TabletManagerClient
 package buggy
 
 import (
@@ -29,8 +35,8 @@ type vtorc struct {
 }
 
 func (o *vtorc) fixReplica(a analysis) error {
-	if err := o.tmc.SetReadOnly(context.Background(), a.Replica); err != nil { // want-missing ctxdeadline "deadline"
+	if err := o.tmc.SetReadOnly(context.Background(), a.Replica); err != nil { // want ctxdeadline "deadline"
 		return err
 	}
-	return o.tmc.StopReplication(context.Background(), a.Replica) // want-missing ctxdeadline "deadline"
+	return o.tmc.StopReplication(context.Background(), a.Replica) // want ctxdeadline "deadline"
 }

@@ -1,0 +1,87 @@
+package ctxdetach
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+// An outlived is outbound work that a goroutine started by a unary handler
+// runs on the request context, which gRPC cancels as soon as the handler
+// returns: unless the handler waits for the goroutine, the work is cut off
+// at a random point (appleboy/gorush#789).
+type outlived struct {
+	call *ast.CallExpr
+	arg  ast.Expr
+	h    *grpcctx.Handler
+}
+
+// outlivedArg returns the request-context argument of call when call, at
+// cur, is outbound work in a goroutine that the unary handler h starts and
+// does not wait for. Streaming handlers are left alone: a goroutine that
+// serves a stream is meant to end with it.
+func (c *checker) outlivedArg(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, call *ast.CallExpr, cur inspector.Cursor) (ast.Expr, bool) {
+	if h == nil || h.Kind != grpcctx.Unary || !grpcctx.InGoStmt(cur, h.Func) {
+		return nil, false
+	}
+	for _, use := range grpcctx.ContextArgs(pass.TypesInfo, call) {
+		if o := m.Origin(use.Arg); o.Root != grpcctx.Request || !m.Outbound(call, use.Index) {
+			continue
+		}
+		if c.waits(pass, m, h) {
+			return nil, false
+		}
+		return use.Arg, true
+	}
+	return nil, false
+}
+
+// waits reports whether the handler h, outside the goroutines it starts,
+// waits for anything a goroutine could signal: a channel receive (an
+// operation, a range over a channel, a select case), or a Wait method
+// (sync.WaitGroup, errgroup.Group). Any such wait is taken to be for the
+// goroutine, leaning to silence.
+func (c *checker) waits(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler) bool {
+	if w, ok := c.waiting[h]; ok {
+		return w
+	}
+	root, ok := m.Cursor(h.Func)
+	w := false
+	if ok {
+		root.Inspect([]ast.Node{(*ast.GoStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil), (*ast.CallExpr)(nil)}, func(cur inspector.Cursor) bool {
+			switch n := cur.Node().(type) {
+			case *ast.GoStmt:
+				return false
+			case *ast.UnaryExpr:
+				w = w || n.Op == token.ARROW
+			case *ast.RangeStmt:
+				_, isChan := types.Unalias(pass.TypesInfo.TypeOf(n.X)).Underlying().(*types.Chan)
+				w = w || isChan
+			case *ast.CallExpr:
+				if fn := grpcctx.Callee(pass.TypesInfo, n); fn != nil && fn.Name() == "Wait" && fn.Signature().Recv() != nil {
+					w = true
+				}
+			}
+			return !w
+		})
+	}
+	c.waiting[h] = w
+	return w
+}
+
+func (c *checker) reportOutlived(pass *analysis.Pass, m *grpcctx.Model, o outlived) {
+	ctx := types.ExprString(o.arg)
+	m.Report(pass, analysis.Diagnostic{
+		Pos:      o.arg.Pos(),
+		End:      o.arg.End(),
+		Category: CategoryRequestContextOutlived,
+		Message: fmt.Sprintf("call to %s in a goroutine started by %s uses the request context %s, which gRPC cancels when the handler returns, so the work is cut off at random; detach it with context.WithTimeout(context.WithoutCancel(%s), ...)",
+			types.ExprString(o.call.Fun), o.h.Describe(), ctx, ctx),
+	})
+}

@@ -1,0 +1,672 @@
+package ctxloop
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/cfg"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+// A loop in handler scope observes cancellation only if every point where
+// it can block wakes when the request context ends. This file finds the
+// points that do not.
+//
+// Blocking points: a select without a default clause, a channel send or
+// receive outside a select (range over a channel included), time.Sleep.
+// sync.Cond.Wait and sync.WaitGroup.Wait are not: they wait for work in
+// progress (another goroutine's critical section, the handler's own
+// goroutines, each judged on its own), the way Mutex.Lock does.
+//
+// What wakes: a receive from Done() of a context that is not detached and
+// not the server's (a field of the handler's receiver), or from a variable
+// holding one; a receive from a local channel whose producers started in
+// the handler observe cancellation or that the handler closes, from a
+// channel returned by a call given the request context (what feeds it
+// knows when the RPC ends), or from a channel parameter (its producers are
+// out of sight); a send on a local channel that the handler drains with a
+// range loop that never leaves early (the receiver is always there), or
+// that the handler's own code makes rather than a goroutine it starts (the
+// receivers are the handler's goroutines, judged at their loops).
+//
+// Bounded waits (time.Sleep, a receive from a timer, a select whose only
+// other cases do not wake) end by themselves: they are reported only when
+// the loop can come back to them without passing a point where it observes
+// cancellation (tail -f: sleep on EOF and read again, never reaching the
+// Send whose error would end the loop). That question is answered on the
+// function's control-flow graph, built only for such loops.
+
+// A wait is a blocking point that does not wake when the RPC ends.
+type wait struct {
+	at      ast.Node        // the select, send statement, receive, or time.Sleep call
+	what    string          // "select", "send on reqCh", ...
+	on      []string        // for a select: what its cases wait on
+	bounded bool            // ends by itself (a sleep, a timer)
+	sel     *ast.SelectStmt // the select, for the fix
+}
+
+// waitFinder finds the waits of loops in one handler's scope.
+type waitFinder struct {
+	info     *types.Info
+	m        *grpcctx.Model
+	s        *scanner // in the handler's scope
+	fn       ast.Node // the function around the loop
+	root     ast.Node // the handler's function: where producers are looked for
+	drained  map[*types.Var]bool
+	buffered map[*types.Var]bool // made with room for at least one value
+	made     map[*types.Var]bool // made in the handler, with or without a buffer
+	fed      map[*types.Var]bool // returned by a call given the request context
+
+	goroutine bool // the loop at hand runs in a goroutine the handler starts
+}
+
+// newWaitFinder prepares the search in the scope of h for loops in fn.
+func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
+	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
+		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
+		fed: make(map[*types.Var]bool)}
+	// Channels the handler's code drains: for x := range ch with no way
+	// out of the loop but the end of the channel.
+	// Channels made with a buffer: ch := make(chan T, n), n > 0.
+	if cur, ok := m.Cursor(h.Func); ok {
+		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil)) {
+			switch n := c.Node().(type) {
+			case *ast.RangeStmt:
+				if v := channelVar(info, n.X); v != nil && isChan(v.Type()) && !exits(c, n.Body, n) {
+					w.drained[v] = true
+				}
+			case *ast.AssignStmt:
+				if len(n.Lhs) != len(n.Rhs) && len(n.Rhs) != 1 {
+					continue
+				}
+				if len(n.Rhs) == 1 && len(n.Lhs) > 1 {
+					w.noteFed(n.Lhs, n.Rhs[0]) // eventq, errq := events.Subscribe(ctx)
+					continue
+				}
+				for i, rhs := range n.Rhs {
+					w.noteFed(n.Lhs[i:i+1], rhs)
+					id, ok := n.Lhs[i].(*ast.Ident)
+					if !ok || !isMake(info, rhs) {
+						continue
+					}
+					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						w.made[v] = true
+						w.buffered[v] = w.buffered[v] || madeBuffered(info, rhs)
+					}
+				}
+			}
+		}
+	}
+	return w
+}
+
+// waits returns the blocking points of the loop at cur that do not wake,
+// outside function literals (a goroutine started in the loop is judged on
+// its own).
+func (w *waitFinder) waits(cur inspector.Cursor) []wait {
+	var out []wait
+	cur.Inspect(nil, func(c inspector.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.SelectStmt:
+			if wt, ok := w.selectWait(n); ok {
+				out = append(out, wt)
+			}
+		case *ast.SendStmt:
+			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) {
+				out = append(out, wait{at: n, what: "send on " + types.ExprString(n.Chan)})
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !isComm(c) {
+				if wakes, bounded := w.recv(n.X); !wakes {
+					out = append(out, wait{at: n, what: "receive from " + types.ExprString(n.X), bounded: bounded})
+				}
+			}
+		case *ast.RangeStmt:
+			if isChan(w.info.TypeOf(n.X)) {
+				if wakes, bounded := w.recv(n.X); !wakes {
+					out = append(out, wait{at: n.X, what: "receive from " + types.ExprString(n.X), bounded: bounded})
+				}
+			}
+		case *ast.CallExpr:
+			if fn := grpcctx.Callee(w.info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Sleep" {
+				out = append(out, wait{at: n, what: "time.Sleep", bounded: true})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// selectWait judges a select: without a default clause it blocks until
+// one of its cases is ready; it wakes when one of them does.
+func (w *waitFinder) selectWait(sel *ast.SelectStmt) (wait, bool) {
+	wt := wait{at: sel, what: "select", sel: sel}
+	for _, cc := range sel.Body.List {
+		comm := cc.(*ast.CommClause).Comm
+		var wakes, bounded bool
+		var on string
+		switch comm := comm.(type) {
+		case nil:
+			return wait{}, false // default: never blocks
+		case *ast.SendStmt:
+			wakes, on = w.sendWakes(comm.Chan), types.ExprString(comm.Chan)
+		case *ast.ExprStmt:
+			wakes, bounded, on = w.recvComm(comm.X)
+		case *ast.AssignStmt:
+			if len(comm.Rhs) == 1 {
+				wakes, bounded, on = w.recvComm(comm.Rhs[0])
+			}
+		}
+		if wakes {
+			return wait{}, false
+		}
+		wt.bounded = wt.bounded || bounded
+		if !bounded && on != "" {
+			wt.on = append(wt.on, on)
+		}
+	}
+	return wt, true
+}
+
+func (w *waitFinder) recvComm(e ast.Expr) (wakes, bounded bool, on string) {
+	u, ok := ast.Unparen(e).(*ast.UnaryExpr)
+	if !ok || u.Op != token.ARROW {
+		return true, false, "" // unknown: when unsure, stay silent
+	}
+	wakes, bounded = w.recv(u.X)
+	return wakes, bounded, types.ExprString(u.X)
+}
+
+// recv judges a receive from ch: whether it wakes when the request ends,
+// and whether it ends by itself (a timer's channel).
+func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
+	ch = ast.Unparen(ch)
+	if t, ok := typeOf(w.info, ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
+		return false, true // time.After, a Timer's or Ticker's C
+	}
+	if call, ok := ch.(*ast.CallExpr); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && grpcctx.IsContextLike(w.info.TypeOf(sel.X)) {
+			return w.s.live(sel.X), false
+		}
+		return false, false
+	}
+	if v := channelVar(w.info, ch); v != nil {
+		switch {
+		case w.m.IsDoneChannel(v):
+			return true, false
+		case v.Kind() == types.ParamVar:
+			return true, false // fed by the caller: its producers are not in sight
+		case w.fed[v]:
+			return true, false
+		case v.Parent() != v.Pkg().Scope():
+			return w.s.producersObserveIn([]*types.Var{v}, w.root), false
+		}
+	}
+	return false, false
+}
+
+// sendWakes reports whether a send on ch is not the RPC's to wake: the
+// handler drains the channel, or the send is in the handler's own code (not
+// in a goroutine it starts) on a local channel, whose receivers are the
+// handler's own goroutines, judged at their loops. A goroutine's send on a
+// channel nobody drains can outlive the handler (go-control-plane#430).
+func (w *waitFinder) sendWakes(ch ast.Expr) bool {
+	v := channelVar(w.info, ch)
+	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
+}
+
+// noteFed records the channels that a call given the request context (or
+// the stream) returns: whatever feeds them knows when the RPC ends (an
+// event exchange's Subscribe(ctx) ends its error channel on cancellation).
+func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
+	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
+	if !ok {
+		return
+	}
+	given := false
+	for _, use := range grpcctx.ContextArgs(w.info, call) {
+		if w.s.live(use.Arg) && !w.m.ReadsOnlyValues(use.Fn) {
+			given = true
+		}
+	}
+	for _, a := range call.Args {
+		if grpcctx.IsStreamLike(w.info.TypeOf(a)) {
+			given = true
+		}
+	}
+	if !given {
+		return
+	}
+	for _, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok {
+			if v, ok := w.info.ObjectOf(id).(*types.Var); ok && isChan(v.Type()) {
+				w.fed[v] = true
+			}
+		}
+	}
+}
+
+// lastSend reports whether the send at c is the last thing the loop does
+// (the statement after it returns or breaks out) on a channel that may have
+// room for it: a local channel made with a buffer, or one whose making the
+// analyzer cannot see (a field, a parameter). errCh <- err; return hands
+// over a final result; only on a local unbuffered channel is it known to
+// wait for a receiver that may be gone.
+func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
+	if v := channelVar(w.info, send.Chan); v != nil && !w.buffered[v] && w.made[v] {
+		return false
+	}
+	next, ok := c.NextSibling()
+	if !ok {
+		return false
+	}
+	switch n := next.Node().(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.BranchStmt:
+		return n.Tok == token.BREAK
+	}
+	return false
+}
+
+// isMake reports whether e is make(chan T) or make(chan T, n).
+func isMake(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || !isChan(info.TypeOf(call)) {
+		return false
+	}
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "make"
+}
+
+// madeBuffered reports whether e is make(chan T, n) with n other than a
+// constant 0.
+func madeBuffered(info *types.Info, e ast.Expr) bool {
+	call := ast.Unparen(e).(*ast.CallExpr)
+	if len(call.Args) != 2 {
+		return false
+	}
+	tv := info.Types[call.Args[1]]
+	return tv.Value == nil || tv.Value.String() != "0"
+}
+
+// typeOf is info.TypeOf, never nil (code with type errors).
+func typeOf(info *types.Info, e ast.Expr) types.Type {
+	if t := info.TypeOf(e); t != nil {
+		return t
+	}
+	return types.Typ[types.Invalid]
+}
+
+func isTime(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Time"
+}
+
+// isComm reports whether the send or receive at c is the communication of
+// a select case (the select is judged as a whole).
+func isComm(c inspector.Cursor) bool {
+	p := c.Parent()
+	switch p.Node().(type) {
+	case *ast.ExprStmt, *ast.AssignStmt:
+		if _, ok := c.Node().(*ast.UnaryExpr); ok {
+			c, p = p, p.Parent()
+		}
+	}
+	cc, ok := p.Node().(*ast.CommClause)
+	return ok && cc.Comm == c.Node()
+}
+
+// comesBack returns the bounded waits of loop that the loop can reach
+// again without passing a point in wakes: a cycle through the loop's head
+// and the wait, within the loop, that avoids every block holding such a
+// point. fn's graph is built by the caller once per function; each query
+// walks the loop's blocks twice.
+func comesBack(g *cfg.CFG, loop ast.Stmt, bounded []wait, wakes []ast.Node) []wait {
+	if g == nil || len(bounded) == 0 {
+		return nil
+	}
+	in := func(b *cfg.Block) bool {
+		if b.Stmt == nil || b.Stmt.Pos() < loop.Pos() || b.Stmt.End() > loop.End() {
+			return false
+		}
+		return b.Stmt != loop || b.Kind != cfg.KindForDone && b.Kind != cfg.KindRangeDone
+	}
+	isWake := make(map[ast.Node]bool, len(wakes))
+	for _, n := range wakes {
+		isWake[n] = true
+	}
+	var head *cfg.Block
+	woken := make(map[*cfg.Block]bool)
+	where := make(map[int]*cfg.Block) // index in bounded -> its block
+	for _, b := range g.Blocks {
+		if !in(b) {
+			continue
+		}
+		// The loop's head: its condition's block, or without a
+		// condition the first block of its body.
+		if b.Stmt == loop && (b.Kind == cfg.KindForLoop || b.Kind == cfg.KindRangeLoop || b.Kind == cfg.KindForBody && head == nil) {
+			head = b
+		}
+		for _, n := range b.Nodes {
+			for i, wt := range bounded {
+				if n.Pos() <= wt.at.Pos() && wt.at.End() <= n.End() && where[i] == nil {
+					where[i] = b
+				}
+			}
+			ast.Inspect(n, func(x ast.Node) bool {
+				if isWake[x] {
+					woken[b] = true
+				}
+				return !woken[b]
+			})
+		}
+	}
+	if head == nil || woken[head] {
+		return nil
+	}
+	reach := func(from *cfg.Block) map[*cfg.Block]bool {
+		seen := map[*cfg.Block]bool{}
+		stack := []*cfg.Block{from}
+		for len(stack) > 0 {
+			b := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, s := range b.Succs {
+				if !seen[s] && in(s) && !woken[s] {
+					seen[s] = true
+					stack = append(stack, s)
+				}
+			}
+		}
+		return seen
+	}
+	fromHead := reach(head)
+	var out []wait
+	for i, wt := range bounded {
+		b := where[i]
+		if b == nil || woken[b] || !fromHead[b] && b != head {
+			continue
+		}
+		if reach(b)[head] {
+			out = append(out, wt)
+		}
+	}
+	return out
+}
+
+// describeWait renders what a wait waits on, for messages.
+func describeWait(wt wait) string {
+	if wt.sel == nil {
+		return wt.what
+	}
+	on := wt.on
+	if wt.bounded {
+		on = append([]string{"a timer"}, on...)
+	}
+	switch len(on) {
+	case 0:
+		return "select"
+	case 1:
+		return "select on " + on[0]
+	}
+	return "select on " + strings.Join(on[:len(on)-1], ", ") + " and " + on[len(on)-1]
+}
+
+// scopes resolves the handler whose scope a function is in: the model's
+// scope; a function literal passed straight to (*sync.Once).Do in it (the
+// model leaves such literals out, since their work is the server's, not
+// the request's; but Do runs the literal in the calling handler, which
+// waits for it, so a loop there is the handler's, while a goroutine the
+// literal starts is the server's: loop4's lazily started refresher); and a
+// stream function.
+//
+// A stream function is a function declaration that takes a gRPC server
+// stream and no context (go-control-plane's StreamHandler(stream, typeURL),
+// which the generated handler calls with its stream): it runs for the RPC
+// whose stream it is given, and is judged as a handler of its own, with
+// the stream's Context() as its request context. Function literals in it
+// belong to it, as in a handler.
+type scopes struct {
+	info *types.Info
+	m    *grpcctx.Model
+	memo map[ast.Node]scoped
+}
+
+type scoped struct {
+	h    *grpcctx.Handler
+	once bool
+}
+
+func newScopes(info *types.Info, m *grpcctx.Model) *scopes {
+	return &scopes{info: info, m: m, memo: make(map[ast.Node]scoped)}
+}
+
+// handlerOf returns fn's handler, and whether fn is in its scope through a
+// literal run by sync.Once.Do.
+func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
+	if h := sc.m.HandlerOf(fn); h != nil {
+		return h, false
+	}
+	if r, ok := sc.memo[fn]; ok {
+		return r.h, r.once
+	}
+	sc.memo[fn] = scoped{} // cycles cannot occur, but stay safe
+	r := sc.resolve(fn)
+	sc.memo[fn] = r
+	return r.h, r.once
+}
+
+func (sc *scopes) resolve(fn ast.Node) scoped {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return scoped{h: sc.streamFunc(fn)}
+	case *ast.FuncLit:
+		cur, ok := sc.m.Cursor(fn)
+		if !ok {
+			return scoped{}
+		}
+		outer := grpcctx.EnclosingFuncOf(cur)
+		if outer == nil {
+			return scoped{}
+		}
+		if call, ok := cur.Parent().Node().(*ast.CallExpr); ok {
+			if f := grpcctx.Callee(sc.info, call); f != nil && f.Pkg() != nil && f.Pkg().Path() == "sync" {
+				if f.FullName() != "(*sync.Once).Do" {
+					return scoped{} // OnceFunc and the like: run later, for the server
+				}
+				h, _ := sc.handlerOf(outer)
+				return scoped{h: h, once: h != nil}
+			}
+		}
+		if sc.m.HandlerOf(outer) != nil {
+			return scoped{} // the model left it out of the handler's scope
+		}
+		h, once := sc.handlerOf(outer)
+		if h != nil && h.Kind == grpcctx.ContextFunc {
+			return scoped{h: h, once: once}
+		}
+	}
+	return scoped{}
+}
+
+// streamFunc returns fn as a pseudo handler when it is a stream function.
+func (sc *scopes) streamFunc(fn *ast.FuncDecl) *grpcctx.Handler {
+	obj, ok := sc.info.Defs[fn.Name].(*types.Func)
+	if !ok || fn.Body == nil {
+		return nil
+	}
+	params := obj.Signature().Params()
+	var stream *types.Var
+	for i := 0; i < params.Len(); i++ {
+		p := params.At(i)
+		if grpcctx.IsContext(p.Type()) {
+			return nil // a context function: ctxdetach's -ctx-funcs, not ctxloop
+		}
+		if stream == nil && isServerStreamType(p.Type()) {
+			stream = p
+		}
+	}
+	if stream == nil {
+		return nil
+	}
+	return &grpcctx.Handler{Kind: grpcctx.ContextFunc, Func: fn, Name: fn.Name.Name, Stream: stream}
+}
+
+// isServerStreamType reports whether t is a gRPC server stream: a stream
+// (grpcctx.IsStreamLike) with the server side's SetTrailer.
+func isServerStreamType(t types.Type) bool {
+	if !grpcctx.IsStreamLike(t) {
+		return false
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "SetTrailer")
+	_, ok := obj.(*types.Func)
+	return ok
+}
+
+// maxGraphQueries bounds the control-flow queries per function: each walks
+// one loop's blocks, so a constant number keeps the cost linear in the
+// function's size.
+const maxGraphQueries = 8
+
+// reportWaits reports the blocking points of loops in handler scope that
+// do not wake when the RPC ends, each once, with its innermost loop as
+// related position.
+func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding) {
+	type found struct {
+		wt wait
+		l  loopFinding
+	}
+	var order []ast.Node
+	byPoint := make(map[ast.Node]found)
+	finders := make(map[*grpcctx.Handler]*waitFinder)
+	graphs := make(map[ast.Node]*cfg.CFG)
+	queries := make(map[ast.Node]int)
+	for _, l := range loops {
+		wf := finders[l.h]
+		if wf == nil {
+			wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
+			finders[l.h] = wf
+		}
+		wf.fn, wf.goroutine = l.fn, grpcctx.InGoStmt(l.cur, l.h.Func)
+		var ws, bounded []wait
+		for _, wt := range wf.waits(l.cur) {
+			switch {
+			case !wt.bounded:
+				ws = append(ws, wt)
+			case l.scan.observes:
+				bounded = append(bounded, wt)
+			}
+		}
+		if len(bounded) > 0 && queries[l.fn] < maxGraphQueries {
+			queries[l.fn]++
+			g, ok := graphs[l.fn]
+			if !ok {
+				g = graphOf(l.fn)
+				graphs[l.fn] = g
+			}
+			ws = append(ws, comesBack(g, l.loop, bounded, l.scan.wakes)...)
+		}
+		for _, wt := range ws {
+			if inReported(wt.at, l.fn, reported) {
+				continue // that loop's finding covers it
+			}
+			if _, seen := byPoint[wt.at]; !seen {
+				order = append(order, wt.at)
+			}
+			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
+		}
+	}
+	slices.SortFunc(order, func(a, b ast.Node) int { return int(a.Pos() - b.Pos()) })
+	for _, at := range order {
+		f := byPoint[at]
+		c.reportWait(pass, m, f.l, f.wt)
+	}
+}
+
+// inReported reports whether n lies in a loop of fn reported as a whole.
+func inReported(n ast.Node, fn ast.Node, reported []loopFinding) bool {
+	for _, r := range reported {
+		if r.fn == fn && r.loop.Pos() <= n.Pos() && n.End() <= r.loop.End() {
+			return true
+		}
+	}
+	return false
+}
+
+func graphOf(fn ast.Node) *cfg.CFG {
+	var body *ast.BlockStmt
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		body = fn.Body
+	case *ast.FuncLit:
+		body = fn.Body
+	}
+	if body == nil {
+		return nil
+	}
+	// Every call may return: a call that does not only removes paths.
+	return cfg.New(body, func(*ast.CallExpr) bool { return true })
+}
+
+func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, wt wait) {
+	h := l.h
+	ctx, ok := m.RequestContextExpr(h, wt.at)
+	done := ctx + ".Done()"
+	if !ok {
+		ctx, done = "the request context", "the request context's Done()"
+	}
+	where := h.Describe()
+	if grpcctx.InGoStmt(l.cur, h.Func) {
+		where = "goroutine started by " + where
+	}
+	var remedy string
+	switch {
+	case wt.sel != nil:
+		remedy = fmt.Sprintf("add case <-%s and return from it", done)
+	case strings.HasPrefix(wt.what, "send"):
+		remedy = fmt.Sprintf("send in a select with case <-%s", done)
+	case strings.HasPrefix(wt.what, "receive"):
+		remedy = fmt.Sprintf("receive in a select with case <-%s", done)
+	default:
+		remedy = fmt.Sprintf("wait in a select on time.After and %s instead", done)
+	}
+	msg := fmt.Sprintf("%s in %s does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; %s",
+		describeWait(wt), where, remedy)
+	if wt.bounded {
+		msg = fmt.Sprintf("%s in %s does not wake when the RPC ends, and the loop comes back to it without checking %s, so it keeps polling after the RPC is cancelled; %s",
+			describeWait(wt), where, ctx, remedy)
+	}
+	d := analysis.Diagnostic{
+		Pos:      wt.at.Pos(),
+		End:      waitEnd(wt),
+		Category: CategoryBlindWait,
+		Message:  msg,
+		Related:  []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}},
+	}
+	if ok && wt.sel != nil {
+		d.SuggestedFixes = insertDoneCase(pass, m, l, wt.sel, ctx)
+	}
+	m.Report(pass, d)
+}
+
+// waitEnd is the end of the reported range: a select's keyword, not its
+// whole body.
+func waitEnd(wt wait) token.Pos {
+	if wt.sel != nil {
+		return wt.sel.Body.Lbrace
+	}
+	return wt.at.End()
+}

@@ -1,0 +1,148 @@
+package fixturetest
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"slices"
+	"strconv"
+
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// An edit is a text edit by byte offsets in one file.
+type edit struct {
+	start, end int
+	text       string
+}
+
+// CheckFixes applies all suggested fixes of the action's diagnostics and
+// compares each file they edit with the file's .golden twin, after gofmt
+// and the removal of imports the fixes left unused (analysistest's
+// RunWithSuggestedFixes, single-file golden form). A file edited by a fix
+// must have a golden file: a fixture without one asserts that no fix is
+// offered there. Fixes that edit generated files are skipped; identical
+// edits (the same file analyzed in a package and its test variant) count
+// once; overlapping different edits are an error.
+func CheckFixes(act *checker.Action) []error {
+	fset := act.Package.Fset
+	generated := make(map[*token.File]bool)
+	for _, f := range act.Package.Syntax {
+		generated[fset.File(f.Pos())] = ast.IsGenerated(f)
+	}
+	edits := make(map[string][]edit) // by file name
+	for _, d := range act.Diagnostics {
+	fixes:
+		for _, fix := range d.SuggestedFixes {
+			for _, e := range fix.TextEdits {
+				if generated[fset.File(e.Pos)] {
+					continue fixes
+				}
+			}
+			for _, e := range fix.TextEdits {
+				file := fset.File(e.Pos)
+				end := e.End
+				if !end.IsValid() {
+					end = e.Pos
+				}
+				edits[file.Name()] = append(edits[file.Name()], edit{file.Offset(e.Pos), file.Offset(end), string(e.NewText)})
+			}
+		}
+	}
+	var errs []error
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for name := range edits {
+			if !yield(name) {
+				return
+			}
+		}
+	}) {
+		if err := checkGolden(name, edits[name]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
+func checkGolden(name string, edits []edit) error {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	golden, err := os.ReadFile(name + ".golden")
+	if err != nil {
+		return fmt.Errorf("%s has suggested fixes: error reading %s.golden: %v", name, name, err)
+	}
+	if bytes.HasPrefix(golden, []byte("-- ")) {
+		return fmt.Errorf("%s.golden: txtar golden files (one section per fix) are not supported", name)
+	}
+	fixed, err := apply(src, edits)
+	if err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	got, err := formatRemovingImports(fixed)
+	if err != nil {
+		return fmt.Errorf("%s: the fixed file does not format: %v\n%s", name, err, fixed)
+	}
+	want, err := format.Source(golden)
+	if err != nil {
+		return fmt.Errorf("%s.golden: %v", name, err)
+	}
+	if !bytes.Equal(got, want) {
+		return fmt.Errorf("%s with all fixes applied differs from %s.golden:\n-- fixed --\n%s\n-- want --\n%s", name, name, got, want)
+	}
+	return nil
+}
+
+// apply applies edits, which must not overlap unless identical.
+func apply(src []byte, edits []edit) ([]byte, error) {
+	edits = slices.Clone(edits)
+	slices.SortStableFunc(edits, func(a, b edit) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)) })
+	edits = slices.Compact(edits)
+	var out []byte
+	last := 0
+	for i, e := range edits {
+		if e.start < last || e.end < e.start || e.end > len(src) {
+			return nil, fmt.Errorf("conflicting fixes: edit %d (offsets %d-%d) overlaps the previous one", i, e.start, e.end)
+		}
+		out = append(append(out, src[last:e.start]...), e.text...)
+		last = e.end
+	}
+	return append(out, src[last:]...), nil
+}
+
+// formatRemovingImports deletes the imports a file no longer uses and
+// formats it.
+func formatRemovingImports(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "fixed.go", src, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	type imp struct{ name, path string }
+	var unused []imp
+	for _, spec := range f.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		name := ""
+		if spec.Name != nil {
+			name = spec.Name.Name
+		}
+		if name != "_" && name != "." && path != "C" && !astutil.UsesImport(f, path) {
+			unused = append(unused, imp{name, path})
+		}
+	}
+	for _, u := range unused {
+		astutil.DeleteNamedImport(fset, f, u.name, u.path)
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return format.Source(buf.Bytes())
+}

@@ -1,0 +1,553 @@
+package grpcctx
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/analysis"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// ClientKind says what is known about the value a gRPC client method is
+// called on. An interface-typed client is not known to be a network
+// client: in a unit test it is a gomock or mockery mock, in production it
+// may be a wrapper that adds its own timeout. Only positive evidence makes
+// it one.
+type ClientKind uint8
+
+const (
+	// ClientUnknown: nothing shows where the value comes from (a field
+	// set by a caller, a map, a function result), or the ways disagree.
+	ClientUnknown ClientKind = iota
+	// ClientConn: a network client. The call is a grpc.ClientConn's or
+	// grpc.ClientConnInterface's Invoke or NewStream, or a method of a
+	// concrete client type, or the value was made on every way by a
+	// function that takes a connection (a generated NewXxxClient(conn)), or
+	// it is an unexported field that every assignment in the package sets
+	// to such a value.
+	ClientConn
+	// ClientParam: the value is the parameter Client.Param of the
+	// enclosing function declaration; the caller knows.
+	ClientParam
+)
+
+// A Client is what is known about a client value.
+type Client struct {
+	Kind ClientKind
+	// Param is the index of the parameter, for ClientParam.
+	Param int
+	// Ctor is the function that made the value on every way, when it is
+	// one static call of one function (NewXxxClient, a hand-written
+	// constructor), else nil.
+	Ctor *types.Func
+	// Bounded: the client was made, on every way, on a connection one of
+	// whose unary client interceptors gives each call a deadline
+	// (grpc.WithUnaryInterceptor(timeout.UnaryClientInterceptor(d))): its
+	// unary calls are bounded whatever their context.
+	Bounded bool
+	// WaitForReady: the connection the client was made on, on some way,
+	// has grpc.WaitForReady(true) among its default call options.
+	WaitForReady bool
+}
+
+// ClientOf returns what is known about the client g is made on, in fn,
+// the FuncDecl or FuncLit around the call.
+func (m *Model) ClientOf(g GRPCCall, fn ast.Node) Client {
+	if g.Method.Pkg() != nil && g.Method.Pkg().Path() == grpcPath {
+		return Client{Kind: ClientConn} // ClientConn(Interface).Invoke, NewStream
+	}
+	recv := g.Method.Signature().Recv()
+	if recv == nil || !types.IsInterface(recv.Type()) {
+		return Client{Kind: ClientConn} // a concrete client
+	}
+	x := receiverExpr(m.info, g.Call)
+	if x == nil {
+		return Client{}
+	}
+	return m.ClientValue(x, fn)
+}
+
+// receiverExpr returns the expression call's method is called on, for a
+// method value or method expression call; else nil.
+func receiverExpr(info *types.Info, call *ast.CallExpr) ast.Expr {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	s, ok := info.Selections[sel]
+	if !ok {
+		return nil
+	}
+	switch s.Kind() {
+	case types.MethodVal:
+		return sel.X
+	case types.MethodExpr:
+		if len(call.Args) > 0 {
+			return call.Args[0]
+		}
+	}
+	return nil
+}
+
+// ClientValue returns what is known about the client value e, an
+// expression in fn (the FuncDecl or FuncLit around it, or nil).
+func (m *Model) ClientValue(e ast.Expr, fn ast.Node) Client {
+	return m.clientIndex().value(m, e, fn, make(map[*types.Var]bool))
+}
+
+// A clientIndex lists, for the package's variables and struct fields of
+// interface type, the values assigned to them, so that a client's origin is
+// one look-up. It is built on the first question, by one walk of the
+// package, and read-only after.
+type clientIndex struct {
+	once    sync.Once
+	assigns map[*types.Var][]assigned
+	memo    lockedMap[*types.Var, Client]
+}
+
+// An assigned is one value stored in a variable or field.
+type assigned struct {
+	rhs ast.Expr // nil when unknown (a range value)
+	fn  ast.Node // FuncDecl or FuncLit around the assignment, nil at package level
+	// index is the result of rhs, a call returning several, that is
+	// stored (c, err := f(): 0 for c, 1 for err); 0 otherwise.
+	index int
+}
+
+func (m *Model) clientIndex() *clientIndex {
+	ix := &m.clients
+	ix.once.Do(func() { ix.build(m) })
+	return ix
+}
+
+func (ix *clientIndex) build(m *Model) {
+	ix.assigns = make(map[*types.Var][]assigned)
+	info := m.info
+	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
+		if v != nil && indexed(v.Type()) {
+			ix.assigns[v] = append(ix.assigns[v], assigned{rhs: rhs, fn: fn, index: index})
+		}
+	}
+	target := func(lhs ast.Expr) *types.Var {
+		switch lhs := ast.Unparen(lhs).(type) {
+		case *ast.Ident:
+			v, _ := info.ObjectOf(lhs).(*types.Var)
+			return v
+		case *ast.SelectorExpr:
+			if s, ok := info.Selections[lhs]; ok && s.Kind() == types.FieldVal {
+				v, _ := s.Obj().(*types.Var)
+				return v
+			}
+		}
+		return nil
+	}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
+	for cur := range m.inspect.Root().Preorder(filter...) {
+		fn := EnclosingFuncOf(cur)
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			for i, lhs := range n.Lhs {
+				var rhs ast.Expr
+				index := 0
+				if len(n.Lhs) == len(n.Rhs) {
+					rhs = n.Rhs[i]
+				} else if len(n.Rhs) == 1 {
+					rhs, index = n.Rhs[0], i // c, err := NewClient(...): one of the call's results
+				}
+				if n.Tok != token.ASSIGN && n.Tok != token.DEFINE {
+					rhs = nil
+				}
+				add(target(lhs), rhs, fn, index)
+			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				var rhs ast.Expr
+				index := 0
+				if len(n.Names) == len(n.Values) {
+					rhs = n.Values[i]
+				} else if len(n.Values) == 1 {
+					rhs, index = n.Values[0], i
+				}
+				if len(n.Values) == 0 {
+					continue // the zero value: a nil client makes no call
+				}
+				v, _ := info.Defs[name].(*types.Var)
+				add(v, rhs, fn, index)
+			}
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if e != nil {
+					add(target(e), nil, fn, 0)
+				}
+			}
+		case *ast.CompositeLit:
+			st, ok := types.Unalias(info.TypeOf(n)).Underlying().(*types.Struct)
+			if !ok {
+				if p, ok := types.Unalias(info.TypeOf(n)).(*types.Pointer); ok {
+					st, _ = p.Elem().Underlying().(*types.Struct)
+				}
+			}
+			if st == nil {
+				continue
+			}
+			for i, elt := range n.Elts {
+				if kv, ok := elt.(*ast.KeyValueExpr); ok {
+					if id, ok := kv.Key.(*ast.Ident); ok {
+						v, _ := info.ObjectOf(id).(*types.Var)
+						add(v, kv.Value, fn, 0)
+					}
+				} else if i < st.NumFields() {
+					add(st.Field(i), elt, fn, 0)
+				}
+			}
+		}
+	}
+}
+
+// value computes ClientValue. visiting cuts cycles (c = wrap(c)): a
+// variable being evaluated contributes nothing to its own value.
+func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool) Client {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		callee := typeutil.StaticCallee(m.info, e)
+		if callee == nil {
+			return Client{}
+		}
+		c := Client{Ctor: callee.Origin()}
+		if conn := connArg(m.info, callee.Signature(), e); conn != nil {
+			c.Kind = ClientConn
+			d := m.dialOf(conn, fn, 0)
+			c.Bounded, c.WaitForReady = d.bounded, d.waitForReady
+		}
+		return c
+	case *ast.Ident:
+		v, ok := m.info.ObjectOf(e).(*types.Var)
+		if !ok {
+			return Client{}
+		}
+		switch fn := fn.(type) {
+		case *ast.FuncDecl:
+			if i := paramIndex(m.info, fn, v); i >= 0 {
+				return Client{Kind: ClientParam, Param: i}
+			}
+		case *ast.FuncLit:
+			if c := m.literalParamClient(fn, v); c.Kind == ClientConn {
+				return c
+			}
+		}
+		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
+			return Client{} // a package variable: set anywhere, at any time
+		}
+		return ix.variable(m, v, visiting)
+	case *ast.SelectorExpr:
+		s, ok := m.info.Selections[e]
+		if !ok || s.Kind() != types.FieldVal {
+			return Client{}
+		}
+		v, _ := s.Obj().(*types.Var)
+		if v == nil || v.Exported() || v.Pkg() != m.pkg {
+			return Client{} // other packages may set it to anything
+		}
+		c := ix.variable(m, v, visiting)
+		if c.Kind == ClientParam {
+			c.Kind = ClientUnknown // the parameter of whichever function set the field
+		}
+		return c
+	}
+	return Client{}
+}
+
+// variable joins the values assigned to v, a local variable or an
+// unexported field of this package.
+func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]bool) Client {
+	if c, ok := ix.memo.get(v); ok {
+		return c
+	}
+	if visiting[v] {
+		return Client{Kind: clientBottom}
+	}
+	visiting[v] = true
+	defer delete(visiting, v)
+	out := Client{Kind: clientBottom}
+	for _, a := range ix.assigns[v] {
+		c := Client{}
+		if a.rhs != nil && a.index == 0 {
+			c = ix.value(m, a.rhs, a.fn, visiting)
+			if v.IsField() && c.Kind == ClientParam {
+				c = Client{} // a constructor's parameter: the caller's value, unknown here
+			}
+		}
+		out = joinClient(out, c)
+		if out.Kind == ClientUnknown && out.Ctor == nil {
+			break
+		}
+	}
+	if out.Kind == clientBottom {
+		out = Client{} // never assigned here
+	}
+	if len(visiting) == 1 {
+		ix.memo.set(v, out) // computed with no cycle cut on the way
+	}
+	return out
+}
+
+// clientBottom is join's neutral element: no value seen yet.
+const clientBottom ClientKind = 255
+
+func joinClient(a, b Client) Client {
+	switch {
+	case a.Kind == clientBottom:
+		return b
+	case b.Kind == clientBottom:
+		return a
+	}
+	out := Client{}
+	if a.Kind == b.Kind && (a.Kind != ClientParam || a.Param == b.Param) {
+		out.Kind, out.Param = a.Kind, a.Param
+	}
+	if a.Ctor == b.Ctor {
+		out.Ctor = a.Ctor
+	}
+	out.Bounded = a.Bounded && b.Bounded
+	out.WaitForReady = a.WaitForReady || b.WaitForReady
+	return out
+}
+
+// connArg returns the argument of call, a call of a function with
+// signature sig, for its first parameter that is a gRPC connection
+// (*grpc.ClientConn or grpc.ClientConnInterface, what every generated
+// NewXxxClient takes), or nil.
+func connArg(info *types.Info, sig *types.Signature, call *ast.CallExpr) ast.Expr {
+	args := Args(info, call)
+	for i := range sig.Params().Len() {
+		if isConn(sig.Params().At(i).Type()) && i < len(args) {
+			return args[i]
+		}
+	}
+	return nil
+}
+
+func isConn(t types.Type) bool {
+	return isPointerTo(t, grpcPath, "ClientConn") || isNamed(t, grpcPath, "ClientConnInterface")
+}
+
+// indexed reports whether the index keeps the values stored in variables
+// of type t: interfaces (clients) other than context.Context, connections,
+// and dial and call options.
+func indexed(t types.Type) bool {
+	switch {
+	case IsContext(t):
+		return false
+	case types.IsInterface(t), isConn(t), isOption(t):
+		return true
+	}
+	if sig, ok := types.Unalias(t).Underlying().(*types.Signature); ok {
+		return IsClientCallSignature(sig) // call := c.Lookup
+	}
+	if s, ok := types.Unalias(t).(*types.Slice); ok {
+		return isOption(s.Elem())
+	}
+	return false
+}
+
+func isOption(t types.Type) bool {
+	return isNamed(t, grpcPath, "DialOption") || isNamed(t, grpcPath, "CallOption")
+}
+
+// paramIndex returns the index of v among decl's parameters, or -1.
+func paramIndex(info *types.Info, decl *ast.FuncDecl, v *types.Var) int {
+	fn, ok := info.Defs[decl.Name].(*types.Func)
+	if !ok {
+		return -1
+	}
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// callbackClients is the fact of a function that calls one of its
+// function-typed parameters with a network client as an argument: seaweedfs'
+// pb.WithFilerClient(..., fn) dials, makes NewSeaweedFilerClient(conn) and
+// calls fn(client). In a function literal passed there, that parameter of
+// the literal is a network client.
+type callbackClients struct {
+	Calls []callbackClient
+}
+
+// callbackClient says: argument Arg of every call of parameter Param is a
+// network client.
+type callbackClient struct {
+	Param, Arg int
+}
+
+func (*callbackClients) AFact() {}
+
+func (f *callbackClients) String() string {
+	var parts []string
+	for _, c := range f.Calls {
+		parts = append(parts, fmt.Sprintf("param %d gets a client as arg %d", c.Param, c.Arg))
+	}
+	return "callbackClients(" + strings.Join(parts, "; ") + ")"
+}
+
+// literalParamClient returns what is known about v, parameter j of the
+// function literal lit: a network client when lit is passed straight to a
+// function whose callbackClients fact says so.
+func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
+	sig, ok := m.info.TypeOf(lit).(*types.Signature)
+	if !ok {
+		return Client{}
+	}
+	j := -1
+	for i := range sig.Params().Len() {
+		if sig.Params().At(i) == v {
+			j = i
+		}
+	}
+	cur, ok := m.Cursor(lit)
+	if j < 0 || !ok {
+		return Client{}
+	}
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok {
+		return Client{}
+	}
+	callee := typeutil.StaticCallee(m.info, call)
+	if callee == nil {
+		return Client{}
+	}
+	args := Args(m.info, call)
+	for k, a := range args {
+		if a != ast.Expr(lit) {
+			continue
+		}
+		for _, c := range m.callbacks[callee.Origin()] {
+			if c.Param == k && c.Arg == j {
+				return Client{Kind: ClientConn}
+			}
+		}
+	}
+	return Client{}
+}
+
+// findCallbackClients imports the callbackClients facts of the functions
+// this package uses, computes its own functions' and exports them. Only
+// functions with a function-typed parameter that takes a client interface
+// are looked at.
+func (m *Model) findCallbackClients(pass *analysis.Pass) {
+	m.callbacks = make(map[*types.Func][]callbackClient)
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg || !hasClientCallback(fn.Signature()) {
+			continue
+		}
+		if fact := new(callbackClients); pass.ImportObjectFact(fn.Origin(), fact) {
+			m.callbacks[fn.Origin()] = fact.Calls
+		}
+	}
+	if !importsGRPC(pass.Pkg) {
+		return // it cannot make a client from a connection
+	}
+	var order []*types.Func
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil || !hasClientCallback(fn.Signature()) {
+			continue
+		}
+		params := fn.Signature().Params()
+		var calls []callbackClient
+		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
+			call := c.Node().(*ast.CallExpr)
+			id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+			if !ok {
+				continue
+			}
+			k := -1
+			for i := range params.Len() {
+				if pass.TypesInfo.Uses[id] == params.At(i) {
+					k = i
+				}
+			}
+			if k < 0 {
+				continue
+			}
+			for j, a := range call.Args {
+				if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn && !slices.Contains(calls, callbackClient{k, j}) {
+					calls = append(calls, callbackClient{k, j})
+				}
+			}
+		}
+		if len(calls) > 0 {
+			m.callbacks[fn] = calls
+			order = append(order, fn)
+		}
+	}
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, &callbackClients{Calls: m.callbacks[fn]})
+	}
+}
+
+// hasClientCallback reports whether sig has a function-typed parameter
+// with a parameter of interface type: a callback that may get a client.
+func hasClientCallback(sig *types.Signature) bool {
+	for p := range sig.Params().Variables() {
+		cb, ok := types.Unalias(p.Type()).Underlying().(*types.Signature)
+		if !ok {
+			continue
+		}
+		for q := range cb.Params().Variables() {
+			if types.IsInterface(q.Type()) && !IsContext(q.Type()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MethodValueCall returns call as a gRPC call when it calls a local
+// variable every assignment of which is a method value of one client
+// method (call := c.Lookup; call(ctx, req)), with the receiver of the
+// method value and the function around that assignment, for ClientValue.
+func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, recv ast.Expr, recvFn ast.Node, ok bool) {
+	id, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
+	if !isIdent {
+		return GRPCCall{}, nil, nil, false
+	}
+	v, isVar := m.info.Uses[id].(*types.Var)
+	if !isVar || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() {
+		return GRPCCall{}, nil, nil, false
+	}
+	var method *types.Func
+	for _, a := range m.clientIndex().assigns[v] {
+		sel, isSel := ast.Unparen(a.rhs).(*ast.SelectorExpr)
+		if !isSel || a.index != 0 {
+			return GRPCCall{}, nil, nil, false
+		}
+		s, isSel := m.info.Selections[sel]
+		fn, isFunc := s.Obj().(*types.Func)
+		if !isSel || s.Kind() != types.MethodVal || !isFunc || method != nil && fn != method {
+			return GRPCCall{}, nil, nil, false
+		}
+		method, recv, recvFn = fn, sel.X, a.fn
+	}
+	args := Args(m.info, call)
+	if method == nil || !IsClientCallSignature(method.Signature()) || len(args) == 0 {
+		return GRPCCall{}, nil, nil, false
+	}
+	g = GRPCCall{Call: call, Method: method, Ctx: args[0]}
+	if res := method.Signature().Results(); res.Len() > 0 {
+		g.Stream = isClientStream(res.At(0).Type())
+	}
+	return g, recv, recvFn, true
+}

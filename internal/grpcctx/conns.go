@@ -1,0 +1,378 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// boundsCalls is the fact of a unary client interceptor that gives every
+// call it passes on a deadline (it derives the context it hands its
+// invoker with context.WithTimeout or WithDeadline), or of a function that
+// returns one: go-grpc-middleware's timeout.UnaryClientInterceptor(d). A
+// connection dialled with such an interceptor bounds every unary call made
+// on it.
+type boundsCalls struct{}
+
+func (*boundsCalls) AFact() {}
+
+func (*boundsCalls) String() string { return "boundsCalls" }
+
+// maxDialDepth bounds how far dialOf and dialOptions follow values through
+// variables and functions: a connection or an option slice is built a few
+// steps from where it is used, and the walk must stay linear.
+const maxDialDepth = 6
+
+// A dial is what is known of how a connection was made.
+type dial struct {
+	bounded      bool // a unary client interceptor bounds every call (boundsCalls)
+	waitForReady bool // grpc.WaitForReady(true) is a default call option
+}
+
+// dialOf returns what is known of the connection e, an expression in fn:
+// the options of the grpc.NewClient, Dial or DialContext call that made
+// it, followed through variables, unexported fields and this package's
+// functions that return a connection. Where the ways disagree, bounded
+// holds only if it holds on all of them.
+func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
+	if depth > maxDialDepth {
+		return dial{}
+	}
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		callee := typeutil.StaticCallee(m.info, e)
+		if callee == nil {
+			return dial{}
+		}
+		if isFunc(callee, grpcPath, "NewClient", "Dial", "DialContext") && callee.Signature().Recv() == nil {
+			args := e.Args
+			first := 1 // the target
+			if callee.Name() == "DialContext" {
+				first = 2
+			}
+			var opts []*ast.CallExpr
+			for _, a := range args[min(first, len(args)):] {
+				opts = append(opts, m.dialOptions(a, fn, 0, depth+1)...)
+			}
+			return m.dialFromOptions(opts, fn, depth)
+		}
+		return m.joinReturns(callee, 0, func(res ast.Expr, decl *ast.FuncDecl) dial { return m.dialOf(res, decl, depth+1) })
+	case *ast.Ident, *ast.SelectorExpr:
+		v := m.storedVar(e)
+		if v == nil {
+			return dial{}
+		}
+		ix := m.clientIndex()
+		assigns := ix.assigns[v]
+		if len(assigns) == 0 {
+			return dial{}
+		}
+		out := dial{bounded: true}
+		for _, a := range assigns {
+			var d dial
+			if a.rhs != nil && a.index == 0 {
+				d = m.dialOf(a.rhs, a.fn, depth+1)
+			}
+			out.bounded = out.bounded && d.bounded
+			out.waitForReady = out.waitForReady || d.waitForReady
+		}
+		return out
+	}
+	return dial{}
+}
+
+// storedVar returns the local variable or unexported field of this
+// package that e names, whose stored values the client index lists, or
+// nil.
+func (m *Model) storedVar(e ast.Expr) *types.Var {
+	switch e := e.(type) {
+	case *ast.Ident:
+		v, _ := m.info.ObjectOf(e).(*types.Var)
+		if v == nil || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() {
+			return nil
+		}
+		return v
+	case *ast.SelectorExpr:
+		s, ok := m.info.Selections[e]
+		if !ok || s.Kind() != types.FieldVal {
+			return nil
+		}
+		v, _ := s.Obj().(*types.Var)
+		if v == nil || v.Exported() || v.Pkg() != m.pkg {
+			return nil
+		}
+		return v
+	}
+	return nil
+}
+
+// joinReturns applies f to result index of every return statement of
+// callee, a function of this package with a body, and joins the dials
+// (bounded only if every return is); the zero dial for other functions.
+func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast.FuncDecl) dial) dial {
+	decl := m.declOf(callee)
+	if decl == nil {
+		return dial{}
+	}
+	out := dial{bounded: true}
+	n := 0
+	ast.Inspect(decl.Body, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if index >= len(node.Results) {
+				out.bounded = false
+				return false
+			}
+			d := f(node.Results[index], decl)
+			out.bounded = out.bounded && d.bounded
+			out.waitForReady = out.waitForReady || d.waitForReady
+			n++
+		}
+		return true
+	})
+	if n == 0 {
+		return dial{}
+	}
+	return out
+}
+
+// declOf returns the declaration of fn, a function of this package, or nil.
+func (m *Model) declOf(fn *types.Func) *ast.FuncDecl {
+	if fn == nil || fn.Pkg() != m.pkg {
+		return nil
+	}
+	cur, ok := m.inspect.Root().FindByPos(fn.Pos(), fn.Pos())
+	if !ok {
+		return nil
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		if d := c.Node().(*ast.FuncDecl); d.Body != nil && m.info.Defs[d.Name] == fn {
+			return d
+		}
+		break
+	}
+	return nil
+}
+
+// dialOptions returns the calls that make the dial or call options e
+// stands for: an option, a slice literal of them, append(...), a variable
+// they are stored in, or this package's function that returns them
+// (result index of a call that returns several).
+func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.CallExpr {
+	if depth > maxDialDepth {
+		return nil
+	}
+	switch e := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		var out []*ast.CallExpr
+		for _, elt := range e.Elts {
+			out = append(out, m.dialOptions(elt, fn, 0, depth+1)...)
+		}
+		return out
+	case *ast.CallExpr:
+		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
+			if b, ok := m.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				var out []*ast.CallExpr
+				for _, a := range e.Args {
+					out = append(out, m.dialOptions(a, fn, 0, depth+1)...)
+				}
+				return out
+			}
+		}
+		callee := typeutil.StaticCallee(m.info, e)
+		if callee == nil {
+			return nil
+		}
+		if callee.Pkg() != nil && callee.Pkg().Path() == grpcPath {
+			return []*ast.CallExpr{e}
+		}
+		decl := m.declOf(callee)
+		if decl == nil {
+			return nil
+		}
+		var out []*ast.CallExpr
+		ast.Inspect(decl.Body, func(node ast.Node) bool {
+			switch node := node.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				if index < len(node.Results) {
+					out = append(out, m.dialOptions(node.Results[index], decl, 0, depth+1)...)
+				}
+			}
+			return true
+		})
+		return out
+	case *ast.Ident, *ast.SelectorExpr:
+		v := m.storedVar(e)
+		if v == nil {
+			return nil
+		}
+		var out []*ast.CallExpr
+		for _, a := range m.clientIndex().assigns[v] {
+			if a.rhs != nil {
+				out = append(out, m.dialOptions(a.rhs, a.fn, a.index, depth+1)...)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// dialFromOptions reads the options a connection was dialled with.
+func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) dial {
+	var d dial
+	for _, opt := range opts {
+		callee := typeutil.StaticCallee(m.info, opt)
+		switch {
+		case isFunc(callee, grpcPath, "WithUnaryInterceptor", "WithChainUnaryInterceptor"):
+			for _, a := range opt.Args {
+				if m.boundingInterceptor(a) {
+					d.bounded = true
+				}
+			}
+		case isFunc(callee, grpcPath, "WithDefaultCallOptions"):
+			for _, a := range opt.Args {
+				for _, co := range m.dialOptions(a, fn, 0, depth+1) {
+					if isFunc(typeutil.StaticCallee(m.info, co), grpcPath, "WaitForReady") && len(co.Args) == 1 {
+						if tv, ok := m.info.Types[co.Args[0]]; ok && tv.Value != nil && tv.Value.String() == "true" {
+							d.waitForReady = true
+						}
+					}
+				}
+			}
+		}
+	}
+	return d
+}
+
+// boundingInterceptor reports whether e, an interceptor given to
+// WithUnaryInterceptor or WithChainUnaryInterceptor, bounds every call: a
+// function or a call of a function with the boundsCalls fact, or a literal
+// that does.
+func (m *Model) boundingInterceptor(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.FuncLit:
+		return m.bounds(e, m.info.TypeOf(e))
+	case *ast.CallExpr:
+		fn := typeutil.StaticCallee(m.info, e)
+		return fn != nil && m.boundingFuncs[fn.Origin()]
+	case *ast.Ident, *ast.SelectorExpr:
+		fn, _ := m.info.ObjectOf(identOf(e)).(*types.Func)
+		return fn != nil && m.boundingFuncs[fn.Origin()]
+	}
+	return false
+}
+
+func identOf(e ast.Expr) *ast.Ident {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e
+	case *ast.SelectorExpr:
+		return e.Sel
+	}
+	return nil
+}
+
+// bounds reports whether fn, a FuncDecl or FuncLit of type t, is a unary
+// client interceptor that calls its invoker, on some way, with a context
+// given a deadline there. A timeout interceptor mostly adds one only where
+// the caller's context has none (if _, ok := ctx.Deadline(); ok { return
+// invoker(ctx, ...) }), which no path-insensitive reading tells from one
+// that adds it for some methods only; both are taken to bound, leaning to
+// silence.
+func (m *Model) bounds(fn ast.Node, t types.Type) bool {
+	sig, ok := types.Unalias(t).Underlying().(*types.Signature)
+	if !ok || sig.Params().Len() < 6 || !isNamed(sig.Params().At(5).Type(), grpcPath, "UnaryInvoker") {
+		return false
+	}
+	invoker := sig.Params().At(5)
+	var body *ast.BlockStmt
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		body = fn.Body
+		if obj, ok := m.info.Defs[fn.Name].(*types.Func); ok {
+			invoker = obj.Signature().Params().At(5)
+		}
+	case *ast.FuncLit:
+		body = fn.Body
+		if lsig, ok := m.info.TypeOf(fn).(*types.Signature); ok {
+			invoker = lsig.Params().At(5)
+		}
+	}
+	if body == nil {
+		return false
+	}
+	bounded := false
+	ast.Inspect(body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || bounded {
+			return !bounded
+		}
+		if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && m.info.Uses[id] == invoker && len(call.Args) > 0 {
+			bounded = m.Origin(call.Args[0]).MayDeadline
+		}
+		return true
+	})
+	return bounded
+}
+
+// findBoundingInterceptors computes which of this package's functions are
+// unary client interceptors that bound their calls, or return one, imports
+// the boundsCalls facts of the functions it uses from other packages, and
+// exports its own.
+func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
+	m.boundingFuncs = make(map[*types.Func]bool)
+	if !importsGRPC(pass.Pkg) && pass.Pkg.Path() != grpcPath {
+		return
+	}
+	for _, obj := range pass.TypesInfo.Uses {
+		fn, ok := obj.(*types.Func)
+		if ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), new(boundsCalls)) {
+			m.boundingFuncs[fn.Origin()] = true
+		}
+	}
+	var order []*types.Func
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil {
+			continue
+		}
+		sig := fn.Signature()
+		switch {
+		case m.bounds(decl, sig):
+		case sig.Results().Len() == 1 && isNamed(sig.Results().At(0).Type(), grpcPath, "UnaryClientInterceptor") && m.returnsBounding(decl):
+		default:
+			continue
+		}
+		m.boundingFuncs[fn] = true
+		order = append(order, fn)
+	}
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, new(boundsCalls))
+	}
+}
+
+// returnsBounding reports whether every return statement of decl returns a
+// bounding interceptor.
+func (m *Model) returnsBounding(decl *ast.FuncDecl) bool {
+	n, ok := 0, true
+	ast.Inspect(decl.Body, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			n++
+			if len(node.Results) != 1 || !m.boundingInterceptor(node.Results[0]) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return n > 0 && ok
+}
