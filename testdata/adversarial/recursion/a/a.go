@@ -27,6 +27,6 @@ type srv struct {
 }
 
 func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
-	in.N = int64(A1(s.up, int(in.N))) // want `call to A1 in handler Unary runs a loop in Pong that never checks for cancellation \(b.go:23\)` `call to A1 in handler Unary reaches c.Unary on context.Background\(\) \(b.go:40\)`
+	in.N = int64(A1(s.up, int(in.N))) // want `call to A1 in handler Unary runs a polling loop in Pong that never checks for cancellation \(b.go:25\)` `call to A1 in handler Unary reaches c.Unary on context.Background\(\) \(b.go:38\)`
 	return in, nil
 }

@@ -6,6 +6,8 @@ package b
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"example.com/fixtures/pb/echo"
 )
@@ -18,19 +20,15 @@ func Ping(n int) int {
 	return Pong(n - 1)
 }
 
-// Pong loops until n settles, without a context.
+// Pong polls until the flag is up, without a context.
 func Pong(n int) int {
-	for {
-		if n == 1 {
-			return Ping(n - 1)
-		}
-		if n%2 == 0 {
-			n /= 2
-		} else {
-			n = 3*n + 1
-		}
+	for !ready.Load() {
+		time.Sleep(10 * time.Millisecond)
 	}
+	return Ping(n - 1)
 }
+
+var ready atomic.Bool
 
 // Drop and Relay call each other; Drop makes a detached RPC.
 func Drop(c echo.EchoClient, n int) {
