@@ -41,6 +41,9 @@ const name = "grpccancelcheck"
 func main() {
 	args := os.Args[1:]
 	printVersion(args)
+	if code, ok := runQuiet(args); ok {
+		os.Exit(code)
+	}
 	cl, err := parseCommandLine(args)
 	if cl.sarif || err != nil && sarif.Requested(args) {
 		os.Exit(runSARIF(cl, args, err))

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# eval/scale.sh: grpccancelcheck at scale (issue 16), not part of per-push CI.
+#
+#   eval/scale.sh OUT [TARGET...]
+#
+# Runs the tool, with every analyzer flag on (-ctxdetach.ctx-funcs
+# -ctxdeadline.streams), tests included, on each TARGET and, for
+# comparison, the fact-bearing floor (eval/floor -floorfacts: the same
+# driver type-checking the same packages with an analyzer that does
+# nothing but carries a fact type). A TARGET is "std" or a directory
+# whose module is analyzed with the pattern "all" (its whole build list);
+# default: std and, when present, /work/evalsrc/etcd and /work/evalsrc/thanos
+# (EVALSRC). It prints, per target:
+#   - panics (must be 0);
+#   - analysis errors not caused by a package's own type errors (must be
+#     0): JSON "error" entries other than "analysis skipped due to errors
+#     in package" and failed prerequisites on the model;
+#   - peak RSS and CPU (user+sys) of the tool and the floor, and the ratios;
+#   - the ten slowest analysis actions (analyzer@package, from the driver's
+#     -debug=tp timing, sequential) with the package's size in lines of Go
+#     and statements, and the time per thousand statements, so that a
+#     super-linear path shows up as an outlier.
+# Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing} and OUT/scale.md.
+#
+# Environment: NICE (default 10), TIMING (default 1: the sequential timing
+# run; 0 skips it), REUSE (1: summarize a target's earlier measurements in
+# OUT instead of measuring again), EVALSRC. Needs go and GNU time
+# (/usr/bin/time).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+out=${1:?usage: eval/scale.sh OUT [TARGET...]}
+shift
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+evalsrc=${EVALSRC:-/work/evalsrc}
+targets=("$@")
+if [[ ${#targets[@]} -eq 0 ]]; then
+	targets=(std)
+	for p in etcd thanos; do [[ -d $evalsrc/$p ]] && targets+=("$evalsrc/$p"); done
+fi
+nice=${NICE:-10}
+(cd "$root" && go build -o "$out/grpccancelcheck" ./cmd/grpccancelcheck && go build -o "$out/floor" ./eval/floor
+ go build -o "$out/scalesize" ./eval/scalesize)
+flags=(-ctxdetach.ctx-funcs -ctxdeadline.streams)
+
+# measure NAME.SUFFIX DIR CMD...: GNU time's figures go to OUT/NAME.SUFFIX.time
+measure() {
+	local tag=$1 dir=$2
+	shift 2
+	(cd "$dir" && GOFLAGS=$goflags /usr/bin/time -f '%e %U %S %M' -o "$out/$tag.time" nice -n "$nice" "$@") || true
+}
+
+summary=$out/scale.md
+{
+	echo "| target | packages (with tests) | panics | our errors | CPU s (floor) | CPU ratio | peak RSS MB (floor) | RSS ratio |"
+	echo "|---|---|---|---|---|---|---|---|"
+} >"$summary"
+slowest=$out/slowest.md
+: >"$slowest"
+
+for t in "${targets[@]}"; do
+	if [[ $t == std ]]; then
+		name=std dir=$root pat=std
+	else
+		name=$(basename "$t") dir=$t pat=all
+	fi
+	echo "== $name ($pat in $dir)" >&2
+	goflags=-mod=mod # a workspace (etcd's go.work) takes no -mod=mod
+	if [[ -n $(cd "$dir" && go env GOWORK) && $(cd "$dir" && go env GOWORK) != off ]]; then goflags=; fi
+	if [[ ${REUSE:-0} == 1 && -s $out/$name.time && -s $out/$name.floor.time ]]; then
+		echo "reusing the measurements in $out" >&2
+	else
+		measure "$name" "$dir" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >"$out/$name.json" 2>"$out/$name.err"
+		measure "$name.floor" "$dir" "$out/floor" -floorfacts "$pat" >/dev/null 2>"$out/$name.floor.err"
+	fi
+	panics=$(cat "$out/$name.json" "$out/$name.err" | { grep -c 'panic' || true; })
+	read -r _ errs < <("$out/scalesize" -errors "$out/$name.json")
+	pkgs=$(cd "$dir" && GOFLAGS=$goflags go list -e -test "$pat" | wc -l)
+	read -r _ u s m <"$out/$name.time"
+	read -r _ fu fs fm <"$out/$name.floor.time"
+	awk -v n="$name" -v p="$pkgs" -v pa="$panics" -v e="$errs" -v u="$u" -v s="$s" -v m="$m" -v fu="$fu" -v fs="$fs" -v fm="$fm" 'BEGIN {
+		c = u + s; fc = fu + fs
+		printf "| %s | %d | %d | %d | %.0f (%.0f) | %.2f | %.0f (%.0f) | %.2f |\n", n, p, pa, e, c, fc, (fc > 0 ? c / fc : 0), m / 1024, fm / 1024, (fm > 0 ? m / fm : 0)
+	}' >>"$summary"
+	if [[ ${TIMING:-1} == 1 ]]; then
+		(cd "$dir" && GOFLAGS=$goflags nice -n "$nice" "$out/grpccancelcheck" -json -debug=tp "${flags[@]}" "$pat" >/dev/null 2>"$out/$name.timing") || true
+		{
+			echo "### $name: ten slowest analysis actions"
+			echo
+			(cd "$dir" && GOFLAGS=$goflags "$out/scalesize" -slowest 10 "$out/$name.timing")
+			echo
+		} >>"$slowest"
+	fi
+done
+cat "$summary" "$slowest"

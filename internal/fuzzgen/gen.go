@@ -1,0 +1,634 @@
+// Package fuzzgen generates type-correct gRPC programs from a byte string,
+// for fuzzing grpccancelcheck's analyzers, and checks them against a
+// dependency graph loaded once (Universe).
+//
+// A program is two packages of the fixture module: helper, whose
+// functions (a context deriver, an RPC caller, a detached caller, a
+// spinning loop, mutually recursive functions, a range-over-func
+// iterator, a generic function constrained to context.Context) give the
+// second package facts to import, and svc: the four handlers of the real
+// generated Echo service (generic or pre-generic generated code), a unary
+// and a stream interceptor, a client-side function and a function with a
+// context parameter. Their bodies come from a small grammar: context
+// definitions (Background, TODO, WithValue, WithTimeout, WithCancel,
+// WithDeadline, WithoutCancel, the request context, stream.Context(),
+// metadata, errgroup), reassignments of contexts under branches,
+// if/switch/for/range/select/labels/goto, go/defer, closures, channel and
+// stream operations, RPCs and calls into helper.
+//
+// The byte string is a tape of choices: each byte picks an alternative,
+// and a used-up tape picks the first one, which never nests, so every
+// string gives a program, and its size grows at most linearly with the
+// string's length.
+package fuzzgen
+
+import (
+	"fmt"
+	"go/format"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Module is the import path of the fixture module the programs belong to.
+const Module = "example.com/fixtures"
+
+// Paths of the generated packages.
+const (
+	HelperPath = Module + "/fuzz/helper"
+	SvcPath    = Module + "/fuzz/svc"
+)
+
+// Imports lists every package a generated program may import: the
+// Universe to check programs against must contain them.
+var Imports = []string{
+	"context", "errors", "iter", "time",
+	"google.golang.org/grpc", "google.golang.org/grpc/codes", "google.golang.org/grpc/metadata",
+	"google.golang.org/grpc/status", "golang.org/x/sync/errgroup",
+	Module + "/pb/echo", Module + "/pb/echov13",
+}
+
+const maxDepth = 5
+
+type gen struct {
+	tape    []byte
+	pos     int
+	n       int             // fresh-name counter
+	imports map[string]bool // import paths used by the file being written
+	v13     bool            // pre-generic generated code (pb/echov13)
+	copies  int             // copies of each function body (Repeat)
+}
+
+// pick consumes one choice among n alternatives; 0 once the tape is used up.
+func (g *gen) pick(n int) int {
+	if g.pos >= len(g.tape) {
+		return 0
+	}
+	b := g.tape[g.pos]
+	g.pos++
+	return int(b) % n
+}
+
+func (g *gen) fresh(prefix string) string {
+	g.n++
+	return fmt.Sprintf("%s%d", prefix, g.n)
+}
+
+func (g *gen) use(path string) { g.imports[path] = true }
+
+// A scope is what a statement may use.
+type scope struct {
+	ctxs     []string // context-typed expressions in scope
+	assign   []string // context variables that may be reassigned
+	stream   *stream  // the server stream, if any
+	client   string   // an EchoClient expression
+	ret      func(err string) string
+	loop     bool     // inside a loop of this function: break and continue are allowed
+	breakOK  bool     // inside a loop, switch or select: break is allowed
+	labels   []string // enclosing labeled loops of this function
+	depth    int
+	receiver bool // a method of server: s is in scope
+}
+
+type stream struct {
+	name       string
+	send, recv bool
+	generic    bool // a grpc.ServerStream (interceptor): SendMsg/RecvMsg
+}
+
+// returnsErr reports whether the function's return statements return an
+// error.
+func (sc *scope) returnsErr() bool { return strings.Contains(sc.ret("ERR"), "ERR") }
+
+func (sc *scope) child() *scope {
+	c := *sc
+	c.ctxs = slices.Clip(sc.ctxs)
+	c.assign = slices.Clip(sc.assign)
+	c.labels = slices.Clip(sc.labels)
+	c.depth++
+	return &c
+}
+
+// closure returns the scope of a function literal's body: captured
+// contexts, no loop, no labels, its own results.
+func (sc *scope) closure(ret func(string) string) *scope {
+	c := sc.child()
+	c.loop, c.breakOK, c.labels, c.ret = false, false, nil, ret
+	return c
+}
+
+func retErr(err string) string { return "return " + err }
+func retNone(string) string    { return "return" }
+func retNil(err string) string { return "return nil, " + err }
+func retZero(v string) func(string) string {
+	return func(string) string { return "return " + v }
+}
+
+// Generate returns the program tape describes.
+func Generate(tape []byte) []Package { return Repeat(tape, 1) }
+
+// Repeat returns the program tape describes with each function body k
+// times, each copy in a block of its own with fresh names: its work must
+// grow about k-fold.
+func Repeat(tape []byte, k int) []Package {
+	g := &gen{tape: tape, copies: max(k, 1)}
+	g.v13 = g.pick(2) == 1
+	helper := g.helper()
+	svc := g.svc()
+	return []Package{
+		{Path: HelperPath, Files: []File{{Name: "helper.go", Src: helper}}},
+		{Path: SvcPath, Files: []File{{Name: "svc.go", Src: svc}}},
+	}
+}
+
+func (g *gen) pbPath() string {
+	if g.v13 {
+		return Module + "/pb/echov13"
+	}
+	return Module + "/pb/echo"
+}
+
+// file assembles a file from its package clause and body, importing what
+// the body used.
+func (g *gen) file(pkg, body string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Package %s is generated by fuzzgen.\npackage %s\n\nimport (\n", pkg, pkg)
+	paths := make([]string, 0, len(g.imports))
+	for p := range g.imports {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		switch p {
+		case g.pbPath():
+			fmt.Fprintf(&b, "\tpb %q\n", p)
+		default:
+			fmt.Fprintf(&b, "\t%q\n", p)
+		}
+	}
+	b.WriteString(")\n\n")
+	b.WriteString(body)
+	src := []byte(b.String())
+	if out, err := format.Source(src); err == nil {
+		return out
+	}
+	return src
+}
+
+func (g *gen) helper() []byte {
+	g.imports = map[string]bool{"context": true}
+	g.use(g.pbPath())
+	var b strings.Builder
+	b.WriteString("type key struct{}\n\nvar events = make(chan int, 1)\n\n")
+	client := func(name string) string { return name }
+
+	// Derive returns a context: its returned-context fact.
+	sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "", ret: retZero("ctx")}
+	body := g.body(sc)
+	ret := [...]string{"ctx", "context.WithValue(ctx, key{}, 1)", "context.Background()", "context.WithoutCancel(ctx)"}[g.pick(4)]
+	fmt.Fprintf(&b, "// Derive returns a context derived from ctx, or not.\nfunc Derive(ctx context.Context) context.Context {\n\tn := 1\n\t_ = n\n%s\treturn %s\n}\n\n", body, ret)
+
+	// Call passes its context to an RPC: ctxdeadline's parameter fact.
+	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: client("c"), ret: retErr}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Call makes an RPC on ctx.\nfunc Call(ctx context.Context, c pb.EchoClient) error {\n\tn := 1\n\t_ = n\n%s\t_, err := c.Unary(%s, &pb.Msg{})\n\treturn err\n}\n\n", body, g.ctxExpr(sc, 0))
+
+	// Detached has no context of its own: ctxdetach's detached-call fact.
+	sc = &scope{client: "c", ret: retErr}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Detached makes an RPC on a context of its own.\nfunc Detached(c pb.EchoClient) error {\n\tn := 1\n\t_ = n\n%s\t_, err := c.Unary(%s, &pb.Msg{})\n\treturn err\n}\n\n", body, g.ctxExpr(sc, 0))
+
+	// Spin takes no context and may loop: ctxloop's blind-loop fact.
+	sc = &scope{client: "", ret: retZero("n")}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Spin works on n.\nfunc Spin(n int) int {\n%s\tfor n > 1 {\n\t\tn = n / 2\n\t}\n\treturn n\n}\n\n", body)
+
+	// Even and Odd call each other: facts reach a fixed point.
+	sc = &scope{client: "", ret: retZero("false")}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Even and Odd recurse into each other.\nfunc Even(n int) bool {\n\tif n <= 0 {\n\t\treturn true\n\t}\n%s\treturn Odd(n - 1)\n}\n\n", body)
+	b.WriteString("func Odd(n int) bool {\n\tif n <= 0 {\n\t\treturn false\n\t}\n\treturn Even(n - 1)\n}\n\n")
+
+	// Ping takes a context and returns nothing.
+	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, ret: retNone}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Ping uses ctx.\nfunc Ping(ctx context.Context) {\n\tn := 2\n\t_ = n\n%s}\n\n", body)
+
+	// Seq is a range-over-func iterator.
+	g.use("iter")
+	sc = &scope{ret: retNone}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// Seq yields 0..n-1.\nfunc Seq(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n%s\t\tfor i := range n {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\n\n", body)
+
+	// Use is generic over a context type.
+	b.WriteString("// Use makes an RPC on a context of any context type.\nfunc Use[C context.Context](c C, cl pb.EchoClient) error {\n\t_, err := cl.Unary(c, &pb.Msg{})\n\treturn err\n}\n")
+	return g.file("helper", b.String())
+}
+
+func (g *gen) svc() []byte {
+	g.imports = map[string]bool{"context": true, "google.golang.org/grpc": true, HelperPath: true}
+	g.use(g.pbPath())
+	var b strings.Builder
+	b.WriteString("type key struct{}\n\nvar (\n\tclient pb.EchoClient\n\tconn   *grpc.ClientConn\n\tevents = make(chan int, 1)\n\t_      = helper.Odd\n)\n\n")
+	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n}\n\n")
+	b.WriteString("// Register registers the service.\nfunc Register(g *grpc.Server) { pb.RegisterEchoServer(g, &server{c: client}) }\n\n")
+
+	streamType := func(generic, legacy string) string {
+		if g.v13 {
+			return "pb." + legacy
+		}
+		return generic
+	}
+	// Unary handler.
+	sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "s.c", ret: retNil, receiver: true}
+	body := g.body(sc)
+	fmt.Fprintf(&b, "func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tn := int(req.N)\n\t_ = n\n%s\treturn &pb.Msg{}, nil\n}\n\n", body)
+
+	st := &stream{name: "stream", send: true}
+	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "func (s *server) ServerStream(req *pb.Msg, stream %s) error {\n\tn := int(req.N)\n\t_ = n\n%s\treturn nil\n}\n\n",
+		streamType("grpc.ServerStreamingServer[pb.Msg]", "Echo_ServerStreamServer"), body)
+
+	st = &stream{name: "stream", recv: true}
+	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "func (s *server) ClientStream(stream %s) error {\n\tn := 3\n\t_ = n\n%s\treturn stream.SendAndClose(&pb.Msg{})\n}\n\n",
+		streamType("grpc.ClientStreamingServer[pb.Msg, pb.Msg]", "Echo_ClientStreamServer"), body)
+
+	st = &stream{name: "stream", send: true, recv: true}
+	sc = &scope{ctxs: []string{"stream.Context()"}, client: "s.c", ret: retErr, stream: st, receiver: true}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "func (s *server) Bidi(stream %s) error {\n\tn := 3\n\t_ = n\n%s\treturn nil\n}\n\n",
+		streamType("grpc.BidiStreamingServer[pb.Msg, pb.Msg]", "Echo_BidiServer"), body)
+
+	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "client", ret: retNil}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "func unaryInterceptor(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {\n\tn := len(info.FullMethod)\n\t_ = n\n%s\treturn handler(ctx, req)\n}\n\n", body)
+
+	st = &stream{name: "ss", send: true, recv: true, generic: true}
+	sc = &scope{ctxs: []string{"ss.Context()"}, client: "client", ret: retErr, stream: st}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "func streamInterceptor(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {\n\tn := len(info.FullMethod)\n\t_ = n\n%s\treturn handler(srv, ss)\n}\n\n", body)
+	b.WriteString("var _ = []grpc.ServerOption{grpc.UnaryInterceptor(unaryInterceptor), grpc.StreamInterceptor(streamInterceptor)}\n\n")
+
+	sc = &scope{client: "client", ret: retErr}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// CallOut is client-side code without a request context.\nfunc CallOut(n int) error {\n%s\treturn nil\n}\n\n", body)
+
+	sc = &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: "client", ret: retErr}
+	body = g.body(sc)
+	fmt.Fprintf(&b, "// WithCtx takes its caller's context.\nfunc WithCtx(ctx context.Context, n int) error {\n%s\treturn nil\n}\n", body)
+	return g.file("svc", b.String())
+}
+
+// body returns a function's body, each copy in a block of its own. The
+// declarations of a body stay inside it: sc is not changed.
+func (g *gen) body(sc *scope) string {
+	start, end := g.pos, g.pos
+	var b strings.Builder
+	for range g.copies {
+		g.pos = start
+		b.WriteString("{\n" + g.block(sc.child()) + "}\n")
+		end = g.pos
+	}
+	g.pos = end
+	return b.String()
+}
+
+// block returns up to three statements, each ending in a newline.
+func (g *gen) block(sc *scope) string {
+	var b strings.Builder
+	for range g.pick(4) {
+		b.WriteString(g.stmt(sc))
+	}
+	return b.String()
+}
+
+func (g *gen) nested(sc *scope) string {
+	if sc.depth >= maxDepth {
+		return ""
+	}
+	return g.block(sc.child())
+}
+
+func (g *gen) cond(sc *scope) string {
+	switch g.pick(4) {
+	case 1:
+		return g.ctxExpr(sc, 1) + ".Err() != nil"
+	case 2:
+		return "n%2 == 0"
+	case 3:
+		return "len(events) > 0"
+	}
+	return "n > 1"
+}
+
+// ctxExpr returns an expression of type context.Context.
+func (g *gen) ctxExpr(sc *scope, depth int) string {
+	parent := func() string {
+		if depth >= 2 {
+			if len(sc.ctxs) > 0 {
+				return sc.ctxs[0]
+			}
+			g.use("context")
+			return "context.Background()"
+		}
+		return g.ctxExpr(sc, depth+1)
+	}
+	switch g.pick(10) {
+	case 1:
+		g.use("context")
+		return "context.Background()"
+	case 2:
+		g.use("context")
+		return "context.TODO()"
+	case 3:
+		if len(sc.ctxs) > 0 {
+			return sc.ctxs[g.pick(len(sc.ctxs))]
+		}
+	case 4:
+		return "context.WithValue(" + parent() + ", key{}, 1)"
+	case 5:
+		return "context.WithoutCancel(" + parent() + ")"
+	case 6:
+		if g.imports[HelperPath] {
+			return "helper.Derive(" + parent() + ")"
+		}
+	case 7:
+		if sc.stream != nil {
+			return sc.stream.name + ".Context()"
+		}
+	case 8:
+		g.use("google.golang.org/grpc/metadata")
+		return "metadata.NewOutgoingContext(" + parent() + ", metadata.MD{})"
+	case 9:
+		g.use("google.golang.org/grpc/metadata")
+		return "metadata.AppendToOutgoingContext(" + parent() + ", \"k\", \"v\")"
+	}
+	if len(sc.ctxs) > 0 {
+		return sc.ctxs[0]
+	}
+	g.use("context")
+	return "context.Background()"
+}
+
+func (g *gen) clientExpr(sc *scope) string {
+	if sc.client != "" {
+		return sc.client
+	}
+	return ""
+}
+
+// stmt returns one statement (possibly several lines) and may add the
+// variables it declares to sc.
+func (g *gen) stmt(sc *scope) string {
+	const n = 28
+	switch g.pick(n) {
+	case 1: // a context variable
+		v := g.fresh("c")
+		s := fmt.Sprintf("%s := %s\n_ = %s\n", v, g.ctxExpr(sc, 0), v)
+		sc.ctxs = append(sc.ctxs, v)
+		sc.assign = append(sc.assign, v)
+		return s
+	case 2: // a context with a cancel function
+		g.use("context")
+		v, cancel := g.fresh("c"), g.fresh("cancel")
+		var def string
+		switch g.pick(4) {
+		case 0:
+			g.use("time")
+			def = fmt.Sprintf("%s, %s := context.WithTimeout(%s, time.Second)\n", v, cancel, g.ctxExpr(sc, 0))
+		case 1:
+			def = fmt.Sprintf("%s, %s := context.WithCancel(%s)\n", v, cancel, g.ctxExpr(sc, 0))
+		case 2:
+			g.use("time")
+			def = fmt.Sprintf("%s, %s := context.WithDeadline(%s, time.Now().Add(time.Second))\n", v, cancel, g.ctxExpr(sc, 0))
+		case 3:
+			g.use("time")
+			g.use("errors")
+			def = fmt.Sprintf("%s, %s := context.WithTimeoutCause(%s, time.Second, errors.New(\"slow\"))\n", v, cancel, g.ctxExpr(sc, 0))
+		}
+		var use string
+		switch g.pick(4) {
+		case 0:
+			use = "defer " + cancel + "()\n"
+		case 1:
+			use = "_ = " + cancel + "\n"
+		case 2:
+			g.use("time")
+			use = fmt.Sprintf("go func() {\n<-time.After(time.Second)\n%s()\n}()\n", cancel)
+		case 3:
+			if sc.receiver {
+				use = "s.cancel = " + cancel + "\n"
+			} else {
+				use = "defer " + cancel + "()\n"
+			}
+		}
+		sc.ctxs = append(sc.ctxs, v)
+		sc.assign = append(sc.assign, v)
+		return def + "_ = " + v + "\n" + use
+	case 3: // a context rewritten, possibly under a branch
+		if len(sc.assign) == 0 {
+			break
+		}
+		v := sc.assign[g.pick(len(sc.assign))]
+		s := fmt.Sprintf("%s = %s\n", v, g.ctxExpr(sc, 0))
+		if g.pick(2) == 1 {
+			return "if " + g.cond(sc) + " {\n" + s + "}\n"
+		}
+		return s
+	case 4:
+		s := "if " + g.cond(sc) + " {\n" + g.nested(sc) + "}"
+		if g.pick(2) == 1 {
+			s += " else {\n" + g.nested(sc) + "}"
+		}
+		return s + "\n"
+	case 5:
+		c := sc.child()
+		c.breakOK = true
+		return "switch n % 3 {\ncase 0:\n" + g.nested(c) + "case 1:\n" + g.nested(c) + "default:\n" + g.nested(c) + "}\n"
+	case 6: // counted loop
+		i := g.fresh("i")
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for %s := 0; %s < n; %s++ {\n_ = %s\n%s}\n", i, i, i, i, g.nested(c))
+	case 7: // a loop without condition, labeled or not
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		if g.pick(2) == 1 {
+			l := g.fresh("L")
+			c.labels = append(c.labels, l)
+			return fmt.Sprintf("%s:\nfor {\n%sif %s {\nbreak %s\n}\n}\n", l, g.nested(c), g.cond(sc), l)
+		}
+		return fmt.Sprintf("for {\n%sif %s {\nbreak\n}\n}\n", g.nested(c), g.cond(sc))
+	case 8: // range over an integer
+		i := g.fresh("i")
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for %s := range 10 {\n_ = %s\n%s}\n", i, i, g.nested(c))
+	case 9: // range over a channel
+		v := g.fresh("v")
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for %s := range events {\n_ = %s\n%s}\n", v, v, g.nested(c))
+	case 10: // range over a function
+		if !g.imports[HelperPath] {
+			break
+		}
+		v := g.fresh("v")
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for %s := range helper.Seq(n) {\n_ = %s\n%s}\n", v, v, g.nested(c))
+	case 11:
+		g.use("time")
+		v := g.fresh("v")
+		c := sc.child()
+		c.breakOK = true
+		ctx := g.ctxExpr(sc, 0)
+		return fmt.Sprintf("select {\ncase <-%s.Done():\n%s\ncase %s := <-events:\n_ = %s\n%scase <-time.After(time.Millisecond):\n%s}\n",
+			ctx, sc.ret(ctx+".Err()"), v, v, g.nested(c), g.nested(c))
+	case 12: // goto backwards
+		l := g.fresh("L")
+		return fmt.Sprintf("%s:\nevents <- 1\nif %s {\ngoto %s\n}\n", l, g.cond(sc), l)
+	case 13:
+		c := sc.closure(retNone)
+		return "go func() {\n" + g.nested(c) + "}()\n"
+	case 14:
+		c := sc.closure(retNone)
+		return "defer func() {\n" + g.nested(c) + "}()\n"
+	case 15: // a closure taking a context
+		f, p := g.fresh("f"), g.fresh("cp")
+		g.use("context")
+		c := sc.closure(retErr)
+		c.ctxs = append(c.ctxs, p)
+		c.assign = append(c.assign, p)
+		return fmt.Sprintf("%s := func(%s context.Context) error {\n%sreturn nil\n}\n_ = %s(%s)\n", f, p, g.nested(c), f, g.ctxExpr(sc, 0))
+	case 16: // a unary RPC
+		cl := g.clientExpr(sc)
+		if cl == "" {
+			break
+		}
+		g.use(g.pbPath())
+		if g.pick(2) == 1 {
+			return fmt.Sprintf("_, _ = %s.Unary(%s, &pb.Msg{})\n", cl, g.ctxExpr(sc, 0))
+		}
+		return fmt.Sprintf("if _, err := %s.Unary(%s, &pb.Msg{}); err != nil {\n%s\n}\n", cl, g.ctxExpr(sc, 0), sc.ret("err"))
+	case 17: // a streaming RPC
+		cl := g.clientExpr(sc)
+		if cl == "" {
+			break
+		}
+		g.use(g.pbPath())
+		st := g.fresh("st")
+		if g.pick(2) == 1 {
+			return fmt.Sprintf("if %s, err := %s.Bidi(%s); err == nil {\n_ = %s.Send(&pb.Msg{})\n_ = %s.CloseSend()\n}\n", st, cl, g.ctxExpr(sc, 0), st, st)
+		}
+		return fmt.Sprintf("if %s, err := %s.ServerStream(%s, &pb.Msg{}); err == nil {\nfor {\nif _, err := %s.Recv(); err != nil {\nbreak\n}\n}\n}\n", st, cl, g.ctxExpr(sc, 0), st)
+	case 18: // calls into helper
+		if !g.imports[HelperPath] {
+			break
+		}
+		switch g.pick(6) {
+		case 0:
+			return "_ = helper.Spin(n)\n"
+		case 1:
+			return "_ = helper.Even(n)\n"
+		case 2:
+			return "helper.Ping(" + g.ctxExpr(sc, 0) + ")\n"
+		}
+		cl := g.clientExpr(sc)
+		if cl == "" {
+			return "_ = helper.Spin(n)\n"
+		}
+		switch g.pick(3) {
+		case 0:
+			return "_ = helper.Call(" + g.ctxExpr(sc, 0) + ", " + cl + ")\n"
+		case 1:
+			return "_ = helper.Detached(" + cl + ")\n"
+		}
+		return "_ = helper.Use(" + g.ctxExpr(sc, 0) + ", " + cl + ")\n"
+	case 19: // stream operations
+		st := sc.stream
+		if st == nil {
+			break
+		}
+		g.use(g.pbPath())
+		if st.send && (!st.recv || g.pick(2) == 0) {
+			send := st.name + ".Send(&pb.Msg{})"
+			if st.generic {
+				send = st.name + ".SendMsg(&pb.Msg{})"
+			}
+			if g.pick(2) == 1 {
+				return "_ = " + send + "\n"
+			}
+			return "if err := " + send + "; err != nil {\n" + sc.ret("err") + "\n}\n"
+		}
+		if st.generic {
+			return "if err := " + st.name + ".RecvMsg(new(pb.Msg)); err != nil {\n" + sc.ret("err") + "\n}\n"
+		}
+		m, err := g.fresh("m"), g.fresh("err")
+		return fmt.Sprintf("%s, %s := %s.Recv()\nif %s != nil {\n%s\n}\n_ = %s\n", m, err, st.name, err, sc.ret(err), m)
+	case 20: // a check of the context
+		ctx := g.ctxExpr(sc, 0)
+		if g.pick(2) == 1 && sc.returnsErr() {
+			g.use("google.golang.org/grpc/status")
+			return "if " + ctx + ".Err() != nil {\n" + sc.ret("status.FromContextError("+ctx+".Err()).Err()") + "\n}\n"
+		}
+		return "if err := " + ctx + ".Err(); err != nil {\n" + sc.ret("err") + "\n}\n"
+	case 21: // channel operations
+		switch g.pick(3) {
+		case 0:
+			return "events <- 1\n"
+		case 1:
+			return "<-events\n"
+		}
+		return "select {\ncase events <- 1:\ndefault:\n}\n"
+	case 22: // leave a loop
+		if !sc.loop && !sc.breakOK {
+			break
+		}
+		cond := g.cond(sc)
+		if sc.loop && g.pick(2) == 1 {
+			if len(sc.labels) > 0 && g.pick(2) == 1 {
+				return "if " + cond + " {\ncontinue " + sc.labels[len(sc.labels)-1] + "\n}\n"
+			}
+			return "if " + cond + " {\ncontinue\n}\n"
+		}
+		if len(sc.labels) > 0 && g.pick(2) == 1 {
+			return "if " + cond + " {\nbreak " + sc.labels[g.pick(len(sc.labels))] + "\n}\n"
+		}
+		return "if " + cond + " {\nbreak\n}\n"
+	case 23:
+		if !sc.returnsErr() {
+			return "if " + g.cond(sc) + " {\n" + sc.ret("nil") + "\n}\n"
+		}
+		g.use("google.golang.org/grpc/status")
+		g.use("google.golang.org/grpc/codes")
+		return "if " + g.cond(sc) + " {\n" + sc.ret("status.Error(codes.Aborted, \"stop\")") + "\n}\n"
+	case 24: // the connection's Invoke
+		g.use(g.pbPath())
+		if !g.imports["google.golang.org/grpc"] {
+			break
+		}
+		return "_ = conn.Invoke(" + g.ctxExpr(sc, 0) + ", \"/fixtures.echo.v1.Echo/Unary\", &pb.Msg{}, &pb.Msg{})\n"
+	case 25:
+		g.use("time")
+		return "time.Sleep(time.Millisecond)\n"
+	case 26: // errgroup
+		g.use("golang.org/x/sync/errgroup")
+		eg, gctx := g.fresh("g"), g.fresh("gctx")
+		outer := g.ctxExpr(sc, 0)
+		c := sc.closure(retErr)
+		c.ctxs = append(c.ctxs, gctx)
+		body := g.nested(c)
+		sc.ctxs = append(sc.ctxs, gctx)
+		sc.assign = append(sc.assign, gctx)
+		return fmt.Sprintf("%s, %s := errgroup.WithContext(%s)\n_ = %s\n%s.Go(func() error {\n%sreturn nil\n})\n_ = %s.Wait()\n", eg, gctx, outer, gctx, eg, body, eg)
+	case 27: // a loop that passes its context on
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for n > 0 {\nn--\n%s}\n", g.nested(c))
+	}
+	return "n++\n"
+}

@@ -1,0 +1,329 @@
+// Package stress benchmarks grpccancelcheck's analyzers on adversarial
+// inputs, each at three sizes so that growth shows: a function of
+// thousands of statements, closures nested a hundred deep, branches that
+// rewrite a context, a service of thousands of methods and a generated
+// .pb.go of about ten megabytes (generated with protoc at benchmark time,
+// never committed). Every size is also checked once, as a test, for the
+// invariants the fuzzer checks: it type-checks, no analyzer fails.
+//
+// Each benchmark reports, besides the time of a whole iteration (type
+// checking included), the CPU time of the analysis alone (garbage collection included): analysis-cpu-ms/op, allocs of the
+// analysis per AST node (allocs/node) and the input's size (nodes).
+package stress_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/fuzzgen"
+)
+
+var (
+	loadOnce sync.Once
+	uni      *fuzzgen.Universe
+	uniErr   error
+)
+
+// universe is what the inputs import, generated protobuf code included,
+// analyzed once, with every analyzer flag on.
+func universe(t testing.TB) (*fuzzgen.Universe, string) {
+	t.Helper()
+	dir := fixturetest.Dir(t)
+	loadOnce.Do(func() {
+		imports := append([]string{
+			"google.golang.org/protobuf/reflect/protoreflect",
+			"google.golang.org/protobuf/runtime/protoimpl",
+		}, fuzzgen.Imports...)
+		uni, uniErr = fuzzgen.Load(dir, fuzzgen.EveryFlag(), imports...)
+	})
+	if uniErr != nil {
+		t.Fatal(uniErr)
+	}
+	return uni, dir
+}
+
+// An input is one adversarial program at one size.
+type input struct {
+	name string
+	size int
+	prog func(tb testing.TB, size int) []fuzzgen.Package
+}
+
+var inputs = []input{
+	{"LongFunction", 1250, longFunction},
+	{"LongFunction", 2500, longFunction},
+	{"LongFunction", 5000, longFunction},
+	{"NestedClosures", 25, nestedClosures},
+	{"NestedClosures", 50, nestedClosures},
+	{"NestedClosures", 100, nestedClosures},
+	{"BranchRewrites", 4, branchRewrites},
+	{"BranchRewrites", 8, branchRewrites},
+	{"BranchRewrites", 12, branchRewrites},
+	{"Service", 500, service},
+	{"Service", 1000, service},
+	{"Service", 2000, service},
+	{"LargePB", 1250, largePB},
+	{"LargePB", 2500, largePB},
+	{"LargePB", 5000, largePB},
+}
+
+var allSizes = flag.Bool("stress.all", false, "TestInputs: check every size, not only the smallest")
+
+// TestInputs checks every input once, at its smallest size (-stress.all:
+// every size): it type-checks and no analyzer fails; it logs the findings'
+// count and the time of the analysis.
+func TestInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads grpc and generates large programs")
+	}
+	u, dir := universe(t)
+	done := make(map[string]bool)
+	for _, in := range inputs {
+		if done[in.name] && !*allSizes {
+			continue // the larger sizes are the benchmark's
+		}
+		done[in.name] = true
+		t.Run(fmt.Sprintf("%s/%d", in.name, in.size), func(t *testing.T) {
+			prog := in.prog(t, in.size)
+			bytes := 0
+			for _, p := range prog {
+				for _, f := range p.Files {
+					bytes += len(f.Src)
+				}
+			}
+			c := u.Check(dir, prog)
+			if c.TypeErr != nil {
+				t.Fatalf("input does not type-check: %v", c.TypeErr)
+			}
+			for _, r := range c.Results {
+				if r.Err != nil {
+					t.Fatal(r.Err)
+				}
+			}
+			t.Logf("%.1f MB of source, %d nodes, %d findings, type-check %v CPU, analysis %v CPU, %d allocations (%.1f per node)",
+				float64(bytes)/1e6, c.Nodes, len(c.Diagnostics()), c.TypeCheckTime, c.AnalysisTime, c.Analysis, float64(c.Analysis)/float64(c.Nodes))
+		})
+	}
+}
+
+func BenchmarkInputs(b *testing.B) {
+	u, dir := universe(b)
+	for _, in := range inputs {
+		b.Run(fmt.Sprintf("%s/%d", in.name, in.size), func(b *testing.B) {
+			prog := in.prog(b, in.size)
+			var c *fuzzgen.Check
+			var analysis float64
+			for b.Loop() {
+				c = u.Check(dir, prog)
+				if c.TypeErr != nil {
+					b.Fatal(c.TypeErr)
+				}
+				analysis += float64(c.AnalysisTime.Microseconds()) / 1000
+			}
+			b.ReportMetric(analysis/float64(b.N), "analysis-cpu-ms/op")
+			b.ReportMetric(float64(c.Analysis)/float64(c.Nodes), "allocs/node")
+			b.ReportMetric(float64(c.Nodes), "nodes")
+		})
+	}
+}
+
+const svcHeader = `package svc
+
+import (
+	"context"
+	"time"
+
+	pb "example.com/fixtures/pb/echo"
+)
+
+type key struct{}
+
+var (
+	events = make(chan int, 1)
+	_      = time.Second
+)
+
+type server struct {
+	pb.UnimplementedEchoServer
+	c pb.EchoClient
+}
+`
+
+func svc(body string) []fuzzgen.Package {
+	return []fuzzgen.Package{{Path: fuzzgen.Module + "/stress/svc", Files: []fuzzgen.File{{Name: "svc.go", Src: []byte(svcHeader + body)}}}}
+}
+
+// longFunction is a handler of n statements: context definitions and
+// rewrites, RPCs, branches and loops, in a straight line.
+func longFunction(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tn := int(req.N)\n\tc := ctx\n")
+	for i := range n {
+		switch i % 8 {
+		case 0:
+			fmt.Fprintf(&b, "\tc = context.WithValue(c, key{}, %d)\n", i)
+		case 1:
+			fmt.Fprintf(&b, "\tif _, err := s.c.Unary(c, req); err != nil {\n\t\treturn nil, err\n\t}\n")
+		case 2:
+			fmt.Fprintf(&b, "\tif n > %d {\n\t\tn--\n\t}\n", i)
+		case 3:
+			fmt.Fprintf(&b, "\tfor j := 0; j < n; j++ {\n\t\tn += j\n\t}\n")
+		case 4:
+			fmt.Fprintf(&b, "\tc%d, cancel%d := context.WithTimeout(c, time.Second)\n\t_, _ = s.c.Unary(c%d, req)\n\tcancel%d()\n", i, i, i, i)
+		case 5:
+			fmt.Fprintf(&b, "\tselect {\n\tcase <-c.Done():\n\t\treturn nil, c.Err()\n\tcase events <- %d:\n\tdefault:\n\t}\n", i)
+		case 6:
+			fmt.Fprintf(&b, "\t_, _ = s.c.Unary(context.Background(), req)\n")
+		case 7:
+			fmt.Fprintf(&b, "\tn = n*%d + 1\n", i)
+		}
+	}
+	b.WriteString("\t_ = n\n\treturn req, nil\n}\n")
+	return svc(b.String())
+}
+
+// nestedClosures nests depth function literals in a handler, each in a
+// goroutine, with a detached RPC and a loop at the bottom.
+func nestedClosures(_ testing.TB, depth int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n")
+	for i := range depth {
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "go func(c%d context.Context) {\n", i)
+		} else {
+			fmt.Fprintf(&b, "f%d := func(c%d context.Context) error {\n", i, i)
+		}
+	}
+	b.WriteString("_, _ = s.c.Unary(context.Background(), req)\nfor {\nif _, err := s.c.Unary(ctx, req); err != nil {\nbreak\n}\n}\n")
+	for i := depth - 1; i >= 0; i-- {
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "}(ctx)\n")
+		} else {
+			fmt.Fprintf(&b, "return nil\n}\n_ = f%d(ctx)\n", i)
+		}
+	}
+	b.WriteString("return req, nil\n}\n")
+	return svc(b.String())
+}
+
+// branchRewrites rewrites the context under n successive branches, then
+// uses it: the shape on which an origin engine that walks every path is
+// exponential.
+func branchRewrites(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tc := context.Background()\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\tif req.N > %d {\n\t\tc = context.WithValue(c, key{}, %d)\n\t}\n", i, i)
+	}
+	b.WriteString("\treturn s.c.Unary(c, req)\n}\n")
+	return svc(b.String())
+}
+
+var (
+	genOnce sync.Once
+	genBin  string
+	genErr  error
+)
+
+// generators installs protoc-gen-go and protoc-gen-go-grpc, at the versions
+// testdata/pb was generated with, into a temporary directory.
+func generators(tb testing.TB) string {
+	tb.Helper()
+	if _, err := exec.LookPath("protoc"); err != nil {
+		tb.Skip("protoc not found (Debian: apt-get install protobuf-compiler)")
+	}
+	genOnce.Do(func() {
+		genBin, genErr = os.MkdirTemp("", "stress-protoc")
+		if genErr != nil {
+			return
+		}
+		for _, mod := range []string{"google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12", "google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2"} {
+			cmd := exec.Command("go", "install", mod)
+			cmd.Env = append(os.Environ(), "GOBIN="+genBin, "GOFLAGS=-mod=mod")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				genErr = fmt.Errorf("go install %s: %v\n%s", mod, err, out)
+				return
+			}
+		}
+	})
+	if genErr != nil {
+		tb.Fatal(genErr)
+	}
+	return genBin
+}
+
+// protoc compiles proto (the file big.proto, package path
+// example.com/fixtures/stress/bigpb) and returns the generated package.
+func protoc(tb testing.TB, proto string) fuzzgen.Package {
+	tb.Helper()
+	bin := generators(tb)
+	dir := tb.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "big.proto"), []byte(proto), 0o666); err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command("protoc", "-I", dir,
+		"--plugin=protoc-gen-go="+filepath.Join(bin, "protoc-gen-go"),
+		"--plugin=protoc-gen-go-grpc="+filepath.Join(bin, "protoc-gen-go-grpc"),
+		"--go_out="+dir, "--go_opt=paths=source_relative",
+		"--go-grpc_out="+dir, "--go-grpc_opt=paths=source_relative", "big.proto")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("protoc: %v\n%s", err, out)
+	}
+	pkg := fuzzgen.Package{Path: fuzzgen.Module + "/stress/bigpb"}
+	for _, name := range []string{"big.pb.go", "big_grpc.pb.go"} {
+		src, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		pkg.Files = append(pkg.Files, fuzzgen.File{Name: name, Src: src})
+	}
+	return pkg
+}
+
+const protoHeader = "syntax = \"proto3\";\npackage stress.big.v1;\noption go_package = \"example.com/fixtures/stress/bigpb\";\n"
+
+// service is a generated service of n unary methods and its
+// implementation: every method a handler, every other one with a detached
+// RPC.
+func service(tb testing.TB, n int) []fuzzgen.Package {
+	var p strings.Builder
+	p.WriteString(protoHeader + "message Req { string id = 1; }\nmessage Resp { int64 n = 1; }\nservice Big {\n")
+	for i := range n {
+		fmt.Fprintf(&p, "  rpc M%d(Req) returns (Resp);\n", i)
+	}
+	p.WriteString("}\n")
+	pb := protoc(tb, p.String())
+	var b strings.Builder
+	b.WriteString("package svc\n\nimport (\n\t\"context\"\n\n\tpb \"example.com/fixtures/stress/bigpb\"\n)\n\ntype server struct {\n\tpb.UnimplementedBigServer\n\tc pb.BigClient\n}\n\n")
+	for i := range n {
+		ctx := "ctx"
+		if i%2 == 1 {
+			ctx = "context.Background()"
+		}
+		fmt.Fprintf(&b, "func (s *server) M%d(ctx context.Context, req *pb.Req) (*pb.Resp, error) {\n\treturn s.c.M%d(%s, req)\n}\n\n", i, (i+1)%n, ctx)
+	}
+	return []fuzzgen.Package{pb, {Path: fuzzgen.Module + "/stress/svc", Files: []fuzzgen.File{{Name: "svc.go", Src: []byte(b.String())}}}}
+}
+
+// largePB is the generated code of n messages of eight fields each (5,000
+// messages make a .pb.go of about ten megabytes) and one small service.
+func largePB(tb testing.TB, n int) []fuzzgen.Package {
+	var p strings.Builder
+	p.WriteString(protoHeader)
+	for i := range n {
+		fmt.Fprintf(&p, "message M%d {\n  string name = 1;\n  int64 id = 2;\n  repeated string tags = 3;\n  map<string, int64> counts = 4;\n  bytes data = 5;\n  double score = 6;\n  bool ok = 7;\n  M%d next = 8;\n}\n", i, (i+1)%n)
+	}
+	p.WriteString("service Big {\n  rpc Get(M0) returns (M1);\n  rpc Watch(M0) returns (stream M1);\n}\n")
+	pb := protoc(tb, p.String())
+	src := "package svc\n\nimport (\n\t\"context\"\n\n\tpb \"example.com/fixtures/stress/bigpb\"\n)\n\n" +
+		"type server struct {\n\tpb.UnimplementedBigServer\n\tc pb.BigClient\n}\n\n" +
+		"func (s *server) Get(ctx context.Context, req *pb.M0) (*pb.M1, error) {\n\treturn s.c.Get(context.Background(), req)\n}\n"
+	return []fuzzgen.Package{pb, {Path: fuzzgen.Module + "/stress/svc", Files: []fuzzgen.File{{Name: "svc.go", Src: []byte(src)}}}}
+}

@@ -1,0 +1,8 @@
+package buildtags
+
+import "example.com/fixtures/pb/echo"
+
+type srv struct {
+	echo.UnimplementedEchoServer
+	up echo.EchoClient
+}
