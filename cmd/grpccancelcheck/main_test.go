@@ -509,7 +509,7 @@ func TestTypeErrors(t *testing.T) {
 		if !strings.Contains(all, "bad.go:7:9: undefined: undefinedCall") {
 			t.Errorf("%v: the type error is not reported clearly:\n%s", args, all)
 		}
-		if !strings.Contains(all, "good.go:12:36: call to http.NewRequestWithContext in function Fetch") {
+		if !strings.Contains(all, "good.go:12:41: call to http.NewRequestWithContext in function Fetch") {
 			t.Errorf("%v: the well-typed package was not analyzed:\n%s", args, all)
 		}
 		if strings.Contains(all, "panic") {

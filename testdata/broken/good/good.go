@@ -8,6 +8,10 @@ import (
 )
 
 // Fetch ignores its context.
-func Fetch(ctx context.Context, url string) (*http.Request, error) {
-	return http.NewRequestWithContext(context.Background(), "GET", url, nil)
+func Fetch(ctx context.Context, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(context.Background(), "GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return http.DefaultClient.Do(req)
 }
