@@ -51,10 +51,11 @@ var outboundPackages = map[string]bool{
 //     invoker or streamer (the RPC itself);
 //   - a function of one of the standard library's network, database and
 //     process packages (net, net/http, database/sql, os/exec, crypto/tls);
-//     a net/http call that makes a request carrying the context
-//     (http.NewRequestWithContext, Request.WithContext) only where the same
-//     function sends that request (Client.Do, a RoundTrip): client-go builds
-//     requests only to ask a proxy function for a URL;
+//     a call that makes an *http.Request carrying the context
+//     (http.NewRequestWithContext, Request.WithContext, client-go's
+//     newHTTPRequest) only where the same function sends that request
+//     (Client.Do, a RoundTrip): client-go also builds requests only to ask
+//     a proxy function for a URL;
 //   - a function or method whose body passes that parameter (or a context
 //     derived from it) to such work, in any package (the outboundParams
 //     fact), or checks it without blocking inside a loop (ctx.Err(), or a
@@ -88,11 +89,13 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 		_, _, _, ok := m.MethodValueCall(call) // call := c.Lookup; call(ctx, req)
 		return ok && index == 0
 	}
+	if returnsRequest(m.info, call) {
+		// The context travels in the request (http.NewRequestWithContext,
+		// client-go's newHTTPRequest): outbound where the request is sent.
+		return m.sentRequest(call)
+	}
 	fn = fn.Origin()
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
-		if fn.Pkg().Path() == "net/http" && ReturnsContextCarrier(m.info, call) {
-			return m.sentRequest(call)
-		}
 		return true
 	}
 	if slices.Contains(m.outboundOf(fn, local), index) {
@@ -473,6 +476,18 @@ func (m *Model) SentRequest(call *ast.CallExpr) bool {
 		return !sent
 	})
 	return sent
+}
+
+// returnsRequest reports whether call's first result is an *http.Request.
+func returnsRequest(info *types.Info, call *ast.CallExpr) bool {
+	t := info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok {
+		if tuple.Len() == 0 {
+			return false
+		}
+		t = tuple.At(0).Type()
+	}
+	return t != nil && isPointerTo(t, "net/http", "Request")
 }
 
 // isSend reports whether call sends an HTTP request: (*http.Client).Do, or
