@@ -3,8 +3,6 @@ package ctxdeadline_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdeadline"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -16,6 +14,5 @@ import (
 // is silent.
 func TestReturnedContexts(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxdeadline.Analyzer, "./ctxdeadline/returned/...")
+	fixturetest.Run(t, ctxdeadline.Analyzer, "./ctxdeadline/returned/...")
 }

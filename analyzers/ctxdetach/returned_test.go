@@ -3,8 +3,6 @@ package ctxdetach_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -15,6 +13,5 @@ import (
 // context handed through and returned is not.
 func TestReturnedContexts(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxdetach.Analyzer, "./ctxdetach/returned")
+	fixturetest.Run(t, ctxdetach.Analyzer, "./ctxdetach/returned")
 }

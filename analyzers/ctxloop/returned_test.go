@@ -3,8 +3,6 @@ package ctxloop_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxloop"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -15,6 +13,5 @@ import (
 // handed through and returned does.
 func TestReturnedContexts(t *testing.T) {
 	t.Parallel()
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxloop.Analyzer, "./ctxloop/returned")
+	fixturetest.Run(t, ctxloop.Analyzer, "./ctxloop/returned")
 }

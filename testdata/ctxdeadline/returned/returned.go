@@ -6,6 +6,8 @@ import (
 	"context"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"example.com/fixtures/ctxdeadline/returned/shard"
 	"example.com/fixtures/pb/echo"
 )
@@ -76,7 +78,7 @@ func freshBounded(c echo.EchoClient) error {
 
 // lockParam hands its own context through shard.Lock to the RPC: its
 // callers must give it a deadline, and are told through its fact.
-func lockParam(ctx context.Context, c echo.EchoClient) (err error) { // want lockParam:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at returned.go:85\)`
+func lockParam(ctx context.Context, c echo.EchoClient) (err error) { // want lockParam:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at returned.go:87 on client param 1\)`
 	ctx, unlock, err := shard.Lock(ctx, "-80")
 	if err != nil {
 		return err
@@ -86,8 +88,8 @@ func lockParam(ctx context.Context, c echo.EchoClient) (err error) { // want loc
 	return err
 }
 
-func callsLockParam(c echo.EchoClient) error {
-	return lockParam(context.Background(), c) // want `call to returned.lockParam passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(returned.go:85\) with no deadline`
+func callsLockParam(conn *grpc.ClientConn) error {
+	return lockParam(context.Background(), echo.NewEchoClient(conn)) // want `call to returned.lockParam passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(returned.go:87\) with no deadline`
 }
 
 // lockParamBounded: shard.LockBounded bounds it. Silent, and so are its
