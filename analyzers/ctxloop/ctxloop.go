@@ -328,12 +328,24 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
-	cond := ast.Unparen(f.Cond)
+	if timeBounded(info, f) {
+		return "", false // a poll with a wall-clock deadline of its own: it ends by itself
+	}
+	loopCond, lifted := f.Cond, false
+	if loopCond == nil && !stepsCounter(info, f) {
+		// for { if c { break }; ... } is for !c { ... }: judged by its
+		// condition, as the same loop written that way is, unless the
+		// body steps a counter, which makes it a search over candidates
+		// (for { if hash(i) == t { break }; i++ }).
+		loopCond = leadingExit(f)
+		lifted = loopCond != nil
+	}
+	cond := ast.Unparen(loopCond)
 	if u, ok := cond.(*ast.UnaryExpr); ok && u.Op == token.NOT {
 		cond = ast.Unparen(u.X)
 	}
 	switch {
-	case f.Cond == nil || isTrue(info, f.Cond):
+	case loopCond == nil || isTrue(info, loopCond):
 		switch {
 		case waits:
 			return "polling loop", true
@@ -345,7 +357,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "search loop", true
 	case waits:
 		return "polling loop", true
-	case isCall(cond) && len(f.Body.List) == 0:
+	case isCall(cond) && (len(f.Body.List) == 0 || lifted && len(f.Body.List) == 1):
 		return "busy-wait loop", true
 	}
 	return "", false
@@ -706,4 +718,127 @@ func isLoopCondition(cur inspector.Cursor) bool {
 		}
 		return false
 	}
+}
+
+// leadingExit returns the condition under which a for {} loop goes on when
+// its body starts with if c { break } (no init, no else): !c, with
+// x != zero written x == zero so that a search for a value (for found ==
+// "") reads the same either way. It returns nil for any other loop.
+func leadingExit(f *ast.ForStmt) ast.Expr {
+	if f.Cond != nil || len(f.Body.List) == 0 {
+		return nil
+	}
+	ifs, ok := f.Body.List[0].(*ast.IfStmt)
+	if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) != 1 {
+		return nil
+	}
+	if br, ok := ifs.Body.List[0].(*ast.BranchStmt); !ok || br.Tok != token.BREAK || br.Label != nil {
+		return nil
+	}
+	c := ast.Unparen(ifs.Cond)
+	if b, ok := c.(*ast.BinaryExpr); ok && b.Op == token.NEQ {
+		return &ast.BinaryExpr{X: b.X, OpPos: b.OpPos, Op: token.EQL, Y: b.Y}
+	}
+	if u, ok := c.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+		return u.X
+	}
+	return &ast.UnaryExpr{OpPos: c.Pos(), Op: token.NOT, X: c}
+}
+
+// timeBounded reports whether the loop leaves when a wall-clock deadline
+// fixed before it passes: its condition or an if that leaves it tests
+// time.Now().After(d), !time.Now().Before(d), time.Now().Before(d) as the
+// condition, or time.Since(start) against a duration. Such a poll ends by
+// itself; a context check would shorten it, not end a leak.
+func timeBounded(info *types.Info, f *ast.ForStmt) bool {
+	if f.Cond != nil && isTimeTest(info, f.Cond) {
+		return true
+	}
+	return someIf(f, func(ifs *ast.IfStmt) bool {
+		return leavesDirectly(ifs.Body) && isTimeTest(info, ifs.Cond)
+	})
+}
+
+// isTimeTest reports whether e compares the current time with a deadline
+// (time.Now().After(d), time.Since(start) > d, and their negations or
+// conjunctions).
+func isTimeTest(info *types.Info, e ast.Expr) bool {
+	e = ast.Unparen(e)
+	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+		return isTimeTest(info, u.X)
+	}
+	if b, ok := e.(*ast.BinaryExpr); ok {
+		switch b.Op {
+		case token.LAND, token.LOR:
+			return isTimeTest(info, b.X) || isTimeTest(info, b.Y)
+		case token.GTR, token.GEQ, token.LSS, token.LEQ:
+			return isTimeCall(info, b.X, "Since", "Until") || isTimeCall(info, b.Y, "Since", "Until")
+		}
+		return false
+	}
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := grpcctx.Callee(info, call)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Signature().Recv() == nil {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	now := isTimeCall(info, sel.X, "Now") || len(call.Args) == 1 && isTimeCall(info, call.Args[0], "Now")
+	switch fn.Name() {
+	case "After", "Before":
+		return now
+	}
+	return false
+}
+
+// isTimeCall reports whether e is a call of one of package time's
+// functions named.
+func isTimeCall(info *types.Info, e ast.Expr, names ...string) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := grpcctx.Callee(info, call)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Signature().Recv() != nil {
+		return false
+	}
+	for _, n := range names {
+		if fn.Name() == n {
+			return true
+		}
+	}
+	return false
+}
+
+// stepsCounter reports whether the loop's body (outside function literals)
+// increments or decrements a local variable: i++, n += 2.
+func stepsCounter(info *types.Info, f *ast.ForStmt) bool {
+	local := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return false
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		return ok && !v.IsField() && v.Parent() != v.Pkg().Scope()
+	}
+	found := false
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IncDecStmt:
+			found = found || local(n.X)
+		case *ast.AssignStmt:
+			if (n.Tok == token.ADD_ASSIGN || n.Tok == token.SUB_ASSIGN) && len(n.Lhs) == 1 {
+				found = found || local(n.Lhs[0])
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -47,3 +47,11 @@ type recorder struct{ errs []string }
 func (r *recorder) Errorf(format string, args ...any) {
 	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }
+
+// TestLoopExits: an exit test that comes first makes a for {} loop read like
+// its condition, and a poll with a wall-clock deadline of its own is
+// bounded; a poll without one and a search over candidates are reported.
+func TestLoopExits(t *testing.T) {
+	t.Parallel()
+	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits")
+}

@@ -213,6 +213,13 @@
 // nothing in a goroutine, ctx.Err() in a function whose results end in an
 // error, a gRPC status in a handler.
 //
+// A for {} loop whose body starts with if c { break } is judged as for !c
+// { ... } would be (a walk of an input until its end), unless the body
+// steps a counter, which makes it a search over candidates. A loop that
+// leaves when a wall-clock deadline fixed before it passes
+// (time.Now().After(deadline), time.Since(start) > d) ends by itself and is
+// not reported.
+//
 // # Flags
 //
 // -ctxloop.finite: also report finite loops (ranges, counted loops) that
