@@ -337,7 +337,11 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		// condition, as the same loop written that way is, unless the
 		// body steps a counter, which makes it a search over candidates
 		// (for { if hash(i) == t { break }; i++ }).
-		loopCond = leadingExit(f)
+		label := ""
+		if l, ok := cur.Parent().Node().(*ast.LabeledStmt); ok {
+			label = l.Label.Name
+		}
+		loopCond = leadingExit(f, label)
 		lifted = loopCond != nil
 	}
 	cond := ast.Unparen(loopCond)
@@ -721,10 +725,11 @@ func isLoopCondition(cur inspector.Cursor) bool {
 }
 
 // leadingExit returns the condition under which a for {} loop goes on when
-// its body starts with if c { break } (no init, no else): !c, with
+// its body starts with if c { break } (no init, no else; break may name the
+// loop's label): !c, with
 // x != zero written x == zero so that a search for a value (for found ==
 // "") reads the same either way. It returns nil for any other loop.
-func leadingExit(f *ast.ForStmt) ast.Expr {
+func leadingExit(f *ast.ForStmt, label string) ast.Expr {
 	if f.Cond != nil || len(f.Body.List) == 0 {
 		return nil
 	}
@@ -732,7 +737,7 @@ func leadingExit(f *ast.ForStmt) ast.Expr {
 	if !ok || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) != 1 {
 		return nil
 	}
-	if br, ok := ifs.Body.List[0].(*ast.BranchStmt); !ok || br.Tok != token.BREAK || br.Label != nil {
+	if br, ok := ifs.Body.List[0].(*ast.BranchStmt); !ok || br.Tok != token.BREAK || br.Label != nil && br.Label.Name != label {
 		return nil
 	}
 	c := ast.Unparen(ifs.Cond)

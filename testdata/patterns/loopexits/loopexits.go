@@ -34,6 +34,14 @@ func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 		}
 		l.next()
 	}
+	// Silent: the same with a labeled break, as parsers write it.
+Tokens:
+	for {
+		if l.eof() {
+			break Tokens
+		}
+		l.next()
+	}
 	// Silent: a poll with a deadline of its own ends by itself (argo-cd's
 	// waitSync).
 	deadline := time.Now().Add(2 * time.Second)
