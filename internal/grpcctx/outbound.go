@@ -92,7 +92,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 	if returnsRequest(m.info, call) {
 		// The context travels in the request (http.NewRequestWithContext,
 		// client-go's newHTTPRequest): outbound where the request is sent.
-		return m.sentRequest(call)
+		return m.SentRequest(call)
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
@@ -427,14 +427,8 @@ func twinSignature(sig, tw *types.Signature) bool {
 	return types.Identical(sig.Results(), tw.Results())
 }
 
-// sentRequest reports whether the *http.Request that call, a net/http call
-// that makes one, returns is sent in the function around it: passed to
-// (*http.Client).Do or to a RoundTrip method, directly or through the
-// variable it is stored in.
-func (m *Model) sentRequest(call *ast.CallExpr) bool { return m.SentRequest(call) }
-
-// SentRequest reports whether the *http.Request that call returns (a
-// net/http call that makes one, with or without a context) is sent in the
+// SentRequest reports whether the *http.Request that call returns (any
+// call that makes one, with or without a context) is sent in the
 // function around it: passed to (*http.Client).Do or to a RoundTrip
 // method, directly or through the variable it is stored in. A request that
 // is only built (to ask a proxy function for a URL) does no outbound work.
