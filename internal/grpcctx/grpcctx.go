@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Analyzer computes the Model of a package.
@@ -39,25 +41,26 @@ type Model struct {
 	inspect *inspector.Inspector // nil when light
 	light   bool
 
-	handlers         []*Handler                       // roots, in source order
-	scope            map[ast.Node]*Handler            // FuncDecl or FuncLit -> handler whose scope it is in
-	requestOf        map[*types.Var]*Handler          // request context parameters
-	streamOf         map[*types.Var]*Handler          // stream parameters
-	params           map[*types.Var]paramInfo         // context parameters of every function
-	defs             map[*types.Var][]*def            // definitions of context variables
-	declFn           map[*types.Var]ast.Node          // function declaring a local context variable
-	addrTaken        map[*types.Var]bool              // context variables whose address is taken
-	doneChans        map[*types.Var]bool              // variables assigned a context's Done()
-	valueReaders     map[*types.Func]bool             // functions that only read values from their contexts
-	outbound         map[*types.Func][]int            // this package's outboundParams
-	importedOutbound map[*types.Func][]int            // other packages' outboundParams, for the functions this one uses
-	callbacks        map[*types.Func][]callbackClient // callbackClients, this package's and the ones it uses
-	twins            map[*types.Func]*types.Func      // functions that take no context -> their outbound variants that do
-	boundingFuncs    map[*types.Func]bool             // interceptors that bound their calls, and their makers (boundsCalls)
-	concrete         map[*types.Func]types.Type       // constructors -> the one type they return
-	ctors            []*types.Func                    // constructors, in source order
-	helpers          map[*ast.FuncDecl]*types.Func    // HelperFunc of every declaration
-	generated        map[*token.File]bool
+	handlers  []*Handler                    // roots, in source order
+	scope     map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf map[*types.Var]*Handler       // request context parameters
+	streamOf  map[*types.Var]*Handler       // stream parameters
+	params    map[*types.Var]paramInfo      // context parameters of every function
+	defs      map[*types.Var][]*def         // definitions of context variables
+	declFn    map[*types.Var]ast.Node       // function declaring a local context variable
+	addrTaken map[*types.Var]bool           // context variables whose address is taken
+	doneChans map[*types.Var]bool           // variables assigned a context's Done()
+	twins     map[*types.Func]*types.Func   // functions that take no context -> their outbound variants that do
+	concrete  map[*types.Func]types.Type    // constructors -> the one type they return
+	ctors     []*types.Func                 // constructors, in source order
+	helpers   map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
+	generated map[*token.File]bool
+
+	// Facts of functions, this package's and the ones it uses.
+	valueReaders  *lint.FactTable[readsValues, *readsValues]         // functions that only read values from their contexts
+	outbound      *lint.FactTable[outboundParams, *outboundParams]   // context parameters that reach outbound work
+	callbacks     *lint.FactTable[callbackClients, *callbackClients] // callbacks given a client made from a connection
+	boundingFuncs *lint.FactTable[boundsCalls, *boundsCalls]         // interceptors that bound their calls, and their makers
 
 	// returns holds the returnedContext facts of the functions this
 	// package calls.
