@@ -91,7 +91,6 @@ func Args(info *types.Info, call *ast.CallExpr) []ast.Expr {
 
 // ContextUse is a call argument that hands a context to the callee.
 type ContextUse struct {
-	Call  *ast.CallExpr
 	Fn    *types.Func // nil for calls of function values
 	Arg   ast.Expr
 	Index int // of the parameter Arg is passed for
@@ -128,7 +127,7 @@ func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 	var out []ContextUse
 	for _, i := range ContextParams(sig) {
 		if i < len(call.Args) && !(sig.Variadic() && i == sig.Params().Len()-1) {
-			out = append(out, ContextUse{Call: call, Fn: fn, Arg: call.Args[i], Index: i})
+			out = append(out, ContextUse{Fn: fn, Arg: call.Args[i], Index: i})
 		}
 	}
 	return out

@@ -401,14 +401,6 @@ func (m *Model) Handlers() []*Handler { return m.handlers }
 // FuncLit) belongs to, or nil.
 func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
 
-// IsRequestContext reports whether v is a handler's or interceptor's
-// request context parameter.
-func (m *Model) IsRequestContext(v *types.Var) bool { return m.requestOf[v] != nil }
-
-// IsStream reports whether v is a streaming handler's or stream
-// interceptor's stream parameter.
-func (m *Model) IsStream(v *types.Var) bool { return m.streamOf[v] != nil }
-
 // IsGenerated reports whether pos lies in a file marked
 // "// Code generated ... DO NOT EDIT.". Analyzers analyze such files (facts
 // flow through them) but never report inside them.
