@@ -141,7 +141,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && m.Helper(fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
@@ -313,7 +313,7 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 	for _, file := range pass.Files {
 		for _, d := range file.Decls {
 			decl, ok := d.(*ast.FuncDecl)
-			if !ok || decl.Body == nil || grpcctx.HelperFunc(pass.TypesInfo, decl) == nil {
+			if !ok || decl.Body == nil || grpcctx.ContextFreeDecl(pass.TypesInfo, decl) == nil {
 				continue
 			}
 			ast.Inspect(decl.Body, func(n ast.Node) bool {
@@ -346,7 +346,7 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 // fixed point, from calls to other such functions. Only calls directly in a
 // function's body count; function literals may run later or not at all.
 func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
-	declOf := func(fn ast.Node) *types.Func { return grpcctx.HelperFunc(pass.TypesInfo, fn) }
+	declOf := func(fn ast.Node) *types.Func { return grpcctx.ContextFreeDecl(pass.TypesInfo, fn) }
 	add := func(fn *types.Func, fact *detachedCall) { facts.Add(fn, fact) }
 	for _, f := range findings {
 		fn := declOf(f.fn)

@@ -118,7 +118,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		if h == nil && !(withFacts && m.Helper(fn) != nil) {
+		if h == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -148,7 +148,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// or through calls made directly in their bodies.
 	facts := lint.NewFactTable[blindLoop](pass)
 	for _, l := range loops {
-		if fn := m.Helper(l.fn); fn != nil && withFacts {
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts {
 			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -171,7 +171,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	grpcctx.Propagate(calls, func(cs callSite) bool {
-		fn := m.Helper(cs.fn)
+		fn := m.ContextFreeDecl(cs.fn)
 		if _, ok := facts.Local(fn); fn == nil || ok || cs.spawns {
 			// go w.loop() in a helper: the goroutine belongs to the object
 			// the helper starts it for (a sender ended by its own quit

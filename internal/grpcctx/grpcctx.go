@@ -53,7 +53,7 @@ type Model struct {
 	twins     map[*types.Func]*types.Func   // functions that take no context -> their outbound variants that do
 	concrete  map[*types.Func]types.Type    // constructors -> the one type they return
 	ctors     []*types.Func                 // constructors, in source order
-	helpers   map[*ast.FuncDecl]*types.Func // HelperFunc of every declaration
+	helpers   map[*ast.FuncDecl]*types.Func // ContextFreeDecl of every declaration
 	generated map[*token.File]bool
 
 	// Facts of functions, this package's and the ones it uses.
@@ -521,10 +521,10 @@ func isCgoOutput(f *ast.File) bool {
 	return false
 }
 
-// HelperFunc returns the function declared by fn when fn is a FuncDecl that
-// takes no context (see TakesContext): a function whose behaviour the
-// analyzers carry to its callers as a fact.
-func HelperFunc(info *types.Info, fn ast.Node) *types.Func {
+// ContextFreeDecl returns the function declared by fn when fn is a
+// FuncDecl that takes no context (see TakesContext): a helper, in the
+// analyzers' words, whose behaviour they carry to its callers as a fact.
+func ContextFreeDecl(info *types.Info, fn ast.Node) *types.Func {
 	d, ok := fn.(*ast.FuncDecl)
 	if !ok {
 		return nil
@@ -536,9 +536,10 @@ func HelperFunc(info *types.Info, fn ast.Node) *types.Func {
 	return obj
 }
 
-// Helper is HelperFunc for fn, a FuncDecl or FuncLit of the package,
-// computed once per declaration when the Model is built.
-func (m *Model) Helper(fn ast.Node) *types.Func {
+// ContextFreeDecl is the function ContextFreeDecl for fn, a FuncDecl or
+// FuncLit of the package, computed once per declaration when the Model is
+// built.
+func (m *Model) ContextFreeDecl(fn ast.Node) *types.Func {
 	if d, ok := fn.(*ast.FuncDecl); ok {
 		return m.helpers[d]
 	}
