@@ -644,8 +644,18 @@ func rank(p paramRPC) int {
 // inContextFunc reports whether fn or a function around it has a context
 // parameter: the scope ctxdetach checks with -ctxdetach.ctx-funcs.
 func inContextFunc(m *grpcctx.Model, fn ast.Node) bool {
-	for ; fn != nil; fn = m.EnclosingFunc(fn) {
-		if m.ContextFunc(fn) != nil {
+	if fn == nil {
+		return false
+	}
+	if m.ContextFunc(fn) != nil {
+		return true
+	}
+	cur, ok := m.Cursor(fn)
+	if !ok {
+		return false
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if m.ContextFunc(c.Node()) != nil {
 			return true
 		}
 	}

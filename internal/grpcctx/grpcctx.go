@@ -406,20 +406,20 @@ func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
 // flow through them) but never report inside them.
 func (m *Model) IsGenerated(pos token.Pos) bool { return m.generated[m.fset.File(pos)] }
 
-// EnclosingFunc returns the innermost FuncDecl or FuncLit containing n.
-func (m *Model) EnclosingFunc(n ast.Node) ast.Node { return m.enclosingFunc(n) }
-
+// enclosingFunc is EnclosingFuncOf for a node of the package: the
+// innermost FuncDecl or FuncLit containing n, other than n.
 func (m *Model) enclosingFunc(n ast.Node) ast.Node {
-	cur, ok := m.inspect.Root().FindByPos(n.Pos(), n.End())
+	cur, ok := m.Cursor(n)
 	if !ok {
 		return nil
 	}
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		if c.Node() != n {
-			return c.Node()
+	switch c := cur.Node().(type) {
+	case *ast.FuncDecl, *ast.FuncLit:
+		if c != n {
+			return c // the innermost node that spans n (FindByPos)
 		}
 	}
-	return nil
+	return EnclosingFuncOf(cur)
 }
 
 // Cursor returns the inspector cursor of n.
