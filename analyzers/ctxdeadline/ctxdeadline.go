@@ -554,7 +554,7 @@ func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParam
 	for _, u := range uses {
 		propagate(u)
 	}
-	grpcctx.Propagate(locals, func(l localCall) bool {
+	lint.Propagate(locals, func(l localCall) bool {
 		changed := false
 		if fact, ok := facts.Local(l.callee); ok {
 			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {

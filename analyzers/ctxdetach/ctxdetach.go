@@ -371,7 +371,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			})
 		}
 	}
-	grpcctx.Propagate(helperCalls, func(f finding) bool {
+	lint.Propagate(helperCalls, func(f finding) bool {
 		fn := declOf(f.fn)
 		fact, ok := facts.Local(f.callee)
 		if fn == nil || facts.Has(fn) || !ok {

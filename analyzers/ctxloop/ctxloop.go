@@ -170,7 +170,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
 	}
-	grpcctx.Propagate(calls, func(cs callSite) bool {
+	lint.Propagate(calls, func(cs callSite) bool {
 		fn := m.ContextFreeDecl(cs.fn)
 		if _, ok := facts.Local(fn); fn == nil || ok || cs.spawns {
 			// go w.loop() in a helper: the goroutine belongs to the object

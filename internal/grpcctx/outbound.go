@@ -242,7 +242,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 	}
 	edges = append(edges, m.implementationEdges(pass)...)
-	Propagate(edges, func(e outboundEdge) bool {
+	lint.Propagate(edges, func(e outboundEdge) bool {
 		f, ok := m.outbound.Local(e.callee)
 		return ok && slices.Contains(f.Params, e.index) && add(e.fn, e.param)
 	})
