@@ -173,9 +173,9 @@ func (f *ctorMethods) method(name string) (ctorMethod, bool) {
 
 // paramRPC is one context parameter and the RPC it reaches.
 type paramRPC struct {
-	Index  int              // of the parameter in the signature
-	Method string           // the RPC's method, as messages name it ("echo.EchoClient.Unary")
-	At     grpcctx.Location // of the RPC
+	Index  int           // of the parameter in the signature
+	Method string        // the RPC's method, as messages name it ("echo.EchoClient.Unary")
+	At     lint.Location // of the RPC
 	// Stream: the RPC opens a stream, which by default only needs to be
 	// cancellable (the stream adds no cancel function of its own).
 	Stream bool
@@ -371,7 +371,7 @@ func (s *state) run() {
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
-					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
+					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),

@@ -54,9 +54,9 @@ func New(cfg Config) *analysis.Analyzer {
 // outbound call on a detached context: directly, or through another function
 // with this fact.
 type detachedCall struct {
-	Call string           // the outbound call, as written ("c.Lookup")
-	Root string           // "context.Background()" or "context.TODO()"
-	At   grpcctx.Location // where the outbound call is
+	Call string        // the outbound call, as written ("c.Lookup")
+	Root string        // "context.Background()" or "context.TODO()"
+	At   lint.Location // where the outbound call is
 	// Own: the function belongs to the module under analysis, so it can be
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
@@ -359,14 +359,14 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			add(fn, &detachedCall{
 				Call: grpcctx.FuncName(f.callee),
 				Twin: grpcctx.FuncName(f.twin),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
 				Root: f.origin.RootText(),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		}

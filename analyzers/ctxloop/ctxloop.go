@@ -54,10 +54,10 @@ func New(cfg Config) *analysis.Analyzer {
 // loop worth reporting that never observes cancellation, directly or in a
 // function it calls.
 type blindLoop struct {
-	Kind  string           // "loop", "polling loop", "finite loop", ...
-	Calls string           // a finite loop's call into another package on every iteration (-ctxloop.finite)
-	Func  string           // the function holding the loop
-	At    grpcctx.Location // the loop
+	Kind  string        // "loop", "polling loop", "finite loop", ...
+	Calls string        // a finite loop's call into another package on every iteration (-ctxloop.finite)
+	Func  string        // the function holding the loop
+	At    lint.Location // the loop
 }
 
 func (*blindLoop) AFact() {}
@@ -149,7 +149,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	facts := lint.NewFactTable[blindLoop](pass)
 	for _, l := range loops {
 		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts {
-			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
+			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
 	type callSite struct {

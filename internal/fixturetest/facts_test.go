@@ -29,7 +29,9 @@ type errorsTB struct {
 
 func (r *errorsTB) Helper() {}
 
-func (r *errorsTB) Errorf(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
+func (r *errorsTB) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
 
 // TestCheckFactsHasTeeth runs analyzers that export a fact on every
 // function of package errors (loaded on its own, small and quick), one
