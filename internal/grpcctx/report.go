@@ -12,7 +12,7 @@ import (
 // with a reason covers (see IgnoreDirective); a directive without one is
 // reported instead.
 func (m *Model) Report(pass *analysis.Pass, d analysis.Diagnostic) {
-	if m.IsGenerated(d.Pos) || m.suppressed(pass, d) {
+	if m.IsGenerated(d.Pos) || m.ignore.Suppressed(pass, d) {
 		return
 	}
 	pass.Report(d)
