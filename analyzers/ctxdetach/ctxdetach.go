@@ -1,7 +1,6 @@
 package ctxdetach
 
 import (
-	"cmp"
 	_ "embed"
 	"fmt"
 	"go/ast"
@@ -184,7 +183,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
