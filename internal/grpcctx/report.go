@@ -1,6 +1,7 @@
 package grpcctx
 
 import (
+	"go/token"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
