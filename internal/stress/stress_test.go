@@ -1,6 +1,7 @@
 // Package stress benchmarks grpccancelcheck's analyzers on adversarial
 // inputs, each at three sizes so that growth shows: a function of
-// thousands of statements, closures nested a hundred deep, branches that
+// thousands of statements (mixed, and a third of them detached RPCs with
+// fixes), closures nested a hundred deep, branches that
 // rewrite a context, a service of thousands of methods and a generated
 // .pb.go of about ten megabytes (generated with protoc at benchmark time,
 // never committed). Every size is also checked once, as a test, for the
@@ -60,6 +61,9 @@ var inputs = []input{
 	{"LongFunction", 1250, longFunction},
 	{"LongFunction", 2500, longFunction},
 	{"LongFunction", 5000, longFunction},
+	{"DetachedCalls", 1250, detachedCalls},
+	{"DetachedCalls", 2500, detachedCalls},
+	{"DetachedCalls", 5000, detachedCalls},
 	{"NestedClosures", 25, nestedClosures},
 	{"NestedClosures", 50, nestedClosures},
 	{"NestedClosures", 100, nestedClosures},
@@ -186,6 +190,25 @@ func longFunction(_ testing.TB, n int) []fuzzgen.Package {
 		}
 	}
 	b.WriteString("\t_ = n\n\treturn req, nil\n}\n")
+	return svc(b.String())
+}
+
+// detachedCalls is a handler of n statements, a third of them detached
+// RPCs, each with a fix that looks for the one request context in scope
+// among hundreds of contexts and checks the goroutines of the handler for
+// the variable it replaces: the report path of ctxdetach, per finding.
+func detachedCalls(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n")
+	for i := range n / 3 {
+		fmt.Fprintf(&b, "\tb%d := context.Background()\n\tif _, err := s.c.Unary(b%d, req); err != nil {\n\t\treturn nil, err\n\t}\n", i, i)
+		if i%8 == 0 {
+			fmt.Fprintf(&b, "\tgo func() { events <- %d }()\n", i)
+		} else {
+			fmt.Fprintf(&b, "\t_ = %d\n", i)
+		}
+	}
+	b.WriteString("\treturn req, nil\n}\n")
 	return svc(b.String())
 }
 
