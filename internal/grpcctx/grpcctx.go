@@ -335,7 +335,7 @@ func (m *Model) addDef(v *types.Var, d *def, declares bool) {
 
 func (m *Model) addParams(fn ast.Node, sig *types.Signature) {
 	for i := 0; i < sig.Params().Len(); i++ {
-		if v := sig.Params().At(i); IsContext(v.Type()) {
+		if v := sig.Params().At(i); isContextParam(v.Type()) {
 			m.params[v] = paramInfo{fn: fn, index: i}
 		}
 	}
