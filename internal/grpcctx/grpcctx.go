@@ -426,7 +426,7 @@ func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 
 // Cursor returns the inspector cursor of n.
 func (m *Model) Cursor(n ast.Node) (inspector.Cursor, bool) {
-	return m.inspect.Root().FindByPos(n.Pos(), n.End())
+	return findByPos(m.inspect.Root(), n.Pos(), n.End(), m.kidsOf)
 }
 
 // RequestContextExpr returns the source text of the request context to use
