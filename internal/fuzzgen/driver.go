@@ -479,22 +479,6 @@ func (u *Universe) check(dir string, pkgs []Package, live *liveFacts) *Check {
 	return c
 }
 
-// PackageName returns the name of the package path denotes among the
-// Universe's packages and prog's, or "".
-func (u *Universe) PackageName(prog []Package, path string) string {
-	if p, ok := u.Packages[path]; ok {
-		return p.Types.Name()
-	}
-	for _, p := range prog {
-		if p.Path == path && len(p.Files) > 0 {
-			if f, err := parser.ParseFile(token.NewFileSet(), "", p.Files[0].Src, parser.PackageClauseOnly); err == nil {
-				return f.Name.Name
-			}
-		}
-	}
-	return ""
-}
-
 type importerFunc func(path string) (*types.Package, error)
 
 func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }

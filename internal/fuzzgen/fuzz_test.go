@@ -223,7 +223,7 @@ func checkFixes(t *testing.T, u *fuzzgen.Universe, dir string, prog []fuzzgen.Pa
 				return checked
 			}
 			checked++
-			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits, func(path string) string { return u.PackageName(prog, path) })
+			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits)
 			if err != nil {
 				t.Errorf("%s: fix %q does not apply: %v", d, fix.Message, err)
 				continue
