@@ -77,6 +77,8 @@ func describeKind(kind, calls string) string {
 
 type checker struct {
 	cfg Config
+	// locks caches lockSummary by function; one run's.
+	locks map[ast.Node]*lockSummary
 }
 
 // A blind loop found in this package.
@@ -95,6 +97,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	if m.Light() {
 		return nil, nil // a dependency without contexts: no facts, nothing reported
 	}
+	c = &checker{cfg: c.cfg} // this run's state
 	in := m.Inspector()
 	s := newScanner(pass, m)
 
@@ -607,7 +610,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 			describeKind(l.kind, l.calls), where, ctx, ignored, check),
 	}
 	if ok {
-		d.SuggestedFixes = insertCheck(pass, m, h, l, ctx)
+		d.SuggestedFixes = c.insertCheck(pass, m, h, l, ctx)
 	}
 	m.Report(pass, d)
 }

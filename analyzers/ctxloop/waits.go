@@ -657,7 +657,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 		Related:  []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}},
 	}
 	if ok && wt.sel != nil {
-		d.SuggestedFixes = insertDoneCase(pass, m, l, wt.sel, ctx)
+		d.SuggestedFixes = c.insertDoneCase(pass, m, l, wt.sel, ctx)
 	}
 	m.Report(pass, d)
 }
