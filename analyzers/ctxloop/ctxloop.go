@@ -87,6 +87,10 @@ type loopFinding struct {
 	kind  string
 	calls string // a finite loop's call on every iteration
 	scan  loopScan
+	// dry: the loop does not wait and leaves when a call reports that
+	// there is nothing more (runsDry): reported in handler scope, but it
+	// gives its function no fact.
+	dry bool
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -134,6 +138,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if !r.observes {
 			if kind, ok := worth(s, cur, r, fn); ok {
 				l.kind = kind
+				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
+					l.dry = runsDry(pass.TypesInfo, f, cur)
+				}
 				loops = append(loops, l)
 				continue
 			}
@@ -154,7 +161,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	for _, l := range loops {
-		if fn := m.Helper(l.fn); fn != nil && withFacts {
+		// A helper's loop that consumes what its calls produce until they
+		// run dry (a parser's walk over its tokens) is judged as an
+		// iterator: no fact. In handler scope it is still reported.
+		if fn := m.Helper(l.fn); fn != nil && withFacts && !l.dry {
 			add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -321,6 +331,8 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // walks finite data: reslices or follows a list
 	case countedExit(info, f):
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
+	case indexWalk(info, fn, f):
+		return "", false // indexes fixed data with a counter it steps: bounded by its length
 	case !waits && walksData(info, fn, f, cur):
 		return "", false // a bounded computation: see bounded.go
 	case !waits && casLoop(info, f, cur):

@@ -53,5 +53,5 @@ func (r *recorder) Errorf(format string, args ...any) {
 // bounded; a poll without one and a search over candidates are reported.
 func TestLoopExits(t *testing.T) {
 	t.Parallel()
-	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits")
+	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits", "./patterns/loopexits/parse")
 }

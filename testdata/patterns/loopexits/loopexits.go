@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"example.com/fixtures/pb/echo"
+	"example.com/fixtures/patterns/loopexits/parse"
 )
 
 type lexer struct {
@@ -70,4 +71,53 @@ Tokens:
 		n++
 	}
 	return in, nil
+}
+
+// exca is a constant table of (state, token) pairs, as goyacc generates
+// its yyExca: a package array, never written.
+var exca = [...]int16{-1, 1, 1, -1, -2, 0, -1, 7, 4, 5, -2, 3}
+
+// seen is a package map: shared state whose size nothing bounds.
+var seen = map[int]int16{}
+
+// ServerStream scans tables with a counter (validation class V1, tempo's
+// goyacc parser) and calls parse helpers (spicedb's schema parser).
+func (s *srv) ServerStream(in *echo.Msg, stream echo.Echo_ServerStreamServer) error {
+	state := int16(len(in.Text))
+	// Silent: the counter indexes an array on every iteration and is
+	// stepped by a constant: past len(exca) the index panics, so the loop
+	// is bounded by the table's length whatever its exit tests.
+	xi := 0
+	for {
+		if exca[xi+0] == -1 && exca[xi+1] == state {
+			break
+		}
+		xi += 2
+	}
+	// Reported: the same scan of a map, which has no end to run into.
+	k := 0
+	for { // want `loop in handler ServerStream never checks stream.Context\(\)`
+		if seen[k] == -1 && seen[k+1] == state {
+			break
+		}
+		k += 2
+	}
+	// Silent: parse.Path's loop leaves when a call says there is nothing
+	// more to consume, so the helper has no fact.
+	_ = parse.Path(in.Text)
+	// Reported: parse.Find's loop leaves only when it finds a match.
+	_ = parse.Find(in.Text) // want `call to parse.Find in handler ServerStream runs a loop in Find`
+	return nil
+}
+
+// Bidi holds, in handler scope, the loop that parse.Path has: reported
+// here, since the handler's own loop is judged as it stands.
+func (s *srv) Bidi(stream echo.Echo_BidiServer) error {
+	p := parse.New(stream.Context().Value("q").(string))
+	for { // want `loop in handler Bidi never checks stream.Context\(\)`
+		if _, ok := p.Consume('/'); !ok {
+			break
+		}
+	}
+	return nil
 }
