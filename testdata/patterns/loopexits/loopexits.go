@@ -8,8 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"example.com/fixtures/pb/echo"
 	"example.com/fixtures/patterns/loopexits/parse"
+	"example.com/fixtures/pb/echo"
 )
 
 type lexer struct {
