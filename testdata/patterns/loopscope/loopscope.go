@@ -1,0 +1,81 @@
+// Package loopscope: which functions ctxloop judges as serving an RPC
+// (validation class V3). A function that takes the RPC's stream and no
+// context is judged as a handler; one that takes a concrete fake of a
+// stream, or a *testing.T, is a test's helper, and calls into helpers from
+// _test.go files are not reported.
+package loopscope
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/pb/echo"
+)
+
+type srv struct {
+	echo.UnimplementedEchoServer
+	ready atomic.Bool
+}
+
+func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	Poll(s.ready.Load) // want `call to Poll in handler Unary runs a polling loop in Poll`
+	return in, nil
+}
+
+func (s *srv) ServerStream(in *echo.Msg, stream echo.Echo_ServerStreamServer) error {
+	return s.watch(stream)
+}
+
+// watch takes the RPC's stream and no context: a stream function, judged
+// as a handler.
+func (s *srv) watch(stream echo.Echo_ServerStreamServer) error {
+	for { // want `polling loop in function watch never checks stream.Context\(\)`
+		if s.ready.Load() {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Poll waits until cond holds, with no context: a fact.
+func Poll(cond func() bool) { // want Poll:`blindLoop\(polling loop in Poll`
+	for {
+		if cond() {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// bufferingStream is a fake server stream that records what a handler
+// sends, as a package's test utilities write one (outside _test.go).
+type bufferingStream struct {
+	grpc.ServerStream
+	mu      sync.Mutex
+	updates []*echo.Msg
+}
+
+func (b *bufferingStream) Send(m *echo.Msg) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.updates = append(b.updates, m)
+	return nil
+}
+
+// lastUpdate takes the fake by its concrete type: no RPC is served here,
+// so its poll is silent.
+func lastUpdate(stream *bufferingStream) *echo.Msg {
+	for {
+		stream.mu.Lock()
+		n := len(stream.updates)
+		stream.mu.Unlock()
+		if n > 0 {
+			return stream.updates[n-1]
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
