@@ -51,6 +51,7 @@ type Model struct {
 	valueReaders     map[*types.Func]bool             // functions that only read values from their contexts
 	outbound         map[*types.Func][]int            // this package's outboundParams
 	importedOutbound map[*types.Func][]int            // other packages' outboundParams, for the functions this one uses
+	outboundGuards   map[*types.Func][]OutboundGuard  // the guards of both, by function (see OutboundGuard)
 	callbacks        map[*types.Func][]callbackClient // callbackClients, this package's and the ones it uses
 	twins            map[*types.Func]*types.Func      // functions that take no context -> their outbound variants that do
 	boundingFuncs    map[*types.Func]bool             // interceptors that bound their calls, and their makers (boundsCalls)
