@@ -405,7 +405,7 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.arg.Pos(), b.arg.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}

@@ -1,7 +1,6 @@
 package ctxdetach
 
 import (
-	"cmp"
 	_ "embed"
 	"fmt"
 	"go/ast"
@@ -103,6 +102,8 @@ type checker struct {
 	cfg Config
 	// waiting caches whether a handler waits for its goroutines; one run's.
 	waiting map[*grpcctx.Handler]bool
+	// contextUses caches each file's import of package context; one run's.
+	contextUses map[*token.File]*contextImport
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -182,7 +183,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
@@ -511,13 +512,104 @@ func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler,
 	if stmt := selfAssign(m, at, want); stmt != nil {
 		return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 			Message:   fmt.Sprintf("Remove the assignment of %s to %s", root, want),
-			TextEdits: []analysis.TextEdit{deleteLine(pass, stmt)},
+			TextEdits: c.dropImport(pass, stmt, deleteLine(pass, stmt)),
 		}}}
 	}
 	return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Replace %s with %s", root, want),
-		TextEdits: []analysis.TextEdit{{Pos: at.Pos(), End: at.End(), NewText: []byte(want)}},
+		TextEdits: c.dropImport(pass, at, analysis.TextEdit{Pos: at.Pos(), End: at.End(), NewText: []byte(want)}),
 	}}}
+}
+
+// dropImport returns edit, and a second edit deleting the file's import of
+// package context when edit, which replaces removed, takes away its last use
+// (the request context the fix puts in, ctx or stream.Context(), does not
+// name the package). Drivers that apply edits as they are (gopls,
+// golangci-lint) would otherwise leave a file that does not compile. Each
+// fix stays valid applied alone, as analysis.SuggestedFix asks; two fixes
+// that together take away the last use each leave the import, which
+// x/tools' checker then removes.
+func (c *checker) dropImport(pass *analysis.Pass, removed ast.Node, edit analysis.TextEdit) []analysis.TextEdit {
+	edits := []analysis.TextEdit{edit}
+	if !removed.Pos().IsValid() {
+		return edits
+	}
+	tf := pass.Fset.File(removed.Pos())
+	if c.contextUses == nil {
+		c.contextUses = make(map[*token.File]*contextImport)
+	}
+	ci, ok := c.contextUses[tf]
+	if !ok {
+		ci = findContextImport(pass, tf)
+		c.contextUses[tf] = ci
+	}
+	if ci == nil {
+		return edits
+	}
+	for _, pos := range ci.uses {
+		if pos < removed.Pos() || pos >= removed.End() {
+			return edits // used elsewhere
+		}
+	}
+	var del analysis.TextEdit
+	if len(ci.decl.Specs) == 1 {
+		del = deleteLine(pass, ci.decl)
+	} else {
+		del = deleteLine(pass, ci.spec)
+	}
+	return append(edits, del)
+}
+
+// A contextImport is a file's import of package context and where the file
+// uses it.
+type contextImport struct {
+	decl *ast.GenDecl
+	spec *ast.ImportSpec
+	uses []token.Pos
+}
+
+// findContextImport returns the one unnamed import of package context in
+// the file, with its uses, or nil (no such import, or one that a fix cannot
+// safely remove).
+func findContextImport(pass *analysis.Pass, tf *token.File) *contextImport {
+	var file *ast.File
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()) == tf {
+			file = f
+		}
+	}
+	if file == nil {
+		return nil
+	}
+	var ci *contextImport
+	var pkgName *types.PkgName
+	for _, d := range file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			is := spec.(*ast.ImportSpec)
+			if is.Path.Value != `"context"` {
+				continue
+			}
+			if ci != nil || is.Name != nil || is.Doc != nil || is.Comment != nil {
+				return nil // imported twice, renamed, or commented
+			}
+			ci = &contextImport{decl: gd, spec: is}
+			pkgName = pass.TypesInfo.PkgNameOf(is)
+		}
+	}
+	if ci == nil || pkgName == nil {
+		return nil
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.Uses[id] == pkgName {
+			ci.uses = append(ci.uses, id.Pos())
+		}
+		return true
+	})
+	return ci
 }
 
 // selfAssign returns the statement "want = context.Background()" when at is
@@ -538,9 +630,10 @@ func selfAssign(m *grpcctx.Model, at *ast.CallExpr, want string) *ast.AssignStmt
 	return nil
 }
 
-// deleteLine removes stmt together with its indentation and line break when
-// it stands alone on its line, else just stmt.
-func deleteLine(pass *analysis.Pass, stmt ast.Stmt) analysis.TextEdit {
+// deleteLine removes stmt (a statement, an import declaration or spec)
+// together with its indentation and line break when it stands alone on its
+// line, else just stmt.
+func deleteLine(pass *analysis.Pass, stmt ast.Node) analysis.TextEdit {
 	edit := analysis.TextEdit{Pos: stmt.Pos(), End: stmt.End()}
 	tf := pass.Fset.File(stmt.Pos())
 	if pass.ReadFile == nil { // some drivers (nogo) give no file access

@@ -11,7 +11,7 @@ import (
 
 func TestCtxdetach(t *testing.T) {
 	t.Parallel()
-	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls")
+	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse")
 }
 
 // TestDefaultScopeIsHandlers checks that functions outside handler scope

@@ -595,7 +595,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
 		}
 	}
-	slices.SortFunc(order, func(a, b ast.Node) int { return int(a.Pos() - b.Pos()) })
+	slices.SortFunc(order, func(a, b ast.Node) int { return grpcctx.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)

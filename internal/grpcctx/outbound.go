@@ -543,18 +543,30 @@ func (m *Model) SentRequest(call *ast.CallExpr) bool {
 	if v == nil || fn == nil {
 		return false
 	}
-	sent := false
+	return m.sentInFunc(fn)[v]
+}
+
+// sentInFunc returns the variables that fn passes to a send
+// ((*http.Client).Do, RoundTrip), computed once per function: a function
+// that builds many requests is walked once, not once per request.
+func (m *Model) sentInFunc(fn ast.Node) map[types.Object]bool {
+	if sent, ok := m.cache.sent.get(fn); ok {
+		return sent
+	}
+	sent := make(map[types.Object]bool)
 	ast.Inspect(fn, func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if ok && isSend(m.info, c) {
+		if c, ok := n.(*ast.CallExpr); ok && isSend(m.info, c) {
 			for _, a := range c.Args {
-				if id, ok := ast.Unparen(a).(*ast.Ident); ok && m.info.Uses[id] == v {
-					sent = true
+				if id, ok := ast.Unparen(a).(*ast.Ident); ok {
+					if obj := m.info.Uses[id]; obj != nil {
+						sent[obj] = true
+					}
 				}
 			}
 		}
-		return !sent
+		return true
 	})
+	m.cache.sent.set(fn, sent)
 	return sent
 }
 
