@@ -43,7 +43,17 @@
 // handler calls with its stream), judged as a handler of its own with the
 // stream's Context() as request context; fields of its receiver count as
 // the server's only when the receiver is a server type (one with handler
-// methods), since a per-stream object may hold the stream's context.
+// methods), since a per-stream object may hold the stream's context. A
+// function that also takes a *testing.T, B, F or TB is a test's helper,
+// and one whose stream parameter has a concrete type (a test's buffering
+// fake; gRPC hands handlers an interface) serves no RPC: neither is a
+// stream function.
+//
+// Tests: _test.go files are checked, with one difference: a call into a
+// helper whose loop never checks (a report through a fact) is not
+// reported there. The loop is out of sight of whoever reads the test, and
+// a test that hangs in it ends at go test's -timeout. Loops written in a
+// test's own handlers (a fake server's Recv loop) are still reported.
 //
 // The rule: a loop in handler scope observes cancellation only if every
 // point where it can block wakes when the request context ends, and the
@@ -138,7 +148,13 @@
 // depends on work whose bound the analyzer cannot see, and it is reported.
 // So is a loop whose exit reads shared state (a field, a package variable,
 // an atomic load: another goroutine ends it), and a loop that waits. A
-// helper whose loop is a bounded computation has no fact. Nor is an
+// loop that indexes, on every iteration, an array, or a local slice or
+// string it does not assign, with a counter it steps by a constant on
+// every iteration (for { if yyExca[xi] == -1 && yyExca[xi+1] == state {
+// break }; xi += 2 }, goyacc's table scan) is bounded by that length too,
+// whatever its exits test: past the end the index panics. A counter that
+// only feeds calls (hash(n) == target) bounds nothing. A helper whose loop
+// is a bounded computation has no fact. Nor is an
 // optimistic update a spin: a loop that leaves when its sync/atomic
 // CompareAndSwap succeeds goes round again only when another goroutine
 // changed the value in between, and never waits for anyone.
@@ -199,7 +215,17 @@
 // that is a loop's condition (for it.Next()) is not reported and passes no
 // fact on: the loop is judged by its shape, which takes the call for an
 // iterator over finite results, and a loop inside the iterator (skipping
-// duplicates, refilling a buffer) is one of its steps. Blocking points in
+// duplicates, refilling a buffer) is one of its steps. Nor does a helper's
+// loop that does not wait and leaves when a call it makes reports that
+// there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
+// !ok { return }) give a fact: that is how a parser or decoder consumes
+// its input (spicedb's schema parser, three packages below the handler
+// that calls it), as for it.Next() iterates results. A search leaves when
+// it finds (if _, ok := s.Match(t); ok { return }), and its helper keeps
+// the fact. In handler scope the same loop is still reported: there it is
+// the RPC's own work, in code the reader has in front of them; through a
+// fact it is a step of a library the tool cannot see the input of, and
+// the decision leans to silence. Blocking points in
 // helpers are not carried by facts: a helper that blocks on a channel is
 // reported only when its loop is worth reporting as a whole.
 //
