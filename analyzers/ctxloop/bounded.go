@@ -526,36 +526,88 @@ func fixedLength(info *types.Info, fn ast.Node, x ast.Expr, lv loopVars) bool {
 
 // runsDry reports whether the loop leaves when a call it makes reports
 // that there is nothing more: an if statement in the body that leaves the
-// loop tests the negated boolean result of a call (if !p.more() { break }),
-// or of a variable the loop assigns from a call as its last result (tok,
-// ok := p.next(); if !ok { return }), alone or as an operand of ||. That is
-// how a parser or decoder consumes its input, the way for it.Next() { }
-// iterates results and a loop that leaves on a call's error reads a finite
-// source. A search leaves when it finds (if _, ok := s.Match(t); ok {
-// return }), not when its producer runs dry. Calls of package sync and
-// sync/atomic read shared state, not data, and do not count.
+// loop tests, alone or as an operand of ||,
+//   - the negated boolean result of a call (if !p.more() { break }), or of
+//     a variable the loop assigns from a call as its last result (tok, ok
+//     := p.next(); if !ok { return });
+//   - the result of a producer call, or a variable the loop assigns from
+//     one, for equality with a constant or nil (r := l.next(); if r == eof
+//     { return }; if n := it.Next(); n == nil { break }): a producer's
+//     arguments mention no variable that the loop carries from one
+//     iteration to the next, so what it returns is the next piece of its
+//     own input, not a function of a candidate (hash(n) == 0 is a search).
+//
+// That is how a parser, lexer or decoder consumes its input, the way for
+// it.Next() { } iterates results and a loop that leaves on a call's error
+// reads a finite source. A search leaves when it finds (if _, ok :=
+// s.Match(t); ok { return }), not when its producer runs dry. Calls of
+// package sync and sync/atomic read shared state, not data, and do not
+// count.
 func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
-	fromCall := make(map[*types.Var]bool) // the last result of a call
+	lv := assignedIn(info, f)
+	carried := func(v *types.Var) bool {
+		return (lv.stepped[v] || lv.opaque[v]) && (v.Pos() < f.Body.Lbrace || v.Pos() > f.Body.Rbrace)
+	}
+	producer := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || !dataCall(info, call) {
+			return false
+		}
+		varies := false
+		ast.Inspect(call, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) {
+					varies = true
+				}
+			}
+			return !varies
+		})
+		return !varies
+	}
+	okFrom := make(map[*types.Var]bool)   // the last, bool result of a call
+	produced := make(map[*types.Var]bool) // the first result of a producer call
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.AssignStmt:
-			if len(n.Rhs) == 1 && dataCall(info, n.Rhs[0]) {
-				if id, ok := n.Lhs[len(n.Lhs)-1].(*ast.Ident); ok {
-					if v, ok := info.ObjectOf(id).(*types.Var); ok && isBool(v.Type()) {
-						fromCall[v] = true
-					}
+			if len(n.Rhs) != 1 || !dataCall(info, n.Rhs[0]) {
+				return true
+			}
+			if id, ok := n.Lhs[len(n.Lhs)-1].(*ast.Ident); ok {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok && isBool(v.Type()) {
+					okFrom[v] = true
+				}
+			}
+			if id, ok := n.Lhs[0].(*ast.Ident); ok && producer(n.Rhs[0]) {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok {
+					produced[v] = true
 				}
 			}
 		}
 		return true
 	})
+	isConst := func(e ast.Expr) bool {
+		tv, ok := info.Types[e]
+		return ok && tv.Value != nil || isNil(e)
+	}
+	fromProducer := func(e ast.Expr) bool {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			v, ok := info.Uses[id].(*types.Var)
+			return ok && produced[v]
+		}
+		return producer(e)
+	}
 	var dry func(e ast.Expr) bool
 	dry = func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
 		case *ast.BinaryExpr:
-			return e.Op == token.LOR && (dry(e.X) || dry(e.Y))
+			switch e.Op {
+			case token.LOR:
+				return dry(e.X) || dry(e.Y)
+			case token.EQL:
+				return isConst(e.Y) && fromProducer(e.X) || isConst(e.X) && fromProducer(e.Y)
+			}
 		case *ast.UnaryExpr:
 			if e.Op != token.NOT {
 				return false
@@ -565,13 +617,71 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 				return dataCall(info, x) && isBool(info.TypeOf(x))
 			case *ast.Ident:
 				v, ok := info.Uses[x].(*types.Var)
-				return ok && fromCall[v]
+				return ok && okFrom[v]
 			}
 		}
 		return false
 	}
 	return someIf(f, func(n *ast.IfStmt) bool {
 		return dry(n.Cond) && exits(at, n.Body, f)
+	})
+}
+
+// fixpoint reports whether the loop iterates a call to a fixed point: an
+// if statement that leaves it compares next, assigned in the loop from a
+// call that is given cur, with cur, and the loop then sets cur = next (for
+// { parent := path.Dir(s); if parent == s { break }; s = parent }). Each
+// round is pure computation on the last one's result, which converges
+// (a path loses an element each time) rather than waits or searches.
+func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	type pair struct{ next, cur *types.Var }
+	from := make(map[*types.Var]*ast.CallExpr) // next := f(...)
+	copies := make(map[pair]bool)              // cur = next
+	varOf := func(e ast.Expr) *types.Var {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			v, _ := info.ObjectOf(id).(*types.Var)
+			return v
+		}
+		return nil
+	}
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			l := varOf(n.Lhs[0])
+			if l == nil {
+				return true
+			}
+			if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && dataCall(info, call) {
+				from[l] = call
+			} else if r := varOf(n.Rhs[0]); r != nil {
+				copies[pair{next: r, cur: l}] = true
+			}
+		}
+		return true
+	})
+	if len(from) == 0 || len(copies) == 0 {
+		return false
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		b, ok := ast.Unparen(n.Cond).(*ast.BinaryExpr)
+		if !ok || b.Op != token.EQL || !exits(at, n.Body, f) {
+			return false
+		}
+		x, y := varOf(b.X), varOf(b.Y)
+		if x == nil || y == nil {
+			return false
+		}
+		for _, p := range []pair{{x, y}, {y, x}} {
+			if call := from[p.next]; call != nil && copies[p] && mentions(info, call, p.cur) {
+				return true
+			}
+		}
+		return false
 	})
 }
 

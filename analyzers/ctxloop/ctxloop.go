@@ -348,6 +348,8 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // indexes fixed data with a counter it steps: bounded by its length
 	case !waits && walksData(info, fn, f, cur):
 		return "", false // a bounded computation: see bounded.go
+	case !waits && fixpoint(info, f, cur):
+		return "", false // iterates a call to a fixed point: see fixpoint
 	case !waits && casLoop(info, f, cur):
 		return "", false // an optimistic update: see casLoop
 	case drains(f):

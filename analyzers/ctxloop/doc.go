@@ -153,8 +153,12 @@
 // every iteration (for { if yyExca[xi] == -1 && yyExca[xi+1] == state {
 // break }; xi += 2 }, goyacc's table scan) is bounded by that length too,
 // whatever its exits test: past the end the index panics. A counter that
-// only feeds calls (hash(n) == target) bounds nothing. A helper whose loop
-// is a bounded computation has no fact. Nor is an
+// only feeds calls (hash(n) == target) bounds nothing. So is a loop that
+// iterates a call to its fixed point (for { parent := path.Dir(s); if
+// parent == s { break }; s = parent }): each round computes on the last
+// one's result and compares the two; a walk that waits to meet a target
+// instead (parent == root, which path.Dir may never reach) is a search. A
+// helper whose loop is a bounded computation has no fact. Nor is an
 // optimistic update a spin: a loop that leaves when its sync/atomic
 // CompareAndSwap succeeds goes round again only when another goroutine
 // changed the value in between, and never waits for anyone.
@@ -218,7 +222,9 @@
 // duplicates, refilling a buffer) is one of its steps. Nor does a helper's
 // loop that does not wait and leaves when a call it makes reports that
 // there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
-// !ok { return }) give a fact: that is how a parser or decoder consumes
+// !ok { return }; c := l.next(); if c == eof { return }, where the call's
+// arguments mention nothing the loop carries from one round to the next)
+// give a fact: that is how a parser, lexer or decoder consumes
 // its input (spicedb's schema parser, three packages below the handler
 // that calls it), as for it.Next() iterates results. A search leaves when
 // it finds (if _, ok := s.Match(t); ok { return }), and its helper keeps

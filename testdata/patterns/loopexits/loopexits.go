@@ -107,6 +107,13 @@ func (s *srv) ServerStream(in *echo.Msg, stream echo.Echo_ServerStreamServer) er
 	_ = parse.Path(in.Text)
 	// Reported: parse.Find's loop leaves only when it finds a match.
 	_ = parse.Find(in.Text) // want `call to parse.Find in handler ServerStream runs a loop in Find`
+	// Silent: Line scans to the end marker its producer returns, and
+	// Ancestors iterates path.Dir to a fixed point.
+	_ = parse.New(in.Text).Line()
+	_ = parse.Ancestors(in.Text)
+	// Reported: searches for a candidate or a target.
+	_ = parse.Zero(in.Text)          // want `call to parse.Zero in handler ServerStream runs a loop in Zero`
+	_ = parse.Under(in.Text, "/srv") // want `call to parse.Under in handler ServerStream runs a loop in Under`
 	return nil
 }
 

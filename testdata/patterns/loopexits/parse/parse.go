@@ -5,6 +5,7 @@ package parse
 
 import (
 	"crypto/sha256"
+	"path"
 	"strings"
 )
 
@@ -75,4 +76,74 @@ func Find(prefix string) string { // want Find:`blindLoop\(loop in Find`
 func match(s string) (int, bool) {
 	h := sha256.Sum256([]byte(s))
 	return int(h[1]), h[0] == 0
+}
+
+// eof is what Next returns at the end of the input.
+const eof = -1
+
+// Next returns the next byte of the input, or eof.
+func (p *Parser) Next() int {
+	if p.pos >= len(p.in) {
+		return eof
+	}
+	p.pos++
+	return int(p.in[p.pos-1])
+}
+
+// Line returns the rest of the line: no fact, since the loop leaves when
+// Next, whose arguments do not change in the loop, returns the constant
+// that marks the end of its input (a lexer's scan to EOF or a newline).
+func (p *Parser) Line() string {
+	start := p.pos
+	for {
+		c := p.Next()
+		if c == eof || c == '\n' {
+			return p.in[start:p.pos]
+		}
+	}
+}
+
+// Zero searches for a count whose sum is zero: the call tested is given
+// the candidate the loop steps, so it is a search, and has the fact.
+func Zero(prefix string) int { // want Zero:`blindLoop\(loop in Zero`
+	n := 0
+	for {
+		if sum(prefix, n) == 0 {
+			return n
+		}
+		n++
+	}
+}
+
+func sum(prefix string, n int) byte {
+	h := sha256.Sum256([]byte(prefix + strings.Repeat("x", n)))
+	return h[0]
+}
+
+// Ancestors walks a path up to its root: no fact, since the loop iterates
+// path.Dir to its fixed point (the call is given s, its result is
+// compared with s, then becomes s).
+func Ancestors(s string) []string {
+	var out []string
+	for {
+		parent := path.Dir(s)
+		if parent == s {
+			break
+		}
+		out = append(out, parent)
+		s = parent
+	}
+	return out
+}
+
+// Under walks up until it meets root, which it may never do (root is not
+// an ancestor of s): a search for a target, and a fact.
+func Under(s, root string) bool { // want Under:`blindLoop\(loop in Under`
+	for {
+		parent := path.Dir(s)
+		if parent == root {
+			return true
+		}
+		s = parent
+	}
 }
