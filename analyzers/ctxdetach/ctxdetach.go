@@ -14,6 +14,7 @@ import (
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 //go:embed doc.go
@@ -130,7 +131,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
 	var outlives []outlived
 
-	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
+	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
 	var findings []finding
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -141,7 +142,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && m.Helper(fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
@@ -166,7 +167,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		} else if callee.Pkg() == pass.Pkg {
 			helperCalls = append(helperCalls, f)
-		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
+		} else if fact, ok := facts.Lookup(callee); ok {
 			f.fact = fact
 			findings = append(findings, f)
 		} else if tw := m.ContextTwin(callee); tw != nil && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
@@ -178,7 +179,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	c.exportFacts(pass, findings, helperCalls, facts)
 	for _, f := range helperCalls {
-		if fact := facts[f.callee]; fact != nil {
+		if fact, ok := facts.Local(f.callee); ok {
 			f.fact = fact
 			findings = append(findings, f)
 		}
@@ -214,17 +215,14 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 // an argument for a parameter the callee only hands to goroutines
 // (handoffParams: the lifetime of background work), and an argument of a
 // callee that only reads values from it (grpcctx's readsValues).
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int) (ast.Expr, grpcctx.Origin, bool) {
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs *lint.FactTable[handoffParams, *handoffParams]) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
 		return nil, grpcctx.Origin{}, false
 	}
 	var handoff []int
 	if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
-		callee = callee.Origin()
-		if callee.Pkg() == pass.Pkg {
-			handoff = handoffs[callee]
-		} else if fact := new(handoffParams); pass.ImportObjectFact(callee, fact) {
+		if fact, ok := handoffs.Lookup(callee.Origin()); ok {
 			handoff = fact.Params
 		}
 	}
@@ -243,10 +241,9 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 // are used only inside goroutines they start, exports their handoffParams
 // facts and returns them. Only declarations with a go statement are
 // looked at.
-func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Func][]int {
-	out := make(map[*types.Func][]int)
+func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) *lint.FactTable[handoffParams, *handoffParams] {
+	out := lint.NewFactTable[handoffParams](pass)
 	seen := make(map[*ast.FuncDecl]bool)
-	var order []*types.Func
 	for g := range in.Root().Preorder((*ast.GoStmt)(nil)) {
 		var decl *ast.FuncDecl
 		var declCur inspector.Cursor
@@ -269,13 +266,10 @@ func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Fun
 			}
 		}
 		if len(params) > 0 {
-			out[fn] = params
-			order = append(order, fn)
+			out.Set(fn, &handoffParams{Params: params})
 		}
 	}
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, &handoffParams{Params: out[fn]})
-	}
+	out.Export()
 	return out
 }
 
@@ -311,22 +305,16 @@ func onlyInGoroutines(info *types.Info, decl inspector.Cursor, v *types.Var) boo
 // the Model does not build; it does not even walk when no function of
 // another package it refers to has a detachedCall fact.
 func (c *checker) lightFacts(pass *analysis.Pass) {
-	found := false
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), new(detachedCall)) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	facts := lint.NewFactTable[detachedCall](pass)
+	facts.ImportUses(func(*types.Func) bool { return true })
+	if facts.Imported() == 0 {
 		return
 	}
 	var findings, helperCalls []finding
 	for _, file := range pass.Files {
 		for _, d := range file.Decls {
 			decl, ok := d.(*ast.FuncDecl)
-			if !ok || decl.Body == nil || grpcctx.HelperFunc(pass.TypesInfo, decl) == nil {
+			if !ok || decl.Body == nil || grpcctx.ContextFreeDecl(pass.TypesInfo, decl) == nil {
 				continue
 			}
 			ast.Inspect(decl.Body, func(n ast.Node) bool {
@@ -342,7 +330,7 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 					f := finding{call: n, callee: callee, fn: decl}
 					if callee.Pkg() == pass.Pkg {
 						helperCalls = append(helperCalls, f)
-					} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
+					} else if fact, ok := facts.Lookup(callee); ok {
 						f.fact = fact
 						findings = append(findings, f)
 					}
@@ -351,22 +339,16 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 			})
 		}
 	}
-	c.exportFacts(pass, findings, helperCalls, make(map[*types.Func]*detachedCall))
+	c.exportFacts(pass, findings, helperCalls, facts)
 }
 
 // exportFacts computes the detachedCall facts of this package's functions
 // that take no context: first from their own outbound calls, then, to a
 // fixed point, from calls to other such functions. Only calls directly in a
 // function's body count; function literals may run later or not at all.
-func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts map[*types.Func]*detachedCall) {
-	declOf := func(fn ast.Node) *types.Func { return grpcctx.HelperFunc(pass.TypesInfo, fn) }
-	var order []*types.Func // deterministic export order
-	add := func(fn *types.Func, fact *detachedCall) {
-		if facts[fn] == nil {
-			facts[fn] = fact
-			order = append(order, fn)
-		}
-	}
+func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
+	declOf := func(fn ast.Node) *types.Func { return grpcctx.ContextFreeDecl(pass.TypesInfo, fn) }
+	add := func(fn *types.Func, fact *detachedCall) { facts.Add(fn, fact) }
 	for _, f := range findings {
 		fn := declOf(f.fn)
 		if fn == nil {
@@ -392,15 +374,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 	}
 	grpcctx.Propagate(helperCalls, func(f finding) bool {
 		fn := declOf(f.fn)
-		if fn == nil || facts[fn] != nil || facts[f.callee] == nil {
+		fact, ok := facts.Local(f.callee)
+		if fn == nil || facts.Has(fn) || !ok {
 			return false
 		}
-		add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
-		return true
+		return facts.Add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
 	})
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, facts[fn])
-	}
+	facts.Export()
 }
 
 // scopeOf returns the handler whose scope the finding lies in: the model's

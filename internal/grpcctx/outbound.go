@@ -1,6 +1,7 @@
 package grpcctx
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/constant"
@@ -10,6 +11,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // outboundParams is the fact of a function, or of an interface method,
@@ -93,11 +96,11 @@ var outboundPackages = map[string]bool{
 // wait carries nothing upstream. A network client of a dependency reaches net on its
 // way to a connection (a dial), which is evidence enough.
 func (m *Model) Outbound(call *ast.CallExpr, index int) bool {
-	return m.outboundCall(call, index, m.outbound)
+	return m.outboundCall(call, index, true)
 }
 
-// outboundCall is Outbound with local, this package's facts so far.
-func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Func][]int) bool {
+// outboundCall is Outbound, with this package's facts only if local.
+func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	if g, ok := AsGRPCCall(m.info, call); ok && index == 0 && g.Ctx != nil {
 		return true
 	}
@@ -129,13 +132,16 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 	return false
 }
 
-// outboundOf returns fn's outboundParams: this package's from local, other
+// outboundOf returns fn's outboundParams: this package's if local, other
 // packages' from their facts.
-func (m *Model) outboundOf(fn *types.Func, local map[*types.Func][]int) []int {
-	if fn.Pkg() == m.pkg {
-		return local[fn]
+func (m *Model) outboundOf(fn *types.Func, local bool) []int {
+	if fn.Pkg() == m.pkg && !local {
+		return nil
 	}
-	return m.importedOutbound[fn]
+	if f, ok := m.outbound.Lookup(fn); ok {
+		return f.Params
+	}
+	return nil
 }
 
 // isRPCFuncType reports whether t is one of the function types through
@@ -159,8 +165,10 @@ type outboundEdge struct {
 // evidence in each body, then, to a fixed point, through calls to this
 // package's functions and through implementations of its interfaces.
 func (m *Model) findOutbound(pass *analysis.Pass) {
-	m.importedOutbound = make(map[*types.Func][]int)
-	m.outboundGuards = make(map[*types.Func][]OutboundGuard)
+	// No one asks Outbound while the Model is built: m.outbound is filled
+	// here, this package's facts to a fixed point.
+	m.outbound = lint.NewFactTable[outboundParams](pass)
+	m.outbound.ImportUses(func(fn *types.Func) bool { return len(ContextParams(fn.Origin().Signature())) > 0 })
 	m.twins = make(map[*types.Func]*types.Func)
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
@@ -168,16 +176,10 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			continue
 		}
 		fn = fn.Origin()
-		if fact := new(outboundParams); len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, fact) {
-			m.importedOutbound[fn] = fact.Params
-			if len(fact.Guards) > 0 {
-				m.outboundGuards[fn] = fact.Guards
-			}
-		}
 		if len(ContextParams(fn.Signature())) == 0 {
 			if tw := twinOf(fn); tw != nil && tw.Pkg() != pass.Pkg {
 				outbound := outboundPackages[tw.Pkg().Path()]
-				if fact := new(outboundParams); !outbound && pass.ImportObjectFact(tw.Origin(), fact) {
+				if fact, ok := m.outbound.Import(tw.Origin()); !outbound && ok {
 					outbound = slices.Contains(fact.Params, 0)
 				}
 				if outbound {
@@ -186,8 +188,6 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 		}
 	}
-	local := make(map[*types.Func][]int)
-	var order []*types.Func // deterministic export order
 	// guards holds, for each (function, context parameter) with evidence,
 	// the conditions on its bool parameters under which all the evidence
 	// found so far lies; a nil entry: none.
@@ -197,13 +197,15 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	}
 	guards := make(map[param]map[int]bool)
 	add := func(fn *types.Func, i int) bool {
-		if slices.Contains(local[fn], i) {
+		f, ok := m.outbound.Local(fn)
+		if ok && slices.Contains(f.Params, i) {
 			return false
 		}
-		if local[fn] == nil {
-			order = append(order, fn)
+		if !ok {
+			f = new(outboundParams)
+			m.outbound.Set(fn, f)
 		}
-		local[fn] = append(local[fn], i)
+		f.Params = append(f.Params, i)
 		return true
 	}
 	// addGuarded adds evidence under the conditions g: the parameter
@@ -287,7 +289,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 				if i < 0 {
 					continue
 				}
-				if m.outboundCall(call, j, nil) {
+				if m.outboundCall(call, j, false) {
 					addGuarded(fn, i, guardsAt(pass.TypesInfo, c, flags))
 				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
 					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
@@ -300,7 +302,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	// its flag) passes no evidence on; what passes on is unguarded (a
 	// guard on the caller's own flags is not followed through calls). A
 	// guard only ever goes away, and rounds repeat while one does.
-	exported := func(fn *types.Func, i int) []OutboundGuard {
+	guardsOf := func(fn *types.Func, i int) []OutboundGuard {
 		var gs []OutboundGuard
 		for flag, when := range guards[param{fn, i}] {
 			gs = append(gs, OutboundGuard{Param: i, Flag: flag, When: when})
@@ -308,24 +310,23 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		return gs
 	}
 	Propagate(edges, func(e outboundEdge) bool {
-		if !slices.Contains(local[e.callee], e.index) {
+		f, ok := m.outbound.Local(e.callee)
+		if !ok || !slices.Contains(f.Params, e.index) {
 			return false
 		}
-		if e.call != nil && offAt(pass.TypesInfo, e.call, exported(e.callee, e.index), e.index) {
+		if e.call != nil && offAt(pass.TypesInfo, e.call, guardsOf(e.callee, e.index), e.index) {
 			return false
 		}
 		return addGuarded(e.fn, e.param, nil)
 	})
-	m.outbound = local
-	for _, fn := range order {
-		var gs []OutboundGuard
-		for _, i := range local[fn] {
-			gs = append(gs, exported(fn, i)...)
+	for fn, f := range m.outbound.All() {
+		f.Guards = nil
+		for _, i := range f.Params {
+			f.Guards = append(f.Guards, guardsOf(fn, i)...)
 		}
-		if len(gs) > 0 {
-			slices.SortFunc(gs, func(a, b OutboundGuard) int { return (a.Param-b.Param)*1000 + a.Flag - b.Flag })
-			m.outboundGuards[fn] = gs
-		}
+		slices.SortFunc(f.Guards, func(a, b OutboundGuard) int {
+			return cmp.Or(cmp.Compare(a.Param, b.Param), cmp.Compare(a.Flag, b.Flag))
+		})
 	}
 	// Twins within this package (net/http's Client.Get calls NewRequest),
 	// once its own facts are known.
@@ -335,14 +336,14 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			continue
 		}
 		if tw := twinOf(fn.Origin()); tw != nil && tw.Pkg() == pass.Pkg &&
-			(outboundPackages[pass.Pkg.Path()] || slices.Contains(local[tw.Origin()], 0)) {
+			(outboundPackages[pass.Pkg.Path()] || slices.Contains(m.outboundOf(tw.Origin(), true), 0)) {
 			m.twins[fn.Origin()] = tw
 		}
 	}
-	for _, fn := range order {
-		slices.Sort(local[fn])
-		pass.ExportObjectFact(fn, &outboundParams{Params: local[fn], Guards: m.outboundGuards[fn]})
+	for _, f := range m.outbound.All() {
+		slices.Sort(f.Params)
 	}
+	m.outbound.Export()
 }
 
 // implementationEdges returns the edges from each context-taking method of
@@ -599,7 +600,8 @@ func isSend(info *types.Info, call *ast.CallExpr) bool {
 // switchedOff reports whether call, of fn, passes for a flag that guards
 // its context parameter index the constant that skips the outbound work.
 func (m *Model) switchedOff(fn *types.Func, call *ast.CallExpr, index int) bool {
-	return offAt(m.info, call, m.outboundGuards[fn], index)
+	f, ok := m.outbound.Lookup(fn)
+	return ok && offAt(m.info, call, f.Guards, index)
 }
 
 // offAt reports whether one of gs, for context parameter index, is
