@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -125,6 +126,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if h == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
 		}
+		if setAside(pass.TypesInfo, cur) {
+			continue
+		}
 		loop := cur.Node().(ast.Stmt)
 		if !mayBeUnbounded(pass.TypesInfo, loop) {
 			if c.cfg.Finite {
@@ -172,7 +176,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
-		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) {
+		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) || setAside(pass.TypesInfo, cur) {
 			continue
 		}
 		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
@@ -257,6 +261,36 @@ func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
 		return name == ""
 	})
 	return name
+}
+
+// setAside reports whether the node at cur never runs as part of the
+// function's work: it is dead code, in the branch of an if statement that
+// its constant condition skips (if false { ... }, the else of if true), or
+// it runs deferred (defer cleanup(), defer func() { ... }()), as the
+// function returns. A handler's deferred cleanup (shut a shared partition
+// down once its last subscriber is gone, after waiting for its buffer to be
+// flushed) must run to its end: the RPC is over by then, and checking its
+// context there would drop the cleanup, not end a leak.
+func setAside(info *types.Info, cur inspector.Cursor) bool {
+	child := cur
+	for p := cur.Parent(); p.Node() != nil; child, p = p, p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.DeferStmt:
+			return true
+		case *ast.FuncDecl:
+			return false
+		case *ast.IfStmt:
+			tv, ok := info.Types[n.Cond]
+			if !ok || tv.Value == nil || tv.Value.Kind() != constant.Bool {
+				continue
+			}
+			taken := constant.BoolVal(tv.Value)
+			if child.Node() == n.Body && !taken || n.Else != nil && child.Node() == n.Else && taken {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // inTestFile reports whether pos is in a _test.go file.

@@ -49,6 +49,13 @@
 // fake; gRPC hands handlers an interface) serves no RPC: neither is a
 // stream function.
 //
+// Not the RPC's work: code that runs deferred (defer cleanup(), defer
+// func() { ... }()) and dead code (the branch a constant condition skips,
+// if false { ... }). A handler's deferred cleanup (shut a shared buffer
+// down after waiting for its flush) runs as the handler returns and must
+// run to its end: checking the RPC's context there would drop the
+// cleanup, not end a leak. The same code in the handler's body is judged.
+//
 // Tests: _test.go files are checked, with one difference: a call into a
 // helper whose loop never checks (a report through a fact) is not
 // reported there. The loop is out of sight of whoever reads the test, and

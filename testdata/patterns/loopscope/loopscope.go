@@ -2,7 +2,8 @@
 // (validation class V3). A function that takes the RPC's stream and no
 // context is judged as a handler; one that takes a concrete fake of a
 // stream, or a *testing.T, is a test's helper, and calls into helpers from
-// _test.go files are not reported.
+// _test.go files are not reported. Deferred cleanup and dead code are not
+// the RPC's work.
 package loopscope
 
 import (
@@ -78,4 +79,34 @@ func lastUpdate(stream *bufferingStream) *echo.Msg {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// disabled switches a code path off at compile time.
+const disabled = false
+
+// ClientStream cleans up in deferred calls and keeps a disabled path.
+func (s *srv) ClientStream(stream echo.Echo_ClientStreamServer) error {
+	// Silent: deferred cleanup runs as the handler returns, and must run
+	// to its end (wait for a flush before shutting a shared buffer down).
+	defer Poll(s.ready.Load)
+	defer func() {
+		Poll(s.ready.Load)
+		for !s.ready.Load() {
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	// Silent: dead code, under a constant false condition.
+	if disabled {
+		for {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if true {
+		_ = stream.SendAndClose(&echo.Msg{})
+	} else {
+		Poll(s.ready.Load)
+	}
+	// Reported: the same wait in the handler's body.
+	Poll(s.ready.Load) // want `call to Poll in handler ClientStream runs a polling loop in Poll`
+	return nil
 }
