@@ -41,7 +41,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(blindLoop)},
+		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan)},
 		Run:       c.run,
 	}
 	// The blindLoop facts depend on Finite: one instance's facts are
@@ -97,11 +97,13 @@ type loopFinding struct {
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
+	snapshots := findSnapshots(pass) // in every package: iterators are often a dependency's
 	if m.Light() {
-		return nil, nil // a dependency without contexts: no facts, nothing reported
+		return nil, nil // a dependency without contexts: no other facts, nothing reported
 	}
 	in := m.Inspector()
 	s := newScanner(pass, m)
+	s.snapshots = snapshots
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
@@ -342,6 +344,9 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
+		if s.fromSnapshot(rng.X) {
+			return "", false // a snapshot iterator: see snapshotChan
+		}
 		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(s, append(r.chans, own), fn) {
 			return "", false
 		}

@@ -53,7 +53,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 // bounded; a poll without one and a search over candidates are reported.
 func TestLoopExits(t *testing.T) {
 	t.Parallel()
-	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits", "./patterns/loopexits/parse")
+	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits", "./patterns/loopexits/parse", "./patterns/loopexits/snap")
 }
 
 // TestScope: a function that takes a concrete fake of a stream or a

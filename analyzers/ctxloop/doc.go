@@ -134,7 +134,12 @@
 // empty; any non-counted loop whose body waits; and range over a channel.
 //
 // Not worth reporting: range over slices, arrays, maps, strings, integers and
-// iterator functions; counted loops (a comparison condition with a post
+// iterator functions; range over a channel that a snapshot iterator returns
+// (concurrent-map's IterBuffered: a function, in any package, that makes
+// the channel with a buffer sized by the data, len or cap summed, and
+// closes it, itself or in a goroutine it starts: the snapshotChan fact),
+// which ends with the data, unlike a channel of changes that is never
+// closed; counted loops (a comparison condition with a post
 // statement, such as i < n; i++); a loop whose condition compares with
 // another value (for e != nil { e = e.Next() }, for tok != EOF), which
 // iterates to an end; loops whose condition is a call and whose body does

@@ -7,8 +7,10 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A loopScan is what one walk over a loop (condition, post statement and
@@ -33,6 +35,20 @@ type scanner struct {
 	recv  *types.Var
 	pkg   *types.Package
 	cache *scanCache // shared by the copies in returns
+	// snapshots holds the snapshotChan facts: functions that return a
+	// channel filled once from data and closed.
+	snapshots *lint.FactTable[snapshotChan, *snapshotChan]
+}
+
+// fromSnapshot reports whether e is a call of a function with the
+// snapshotChan fact: a range over it ends with the data.
+func (s *scanner) fromSnapshot(e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := typeutil.StaticCallee(s.info, call)
+	return fn != nil && s.snapshots.Has(fn.Origin())
 }
 
 // scanCache holds what a pass's scanners compute once.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"example.com/fixtures/patterns/loopexits/parse"
+	"example.com/fixtures/patterns/loopexits/snap"
 	"example.com/fixtures/pb/echo"
 )
 
@@ -114,6 +115,12 @@ func (s *srv) ServerStream(in *echo.Msg, stream echo.Echo_ServerStreamServer) er
 	// Reported: searches for a candidate or a target.
 	_ = parse.Zero(in.Text)          // want `call to parse.Zero in handler ServerStream runs a loop in Zero`
 	_ = parse.Under(in.Text, "/srv") // want `call to parse.Under in handler ServerStream runs a loop in Under`
+	// Silent: Sum ranges over a snapshot iterator's channel (a buffer
+	// sized to the data, filled once and closed); Follow ranges over a
+	// channel of changes that is never closed.
+	m := &snap.Map{}
+	_ = parse.Sum(m)
+	_ = parse.Follow(m) // want `call to parse.Follow in handler ServerStream runs a loop over channel m.Watch\(\) in Follow`
 	return nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"crypto/sha256"
 	"path"
 	"strings"
+
+	"example.com/fixtures/patterns/loopexits/snap"
 )
 
 // Parser hands out the bytes of its input one by one.
@@ -146,4 +148,23 @@ func Under(s, root string) bool { // want Under:`blindLoop\(loop in Under`
 		}
 		s = parent
 	}
+}
+
+// Sum ranges over a snapshot of the map: no fact, the range ends with the
+// snapshot.
+func Sum(m *snap.Map) int {
+	n := 0
+	for t := range m.IterBuffered() {
+		n += t.Val
+	}
+	return n
+}
+
+// Follow ranges over the map's changes, which never end: a fact.
+func Follow(m *snap.Map) int { // want Follow:`blindLoop\(loop over channel m.Watch\(\) in Follow`
+	n := 0
+	for t := range m.Watch() {
+		n += t.Val
+	}
+	return n
 }
