@@ -1,12 +1,14 @@
 package ctxloop
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -119,7 +121,19 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	sc := newScopes(pass.TypesInfo, m)
 	var loops []loopFinding
 	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
+	var cands []inspector.Cursor
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
+		cands = append(cands, cur)
+	}
+	// Inner loops first (a loop comes after the loops around it in
+	// preorder): a wait inside an inner loop that is reported on its own
+	// is that loop's finding, and the loop around it is judged without it
+	// (ownWaits). Results are put back in source order below.
+	var reportedAt []ast.Node
+	order := make(map[ast.Node]int, len(cands))
+	for i := len(cands) - 1; i >= 0; i-- {
+		cur := cands[i]
+		order[cur.Node()] = i
 		fn := grpcctx.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue
@@ -140,7 +154,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 			continue
 		}
-		r := s.in(h).scan(cur)
+		r := ownWaits(s.in(h).scan(cur), loop, reportedAt)
 		l := loopFinding{cur: cur, loop: loop, fn: fn, h: h, scan: r}
 		if !r.observes {
 			if kind, ok := worth(s, cur, r, fn); ok {
@@ -149,6 +163,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
+				reportedAt = append(reportedAt, loop)
 				continue
 			}
 		}
@@ -156,6 +171,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			waitLoops = append(waitLoops, l)
 		}
 	}
+	bySource := func(a, b loopFinding) int { return cmp.Compare(order[a.loop], order[b.loop]) }
+	slices.SortFunc(loops, bySource)
+	slices.SortFunc(waitLoops, bySource)
 
 	// Facts: functions that take no context and hold a blind loop, directly
 	// or through calls made directly in their bodies.
@@ -263,6 +281,33 @@ func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
 		return name == ""
 	})
 	return name
+}
+
+// ownWaits returns r without the sleeps that lie inside one of the loops
+// in reported, loops within loop that are reported on their own: the loop
+// around a reported poll is judged by what it does itself (a drain of a
+// queue whose body retries each write with a sleep is an iterator; the
+// retry is the inner loop's finding).
+func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
+	if !r.sleeps || len(reported) == 0 {
+		return r
+	}
+	var own []ast.Node
+	for _, at := range r.sleepAt {
+		inner := false
+		for _, l := range reported {
+			if l != loop && loop.Pos() <= l.Pos() && l.End() <= loop.End() && l.Pos() <= at.Pos() && at.End() <= l.End() {
+				inner = true
+				break
+			}
+		}
+		if !inner {
+			own = append(own, at)
+		}
+	}
+	r.sleepAt = own
+	r.sleeps = len(own) > 0
+	return r
 }
 
 // setAside reports whether the node at cur never runs as part of the

@@ -204,7 +204,11 @@
 //     the producer ends the loop by closing the channel.
 //   - Nested loops are judged one by one: an unbounded inner loop is reported
 //     even when the outer loop ranges over finite data, and an outer loop
-//     whose inner loop checks the context observes cancellation.
+//     whose inner loop checks the context observes cancellation. A sleep
+//     inside an inner loop that is reported on its own is that loop's
+//     finding: the loop around it is judged without it (a drain of a queue
+//     that retries each write with a sleep is an iterator; the retry loop
+//     is reported).
 //   - for s.rebuilding { s.cond.Wait() } is not reported: a Cond waits for
 //     another goroutine's critical section, like Lock, and no context check
 //     can wake it (ctx.Err() runs only once Wait returns). Where the wait can

@@ -19,6 +19,7 @@ import (
 type loopScan struct {
 	observes bool         // some path observes cancellation
 	sleeps   bool         // time.Sleep, or a receive from a timer, a call or a field
+	sleepAt  []ast.Node   // where it sleeps so
 	chans    []*types.Var // local channel variables the loop receives from
 	errExit  bool         // the error of a (non-stream) call leaves the loop
 	ignored  string       // a stream operation whose error does not leave the loop
@@ -161,6 +162,7 @@ func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r 
 			return
 		case fn.Pkg().Path() == "time" && fn.Name() == "Sleep":
 			r.sleeps = true
+			r.sleepAt = append(r.sleepAt, call)
 			return
 		case fn.Pkg().Path() == "context" && fn.Name() == "Cause":
 			if len(call.Args) == 1 && s.live(call.Args[0]) {
@@ -235,6 +237,7 @@ func (s *scanner) receive(ch ast.Expr, r *loopScan) {
 		}
 	}
 	r.sleeps = true
+	r.sleepAt = append(r.sleepAt, ch)
 }
 
 // live reports whether ctx can be cancelled as far as the model knows: it is

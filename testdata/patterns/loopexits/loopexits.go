@@ -4,6 +4,7 @@ package loopexits
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -132,6 +133,46 @@ func (s *srv) Bidi(stream echo.Echo_BidiServer) error {
 		if _, ok := p.Consume('/'); !ok {
 			break
 		}
+	}
+	return nil
+}
+
+// queue hands out what was put in it until it is empty.
+type queue struct{ items []string }
+
+func (q *queue) Dequeue() (string, bool) {
+	if len(q.items) == 0 {
+		return "", false
+	}
+	m := q.items[0]
+	q.items = q.items[1:]
+	return m, true
+}
+
+func (s *srv) write(m string) error {
+	if !s.ready.Load() {
+		return errors.New("not ready: " + m)
+	}
+	return nil
+}
+
+// ClientStream drains a queue, retrying each write.
+func (s *srv) ClientStream(stream echo.Echo_ClientStreamServer) error {
+	q := &queue{items: []string{"a"}}
+	// Silent: the outer loop drains q until Dequeue says it is empty; its
+	// only wait is in the retry loop inside, which is reported on its own.
+	for m, ok := q.Dequeue(); ok; m, ok = q.Dequeue() {
+		for { // want `polling loop in handler ClientStream never checks stream.Context\(\)`
+			if s.write(m) == nil {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	// Reported: the same drain sleeping between items itself.
+	for m, ok := q.Dequeue(); ok; m, ok = q.Dequeue() { // want `polling loop in handler ClientStream never checks stream.Context\(\)`
+		_ = s.write(m)
+		time.Sleep(time.Millisecond)
 	}
 	return nil
 }
