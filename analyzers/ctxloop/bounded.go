@@ -224,10 +224,23 @@ func someIf(f *ast.ForStmt, ok func(*ast.IfStmt) bool) bool {
 // round again only when another goroutine changed the value in between, so
 // it ends as soon as it wins a race; unlike a spin that waits for another
 // goroutine to set a flag, it never waits for anyone.
+//
+// The CompareAndSwap may be an operand of || (if cur <= peak ||
+// v.CompareAndSwap(peak, cur) { break }: leave when there is nothing to
+// update, or when the update wins).
 func casLoop(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	var cas func(e ast.Expr) bool
+	cas = func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.CallExpr:
+			return isCAS(info, e)
+		case *ast.BinaryExpr:
+			return e.Op == token.LOR && (cas(e.X) || cas(e.Y))
+		}
+		return false
+	}
 	return someIf(f, func(n *ast.IfStmt) bool {
-		call, ok := ast.Unparen(n.Cond).(*ast.CallExpr)
-		return ok && isCAS(info, call) && exits(at, n.Body, f)
+		return cas(n.Cond) && exits(at, n.Body, f)
 	})
 }
 

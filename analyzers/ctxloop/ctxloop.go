@@ -310,6 +310,70 @@ func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
 	return r
 }
 
+// wokenSelects returns r without the sleeps that are receives in a select
+// one of whose other cases receives from one of r's local channels, all of
+// whose producers observe cancellation (the caller checked): the select
+// wakes when the RPC ends, whatever else it waits on (a server's shutdown
+// channel next to the error channels of the RPC's own goroutines).
+func wokenSelects(info *types.Info, cur inspector.Cursor, r loopScan) loopScan {
+	if !r.sleeps {
+		return r
+	}
+	local := func(e ast.Expr) bool {
+		v := channelVar(info, e)
+		return v != nil && slices.Contains(r.chans, v)
+	}
+	var own []ast.Node
+	for _, at := range r.sleepAt {
+		woken := false
+		if c, ok := cur.FindNode(at); ok {
+			for e := range c.Enclosing((*ast.CommClause)(nil)) {
+				cc := e.Node().(*ast.CommClause)
+				if cc.Comm == nil || !encloses(cc.Comm, at) {
+					break
+				}
+				sel := e.Parent().Parent().Node().(*ast.SelectStmt)
+				for _, st := range sel.Body.List {
+					if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
+						if ch := recvChan(other.Comm); ch != nil && local(ch) {
+							woken = true
+						}
+					}
+				}
+				break
+			}
+		}
+		if !woken {
+			own = append(own, at)
+		}
+	}
+	r.sleepAt = own
+	r.sleeps = len(own) > 0
+	return r
+}
+
+// recvChan returns the channel a select case's communication receives
+// from (<-ch, v := <-ch, v, ok = <-ch), or nil for a send.
+func recvChan(comm ast.Stmt) ast.Expr {
+	var e ast.Expr
+	switch c := comm.(type) {
+	case *ast.ExprStmt:
+		e = c.X
+	case *ast.AssignStmt:
+		if len(c.Rhs) == 1 {
+			e = c.Rhs[0]
+		}
+	}
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return u.X
+	}
+	return nil
+}
+
+func encloses(outer, n ast.Node) bool {
+	return outer != nil && n.Pos() >= outer.Pos() && n.End() <= outer.End()
+}
+
 // setAside reports whether the node at cur never runs as part of the
 // function's work: it is dead code, in the branch of an if statement that
 // its constant condition skips (if false { ... }, the else of if true), or
@@ -387,6 +451,9 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
 	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
+	if chansExcused {
+		r = wokenSelects(info, cur, r)
+	}
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
 		if s.fromSnapshot(rng.X) {

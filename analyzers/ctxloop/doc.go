@@ -172,8 +172,12 @@
 // instead (parent == root, which path.Dir may never reach) is a search. A
 // helper whose loop is a bounded computation has no fact. Nor is an
 // optimistic update a spin: a loop that leaves when its sync/atomic
-// CompareAndSwap succeeds goes round again only when another goroutine
-// changed the value in between, and never waits for anyone.
+// CompareAndSwap succeeds (alone or as an operand of ||: if cur <= peak ||
+// v.CompareAndSwap(peak, cur)) goes round again only when another
+// goroutine changed the value in between, and never waits for anyone. A
+// select wakes when any of its cases does: a receive from a server's
+// shutdown channel next to one from a local channel whose producers
+// observe cancellation (the error of the RPC's Recv goroutine) is no wait.
 //
 // Observing cancellation, anywhere in the loop's condition, post statement
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()

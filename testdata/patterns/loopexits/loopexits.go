@@ -25,6 +25,7 @@ func (l *lexer) next()     { l.pos++ }
 type srv struct {
 	echo.UnimplementedEchoServer
 	ready atomic.Bool
+	peak  atomic.Int64
 }
 
 func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
@@ -63,6 +64,22 @@ Tokens:
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	// Silent: an optimistic update whose CompareAndSwap is an operand of
+	// || (seaweedfs' in-flight peak).
+	cur := int64(len(in.Text))
+	for {
+		peak := s.peak.Load()
+		if cur <= peak || s.peak.CompareAndSwap(peak, cur) {
+			break
+		}
+	}
+	// Reported: the same loop spinning on a flag instead.
+	for { // want `loop in handler Unary never checks ctx`
+		peak := s.peak.Load()
+		if cur <= peak || s.ready.Load() {
+			break
+		}
 	}
 	// Reported: a search over candidates, its exit test first.
 	n := 0

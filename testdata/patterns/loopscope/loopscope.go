@@ -19,7 +19,8 @@ import (
 
 type srv struct {
 	echo.UnimplementedEchoServer
-	ready atomic.Bool
+	ready    atomic.Bool
+	shutdown chan struct{}
 }
 
 func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
@@ -109,4 +110,53 @@ func (s *srv) ClientStream(stream echo.Echo_ClientStreamServer) error {
 	// Reported: the same wait in the handler's body.
 	Poll(s.ready.Load) // want `call to Poll in handler ClientStream runs a polling loop in Poll`
 	return nil
+}
+
+// Bidi waits for the first of the server's shutdown and the end of the
+// RPC's own goroutines (tuning class R5, seaweedfs' plugin stream).
+func (s *srv) Bidi(stream echo.Echo_BidiServer) error {
+	recvErr := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := stream.Recv(); err != nil {
+				recvErr <- err
+				return
+			}
+		}
+	}()
+	// Silent: the select wakes when the Recv goroutine's error arrives,
+	// which it does when the RPC ends, whatever the shutdown channel does.
+	for {
+		select {
+		case <-s.shutdown:
+			return nil
+		case err := <-recvErr:
+			return err
+		}
+	}
+}
+
+// blindBidi is the twin: its goroutine never looks at the stream, so the
+// select waits on the shutdown channel and a timer only.
+type blindBidi struct {
+	echo.UnimplementedEchoServer
+	shutdown chan struct{}
+}
+
+func (b *blindBidi) Bidi(stream echo.Echo_BidiServer) error {
+	tick := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Second)
+		tick <- nil
+	}()
+	for { // want `polling loop in handler Bidi never checks stream.Context\(\)`
+		select {
+		case <-b.shutdown:
+			return nil
+		case err := <-tick:
+			if err != nil {
+				return err
+			}
+		}
+	}
 }
