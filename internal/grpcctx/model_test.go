@@ -13,5 +13,5 @@ import (
 // read values from their contexts (readsValues).
 func TestModelFacts(t *testing.T) {
 	t.Parallel()
-	fixturetest.Run(t, grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool", "./ctxdetach/guarded/meta")
+	fixturetest.Run(t, grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool", "./ctxdeadline/callbacks/env", "./ctxdetach/guarded/meta")
 }
