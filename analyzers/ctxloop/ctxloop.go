@@ -292,16 +292,21 @@ func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
 	if !r.sleeps || len(reported) == 0 {
 		return r
 	}
-	var own []ast.Node
-	for _, at := range r.sleepAt {
-		inner := false
+	return r.dropSleeps(func(at ast.Node) bool {
 		for _, l := range reported {
 			if l != loop && loop.Pos() <= l.Pos() && l.End() <= loop.End() && l.Pos() <= at.Pos() && at.End() <= l.End() {
-				inner = true
-				break
+				return true
 			}
 		}
-		if !inner {
+		return false
+	})
+}
+
+// dropSleeps returns r without the sleeps for which drop reports true.
+func (r loopScan) dropSleeps(drop func(at ast.Node) bool) loopScan {
+	var own []ast.Node
+	for _, at := range r.sleepAt {
+		if !drop(at) {
 			own = append(own, at)
 		}
 	}
@@ -323,33 +328,28 @@ func wokenSelects(info *types.Info, cur inspector.Cursor, r loopScan) loopScan {
 		v := channelVar(info, e)
 		return v != nil && slices.Contains(r.chans, v)
 	}
-	var own []ast.Node
-	for _, at := range r.sleepAt {
-		woken := false
-		if c, ok := cur.FindNode(at); ok {
-			for e := range c.Enclosing((*ast.CommClause)(nil)) {
-				cc := e.Node().(*ast.CommClause)
-				if cc.Comm == nil || !encloses(cc.Comm, at) {
-					break
-				}
-				sel := e.Parent().Parent().Node().(*ast.SelectStmt)
-				for _, st := range sel.Body.List {
-					if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
-						if ch := recvChan(other.Comm); ch != nil && local(ch) {
-							woken = true
-						}
+	return r.dropSleeps(func(at ast.Node) bool {
+		c, ok := cur.FindNode(at)
+		if !ok {
+			return false
+		}
+		for e := range c.Enclosing((*ast.CommClause)(nil)) {
+			cc := e.Node().(*ast.CommClause)
+			if cc.Comm == nil || !encloses(cc.Comm, at) {
+				return false
+			}
+			sel := e.Parent().Parent().Node().(*ast.SelectStmt)
+			for _, st := range sel.Body.List {
+				if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
+					if ch := recvChan(other.Comm); ch != nil && local(ch) {
+						return true
 					}
 				}
-				break
 			}
+			return false
 		}
-		if !woken {
-			own = append(own, at)
-		}
-	}
-	r.sleepAt = own
-	r.sleeps = len(own) > 0
-	return r
+		return false
+	})
 }
 
 // recvChan returns the channel a select case's communication receives
