@@ -829,7 +829,7 @@ func (s *state) testingVar(fn ast.Node) string {
 			ftype = n.Type
 		}
 		for _, field := range ftype.Params.List {
-			if !isTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
+			if !grpcctx.IsTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
 				continue
 			}
 			for _, name := range field.Names {
@@ -840,21 +840,4 @@ func (s *state) testingVar(fn ast.Node) string {
 		}
 	}
 	return ""
-}
-
-// isTesting reports whether t is *testing.T, *testing.B, *testing.F or
-// testing.TB.
-func isTesting(t types.Type) bool {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
-		return false
-	}
-	switch named.Obj().Name() {
-	case "T", "B", "F", "TB":
-		return true
-	}
-	return false
 }

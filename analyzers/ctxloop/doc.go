@@ -43,7 +43,24 @@
 // handler calls with its stream), judged as a handler of its own with the
 // stream's Context() as request context; fields of its receiver count as
 // the server's only when the receiver is a server type (one with handler
-// methods), since a per-stream object may hold the stream's context.
+// methods), since a per-stream object may hold the stream's context. A
+// function that also takes a *testing.T, B, F or TB is a test's helper,
+// and one whose stream parameter has a concrete type (a test's buffering
+// fake; gRPC hands handlers an interface) serves no RPC: neither is a
+// stream function.
+//
+// Not the RPC's work: code that runs deferred (defer cleanup(), defer
+// func() { ... }()) and dead code (the branch a constant condition skips,
+// if false { ... }). A handler's deferred cleanup (shut a shared buffer
+// down after waiting for its flush) runs as the handler returns and must
+// run to its end: checking the RPC's context there would drop the
+// cleanup, not end a leak. The same code in the handler's body is judged.
+//
+// Tests: _test.go files are checked, with one difference: a call into a
+// helper whose loop never checks (a report through a fact) is not
+// reported there. The loop is out of sight of whoever reads the test, and
+// a test that hangs in it ends at go test's -timeout. Loops written in a
+// test's own handlers (a fake server's Recv loop) are still reported.
 //
 // The rule: a loop in handler scope observes cancellation only if every
 // point where it can block wakes when the request context ends, and the
@@ -117,7 +134,12 @@
 // empty; any non-counted loop whose body waits; and range over a channel.
 //
 // Not worth reporting: range over slices, arrays, maps, strings, integers and
-// iterator functions; counted loops (a comparison condition with a post
+// iterator functions; range over a channel that a snapshot iterator returns
+// (concurrent-map's IterBuffered: a function, in any package, that makes
+// the channel with a buffer sized by the data, len or cap summed, and
+// closes it, itself or in a goroutine it starts: the snapshotChan fact),
+// which ends with the data, unlike a channel of changes that is never
+// closed; counted loops (a comparison condition with a post
 // statement, such as i < n; i++); a loop whose condition compares with
 // another value (for e != nil { e = e.Next() }, for tok != EOF), which
 // iterates to an end; loops whose condition is a call and whose body does
@@ -138,10 +160,24 @@
 // depends on work whose bound the analyzer cannot see, and it is reported.
 // So is a loop whose exit reads shared state (a field, a package variable,
 // an atomic load: another goroutine ends it), and a loop that waits. A
+// loop that indexes, on every iteration, an array, or a local slice or
+// string it does not assign, with a counter it steps by a constant on
+// every iteration (for { if yyExca[xi] == -1 && yyExca[xi+1] == state {
+// break }; xi += 2 }, goyacc's table scan) is bounded by that length too,
+// whatever its exits test: past the end the index panics. A counter that
+// only feeds calls (hash(n) == target) bounds nothing. So is a loop that
+// iterates a call to its fixed point (for { parent := path.Dir(s); if
+// parent == s { break }; s = parent }): each round computes on the last
+// one's result and compares the two; a walk that waits to meet a target
+// instead (parent == root, which path.Dir may never reach) is a search. A
 // helper whose loop is a bounded computation has no fact. Nor is an
 // optimistic update a spin: a loop that leaves when its sync/atomic
-// CompareAndSwap succeeds goes round again only when another goroutine
-// changed the value in between, and never waits for anyone.
+// CompareAndSwap succeeds (alone or as an operand of ||: if cur <= peak ||
+// v.CompareAndSwap(peak, cur)) goes round again only when another
+// goroutine changed the value in between, and never waits for anyone. A
+// select wakes when any of its cases does: a receive from a server's
+// shutdown channel next to one from a local channel whose producers
+// observe cancellation (the error of the RPC's Recv goroutine) is no wait.
 //
 // Observing cancellation, anywhere in the loop's condition, post statement
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()
@@ -172,7 +208,11 @@
 //     the producer ends the loop by closing the channel.
 //   - Nested loops are judged one by one: an unbounded inner loop is reported
 //     even when the outer loop ranges over finite data, and an outer loop
-//     whose inner loop checks the context observes cancellation.
+//     whose inner loop checks the context observes cancellation. A sleep
+//     inside an inner loop that is reported on its own is that loop's
+//     finding: the loop around it is judged without it (a drain of a queue
+//     that retries each write with a sleep is an iterator; the retry loop
+//     is reported).
 //   - for s.rebuilding { s.cond.Wait() } is not reported: a Cond waits for
 //     another goroutine's critical section, like Lock, and no context check
 //     can wake it (ctx.Err() runs only once Wait returns). Where the wait can
@@ -199,7 +239,19 @@
 // that is a loop's condition (for it.Next()) is not reported and passes no
 // fact on: the loop is judged by its shape, which takes the call for an
 // iterator over finite results, and a loop inside the iterator (skipping
-// duplicates, refilling a buffer) is one of its steps. Blocking points in
+// duplicates, refilling a buffer) is one of its steps. Nor does a helper's
+// loop that does not wait and leaves when a call it makes reports that
+// there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
+// !ok { return }; c := l.next(); if c == eof { return }, where the call's
+// arguments mention nothing the loop carries from one round to the next)
+// give a fact: that is how a parser, lexer or decoder consumes
+// its input (spicedb's schema parser, three packages below the handler
+// that calls it), as for it.Next() iterates results. A search leaves when
+// it finds (if _, ok := s.Match(t); ok { return }), and its helper keeps
+// the fact. In handler scope the same loop is still reported: there it is
+// the RPC's own work, in code the reader has in front of them; through a
+// fact it is a step of a library the tool cannot see the input of, and
+// the decision leans to silence. Blocking points in
 // helpers are not carried by facts: a helper that blocks on a channel is
 // reported only when its loop is worth reporting as a whole.
 //

@@ -515,11 +515,17 @@ func (sc *scopes) streamFunc(fn *ast.FuncDecl) *grpcctx.Handler {
 		if grpcctx.IsContext(p.Type()) {
 			return nil // a context function: ctxdetach's -ctx-funcs, not ctxloop
 		}
+		if grpcctx.IsTesting(p.Type()) {
+			return nil // a test's helper: what it loops over is the test's, not an RPC's
+		}
 		if stream == nil && isServerStreamType(p.Type()) {
 			stream = p
 		}
 	}
-	if stream == nil {
+	// The stream gRPC hands a handler is an interface; a parameter of a
+	// concrete type that has a stream's methods is a fake of the user's
+	// (a test's buffering stream), and nothing it is given is an RPC.
+	if stream == nil || !types.IsInterface(stream.Type()) {
 		return nil
 	}
 	return &grpcctx.Handler{Kind: grpcctx.ContextFunc, Func: fn, Name: fn.Name.Name, Stream: stream}
