@@ -87,6 +87,7 @@ type loopFinding struct {
 	kind  string
 	calls string // a finite loop's call on every iteration
 	scan  loopScan
+	spawn *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -109,6 +110,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
 	sc := newScopes(pass.TypesInfo, m)
+	spawned := findSpawns(pass.TypesInfo, m, sc)
 	var loops []loopFinding
 	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
@@ -117,7 +119,11 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		if h == nil && !(withFacts && m.Helper(fn) != nil) {
+		var sp *spawn
+		if h == nil {
+			sp = spawned.of(fn)
+		}
+		if h == nil && sp == nil && !(withFacts && m.Helper(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -138,7 +144,13 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				continue
 			}
 		}
-		if h != nil {
+		switch {
+		case h != nil:
+			waitLoops = append(waitLoops, l)
+		case sp != nil:
+			// A blind loop there is a helper's, reported where it is
+			// called; the waits of one that observes are the goroutine's.
+			l.h, l.spawn = sp.h, sp
 			waitLoops = append(waitLoops, l)
 		}
 	}
@@ -212,6 +224,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	c.reportWaits(pass, m, s, waitLoops, loops)
+	c.reportHandoffs(pass, m, sc)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {
@@ -523,11 +536,7 @@ func producersObserve(s *scanner, chans []*types.Var, fn ast.Node) bool {
 // unsure, stay silent). The answers rest on one walk of root, made the
 // first time it is asked about (producerIndex).
 func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
-	idx := s.cache.producers[root]
-	if idx == nil {
-		idx = s.newProducerIndex(root)
-		s.cache.producers[root] = idx
-	}
+	idx := s.producerIndexOf(root)
 	for _, ch := range chans {
 		if !idx.closed[ch] && !idx.observed[ch] {
 			return false
@@ -542,11 +551,42 @@ func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
 // which are mentioned by a goroutine it starts that observes cancellation.
 type producerIndex struct {
 	closed, observed map[*types.Var]bool
+	// closedFields are the struct fields whose channel the function closes
+	// (close(sws.closec)): a per-stream object's quit channel, which the
+	// handler ends with the stream.
+	closedFields map[*types.Var]bool
+}
+
+// fieldOf returns the struct field e selects (sws.closec), if any.
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if v, ok := info.Uses[sel.Sel].(*types.Var); ok && v.IsField() {
+		return v.Origin()
+	}
+	return nil
+}
+
+// closedIn reports whether root's code closes the channel of field f.
+func (s *scanner) closedIn(f *types.Var, root ast.Node) bool {
+	return s.producerIndexOf(root).closedFields[f]
+}
+
+func (s *scanner) producerIndexOf(root ast.Node) *producerIndex {
+	idx := s.cache.producers[root]
+	if idx == nil {
+		idx = s.newProducerIndex(root)
+		s.cache.producers[root] = idx
+	}
+	return idx
 }
 
 func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	info, m := s0.info, s0.m
-	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool)}
+	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool),
+		closedFields: make(map[*types.Var]bool)}
 	cur, ok := m.Cursor(root)
 	if !ok {
 		return idx
@@ -559,6 +599,8 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
 					if v := channelVar(info, n.Args[0]); v != nil {
 						idx.closed[v] = true
+					} else if f := fieldOf(info, n.Args[0]); f != nil {
+						idx.closedFields[f] = true
 					}
 				}
 			}

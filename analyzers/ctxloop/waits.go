@@ -60,11 +60,31 @@ type waitFinder struct {
 	fn       ast.Node // the function around the loop
 	root     ast.Node // the handler's function: where producers are looked for
 	drained  map[*types.Var]bool
-	buffered map[*types.Var]bool // made with room for at least one value
-	made     map[*types.Var]bool // made in the handler, with or without a buffer
-	fed      map[*types.Var]bool // returned by a call given the request context
+	buffered map[*types.Var]bool       // made with room for at least one value
+	made     map[*types.Var]bool       // made in the handler, with or without a buffer
+	fed      map[*types.Var]bool       // returned by a call given the request context
+	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
+}
+
+// newSpawnFinder prepares the search in a function that a goroutine of
+// sp.h runs: the handler's channels, seen through the function's
+// parameters, with liveness judged in the function's own terms.
+func newSpawnFinder(info *types.Info, m *grpcctx.Model, s *scanner, sp *spawn, fn ast.Node) *waitFinder {
+	w := newWaitFinder(info, m, s, sp.h, fn)
+	w.s, w.alias = s.in(sp.self), sp.alias
+	return w
+}
+
+// local returns the variable ch names, seen from the handler: a spawned
+// function's parameter stands for what the handler passed.
+func (w *waitFinder) local(ch ast.Expr) *types.Var {
+	v := channelVar(w.info, ch)
+	if a := w.alias[v]; a != nil {
+		return a
+	}
+	return v
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
@@ -199,7 +219,10 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		}
 		return false, false
 	}
-	if v := channelVar(w.info, ch); v != nil {
+	if f := fieldOf(w.info, ch); f != nil && w.s.closedIn(f, w.root) {
+		return true, false // a channel the handler closes: closec in etcd#18739's fix
+	}
+	if v := w.local(ch); v != nil {
 		switch {
 		case w.m.IsDoneChannel(v):
 			return true, false
@@ -220,7 +243,7 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 // handler's own goroutines, judged at their loops. A goroutine's send on a
 // channel nobody drains can outlive the handler (go-control-plane#430).
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
-	v := channelVar(w.info, ch)
+	v := w.local(ch)
 	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
 }
 
@@ -262,7 +285,7 @@ func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 // over a final result; only on a local unbuffered channel is it known to
 // wait for a receiver that may be gone.
 func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
-	if v := channelVar(w.info, send.Chan); v != nil && !w.buffered[v] && w.made[v] {
+	if v := w.local(send.Chan); v != nil && !w.buffered[v] && w.made[v] {
 		return false
 	}
 	next, ok := c.NextSibling()
@@ -551,16 +574,24 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 	}
 	var order []ast.Node
 	byPoint := make(map[ast.Node]found)
-	finders := make(map[*grpcctx.Handler]*waitFinder)
+	finders := make(map[any]*waitFinder) // per handler, and per spawned function
 	graphs := make(map[ast.Node]*cfg.CFG)
 	queries := make(map[ast.Node]int)
 	for _, l := range loops {
-		wf := finders[l.h]
-		if wf == nil {
-			wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
-			finders[l.h] = wf
+		var key any = l.h
+		if l.spawn != nil {
+			key = l.spawn
 		}
-		wf.fn, wf.goroutine = l.fn, grpcctx.InGoStmt(l.cur, l.h.Func)
+		wf := finders[key]
+		if wf == nil {
+			if l.spawn != nil {
+				wf = newSpawnFinder(pass.TypesInfo, m, s, l.spawn, l.fn)
+			} else {
+				wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
+			}
+			finders[key] = wf
+		}
+		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {
@@ -622,24 +653,35 @@ func graphOf(fn ast.Node) *cfg.CFG {
 }
 
 func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, wt wait) {
-	h := l.h
-	ctx, ok := m.RequestContextExpr(h, wt.at)
+	h, in := l.h, l.h
+	if l.spawn != nil {
+		in = l.spawn.self
+	}
+	ctx, ok := m.RequestContextExpr(in, wt.at)
 	done := ctx + ".Done()"
+	doneCase := "case <-" + done
 	if !ok {
+		// Out of the handler (a spawned function without the stream): the
+		// stream's context reached through a field, or a channel the
+		// handler closes when the stream ends, wakes as well.
 		ctx, done = "the request context", "the request context's Done()"
+		doneCase = "a case on " + done
 	}
 	where := h.Describe()
-	if grpcctx.InGoStmt(l.cur, h.Func) {
+	switch {
+	case l.spawn != nil:
+		where = "goroutine " + l.spawn.self.Name + " started by " + where
+	case grpcctx.InGoStmt(l.cur, h.Func):
 		where = "goroutine started by " + where
 	}
 	var remedy string
 	switch {
 	case wt.sel != nil:
-		remedy = fmt.Sprintf("add case <-%s and return from it", done)
+		remedy = fmt.Sprintf("add %s and return from it", doneCase)
 	case strings.HasPrefix(wt.what, "send"):
-		remedy = fmt.Sprintf("send in a select with case <-%s", done)
+		remedy = fmt.Sprintf("send in a select with %s", doneCase)
 	case strings.HasPrefix(wt.what, "receive"):
-		remedy = fmt.Sprintf("receive in a select with case <-%s", done)
+		remedy = fmt.Sprintf("receive in a select with %s", doneCase)
 	default:
 		remedy = fmt.Sprintf("wait in a select on time.After and %s instead", done)
 	}
@@ -654,7 +696,9 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 		End:      waitEnd(wt),
 		Category: CategoryBlindWait,
 		Message:  msg,
-		Related:  []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}},
+	}
+	if l.loop != nil { // nil for a hand-off outside loops
+		d.Related = []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}}
 	}
 	if ok && wt.sel != nil {
 		d.SuggestedFixes = insertDoneCase(pass, m, l, wt.sel, ctx)
