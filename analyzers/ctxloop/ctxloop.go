@@ -119,10 +119,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		var sp *spawn
-		if h == nil {
-			sp = spawned.of(fn)
-		}
+		sp := spawned.of(fn) // a function a goroutine of a handler runs (a stream function too)
 		if h == nil && sp == nil && !(withFacts && m.Helper(fn) != nil) {
 			continue
 		}
@@ -145,12 +142,13 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 		}
 		switch {
-		case h != nil:
-			waitLoops = append(waitLoops, l)
 		case sp != nil:
 			// A blind loop there is a helper's, reported where it is
-			// called; the waits of one that observes are the goroutine's.
+			// called (or, in a stream function, as the function's); the
+			// waits of one that observes are the goroutine's.
 			l.h, l.spawn = sp.h, sp
+			waitLoops = append(waitLoops, l)
+		case h != nil:
 			waitLoops = append(waitLoops, l)
 		}
 	}

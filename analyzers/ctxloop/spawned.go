@@ -67,7 +67,7 @@ func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes) spawns {
 		}
 		for _, call := range calls {
 			decl := declOf(info, m, grpcctx.Callee(info, call))
-			if decl == nil || out[decl] != nil || m.HandlerOf(decl) != nil || m.Helper(decl) == nil {
+			if decl == nil || out[decl] != nil || m.HandlerOf(decl) != nil || takesContext(info, decl) {
 				continue
 			}
 			if !handsOwn(info, h, call) {
@@ -179,4 +179,21 @@ func (sp spawns) of(fn ast.Node) *spawn {
 		return sp[d]
 	}
 	return nil
+}
+
+// takesContext reports whether decl has a context.Context parameter (a
+// stream, whose context the function reaches through it, is no such
+// parameter).
+func takesContext(info *types.Info, decl *ast.FuncDecl) bool {
+	obj, ok := info.Defs[decl.Name].(*types.Func)
+	if !ok {
+		return true
+	}
+	params := obj.Signature().Params()
+	for i := 0; i < params.Len(); i++ {
+		if grpcctx.IsContext(params.At(i).Type()) {
+			return true
+		}
+	}
+	return false
 }
