@@ -39,7 +39,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(blindLoop)},
+		FactTypes: []analysis.Fact{new(blindLoop), new(blocks)},
 		Run:       c.run,
 	}
 	// The blindLoop facts depend on Finite: one instance's facts are
@@ -221,7 +221,15 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	c.reportWaits(pass, m, s, waitLoops, loops)
+	blocking := findBlocking(pass, m, withFacts)
+	blockingCall := func(call *ast.CallExpr) *blocks {
+		callee := typeutil.StaticCallee(pass.TypesInfo, call)
+		if callee == nil || lookup(callee.Origin()) != nil {
+			return nil // a blind helper: reported as such below
+		}
+		return blocking(call)
+	}
+	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall)
 	c.reportHandoffs(pass, m, sc)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)

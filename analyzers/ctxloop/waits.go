@@ -50,6 +50,7 @@ type wait struct {
 	on      []string        // for a select: what its cases wait on
 	bounded bool            // ends by itself (a sleep, a timer)
 	sel     *ast.SelectStmt // the select, for the fix
+	calls   *blocks         // a call of a function that blocks: where it does
 }
 
 // waitFinder finds the waits of loops in one handler's scope.
@@ -66,6 +67,10 @@ type waitFinder struct {
 	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
+
+	// blocking returns the blocks fact of a call's callee, if it has one
+	// and no blindLoop fact (a call reported as a blind helper already).
+	blocking func(*ast.CallExpr) *blocks
 }
 
 // newSpawnFinder prepares the search in a function that a goroutine of
@@ -159,6 +164,17 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 		case *ast.CallExpr:
 			if fn := grpcctx.Callee(w.info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Sleep" {
 				out = append(out, wait{at: n, what: "time.Sleep", bounded: true})
+				break
+			}
+			switch c.Parent().Node().(type) {
+			case *ast.GoStmt, *ast.DeferStmt:
+				return true // runs elsewhere, or after the loop
+			}
+			if w.blocking == nil {
+				break
+			}
+			if f := w.blocking(n); f != nil {
+				out = append(out, wait{at: n, what: "call to " + types.ExprString(n.Fun), calls: f})
 			}
 		}
 		return true
@@ -567,7 +583,7 @@ const maxGraphQueries = 8
 // reportWaits reports the blocking points of loops in handler scope that
 // do not wake when the RPC ends, each once, with its innermost loop as
 // related position.
-func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding) {
+func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding, blocking func(*ast.CallExpr) *blocks) {
 	type found struct {
 		wt wait
 		l  loopFinding
@@ -589,6 +605,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			} else {
 				wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
 			}
+			wf.blocking = blocking
 			finders[key] = wf
 		}
 		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
@@ -676,6 +693,11 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	}
 	var remedy string
 	switch {
+	case wt.calls != nil:
+		remedy = fmt.Sprintf("pass %s to %s and wait there in a select with %s", ctx, wt.calls.Func, doneCase)
+		if !ok {
+			remedy = fmt.Sprintf("pass the request context to %s and wait there in a select with %s", wt.calls.Func, doneCase)
+		}
 	case wt.sel != nil:
 		remedy = fmt.Sprintf("add %s and return from it", doneCase)
 	case strings.HasPrefix(wt.what, "send"):
@@ -687,6 +709,10 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	}
 	msg := fmt.Sprintf("%s in %s does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; %s",
 		describeWait(wt), where, remedy)
+	if wt.calls != nil {
+		msg = fmt.Sprintf("%s in %s blocks in a %s in %s (%s), which does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; %s",
+			wt.what, where, wt.calls.What, wt.calls.Func, wt.calls.At, remedy)
+	}
 	if wt.bounded {
 		msg = fmt.Sprintf("%s in %s does not wake when the RPC ends, and the loop comes back to it without checking %s, so it keeps polling after the RPC is cancelled; %s",
 			describeWait(wt), where, ctx, remedy)
@@ -697,8 +723,15 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 		Category: CategoryBlindWait,
 		Message:  msg,
 	}
+	if wt.calls != nil {
+		d.End = wt.at.(*ast.CallExpr).Fun.End()
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos:     wt.calls.At.Pos(pass.Fset, wt.at.Pos()),
+			Message: wt.calls.What + ", which does not wake on any context",
+		})
+	}
 	if l.loop != nil { // nil for a hand-off outside loops
-		d.Related = []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}}
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"})
 	}
 	if ok && wt.sel != nil {
 		d.SuggestedFixes = insertDoneCase(pass, m, l, wt.sel, ctx)

@@ -180,7 +180,7 @@ func (ws *watchStream) fixedRecvLoop() error {
 }
 
 // sendLoop: silent, closec wakes its select.
-func (ws *watchStream) sendLoop() {
+func (ws *watchStream) sendLoop() { // want sendLoop:`blocks\(select on ws.ctrl and ws.closec in sendLoop`
 	for {
 		select {
 		case m := <-ws.ctrl:

@@ -1,0 +1,250 @@
+package ctxloop
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+)
+
+// Calls of functions that block: a loop in handler scope that calls a
+// function which can block at a point that wakes on no context blocks
+// there too, whatever it observes elsewhere (a Recv whose error leaves the
+// loop, a context passed to the call).
+//
+// A function blocks (the blocks fact) when its body, outside function
+// literals, go and defer statements, holds one of these, or calls a
+// function that blocks:
+//   - a send, outside a select, on a channel in an unexported field of one
+//     of the package's types (or a package variable) that no loop of the
+//     package receives from: no worker is always there to take it;
+//   - a receive, outside a select, from such a channel that the package
+//     makes only unbuffered: it waits for the next value (a watcher's
+//     Next), where a buffered one is as often a semaphore's release;
+//   - a select without default whose every case is such a send or receive:
+//     a case on any context's Done(), a timer, a parameter or local channel,
+//     or a channel a call returns wakes it (when unsure, stay silent).
+//
+// Facts are computed for the module under analysis, as blindLoop's are;
+// one walk of each function's body, stopping at the first point, and a
+// fixed point over the calls made directly in the bodies.
+
+// blocks is the fact of a function that can block at a point that does not
+// wake on any context.
+type blocks struct {
+	What string           // "send on q.items", "select on w.events and w.quit"
+	Func string           // the function holding the point
+	At   grpcctx.Location // the point
+}
+
+func (*blocks) AFact() {}
+
+func (f *blocks) String() string {
+	return fmt.Sprintf("blocks(%s in %s at %s)", f.What, f.Func, f.At)
+}
+
+// maxWhat caps the size of a fact's description: it names one channel
+// expression, which source code can make arbitrarily long.
+const maxWhat = 80
+
+func capWhat(s string) string {
+	if len(s) > maxWhat {
+		return s[:maxWhat-3] + "..."
+	}
+	return s
+}
+
+// blockingFinder finds the blocking points of a package's functions.
+type blockingFinder struct {
+	pass *analysis.Pass
+	fc   *fieldChans
+}
+
+// findBlocking computes and exports the blocks facts of the package's
+// function declarations (handlers excluded: they are judged on their own),
+// and returns the lookup of a call's fact.
+func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool) func(*ast.CallExpr) *blocks {
+	facts := make(map[*types.Func]*blocks)
+	lookup := func(callee *types.Func) *blocks {
+		if callee == nil {
+			return nil
+		}
+		callee = callee.Origin()
+		if callee.Pkg() == pass.Pkg {
+			return facts[callee]
+		}
+		f := new(blocks)
+		if callee.Pkg() != nil && pass.ImportObjectFact(callee, f) {
+			return f
+		}
+		return nil
+	}
+	byCall := func(call *ast.CallExpr) *blocks {
+		return lookup(typeutil.StaticCallee(pass.TypesInfo, call))
+	}
+	if !withFacts {
+		return byCall
+	}
+	b := &blockingFinder{pass: pass, fc: newFieldChans(pass.TypesInfo, m.Inspector())}
+	type callSite struct {
+		fn     *types.Func
+		callee *types.Func
+		call   *ast.CallExpr
+	}
+	var order []*types.Func
+	var calls []callSite
+	for cur := range m.Inspector().Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if !ok || decl.Body == nil || m.HandlerOf(decl) != nil {
+			continue
+		}
+		body, ok := cur.FindNode(decl.Body)
+		if !ok {
+			continue
+		}
+		if f := b.point(body, func(call *ast.CallExpr) {
+			if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
+				calls = append(calls, callSite{fn, callee, call})
+			}
+		}); f != nil {
+			f.Func = fn.Name()
+			facts[fn] = f
+			order = append(order, fn)
+		}
+	}
+	grpcctx.Propagate(calls, func(cs callSite) bool {
+		if facts[cs.fn] != nil {
+			return false
+		}
+		f := lookup(cs.callee)
+		if f == nil {
+			return false
+		}
+		facts[cs.fn] = f
+		order = append(order, cs.fn)
+		return true
+	})
+	for _, fn := range order {
+		pass.ExportObjectFact(fn, facts[fn])
+	}
+	return byCall
+}
+
+// point returns the first blocking point of the body at cur, calling
+// onCall with every call made directly in it.
+func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr)) *blocks {
+	var found *blocks
+	at := func(n ast.Node, what string) {
+		found = &blocks{What: capWhat(what), At: grpcctx.LocationOf(b.pass.Fset, n.Pos())}
+	}
+	cur.Inspect(nil, func(c inspector.Cursor) bool {
+		if found != nil {
+			return false
+		}
+		switch n := c.Node().(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt:
+			return false
+		case *ast.SelectStmt:
+			if on, ok := b.selectBlocks(n); ok {
+				at(n, "select on "+on)
+			}
+		case *ast.SendStmt:
+			if !isComm(c) && b.sendBlocks(n.Chan) {
+				at(n, "send on "+types.ExprString(n.Chan))
+			}
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW && !isComm(c) && b.recvBlocks(n.X) {
+				at(n, "receive from "+types.ExprString(n.X))
+			}
+		case *ast.RangeStmt:
+			if b.recvBlocks(n.X) {
+				at(n.X, "receive from "+types.ExprString(n.X))
+			}
+		case *ast.CallExpr:
+			if isComm(c) {
+				break
+			}
+			onCall(n)
+		}
+		return true
+	})
+	return found
+}
+
+// sharedChan returns the field or package variable ch names when it is one
+// of this package's: an unexported field of its types, or a package
+// variable.
+func (b *blockingFinder) sharedChan(ch ast.Expr) *types.Var {
+	info := b.pass.TypesInfo
+	if !isChan(info.TypeOf(ch)) {
+		return nil
+	}
+	if t, ok := info.TypeOf(ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
+		return nil // a timer's channel: it ends by itself
+	}
+	if f := fieldOf(info, ch); f != nil {
+		if f.Pkg() == b.pass.Pkg && !f.Exported() {
+			return f
+		}
+		return nil
+	}
+	if id, ok := ast.Unparen(ch).(*ast.Ident); ok {
+		if v, ok := info.Uses[id].(*types.Var); ok && v.Pkg() == b.pass.Pkg && v.Parent() == b.pass.Pkg.Scope() {
+			return v
+		}
+	}
+	return nil
+}
+
+func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
+	v := b.sharedChan(ch)
+	return v != nil && !b.fc.consumed[v]
+}
+
+func (b *blockingFinder) recvBlocks(ch ast.Expr) bool {
+	v := b.sharedChan(ch)
+	return v != nil && b.fc.unbuffered[v] && !b.fc.buffered[v]
+}
+
+// selectBlocks reports whether a select has no default and no case that
+// may wake, naming what its cases wait on.
+func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
+	var on []string
+	for _, cc := range sel.Body.List {
+		switch comm := cc.(*ast.CommClause).Comm.(type) {
+		case nil:
+			return "", false
+		case *ast.SendStmt:
+			if !b.sendBlocks(comm.Chan) {
+				return "", false
+			}
+			on = append(on, types.ExprString(comm.Chan))
+		default:
+			var x ast.Expr
+			switch comm := comm.(type) {
+			case *ast.ExprStmt:
+				x = comm.X
+			case *ast.AssignStmt:
+				if len(comm.Rhs) == 1 {
+					x = comm.Rhs[0]
+				}
+			}
+			u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+			if !ok || u.Op != token.ARROW || b.sharedChan(u.X) == nil {
+				return "", false // Done(), a timer, a local or parameter channel: may wake
+			}
+			on = append(on, types.ExprString(u.X))
+		}
+	}
+	if len(on) == 0 {
+		return "", false // select {}: blocks for good, on purpose
+	}
+	return describeWait(wait{sel: sel, on: on})[len("select on "):], true
+}
