@@ -22,12 +22,16 @@ import (
 // literals, go and defer statements, holds one of these, or calls a
 // function that blocks:
 //   - a send, outside a select, on a channel in an unexported field of one
-//     of the package's types (or a package variable) that no loop of the
-//     package receives from: no worker is always there to take it;
+//     of the package's types that no loop of the package receives from: no
+//     worker is always there to take it;
 //   - a receive, outside a select, from such a channel that the package
-//     makes only unbuffered: it waits for the next value (a watcher's
-//     Next), where a buffered one is as often a semaphore's release;
-//   - a select without default whose every case is such a send or receive:
+//     sends on and makes only unbuffered: it waits for the next value (a
+//     watcher's Next), where a buffered one is as often a semaphore's
+//     release, and one never sent on is a signal closed once (a ready
+//     gate, a worker's done: waiting for work in progress, as
+//     WaitGroup.Wait does);
+//   - a select without default whose every case is a send or receive on
+//     such channels, one of them a send or a channel the package sends on:
 //     a case on any context's Done(), a timer, a parameter or local channel,
 //     or a channel a call returns wakes it (when unsure, stay silent).
 //
@@ -69,7 +73,7 @@ type blockingFinder struct {
 // findBlocking computes and exports the blocks facts of the package's
 // function declarations (handlers excluded: they are judged on their own),
 // and returns the lookup of a call's fact.
-func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool) func(*ast.CallExpr) *blocks {
+func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields *lazyFields) func(*ast.CallExpr) *blocks {
 	facts := make(map[*types.Func]*blocks)
 	lookup := func(callee *types.Func) *blocks {
 		if callee == nil {
@@ -91,7 +95,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool) func(*a
 	if !withFacts {
 		return byCall
 	}
-	b := &blockingFinder{pass: pass, fc: newFieldChans(pass.TypesInfo, m.Inspector())}
+	b := &blockingFinder{pass: pass, fc: fields.get()}
 	type callSite struct {
 		fn     *types.Func
 		callee *types.Func
@@ -178,27 +182,17 @@ func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr))
 	return found
 }
 
-// sharedChan returns the field or package variable ch names when it is one
-// of this package's: an unexported field of its types, or a package
-// variable.
+// sharedChan returns the field ch selects when it is an unexported field
+// of one of this package's types, whose every use the package shows.
+// Package variables are left out: their making is not indexed.
 func (b *blockingFinder) sharedChan(ch ast.Expr) *types.Var {
 	info := b.pass.TypesInfo
-	if !isChan(info.TypeOf(ch)) {
-		return nil
+	t, ok := typeOf(info, ch).Underlying().(*types.Chan)
+	if !ok || isTime(t.Elem()) {
+		return nil // not a channel, or a timer's: it ends by itself
 	}
-	if t, ok := info.TypeOf(ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
-		return nil // a timer's channel: it ends by itself
-	}
-	if f := fieldOf(info, ch); f != nil {
-		if f.Pkg() == b.pass.Pkg && !f.Exported() {
-			return f
-		}
-		return nil
-	}
-	if id, ok := ast.Unparen(ch).(*ast.Ident); ok {
-		if v, ok := info.Uses[id].(*types.Var); ok && v.Pkg() == b.pass.Pkg && v.Parent() == b.pass.Pkg.Scope() {
-			return v
-		}
+	if f := fieldOf(info, ch); f != nil && f.Pkg() == b.pass.Pkg && !f.Exported() {
+		return f
 	}
 	return nil
 }
@@ -208,15 +202,20 @@ func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
 	return v != nil && !b.fc.consumed[v]
 }
 
+// recvBlocks: a receive from a queue the package makes unbuffered. A
+// channel the package never sends on is a signal that is closed once (a
+// ready gate, a worker's done): waiting for it is waiting for work in
+// progress, as WaitGroup.Wait is.
 func (b *blockingFinder) recvBlocks(ch ast.Expr) bool {
 	v := b.sharedChan(ch)
-	return v != nil && b.fc.unbuffered[v] && !b.fc.buffered[v]
+	return v != nil && b.fc.sent[v] && b.fc.unbuffered[v] && !b.fc.buffered[v]
 }
 
 // selectBlocks reports whether a select has no default and no case that
 // may wake, naming what its cases wait on.
 func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 	var on []string
+	queue := false // some case is a send, or receives from a channel the package sends on
 	for _, cc := range sel.Body.List {
 		switch comm := cc.(*ast.CommClause).Comm.(type) {
 		case nil:
@@ -225,6 +224,7 @@ func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 			if !b.sendBlocks(comm.Chan) {
 				return "", false
 			}
+			queue = true
 			on = append(on, types.ExprString(comm.Chan))
 		default:
 			var x ast.Expr
@@ -237,14 +237,19 @@ func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 				}
 			}
 			u, ok := ast.Unparen(x).(*ast.UnaryExpr)
-			if !ok || u.Op != token.ARROW || b.sharedChan(u.X) == nil {
+			v := (*types.Var)(nil)
+			if ok && u.Op == token.ARROW {
+				v = b.sharedChan(u.X)
+			}
+			if v == nil {
 				return "", false // Done(), a timer, a local or parameter channel: may wake
 			}
+			queue = queue || b.fc.sent[v]
 			on = append(on, types.ExprString(u.X))
 		}
 	}
-	if len(on) == 0 {
-		return "", false // select {}: blocks for good, on purpose
+	if len(on) == 0 || !queue {
+		return "", false // select {}: blocks for good, on purpose; or signals only, closed once
 	}
 	return describeWait(wait{sel: sel, on: on})[len("select on "):], true
 }

@@ -221,7 +221,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	blocking := findBlocking(pass, m, withFacts)
+	fields := &lazyFields{info: pass.TypesInfo, in: in}
+	blocking := findBlocking(pass, m, withFacts, fields)
 	blockingCall := func(call *ast.CallExpr) *blocks {
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
 		if callee == nil || lookup(callee.Origin()) != nil {
@@ -230,7 +231,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		return blocking(call)
 	}
 	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall)
-	c.reportHandoffs(pass, m, sc)
+	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {

@@ -29,11 +29,12 @@ import (
 // whether a loop receives from them. Built by one walk, on the first
 // candidate send.
 type fieldChans struct {
-	unbuffered, buffered, consumed map[*types.Var]bool
+	unbuffered, buffered, consumed, sent map[*types.Var]bool
 }
 
 func newFieldChans(info *types.Info, in *inspector.Inspector) *fieldChans {
-	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool), consumed: make(map[*types.Var]bool)}
+	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
+		consumed: make(map[*types.Var]bool), sent: make(map[*types.Var]bool)}
 	made := func(f *types.Var, rhs ast.Expr) {
 		if f == nil || !isMake(info, rhs) {
 			return
@@ -44,8 +45,13 @@ func newFieldChans(info *types.Info, in *inspector.Inspector) *fieldChans {
 			fc.unbuffered[f] = true
 		}
 	}
-	for cur := range in.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
+	for cur := range in.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.UnaryExpr)(nil),
+		(*ast.RangeStmt)(nil), (*ast.SendStmt)(nil)) {
 		switch n := cur.Node().(type) {
+		case *ast.SendStmt:
+			if f := fieldOf(info, n.Chan); f != nil {
+				fc.sent[f] = true
+			}
 		case *ast.KeyValueExpr: // reqCh: make(chan T)
 			if id, ok := n.Key.(*ast.Ident); ok {
 				if f, ok := info.Uses[id].(*types.Var); ok && f.IsField() {
@@ -84,9 +90,22 @@ func inLoop(cur inspector.Cursor) bool {
 	return false
 }
 
+// lazyFields builds a package's fieldChans on first use.
+type lazyFields struct {
+	info *types.Info
+	in   *inspector.Inspector
+	fc   *fieldChans
+}
+
+func (l *lazyFields) get() *fieldChans {
+	if l.fc == nil {
+		l.fc = newFieldChans(l.info, l.in)
+	}
+	return l.fc
+}
+
 // reportHandoffs reports the hand-offs in handler scope.
-func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scopes) {
-	var fc *fieldChans
+func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scopes, fields *lazyFields) {
 	for cur := range m.Inspector().Root().Preorder((*ast.SendStmt)(nil)) {
 		send := cur.Node().(*ast.SendStmt)
 		f := fieldOf(pass.TypesInfo, send.Chan)
@@ -101,9 +120,7 @@ func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scop
 		if h == nil || once {
 			continue
 		}
-		if fc == nil {
-			fc = newFieldChans(pass.TypesInfo, m.Inspector())
-		}
+		fc := fields.get()
 		if !fc.unbuffered[f] || fc.buffered[f] || fc.consumed[f] {
 			continue
 		}

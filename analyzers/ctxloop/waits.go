@@ -76,10 +76,10 @@ type waitFinder struct {
 // newSpawnFinder prepares the search in a function that a goroutine of
 // sp.h runs: the handler's channels, seen through the function's
 // parameters, with liveness judged in the function's own terms.
-func newSpawnFinder(info *types.Info, m *grpcctx.Model, s *scanner, sp *spawn, fn ast.Node) *waitFinder {
-	w := newWaitFinder(info, m, s, sp.h, fn)
+func newSpawnFinder(s *scanner, sp *spawn, base *waitFinder) *waitFinder {
+	w := *base // the handler's maps, walked once per handler
 	w.s, w.alias = s.in(sp.self), sp.alias
-	return w
+	return &w
 }
 
 // local returns the variable ch names, seen from the handler: a spawned
@@ -600,13 +600,17 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 		}
 		wf := finders[key]
 		if wf == nil {
-			if l.spawn != nil {
-				wf = newSpawnFinder(pass.TypesInfo, m, s, l.spawn, l.fn)
-			} else {
-				wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
+			base := finders[l.h]
+			if base == nil {
+				base = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
+				base.blocking = blocking
+				finders[l.h] = base
 			}
-			wf.blocking = blocking
-			finders[key] = wf
+			wf = base
+			if l.spawn != nil {
+				wf = newSpawnFinder(s, l.spawn, base)
+				finders[key] = wf
+			}
 		}
 		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait

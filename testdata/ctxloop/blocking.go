@@ -18,10 +18,30 @@ import (
 type watcher struct {
 	events chan *echo.Msg
 	quit   chan struct{}
+	ready  chan struct{} // closed once the watcher has synced
+	done   chan struct{} // closed when the watcher's loop has ended
 }
 
 func newWatcher() *watcher {
-	return &watcher{events: make(chan *echo.Msg), quit: make(chan struct{})}
+	w := &watcher{events: make(chan *echo.Msg), quit: make(chan struct{}), ready: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		close(w.ready)
+		w.events <- &echo.Msg{}
+	}()
+	return w
+}
+
+// waitReady waits for a signal closed once: no fact (as WaitGroup.Wait,
+// it waits for work in progress).
+func (w *watcher) waitReady() { <-w.ready }
+
+// waitEnd selects on signals only: no fact.
+func (w *watcher) waitEnd() {
+	select {
+	case <-w.ready:
+	case <-w.done:
+	}
 }
 
 // next waits for the next event: after the client has gone, possibly
@@ -66,7 +86,7 @@ type blockingServer struct {
 // Reported: the Send error leaves the loop, but the loop parks in next.
 func (s *blockingServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
 	for {
-		m := s.w.next() // want `call to s.w.next in handler ServerStream blocks in a receive from w.events in next \(blocking.go:30\), which does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; pass stream.Context\(\) to next and wait there in a select with case <-stream.Context\(\).Done\(\)`
+		m := s.w.next() // want `call to s.w.next in handler ServerStream blocks in a receive from w.events in next \(blocking.go:50\), which does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; pass stream.Context\(\) to next and wait there in a select with case <-stream.Context\(\).Done\(\)`
 		if err := stream.Send(m); err != nil {
 			return err
 		}
@@ -100,6 +120,8 @@ func (s *blockingServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg
 		s.pool.Submit(m.Text) // silent: the pool's worker loop is always there to take the job
 		s.sem.Acquire()       // want `call to s.sem.Acquire in handler ClientStream blocks in a send on s.slots in Acquire`
 		s.sem.Release()       // silent: a receive from a buffered channel, a semaphore's release
+		s.w.waitReady()       // silent: a signal closed once, not a queue
+		s.w.waitEnd()         // silent: a select on signals only
 		go s.w.next()         // silent: runs in a goroutine of its own, not in the loop
 	}
 }

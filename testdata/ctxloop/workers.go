@@ -21,7 +21,7 @@ func (s *sender) start() { go s.loop() }
 
 func (s *sender) stop() { close(s.quit) }
 
-func (s *sender) loop() { // want loop:`blindLoop\(polling loop in loop` loop:`blocks\(select on s.queue and s.quit in loop`
+func (s *sender) loop() { // want loop:`blindLoop\(polling loop in loop`
 	for {
 		select {
 		case <-s.queue:

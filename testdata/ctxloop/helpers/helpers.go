@@ -95,7 +95,7 @@ func (s *Sender) Stop() { close(s.quit) }
 // Run is the worker's loop: it waits for the queue or the quit channel,
 // never for a request's context, so calling it (or go-ing it) from a
 // handler is reported.
-func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run` Run:`blocks\(select on s.queue and s.quit in Run`
+func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run`
 	for {
 		select {
 		case m := <-s.queue:
@@ -107,6 +107,6 @@ func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run` Run:`block
 }
 
 // Drain runs the loop in the caller's goroutine: the fact passes on.
-func (s *Sender) Drain() { // want Drain:`blindLoop\(polling loop in Run` Drain:`blocks\(select on s.queue and s.quit in Run`
+func (s *Sender) Drain() { // want Drain:`blindLoop\(polling loop in Run`
 	s.Run()
 }
