@@ -11,6 +11,7 @@ import (
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Calls of functions that block: a loop in handler scope that calls a
@@ -74,23 +75,14 @@ type blockingFinder struct {
 // function declarations (handlers excluded: they are judged on their own),
 // and returns the lookup of a call's fact.
 func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields *lazyFields) func(*ast.CallExpr) *blocks {
-	facts := make(map[*types.Func]*blocks)
-	lookup := func(callee *types.Func) *blocks {
-		if callee == nil {
+	facts := lint.NewFactTable[blocks](pass)
+	byCall := func(call *ast.CallExpr) *blocks {
+		callee := typeutil.StaticCallee(pass.TypesInfo, call)
+		if callee == nil || callee.Pkg() == nil {
 			return nil
 		}
-		callee = callee.Origin()
-		if callee.Pkg() == pass.Pkg {
-			return facts[callee]
-		}
-		f := new(blocks)
-		if callee.Pkg() != nil && pass.ImportObjectFact(callee, f) {
-			return f
-		}
-		return nil
-	}
-	byCall := func(call *ast.CallExpr) *blocks {
-		return lookup(typeutil.StaticCallee(pass.TypesInfo, call))
+		f, _ := facts.Lookup(callee.Origin())
+		return f
 	}
 	if !withFacts {
 		return byCall
@@ -99,9 +91,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 	type callSite struct {
 		fn     *types.Func
 		callee *types.Func
-		call   *ast.CallExpr
 	}
-	var order []*types.Func
 	var calls []callSite
 	for cur := range m.Inspector().Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
@@ -114,30 +104,22 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 			continue
 		}
 		if f := b.point(body, func(call *ast.CallExpr) {
-			if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
-				calls = append(calls, callSite{fn, callee, call})
+			if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil && callee.Pkg() != nil {
+				calls = append(calls, callSite{fn, callee.Origin()})
 			}
 		}); f != nil {
 			f.Func = fn.Name()
-			facts[fn] = f
-			order = append(order, fn)
+			facts.Add(fn, f)
 		}
 	}
 	grpcctx.Propagate(calls, func(cs callSite) bool {
-		if facts[cs.fn] != nil {
+		if _, ok := facts.Local(cs.fn); ok {
 			return false
 		}
-		f := lookup(cs.callee)
-		if f == nil {
-			return false
-		}
-		facts[cs.fn] = f
-		order = append(order, cs.fn)
-		return true
+		f, ok := facts.Lookup(cs.callee)
+		return ok && facts.Add(cs.fn, f)
 	})
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, facts[fn])
-	}
+	facts.Export()
 	return byCall
 }
 
