@@ -154,9 +154,6 @@ func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr))
 				at(n.X, "receive from "+types.ExprString(n.X))
 			}
 		case *ast.CallExpr:
-			if isComm(c) {
-				break
-			}
 			onCall(n)
 		}
 		return true
