@@ -112,19 +112,15 @@ func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scop
 		if f == nil || isComm(cur) || inLoop(cur) {
 			continue
 		}
-		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil {
-			continue
-		}
-		h, once := sc.handlerOf(fn)
-		if h == nil || once {
+		h := sc.requestScope(cur)
+		if h == nil {
 			continue
 		}
 		fc := fields.get()
 		if !fc.unbuffered[f] || fc.buffered[f] || fc.consumed[f] {
 			continue
 		}
-		l := loopFinding{cur: cur, fn: fn, h: h}
+		l := loopFinding{cur: cur, fn: grpcctx.EnclosingFuncOf(cur), h: h}
 		c.reportWait(pass, m, l, wait{at: send, what: "send on " + types.ExprString(send.Chan)})
 	}
 }

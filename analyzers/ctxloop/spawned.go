@@ -41,12 +41,8 @@ func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes) spawns {
 		return out
 	}
 	for cur := range m.Inspector().Root().Preorder((*ast.GoStmt)(nil)) {
-		fn := grpcctx.EnclosingFuncOf(cur)
-		if fn == nil {
-			continue
-		}
-		h, once := sc.handlerOf(fn)
-		if h == nil || once {
+		h := sc.requestScope(cur)
+		if h == nil {
 			continue
 		}
 		g := cur.Node().(*ast.GoStmt)

@@ -508,6 +508,20 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 	return r.h, r.once
 }
 
+// requestScope returns the handler for which the code at cur runs: that of
+// its enclosing function, unless the function runs under sync.Once (for
+// the server).
+func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
+	fn := grpcctx.EnclosingFuncOf(cur)
+	if fn == nil {
+		return nil
+	}
+	if h, once := sc.handlerOf(fn); !once {
+		return h
+	}
+	return nil
+}
+
 func (sc *scopes) resolve(fn ast.Node) scoped {
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
