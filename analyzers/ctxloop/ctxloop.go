@@ -581,13 +581,16 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
 		switch n := c.Node().(type) {
 		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if v := channelVar(info, n.Args[0]); v != nil {
-						idx.closed[v] = true
-					} else if f := fieldOf(info, n.Args[0]); f != nil {
-						idx.closedFields[f] = true
-					}
+			if ch := closeArg(info, n); ch != nil {
+				if v := channelVar(info, ch); v != nil {
+					idx.closed[v] = true
+				} else if f := fieldOf(info, ch); f != nil {
+					idx.closedFields[f] = true
+				}
+			} else if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+				// sws.close(), called by the handler, closes sws.closec.
+				for _, f := range s0.fieldsClosedBy(decl) {
+					idx.closedFields[f] = true
 				}
 			}
 		case *ast.GoStmt:
@@ -607,27 +610,85 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	return idx
 }
 
+// closeArg returns ch when call is close(ch).
+func closeArg(info *types.Info, call *ast.CallExpr) ast.Expr {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && len(call.Args) == 1 {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+			return call.Args[0]
+		}
+	}
+	return nil
+}
+
+// fieldsClosedBy returns the struct fields whose channels decl's body
+// closes, computed once per function.
+func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
+	if s.cache.closes == nil {
+		s.cache.closes = make(map[*ast.FuncDecl][]*types.Var)
+	}
+	fs, ok := s.cache.closes[decl]
+	if ok {
+		return fs
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if ch := closeArg(s.info, call); ch != nil {
+				if f := fieldOf(s.info, ch); f != nil {
+					fs = append(fs, f)
+				}
+			}
+		}
+		return true
+	})
+	s.cache.closes[decl] = fs
+	return fs
+}
+
 // goCalleeObserves reports whether the function a go statement runs by
 // name observes cancellation: its body, for a function of pkg; true for a
 // function declared elsewhere, whose body is out of sight.
 func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
 	fn := grpcctx.Callee(info, g.Call)
+	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+		// go func() { errc <- sws.recvLoop() }(): the functions of the
+		// package the literal calls directly, judged by their bodies.
+		observes := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+					observes = s.bodyObserves(decl)
+				}
+			}
+			return !observes
+		})
+		return observes
+	}
 	if fn == nil {
-		return false // a literal (scanned with the statement) or a func value
+		return false // a func value
 	}
 	if fn.Pkg() != pkg {
 		return true
 	}
-	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
+	decl := declOf(info, m, fn)
+	return decl != nil && s.bodyObserves(decl)
+}
+
+// bodyObserves reports whether decl's body observes cancellation
+// somewhere, computed once per function.
+func (s *scanner) bodyObserves(decl *ast.FuncDecl) bool {
+	if s.cache.observes == nil {
+		s.cache.observes = make(map[*ast.FuncDecl]bool)
+	}
+	obs, ok := s.cache.observes[decl]
 	if !ok {
-		return false
+		body, found := s.m.Cursor(decl.Body)
+		obs = found && s.scan(body).observes
+		s.cache.observes[decl] = obs
 	}
-	decl, ok := id.Parent().Node().(*ast.FuncDecl)
-	if !ok || decl.Body == nil {
-		return false
-	}
-	body, ok := id.Parent().FindNode(decl.Body)
-	return ok && s.scan(body).observes
+	return obs
 }
 
 func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding) {

@@ -224,6 +224,51 @@ func (w etcdWatch) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) err
 	return err
 }
 
+// closingStream is etcd's serverWatchStream as it is today: the handler
+// closes closec through a method, sws.close().
+type closingStream struct {
+	stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]
+	ctrl   chan *echo.Msg
+	closec chan struct{}
+}
+
+func (cs *closingStream) recvLoop() error {
+	for {
+		req, err := cs.stream.Recv()
+		if err != nil {
+			return err
+		}
+		select {
+		case cs.ctrl <- req:
+		case <-cs.closec: // wakes: the handler's cs.close() closes closec
+			return nil
+		}
+	}
+}
+
+func (cs *closingStream) close() { close(cs.closec) }
+
+type etcdWatchClose struct {
+	echo.UnimplementedEchoServer
+}
+
+func (etcdWatchClose) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	cs := &closingStream{stream: stream, ctrl: make(chan *echo.Msg, 16), closec: make(chan struct{})}
+	errc := make(chan error, 1)
+	go func() { errc <- cs.recvLoop() }()
+	defer cs.close()
+	for {
+		select { // silent: errc's producer calls cs.recvLoop, whose loop leaves when Recv fails
+		case err := <-errc:
+			return err
+		case m := <-cs.ctrl:
+			if err := stream.Send(m); err != nil {
+				return err
+			}
+		}
+	}
+}
+
 // The same receive thread on protoc-gen-go-grpc v1.3's named stream types.
 type v13Conn struct {
 	stream echov13.Echo_BidiServer
