@@ -62,7 +62,8 @@
 // RPC's end), or from a variable holding one; a receive from a local
 // channel whose producers, started in the handler, observe cancellation, or
 // that the handler closes, from a struct field's channel that the handler
-// closes (close(sws.closec) when the stream ends: etcd-io/etcd#18739's
+// closes, itself or in a function of the package it calls
+// (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
 // fix), from a channel returned by a call given the
 // request context (eventq, errq := events.Subscribe(ctx): what feeds them
 // knows when the RPC ends), or from a channel parameter (its producers are
