@@ -172,7 +172,9 @@
 //   - A check behind a rare condition (every 1024th iteration) observes
 //     cancellation: that is the recommended way to keep the check cheap.
 //   - A loop over a channel is not reported when a goroutine started in the
-//     same handler that sends on or closes the channel observes cancellation:
+//     same handler that sends on or closes the channel observes cancellation
+//     (in its literal, or in the body of a function of the package it runs:
+//     go receiveThread(con, ch), go func() { errc <- sws.recvLoop() }()):
 //     the producer ends the loop by closing the channel.
 //   - Nested loops are judged one by one: an unbounded inner loop is reported
 //     even when the outer loop ranges over finite data, and an outer loop
