@@ -12,5 +12,5 @@ import (
 // read values from their contexts (readsValues).
 func TestModelFacts(t *testing.T) {
 	t.Parallel()
-	fixturetest.Run(t, grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool")
+	fixturetest.Run(t, grpcctx.Analyzer, "./ctxdetach/telemetry/store", "./ctxdeadline/conns/mw", "./ctxdeadline/callbacks/pool", "./ctxdeadline/callbacks/env")
 }
