@@ -23,8 +23,8 @@ import (
 // literals, go and defer statements, holds one of these, or calls a
 // function that blocks:
 //   - a send, outside a select, on a channel in an unexported field of one
-//     of the package's types that no loop of the package receives from: no
-//     worker is always there to take it;
+//     of the package's types that no worker serves (see fieldChans): no
+//     one is always there to take it;
 //   - a receive, outside a select, from such a channel that the package
 //     sends on and makes only unbuffered: it waits for the next value (a
 //     watcher's Next), where a buffered one is as often a semaphore's
@@ -178,7 +178,7 @@ func (b *blockingFinder) sharedChan(ch ast.Expr) *types.Var {
 
 func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
 	v := b.sharedChan(ch)
-	return v != nil && !b.fc.consumed[v]
+	return v != nil && !b.fc.served[v]
 }
 
 // recvBlocks: a receive from a queue the package makes unbuffered. A

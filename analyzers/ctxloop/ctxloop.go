@@ -200,7 +200,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	fields := &lazyFields{info: pass.TypesInfo, in: in}
+	fields := &lazyFields{info: pass.TypesInfo, in: in, rpc: func(fn ast.Node) bool {
+		h, _ := sc.handlerOf(fn)
+		return h != nil || spawned.of(fn) != nil
+	}}
 	blocking := findBlocking(pass, m, withFacts, fields)
 	blockingCall := func(call *ast.CallExpr) *blocks {
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
@@ -209,7 +212,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		return blocking(call)
 	}
-	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall)
+	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall, fields)
 	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)

@@ -19,22 +19,40 @@ import (
 // each request); nothing wakes it when the RPC ends.
 //
 // Silent: a field made with a buffer anywhere, or whose making is out of
-// sight (the package cannot tell whether the send waits); one that a loop
-// receives from (a worker that is always there: the send waits for it to
-// finish its current item, not for good); a local channel (the handler's
+// sight (the package cannot tell whether the send waits); one a worker
+// serves (see fieldChans: the send waits for it to finish its current
+// item, not for good); a local channel (the handler's
 // own goroutines, judged at their loops); a send in a loop (the loop rules
 // judge it).
 
-// fieldChans indexes the channel fields of a package: how they are made and
-// whether a loop receives from them. Built by one walk, on the first
-// candidate send.
+// fieldChans indexes the channel fields of a package: how they are made,
+// whether they are sent on, and whether a worker serves them. Built by one
+// walk, on first use.
+//
+// A field is served when a loop receives from it that runs outside any
+// RPC's scope (not in a handler, nor in a function a handler's goroutine
+// runs: a worker a constructor or Start method starts, for the process's
+// life) and that has no way out but the channel's end (for r := range
+// s.q, for { r := <-s.q; ... }): a send on it waits for that worker's
+// backlog, never for good (seaweedfs's volumeGrowthRequestChan, class A1 of
+// the tuning triage). A receiver that can return (a case on a quit
+// channel), or one the RPC starts (etcd's sendLoop, which leaves when the
+// stream ends), serves nobody for sure.
 type fieldChans struct {
-	unbuffered, buffered, consumed, sent map[*types.Var]bool
+	unbuffered, buffered, served, sent map[*types.Var]bool
 }
 
-func newFieldChans(info *types.Info, in *inspector.Inspector) *fieldChans {
+func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.Node) bool) *fieldChans {
 	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
-		consumed: make(map[*types.Var]bool), sent: make(map[*types.Var]bool)}
+		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool)}
+	serves := func(cur inspector.Cursor, ok *types.Var) bool {
+		loop, found := enclosingLoop(cur)
+		if !found {
+			return false
+		}
+		fn := grpcctx.EnclosingFuncOf(loop)
+		return fn != nil && !rpc(fn) && endsOnlyOnClose(info, loop, ok)
+	}
 	made := func(f *types.Var, rhs ast.Expr) {
 		if f == nil || !isMake(info, rhs) {
 			return
@@ -65,41 +83,92 @@ func newFieldChans(info *types.Info, in *inspector.Inspector) *fieldChans {
 				}
 			}
 		case *ast.UnaryExpr:
-			if f := fieldOf(info, n.X); f != nil && n.Op == token.ARROW && inLoop(cur) {
-				fc.consumed[f] = true
+			if f := fieldOf(info, n.X); f != nil && n.Op == token.ARROW && serves(cur, recvOK(info, cur)) {
+				fc.served[f] = true
 			}
 		case *ast.RangeStmt:
 			if f := fieldOf(info, n.X); f != nil {
-				fc.consumed[f] = true
+				if body, ok := cur.FindNode(n.Body); ok && serves(body, nil) {
+					fc.served[f] = true
+				}
 			}
 		}
 	}
 	return fc
 }
 
+// recvOK returns ok in v, ok := <-ch, the receive at cur.
+func recvOK(info *types.Info, cur inspector.Cursor) *types.Var {
+	as, isAssign := cur.Parent().Node().(*ast.AssignStmt)
+	if !isAssign || len(as.Lhs) != 2 || len(as.Rhs) != 1 || as.Rhs[0] != cur.Node() {
+		return nil
+	}
+	id, _ := as.Lhs[1].(*ast.Ident)
+	if id == nil {
+		return nil
+	}
+	v, _ := info.ObjectOf(id).(*types.Var)
+	return v
+}
+
+// endsOnlyOnClose reports whether nothing in the loop at cur leaves it but
+// a test of ok, the receive's report of the channel's end (if !ok {
+// break }): no return, panic, goto or break out of it elsewhere.
+func endsOnlyOnClose(info *types.Info, cur inspector.Cursor, ok *types.Var) bool {
+	loop := cur.Node()
+	leaves := false
+	cur.Inspect(nil, func(c inspector.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if u, isNot := ast.Unparen(n.Cond).(*ast.UnaryExpr); ok != nil && isNot && u.Op == token.NOT && mentions(info, u.X, ok) {
+				return false // the channel's end
+			}
+		case *ast.ReturnStmt:
+			leaves = true
+		case *ast.CallExpr:
+			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); isID && id.Name == "panic" {
+				leaves = true
+			}
+		case *ast.BranchStmt:
+			leaves = leaves || n.Tok == token.GOTO || n.Tok == token.BREAK && breaksOut(c, n, loop)
+		}
+		return !leaves
+	})
+	return !leaves
+}
+
 // inLoop reports whether cur lies in the body of a loop of its function.
 func inLoop(cur inspector.Cursor) bool {
+	_, ok := enclosingLoop(cur)
+	return ok
+}
+
+// enclosingLoop returns the innermost loop of cur's function around cur.
+func enclosingLoop(cur inspector.Cursor) (inspector.Cursor, bool) {
 	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
 		switch c.Node().(type) {
 		case *ast.ForStmt, *ast.RangeStmt:
-			return true
+			return c, true
 		case *ast.FuncDecl, *ast.FuncLit:
-			return false
+			return inspector.Cursor{}, false
 		}
 	}
-	return false
+	return inspector.Cursor{}, false
 }
 
 // lazyFields builds a package's fieldChans on first use.
 type lazyFields struct {
 	info *types.Info
 	in   *inspector.Inspector
+	rpc  func(fn ast.Node) bool // fn runs for an RPC: in handler scope, or spawned by a handler
 	fc   *fieldChans
 }
 
 func (l *lazyFields) get() *fieldChans {
 	if l.fc == nil {
-		l.fc = newFieldChans(l.info, l.in)
+		l.fc = newFieldChans(l.info, l.in, l.rpc)
 	}
 	return l.fc
 }
@@ -117,7 +186,7 @@ func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scop
 			continue
 		}
 		fc := fields.get()
-		if !fc.unbuffered[f] || fc.buffered[f] || fc.consumed[f] {
+		if !fc.unbuffered[f] || fc.buffered[f] || fc.served[f] {
 			continue
 		}
 		l := loopFinding{cur: cur, fn: grpcctx.EnclosingFuncOf(cur), h: h}

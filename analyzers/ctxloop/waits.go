@@ -71,6 +71,7 @@ type waitFinder struct {
 	// blocking returns the blocks fact of a call's callee, if it has one
 	// and no blindLoop fact (a call reported as a blind helper already).
 	blocking func(*ast.CallExpr) *blocks
+	fields   *lazyFields
 }
 
 // newSpawnFinder prepares the search in a function that a goroutine of
@@ -257,8 +258,13 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 // handler drains the channel, or the send is in the handler's own code (not
 // in a goroutine it starts) on a local channel, whose receivers are the
 // handler's own goroutines, judged at their loops. A goroutine's send on a
-// channel nobody drains can outlive the handler (go-control-plane#430).
+// channel nobody drains can outlive the handler (go-control-plane#430). A
+// send on a field's channel that a process-lifetime worker serves waits
+// for that worker's backlog only (fieldChans).
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
+	if f := fieldOf(w.info, ch); f != nil && w.fields != nil && w.fields.get().served[f] {
+		return true
+	}
 	v := w.local(ch)
 	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
 }
@@ -597,7 +603,7 @@ const maxGraphQueries = 8
 // reportWaits reports the blocking points of loops in handler scope that
 // do not wake when the RPC ends, each once, with its innermost loop as
 // related position.
-func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding, blocking func(*ast.CallExpr) *blocks) {
+func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding, blocking func(*ast.CallExpr) *blocks, fields *lazyFields) {
 	type found struct {
 		wt wait
 		l  loopFinding
@@ -617,7 +623,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			base := finders[l.h]
 			if base == nil {
 				base = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
-				base.blocking = blocking
+				base.blocking, base.fields = blocking, fields
 				finders[l.h] = base
 			}
 			wf = base

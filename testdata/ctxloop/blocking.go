@@ -80,6 +80,7 @@ type blockingServer struct {
 	w    *watcher
 	q    *helpers.Queue
 	pool *helpers.Pool
+	stop *helpers.StoppablePool
 	sem  *helpers.Sem
 }
 
@@ -117,7 +118,8 @@ func (s *blockingServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg
 		if err := s.q.PushCtx(stream.Context(), m.Text); err != nil { // silent: PushCtx wakes on its context
 			return err
 		}
-		s.pool.Submit(m.Text) // silent: the pool's worker loop is always there to take the job
+		s.pool.Submit(m.Text) // silent: the pool's worker, started by its constructor, is there until the channel closes
+		s.stop.Submit(m.Text) // want `call to s.stop.Submit in handler ClientStream blocks in a send on p.jobs in Submit`
 		s.sem.Acquire()       // want `call to s.sem.Acquire in handler ClientStream blocks in a send on s.slots in Acquire`
 		s.sem.Release()       // silent: a receive from a buffered channel, a semaphore's release
 		s.w.waitReady()       // silent: a signal closed once, not a queue

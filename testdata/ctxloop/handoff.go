@@ -2,6 +2,7 @@ package ctxloop
 
 import (
 	"context"
+	"time"
 
 	"google.golang.org/grpc"
 
@@ -41,16 +42,15 @@ func (f *fakeService) await(ctx context.Context) *echo.Msg {
 	}
 }
 
-// run is a worker that is always there: a send on jobs waits for it to
-// finish its current job, not for good.
-func (f *fakeService) run(quit chan struct{}) { // want run:`blindLoop\(polling loop in run`
+// run is a worker that is there until jobs is closed: a send on jobs
+// waits for it to finish its current job, not for good.
+func (f *fakeService) run() { // want run:`blindLoop\(polling loop in run` run:`blocks\(receive from f.jobs in run`
 	for {
-		select {
-		case j := <-f.jobs:
-			f.respCh <- j // silent: not in handler scope
-		case <-quit:
+		j, ok := <-f.jobs
+		if !ok {
 			return
 		}
+		f.respCh <- j // silent: not in handler scope
 	}
 }
 
@@ -89,7 +89,7 @@ func (f *fakeService) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) 
 	case <-stream.Context().Done():
 		return stream.Context().Err()
 	}
-	f.jobs <- in   // silent: run's loop receives from jobs, a worker that is always there
+	f.jobs <- in   // silent: run's loop serves jobs until it is closed
 	f.events <- in // silent: made with a buffer
 	f.audit <- in  // silent: its making is out of sight, the buffer unknown
 	out := make(chan *echo.Msg)
@@ -117,4 +117,52 @@ func (f *fakeV13) Unary(ctx context.Context, in *echov13.Msg) (*echov13.Msg, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// growServer is seaweedfs's master (class A1 of the tuning triage): the
+// handler's poll sends on a queue that a worker its constructor starts
+// serves for the process's life.
+type growServer struct {
+	echo.UnimplementedEchoServer
+	growCh chan *echo.Msg // served until closed
+	stopCh chan *echo.Msg // its worker can return on quit
+	quit   chan struct{}
+}
+
+func newGrowServer() *growServer {
+	s := &growServer{growCh: make(chan *echo.Msg, 64), stopCh: make(chan *echo.Msg, 64), quit: make(chan struct{})}
+	go func() {
+		for {
+			req, ok := <-s.growCh
+			if !ok {
+				break
+			}
+			req.N--
+		}
+	}()
+	go func() {
+		for {
+			select {
+			case req := <-s.stopCh:
+				req.N--
+			case <-s.quit:
+				return
+			}
+		}
+	}()
+	return s
+}
+
+func (s *growServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	start := time.Now()
+	for time.Since(start) < 10*time.Second { // a poll with its own deadline: judged by its waits
+		if in.N > 0 {
+			s.growCh <- in // silent: the constructor's worker serves growCh until it is closed
+			s.stopCh <- in // want `send on s.stopCh in handler Unary does not wake when the RPC ends`
+		}
+		if in.N < 0 {
+			return in, nil
+		}
+	}
+	return nil, ctx.Err()
 }

@@ -154,7 +154,7 @@ type watchStream struct {
 }
 
 // recvLoop is etcd#18704 before the fix.
-func (ws *watchStream) recvLoop() error {
+func (ws *watchStream) recvLoop() error { // want recvLoop:`blocks\(send on ws.ctrl in recvLoop`
 	for {
 		req, err := ws.stream.Recv()
 		if err != nil {
@@ -165,7 +165,7 @@ func (ws *watchStream) recvLoop() error {
 }
 
 // fixedRecvLoop is etcd#18739's fix: the send also leaves on closec.
-func (ws *watchStream) fixedRecvLoop() error {
+func (ws *watchStream) fixedRecvLoop() error { // want fixedRecvLoop:`blocks\(select on ws.ctrl and ws.closec in fixedRecvLoop`
 	for {
 		req, err := ws.stream.Recv()
 		if err != nil {
@@ -232,7 +232,7 @@ type closingStream struct {
 	closec chan struct{}
 }
 
-func (cs *closingStream) recvLoop() error {
+func (cs *closingStream) recvLoop() error { // want recvLoop:`blocks\(select on cs.ctrl and cs.closec in recvLoop`
 	for {
 		req, err := cs.stream.Recv()
 		if err != nil {

@@ -30,22 +30,45 @@ func (q *Queue) PushCtx(ctx context.Context, s string) error {
 	}
 }
 
-// Pool's jobs channel is read by a worker loop that is always there:
-// Submit waits for the worker to finish its current job, not for good. No
-// fact.
+// Pool's jobs channel is served by a worker its constructor starts for the
+// process's life, which leaves only when the channel is closed: Submit
+// waits for the worker to finish its current job, not for good. No fact.
 type Pool struct {
+	jobs chan string
+	done []string
+}
+
+func NewPool() *Pool {
+	p := &Pool{jobs: make(chan string)}
+	go p.work()
+	return p
+}
+
+func (p *Pool) work() { // want work:`blindLoop\(loop over channel p.jobs in work` work:`blocks\(receive from p.jobs in work`
+	for j := range p.jobs {
+		p.done = append(p.done, j)
+	}
+}
+
+func (p *Pool) Submit(s string) { p.jobs <- s }
+
+// StoppablePool's worker can return on quit: after Stop, Submit waits for
+// good.
+type StoppablePool struct {
 	jobs chan string
 	quit chan struct{}
 	done []string
 }
 
-func NewPool() *Pool {
-	p := &Pool{jobs: make(chan string), quit: make(chan struct{})}
+func NewStoppablePool() *StoppablePool {
+	p := &StoppablePool{jobs: make(chan string), quit: make(chan struct{})}
 	go p.work()
 	return p
 }
 
-func (p *Pool) work() { // want work:`blindLoop\(polling loop in work` work:`blocks\(select on p.jobs and p.quit in work`
+func (p *StoppablePool) Stop() { close(p.quit) }
+
+func (p *StoppablePool) work() { // want work:`blindLoop\(polling loop in work` work:`blocks\(select on p.jobs and p.quit in work`
 	for {
 		select {
 		case j := <-p.jobs:
@@ -56,7 +79,7 @@ func (p *Pool) work() { // want work:`blindLoop\(polling loop in work` work:`blo
 	}
 }
 
-func (p *Pool) Submit(s string) { p.jobs <- s }
+func (p *StoppablePool) Submit(s string) { p.jobs <- s } // want Submit:`blocks\(send on p.jobs in Submit`
 
 // Sem is a semaphore: its release receives from a buffered channel, which
 // does not wait for anyone. Acquire waits for a free slot: a fact.
