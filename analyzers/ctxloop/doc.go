@@ -70,9 +70,13 @@
 // out of sight); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
-// handler's goroutines, judged at their loops), and a last send just before
-// the loop leaves (errCh <- err; return) unless the channel is local and
-// unbuffered.
+// handler's goroutines, judged at their loops), a send on a struct field's
+// channel that a worker outside any RPC's scope serves with a loop that
+// ends only with the channel (a constructor's go func() { for r := range
+// s.q { ... } }(): the send waits for the worker's backlog, not for good;
+// a worker that can return on a quit channel, or one the RPC starts, is no
+// such server), and a last send just before the loop leaves (errCh <- err;
+// return) unless the channel is local and unbuffered.
 // Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
 // ends: they observe cancellation when their error leaves the loop. A
 // blocking point that does not wake is reported there, naming what it waits
