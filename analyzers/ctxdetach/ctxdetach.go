@@ -155,6 +155,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 		}
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
+		if callee == nil {
+			callee = interfaceMethod(pass.TypesInfo, call) // judged by its implementations' facts
+		}
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
 			continue
 		}
@@ -175,7 +178,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	c.exportFacts(pass, findings, helperCalls, facts)
+	c.exportFacts(pass, m, findings, helperCalls, facts)
 	for _, f := range helperCalls {
 		if fact := facts[f.callee]; fact != nil {
 			f.fact = fact
@@ -350,14 +353,22 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 			})
 		}
 	}
-	c.exportFacts(pass, findings, helperCalls, make(map[*types.Func]*detachedCall))
+	c.exportFacts(pass, nil, findings, helperCalls, make(map[*types.Func]*detachedCall))
 }
 
 // exportFacts computes the detachedCall facts of this package's functions
 // that take no context: first from their own outbound calls, then, to a
 // fixed point, from calls to other such functions. Only calls directly in a
 // function's body count; function literals may run later or not at all.
-func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts map[*types.Func]*detachedCall) {
+//
+// A method of this package's interface that takes no context gets the
+// fact when every method that may run for it here (the model's
+// Implementations, nil for a Light package) has it (dapr/dapr#2716: the
+// handler called a component's ctx-less Set, whose one implementation
+// called its gRPC client on the component's context.Background()). One
+// implementation without it (a cache, a fake, a store on the caller's
+// context) keeps the interface's calls silent.
+func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, helperCalls []finding, facts map[*types.Func]*detachedCall) {
 	declOf := func(fn ast.Node) *types.Func { return grpcctx.HelperFunc(pass.TypesInfo, fn) }
 	var order []*types.Func // deterministic export order
 	add := func(fn *types.Func, fact *detachedCall) {
@@ -389,14 +400,35 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			})
 		}
 	}
-	grpcctx.Propagate(helperCalls, func(f finding) bool {
-		fn := declOf(f.fn)
-		if fn == nil || facts[fn] != nil || facts[f.callee] == nil {
-			return false
+	var ifaceMethods []*types.Func
+	if m != nil {
+		ifaceMethods = m.InterfaceMethods()
+	}
+	for changed := true; changed; {
+		grpcctx.Propagate(helperCalls, func(f finding) bool {
+			fn := declOf(f.fn)
+			if fn == nil || facts[fn] != nil || facts[f.callee] == nil {
+				return false
+			}
+			add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
+			return true
+		})
+		changed = false
+		for _, im := range ifaceMethods {
+			if facts[im] != nil || grpcctx.TakesContext(im.Signature()) {
+				continue
+			}
+			impls := m.Implementations(im)
+			all := len(impls) > 0
+			for _, cm := range impls {
+				all = all && facts[cm] != nil
+			}
+			if all {
+				add(im, facts[impls[0]])
+				changed = true
+			}
 		}
-		add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
-		return true
-	})
+	}
 	for _, fn := range order {
 		pass.ExportObjectFact(fn, facts[fn])
 	}
@@ -644,6 +676,18 @@ func sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		}
 	}
 	return false
+}
+
+// interfaceMethod returns the interface method call calls, or nil.
+func interfaceMethod(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn := grpcctx.Callee(info, call)
+	if fn == nil {
+		return nil
+	}
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		return fn
+	}
+	return nil
 }
 
 // withOwn returns fact as seen from a function of this package.

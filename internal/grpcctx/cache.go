@@ -17,6 +17,8 @@ type originCache struct {
 	assignOnce sync.Once
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
 	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
+	fields     fieldIndex                                    // see fields.go
+	reach      reachIndex                                    // see reach.go
 }
 
 // A lockedMap is a map the analyzers sharing a Model may use concurrently;

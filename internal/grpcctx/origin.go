@@ -13,8 +13,9 @@ import (
 type Root uint8
 
 const (
-	// Unknown: the provenance cannot be established locally (a field, a
-	// map, a call the model does not understand, paths that disagree).
+	// Unknown: the provenance cannot be established locally (a map, a
+	// field that is not set from a detaching call in view, see fields.go,
+	// a call the model does not understand, paths that disagree).
 	// Analyzers stay silent on Unknown.
 	Unknown Root = iota
 	// Request: the RPC's request context (a handler's or interceptor's
@@ -154,6 +155,10 @@ func (q *query) expr(e ast.Expr) Origin {
 		}
 	case *ast.CallExpr:
 		return q.call(e)
+	case *ast.SelectorExpr:
+		if f := q.m.trackedField(e); f != nil {
+			return q.get(nodeKey{kind: fieldValue, v: f})
+		}
 	}
 	return Origin{}
 }
@@ -296,6 +301,10 @@ func (q *query) eval(k nodeKey) Origin {
 		return q.expr(k.d.rhs)
 	case blockEntry:
 		return q.blockEntry(k.v, k.b)
+	case fieldValue:
+		return q.fieldValue(k.v)
+	case paramCallers:
+		return q.paramCallers(k.v)
 	default: // allDefs
 		o := bottom
 		if _, isParam := q.m.params[k.v]; isParam {

@@ -1,0 +1,165 @@
+package grpcctx
+
+import (
+	"go/ast"
+	"go/types"
+	"sync"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// A reachIndex says which of this package's functions that take no
+// context handler scope reaches, and what runs for this package's
+// interface methods. It is built on the first question, by one walk of
+// the package, and read-only after.
+type reachIndex struct {
+	once    sync.Once
+	impls   map[*types.Func][]*types.Func // interface method -> the methods that may run
+	methods []*types.Func                 // the keys of impls, in scope order
+	reached map[*ast.FuncDecl]*Handler    // helper -> a handler whose scope calls it
+}
+
+func (m *Model) reach() *reachIndex {
+	ix := &m.cache.reach
+	ix.once.Do(func() { ix.build(m) })
+	return ix
+}
+
+// Implementations returns what may run for im, a method of a named
+// interface of this package: the method of that name of every named type
+// of this package that implements the interface (value or pointer), in
+// the order of the package's scope. It returns nil when im is not such a
+// method, when no type here implements it, or when one of the types gets
+// the method from an embedded interface, whose body is unknown: then
+// something the package does not show may run too.
+func (m *Model) Implementations(im *types.Func) []*types.Func {
+	if m.inspect == nil {
+		return nil
+	}
+	return m.reach().impls[im]
+}
+
+// InterfaceMethods returns the methods of this package's named interfaces
+// that have Implementations, in the order of the package's scope.
+func (m *Model) InterfaceMethods() []*types.Func {
+	if m.inspect == nil {
+		return nil
+	}
+	return m.reach().methods
+}
+
+// ReachedFrom returns the handler whose scope calls decl, a function
+// declaration of this package that takes no context (see HelperFunc):
+// a call in the handler's scope, or directly in the body of another such
+// function it reaches (not in a function literal there, which may run
+// later or not at all), of decl itself or of an interface method decl
+// implements (see Implementations). It returns nil when no handler
+// reaches decl. A detached context in such a function is ctxdetach's
+// finding at the handler's call (its detachedCall fact), so that one bug
+// gets one finding.
+func (m *Model) ReachedFrom(decl *ast.FuncDecl) *Handler {
+	if m.inspect == nil || len(m.handlers) == 0 {
+		return nil
+	}
+	return m.reach().reached[decl]
+}
+
+func (ix *reachIndex) build(m *Model) {
+	ix.impls = make(map[*types.Func][]*types.Func)
+	ix.reached = make(map[*ast.FuncDecl]*Handler)
+	scope := m.pkg.Scope()
+	var ifaces []*types.Interface
+	var impls []types.Type
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 {
+			continue
+		}
+		if it, ok := named.Underlying().(*types.Interface); ok {
+			ifaces = append(ifaces, it)
+		} else {
+			impls = append(impls, named)
+		}
+	}
+	for _, it := range ifaces {
+		var found []types.Type
+		for _, t := range impls {
+			if types.Implements(t, it) {
+				found = append(found, t)
+			} else if p := types.NewPointer(t); types.Implements(p, it) {
+				found = append(found, p)
+			}
+		}
+		for im := range it.Methods() {
+			if im.Pkg() != m.pkg {
+				continue // from an embedded interface of another package
+			}
+			var ms []*types.Func
+			for _, t := range found {
+				obj, _, _ := types.LookupFieldOrMethod(t, false, im.Pkg(), im.Name())
+				cm, ok := obj.(*types.Func)
+				if !ok || cm.Pkg() != m.pkg || types.IsInterface(cm.Signature().Recv().Type()) {
+					ms = nil
+					break
+				}
+				ms = append(ms, cm)
+			}
+			if len(ms) > 0 && ix.impls[im] == nil {
+				ix.impls[im] = ms
+				ix.methods = append(ix.methods, im)
+			}
+		}
+	}
+	if len(m.handlers) == 0 {
+		return
+	}
+
+	decls := make(map[*types.Func]*ast.FuncDecl, len(m.helpers))
+	for d, fn := range m.helpers {
+		decls[fn] = d
+	}
+	// callsIn lists the calls in each function, literals apart.
+	callsIn := make(map[ast.Node][]*ast.CallExpr)
+	var inScope []ast.Node // functions in handler scope with calls, in source order
+	for cur := range m.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+		fn := EnclosingFuncOf(cur)
+		if fn == nil {
+			continue
+		}
+		if callsIn[fn] == nil && m.scope[fn] != nil {
+			inScope = append(inScope, fn)
+		}
+		callsIn[fn] = append(callsIn[fn], cur.Node().(*ast.CallExpr))
+	}
+	var work []*ast.FuncDecl
+	visit := func(from *Handler, call *ast.CallExpr) {
+		var targets []*types.Func
+		if fn := typeutil.StaticCallee(m.info, call); fn != nil {
+			targets = []*types.Func{fn.Origin()}
+		} else if fn := Callee(m.info, call); fn != nil {
+			targets = ix.impls[fn]
+		}
+		for _, fn := range targets {
+			if d := decls[fn]; d != nil && ix.reached[d] == nil {
+				ix.reached[d] = from
+				work = append(work, d)
+			}
+		}
+	}
+	for _, fn := range inScope {
+		for _, call := range callsIn[fn] {
+			visit(m.scope[fn], call)
+		}
+	}
+	for len(work) > 0 {
+		d := work[0]
+		work = work[1:]
+		for _, call := range callsIn[d] {
+			visit(ix.reached[d], call)
+		}
+	}
+}
