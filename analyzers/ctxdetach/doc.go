@@ -58,7 +58,12 @@
 //
 // The analyzer follows contexts through local variables and assignments,
 // including ctx = context.Background() over the parameter; where the
-// definitions that reach a call disagree it stays silent.
+// definitions that reach a call disagree it stays silent. A context held
+// in an unexported struct field has the origin of every value the package
+// stores in it (a constructor's &store{ctx: context.Background()}; a
+// parameter of an unexported function only this package calls stands for
+// what its calls pass); a field set from a request context or from an
+// exported constructor's parameter is not followed.
 // context.WithoutCancel(ctx) is the deliberate way to detach (for work that
 // must outlive the RPC) and is never reported. Two other ways to give work
 // a lifetime of its own are not reported either:
@@ -91,7 +96,12 @@
 // inside it (directly in its body, or through further such functions) is
 // reported at the handler's call, with the inner call as related position.
 // Calls inside function literals of such a function are not counted: they
-// may run later, once, or in the background.
+// may run later, once, or in the background. A method of an interface that
+// takes no context has the fact when every implementation of it in the
+// interface's package has it (a component's Set whose gRPC store calls on
+// the component's context.Background()); one that does not, or one whose
+// body is unknown, keeps the interface's calls silent. ctxdeadline, beside
+// ctxdetach, leaves the detached calls in such functions to this report.
 //
 // A call of a function that takes no context, while its variant that takes
 // one does outbound work (exec.Command and exec.CommandContext, net.Dial and
