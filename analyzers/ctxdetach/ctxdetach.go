@@ -103,6 +103,8 @@ type checker struct {
 	cfg Config
 	// waiting caches whether a handler waits for its goroutines; one run's.
 	waiting map[*grpcctx.Handler]bool
+	// dropping caches drops' answers.
+	dropping map[*grpcctx.Handler]*types.Var
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -126,7 +128,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
-	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
+	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool), dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
 	var outlives []outlived
 
 	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
@@ -144,7 +146,11 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
-		if arg, o, ok := detachedArg(pass, m, call, handoffs); ok {
+		var dropped *types.Var // the request message of a handler that drops its context
+		if h := m.HandlerOf(fn); h != nil && !grpcctx.InGoStmt(cur, h.Func) {
+			dropped = c.drops(pass, h)
+		}
+		if arg, o, ok := detachedArg(pass, m, call, handoffs, dropped); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
@@ -212,11 +218,24 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 
 // detachedArg returns the first context argument of call that is
 // detached. Not counted: a detached context whose cancel function is kept
-// by an object (Origin.Owned: its lifetime is managed there, on purpose),
-// an argument for a parameter the callee only hands to goroutines
-// (handoffParams: the lifetime of background work), and an argument of a
-// callee that only reads values from it (grpcctx's readsValues).
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int) (ast.Expr, grpcctx.Origin, bool) {
+// by an object (Origin.Owned: its lifetime is managed there, on purpose)
+// or that a helper made to be detached (Origin.Factory), an argument for a
+// parameter the callee only hands to goroutines (handoffParams: the
+// lifetime of background work), and an argument of a callee that only
+// reads values from it (grpcctx's readsValues).
+//
+// dropped, when not nil, is the request message of the unary handler in
+// whose flow (not a goroutine) call lies, a handler that never uses its
+// request context (cockroachdb/cockroach#5551: Node.Batch ran the batch
+// on n.context(), a Background context with the node's tags). There
+// nothing was detached from the request on purpose: it was dropped. So a
+// Factory's context counts; and so does a call without evidence of
+// outbound work that is handed the request message itself (the RPC's
+// work, delegated whole: a store's Send(ctx, req)) and does fallible work
+// (it returns an error, as a logger's Info does not) and is not known to
+// read only values. A kept cancel function still means a lifetime of its
+// own.
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int, dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
 		return nil, grpcctx.Origin{}, false
@@ -231,10 +250,13 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) || !m.Outbound(call, use.Index) {
-			continue // background work's lifetime; not outbound work (a logger, a value lookup, an unknown interface)
+		if slices.Contains(handoff, use.Index) {
+			continue // background work's lifetime
 		}
-		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
+		if !m.Outbound(call, use.Index) && !(dropped != nil && delegates(pass.TypesInfo, call, dropped) && !m.ReadsOnlyValues(use.Fn)) {
+			continue // not outbound work (a logger, a value lookup, an unknown interface)
+		}
+		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned && (!o.Factory || dropped != nil) {
 			return use.Arg, o, true
 		}
 	}
@@ -672,6 +694,74 @@ func sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 			return !shared
 		})
 		if shared {
+			return true
+		}
+	}
+	return false
+}
+
+// drops returns the request message parameter of h when h is a unary
+// handler that never uses its request context (the parameter is blank,
+// unnamed, or not referred to anywhere in h's body, literals included),
+// else nil.
+func (c *checker) drops(pass *analysis.Pass, h *grpcctx.Handler) *types.Var {
+	if req, ok := c.dropping[h]; ok {
+		return req
+	}
+	var req *types.Var
+	if sig := signatureOf(pass.TypesInfo, h.Func); h.Kind == grpcctx.Unary && h.Ctx != nil && sig != nil && sig.Params().Len() == 2 {
+		req = sig.Params().At(1)
+		if h.Ctx.Name() != "_" && h.Ctx.Name() != "" {
+			ast.Inspect(h.Func, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.Uses[id] == h.Ctx {
+					req = nil
+				}
+				return req != nil
+			})
+		}
+		if req != nil && (req.Name() == "_" || req.Name() == "") {
+			req = nil // nothing to delegate
+		}
+	}
+	c.dropping[h] = req
+	return req
+}
+
+// signatureOf returns the signature of fn, a FuncDecl or FuncLit.
+func signatureOf(info *types.Info, fn ast.Node) *types.Signature {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
+			return obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ := info.TypeOf(fn).(*types.Signature)
+		return sig
+	}
+	return nil
+}
+
+// delegates reports whether call hands on req, a handler's request
+// message, itself (req or *req) and its callee returns an error as its
+// last result: the RPC's work, delegated whole to work that can fail
+// (a store's Send), unlike a lookup of one of its fields or a logger's
+// Info.
+func delegates(info *types.Info, call *ast.CallExpr, req *types.Var) bool {
+	tv, ok := info.Types[call.Fun]
+	if !ok || tv.Type == nil {
+		return false
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 ||
+		!types.Identical(sig.Results().At(sig.Results().Len()-1).Type(), types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	for _, a := range call.Args {
+		a = ast.Unparen(a)
+		if star, ok := a.(*ast.StarExpr); ok {
+			a = ast.Unparen(star.X)
+		}
+		if id, ok := a.(*ast.Ident); ok && info.Uses[id] == req {
 			return true
 		}
 	}

@@ -78,6 +78,23 @@
 //     ctx.Done()): the context is the lifetime handed to background work,
 //     not one the call runs on.
 //
+// Nor is a context that a helper whose job is to make one returns detached
+// (containerd's util.NamespacedContext(): its returnedContext fact is
+// rooted in context.Background()): work on it outlives the request by
+// design.
+//
+// A handler that never uses its request context (the parameter is blank
+// or never referred to) has not detached anything on purpose: it dropped
+// the request's context (cockroachdb/cockroach#5551: Node.Batch ran each
+// batch on n.context(), the node's Background context). Outside its
+// goroutines, a helper-made background context is reported there too,
+// and so is a detached context passed to a callee without evidence of
+// outbound work (an interface whose implementation is not in view) that
+// is handed the request message itself (the RPC's work, delegated whole:
+// stores.Send(bctx, req), not a lookup of one of its fields), returns an
+// error (a logger's Info does not) and is not known to read only values.
+// A kept cancel function still marks a lifetime of its own.
+//
 // Nor is a call to a function that only reads values from its context
 // (metadata.FromOutgoingContext, a logger lookup: the model's readsValues
 // fact): it carries nothing upstream.

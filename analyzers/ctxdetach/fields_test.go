@@ -59,3 +59,12 @@ func TestFieldsFactsDeterministic(t *testing.T) {
 		t.Errorf("%d facts in the first run, %d in the second", len(first), len(second))
 	}
 }
+
+// TestDropped checks handlers that never use their request context: a
+// context a helper makes detached, or a fallible call without evidence
+// of outbound work, is reported there; a logger, a kept lifetime, a
+// goroutine, and a handler that uses its context elsewhere are not.
+func TestDropped(t *testing.T) {
+	t.Parallel()
+	fixturetest.Run(t, ctxdetach.Analyzer, "./ctxdetach/dropped")
+}

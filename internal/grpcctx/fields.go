@@ -213,6 +213,7 @@ func (q *query) resolveParam(o Origin) Origin {
 	c.MayCancel = c.MayCancel || o.MayCancel
 	c.Opaque = c.Opaque || o.Opaque
 	c.Owned = c.Owned || o.Owned
+	c.Factory = c.Factory || o.Factory
 	return c
 }
 

@@ -63,6 +63,13 @@ type Origin struct {
 	// lifetime of an object (a watcher, a container's I/O), detached from
 	// the request on purpose.
 	Owned bool
+	// Factory: on some path, the context was made detached by a function
+	// whose job is to make one (a returnedContext fact rooted in
+	// Background/TODO: containerd's util.NamespacedContext()). Like Owned,
+	// a sign of detaching on purpose (see query.returned), except where
+	// the handler never uses its own request context: then nothing was
+	// detached from anything, the request's was dropped.
+	Factory bool
 	// At is the call that made a Detached or Deliberate root
 	// (context.Background(), context.TODO(), context.WithoutCancel(...)),
 	// or nil when paths disagree about it.
@@ -127,6 +134,7 @@ func join(a, b Origin) Origin {
 		MayCancel:   a.MayCancel || b.MayCancel,
 		Opaque:      a.Opaque || b.Opaque,
 		Owned:       a.Owned || b.Owned,
+		Factory:     a.Factory || b.Factory,
 	}
 	if a.At == b.At {
 		o.At = a.At

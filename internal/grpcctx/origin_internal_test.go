@@ -358,6 +358,9 @@ func describeOrigin(o Origin) string {
 	for _, name := range flagNames(o.Deadline, o.Cancel, o.MayDeadline, o.MayCancel, o.Opaque, o.Owned) {
 		b.WriteString(" " + name)
 	}
+	if o.Factory {
+		b.WriteString(" factory")
+	}
 	return b.String()
 }
 

@@ -133,8 +133,8 @@ var wantCallerOrigins = []string{
 	"param(ctx) deadline cancel may-deadline may-cancel",
 	"detached(context.Background())",
 	"detached(context.Background()) may-deadline may-cancel",
-	"detached(?) owned", // made detached on purpose by the helper
-	"detached(?) cancel may-cancel owned",
+	"detached(?) factory", // made detached on purpose by the helper
+	"detached(?) cancel may-cancel owned factory",
 	"deliberate(?)",
 	"unknown",
 	"param(ctx) opaque", // no fact: an unknown derivation of its context argument
