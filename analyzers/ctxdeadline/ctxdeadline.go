@@ -16,6 +16,7 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/division"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 //go:embed doc.go
@@ -321,6 +322,7 @@ func (s *state) run() {
 
 	var uses []use
 	var locals []localCall
+	facts := lint.NewFactTable[deadlineParams](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn := grpcctx.EnclosingFuncOf(cur)
@@ -383,15 +385,15 @@ func (s *state) run() {
 		callee = callee.Origin()
 		if callee.Pkg() == pass.Pkg {
 			locals = append(locals, localCall{call: call, callee: callee, fn: fn})
-		} else if fact := new(deadlineParams); pass.ImportObjectFact(callee, fact) {
+		} else if fact, ok := facts.Lookup(callee); ok {
 			uses = append(uses, s.factUses(call, callee, fn, fact)...)
 		}
 	}
 
-	facts := s.exportFacts(uses, locals)
+	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
 	for _, l := range locals {
-		if fact := facts[l.callee]; fact != nil {
+		if fact, ok := facts.Local(l.callee); ok {
 			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
 		}
 	}
@@ -405,7 +407,7 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.arg.Pos(), b.arg.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}
@@ -511,22 +513,19 @@ func (s *state) decide(u use) verdict {
 // exportFacts computes the deadlineParams facts of this package's function
 // declarations: first from their own gRPC calls and calls to imported
 // functions with the fact, then, to a fixed point, from calls to this
-// package's functions. It returns them by function.
-func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*deadlineParams {
+// package's functions, into facts.
+func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParams], uses []use, locals []localCall) {
 	pass := s.pass
-	facts := make(map[*types.Func]*deadlineParams)
-	var order []*types.Func // deterministic export order
 	// add records that parameter index of fn reaches rpc; it reports
 	// whether that changed anything. A unary RPC is preferred to a stream
 	// (it asks more of the caller), then an RPC on a network client to one
 	// on a client the caller passes (it holds for every caller).
 	add := func(fn *types.Func, index int, rpc paramRPC) bool {
 		rpc.Index = index
-		fact := facts[fn]
-		if fact == nil {
+		fact, ok := facts.Local(fn)
+		if !ok {
 			fact = new(deadlineParams)
-			facts[fn] = fact
-			order = append(order, fn)
+			facts.Set(fn, fact)
 		}
 		if e := fact.entry(index); e != nil {
 			if rank(rpc) > rank(*e) {
@@ -560,17 +559,14 @@ func (s *state) exportFacts(uses []use, locals []localCall) map[*types.Func]*dea
 	}
 	grpcctx.Propagate(locals, func(l localCall) bool {
 		changed := false
-		if fact := facts[l.callee]; fact != nil {
+		if fact, ok := facts.Local(l.callee); ok {
 			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {
 				changed = propagate(u) || changed
 			}
 		}
 		return changed
 	})
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, facts[fn])
-	}
-	return facts
+	facts.Export()
 }
 
 // constructedMethod returns, for call, an interface method called on the
@@ -602,7 +598,7 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 // exportCtorFacts exports the ctorMethods fact of each of this package's
 // constructors whose result has methods that take a context, from the
 // deadlineParams facts of the methods that run.
-func (s *state) exportCtorFacts(facts map[*types.Func]*deadlineParams) {
+func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineParams]) {
 	for _, ctor := range s.m.Constructors() {
 		if !ctor.Exported() {
 			continue // only this package calls it, and ConcreteMethod sees its type
@@ -624,8 +620,9 @@ func (s *state) exportCtorFacts(facts map[*types.Func]*deadlineParams) {
 			switch {
 			case m == nil || m.Pkg() != s.pass.Pkg || types.IsInterface(m.Signature().Recv().Type()):
 				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Shape: true})
-			case facts[m] != nil:
-				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Params: facts[m].Params})
+			case facts.Has(m):
+				f, _ := facts.Local(m)
+				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Params: f.Params})
 			}
 		}
 		if takesContext {
@@ -660,8 +657,18 @@ func reachedHelper(m *grpcctx.Model, fn ast.Node) bool {
 // inContextFunc reports whether fn or a function around it has a context
 // parameter: the scope ctxdetach checks with -ctxdetach.ctx-funcs.
 func inContextFunc(m *grpcctx.Model, fn ast.Node) bool {
-	for ; fn != nil; fn = m.EnclosingFunc(fn) {
-		if m.ContextFunc(fn) != nil {
+	if fn == nil {
+		return false
+	}
+	if m.ContextFunc(fn) != nil {
+		return true
+	}
+	cur, ok := m.Cursor(fn)
+	if !ok {
+		return false
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		if m.ContextFunc(c.Node()) != nil {
 			return true
 		}
 	}

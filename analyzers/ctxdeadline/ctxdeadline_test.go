@@ -49,7 +49,7 @@ func TestCtxdeadline(t *testing.T) {
 // default, see TestTests).
 var ctxdeadlineFixtures = []string{
 	"./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns",
-	"./ctxdeadline/callbacks", "./patterns/dl1", "./patterns/pkgtuple",
+	"./ctxdeadline/callbacks", "./patterns/dlwrapper", "./patterns/pkgtuple",
 }
 
 // TestNogoPackage checks that withdetach.Analyzer, for nogo lists with

@@ -13,7 +13,7 @@ import (
 )
 
 // testFixtures have findings in _test.go files.
-var testFixtures = []string{"./patterns/dl2", "./ctxdeadline/mocks"}
+var testFixtures = []string{"./patterns/dltestctx", "./ctxdeadline/mocks"}
 
 // TestTests checks -ctxdeadline.tests: _test.go files are checked, and a
 // mock passed for a client parameter stays silent there too.

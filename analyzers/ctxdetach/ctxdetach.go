@@ -1,7 +1,6 @@
 package ctxdetach
 
 import (
-	"cmp"
 	_ "embed"
 	"fmt"
 	"go/ast"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 //go:embed doc.go
@@ -103,7 +103,9 @@ type checker struct {
 	cfg Config
 	// waiting caches whether a handler waits for its goroutines; one run's.
 	waiting map[*grpcctx.Handler]bool
-	// dropping caches drops' answers.
+	// contextUses caches each file's import of package context; one run's.
+	contextUses map[*token.File]*contextImport
+	// dropping caches drops' answers; one run's.
 	dropping map[*grpcctx.Handler]*types.Var
 }
 
@@ -131,7 +133,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool), dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
 	var outlives []outlived
 
-	facts := make(map[*types.Func]*detachedCall) // this package's, once computed
+	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
 	var findings []finding
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -142,7 +144,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && m.Helper(fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
@@ -174,7 +176,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		} else if callee.Pkg() == pass.Pkg {
 			helperCalls = append(helperCalls, f)
-		} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
+		} else if fact, ok := facts.Lookup(callee); ok {
 			f.fact = fact
 			findings = append(findings, f)
 		} else if tw := m.ContextTwin(callee); tw != nil && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
@@ -186,12 +188,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	c.exportFacts(pass, m, findings, helperCalls, facts)
 	for _, f := range helperCalls {
-		if fact := facts[f.callee]; fact != nil {
+		if fact, ok := facts.Local(f.callee); ok {
 			f.fact = fact
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return cmp.Compare(a.call.Pos(), b.call.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
@@ -235,17 +237,14 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 // (it returns an error, as a logger's Info does not) and is not known to
 // read only values. A kept cancel function still means a lifetime of its
 // own.
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs map[*types.Func][]int, dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs *lint.FactTable[handoffParams, *handoffParams], dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
 		return nil, grpcctx.Origin{}, false
 	}
 	var handoff []int
 	if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
-		callee = callee.Origin()
-		if callee.Pkg() == pass.Pkg {
-			handoff = handoffs[callee]
-		} else if fact := new(handoffParams); pass.ImportObjectFact(callee, fact) {
+		if fact, ok := handoffs.Lookup(callee.Origin()); ok {
 			handoff = fact.Params
 		}
 	}
@@ -267,10 +266,9 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 // are used only inside goroutines they start, exports their handoffParams
 // facts and returns them. Only declarations with a go statement are
 // looked at.
-func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Func][]int {
-	out := make(map[*types.Func][]int)
+func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) *lint.FactTable[handoffParams, *handoffParams] {
+	out := lint.NewFactTable[handoffParams](pass)
 	seen := make(map[*ast.FuncDecl]bool)
-	var order []*types.Func
 	for g := range in.Root().Preorder((*ast.GoStmt)(nil)) {
 		var decl *ast.FuncDecl
 		var declCur inspector.Cursor
@@ -293,13 +291,10 @@ func exportHandoffs(pass *analysis.Pass, in *inspector.Inspector) map[*types.Fun
 			}
 		}
 		if len(params) > 0 {
-			out[fn] = params
-			order = append(order, fn)
+			out.Set(fn, &handoffParams{Params: params})
 		}
 	}
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, &handoffParams{Params: out[fn]})
-	}
+	out.Export()
 	return out
 }
 
@@ -335,22 +330,16 @@ func onlyInGoroutines(info *types.Info, decl inspector.Cursor, v *types.Var) boo
 // the Model does not build; it does not even walk when no function of
 // another package it refers to has a detachedCall fact.
 func (c *checker) lightFacts(pass *analysis.Pass) {
-	found := false
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), new(detachedCall)) {
-			found = true
-			break
-		}
-	}
-	if !found {
+	facts := lint.NewFactTable[detachedCall](pass)
+	facts.ImportUses(func(*types.Func) bool { return true })
+	if facts.Imported() == 0 {
 		return
 	}
 	var findings, helperCalls []finding
 	for _, file := range pass.Files {
 		for _, d := range file.Decls {
 			decl, ok := d.(*ast.FuncDecl)
-			if !ok || decl.Body == nil || grpcctx.HelperFunc(pass.TypesInfo, decl) == nil {
+			if !ok || decl.Body == nil || grpcctx.ContextFreeDecl(pass.TypesInfo, decl) == nil {
 				continue
 			}
 			ast.Inspect(decl.Body, func(n ast.Node) bool {
@@ -366,7 +355,7 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 					f := finding{call: n, callee: callee, fn: decl}
 					if callee.Pkg() == pass.Pkg {
 						helperCalls = append(helperCalls, f)
-					} else if fact := new(detachedCall); pass.ImportObjectFact(callee, fact) {
+					} else if fact, ok := facts.Lookup(callee); ok {
 						f.fact = fact
 						findings = append(findings, f)
 					}
@@ -375,7 +364,7 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 			})
 		}
 	}
-	c.exportFacts(pass, nil, findings, helperCalls, make(map[*types.Func]*detachedCall))
+	c.exportFacts(pass, nil, findings, helperCalls, facts)
 }
 
 // exportFacts computes the detachedCall facts of this package's functions
@@ -385,20 +374,14 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 //
 // A method of this package's interface that takes no context gets the
 // fact when every method that may run for it here (the model's
-// Implementations, nil for a Light package) has it (dapr/dapr#2716: the
-// handler called a component's ctx-less Set, whose one implementation
+// Implementations; m is nil for a Light package) has it (dapr/dapr#2716:
+// the handler called a component's ctx-less Set, whose one implementation
 // called its gRPC client on the component's context.Background()). One
 // implementation without it (a cache, a fake, a store on the caller's
 // context) keeps the interface's calls silent.
-func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, helperCalls []finding, facts map[*types.Func]*detachedCall) {
-	declOf := func(fn ast.Node) *types.Func { return grpcctx.HelperFunc(pass.TypesInfo, fn) }
-	var order []*types.Func // deterministic export order
-	add := func(fn *types.Func, fact *detachedCall) {
-		if facts[fn] == nil {
-			facts[fn] = fact
-			order = append(order, fn)
-		}
-	}
+func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
+	declOf := func(fn ast.Node) *types.Func { return grpcctx.ContextFreeDecl(pass.TypesInfo, fn) }
+	add := func(fn *types.Func, fact *detachedCall) { facts.Add(fn, fact) }
 	for _, f := range findings {
 		fn := declOf(f.fn)
 		if fn == nil {
@@ -429,31 +412,29 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 	for changed := true; changed; {
 		grpcctx.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
-			if fn == nil || facts[fn] != nil || facts[f.callee] == nil {
+			fact, ok := facts.Local(f.callee)
+			if fn == nil || facts.Has(fn) || !ok {
 				return false
 			}
-			add(fn, withOwn(facts[f.callee], grpcctx.InMainModule(pass)))
-			return true
+			return facts.Add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
 		})
 		changed = false
 		for _, im := range ifaceMethods {
-			if facts[im] != nil || grpcctx.TakesContext(im.Signature()) {
+			if facts.Has(im) || grpcctx.TakesContext(im.Signature()) {
 				continue
 			}
 			impls := m.Implementations(im)
 			all := len(impls) > 0
 			for _, cm := range impls {
-				all = all && facts[cm] != nil
+				all = all && facts.Has(cm)
 			}
 			if all {
-				add(im, facts[impls[0]])
-				changed = true
+				fact, _ := facts.Local(impls[0])
+				changed = facts.Add(im, fact) || changed
 			}
 		}
 	}
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, facts[fn])
-	}
+	facts.Export()
 }
 
 // scopeOf returns the handler whose scope the finding lies in: the model's
@@ -565,13 +546,104 @@ func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler,
 	if stmt := selfAssign(m, at, want); stmt != nil {
 		return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 			Message:   fmt.Sprintf("Remove the assignment of %s to %s", root, want),
-			TextEdits: []analysis.TextEdit{deleteLine(pass, stmt)},
+			TextEdits: c.dropImport(pass, stmt, deleteLine(pass, stmt)),
 		}}}
 	}
 	return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Replace %s with %s", root, want),
-		TextEdits: []analysis.TextEdit{{Pos: at.Pos(), End: at.End(), NewText: []byte(want)}},
+		TextEdits: c.dropImport(pass, at, analysis.TextEdit{Pos: at.Pos(), End: at.End(), NewText: []byte(want)}),
 	}}}
+}
+
+// dropImport returns edit, and a second edit deleting the file's import of
+// package context when edit, which replaces removed, takes away its last use
+// (the request context the fix puts in, ctx or stream.Context(), does not
+// name the package). Drivers that apply edits as they are (gopls,
+// golangci-lint) would otherwise leave a file that does not compile. Each
+// fix stays valid applied alone, as analysis.SuggestedFix asks; two fixes
+// that together take away the last use each leave the import, which
+// x/tools' checker then removes.
+func (c *checker) dropImport(pass *analysis.Pass, removed ast.Node, edit analysis.TextEdit) []analysis.TextEdit {
+	edits := []analysis.TextEdit{edit}
+	if !removed.Pos().IsValid() {
+		return edits
+	}
+	tf := pass.Fset.File(removed.Pos())
+	if c.contextUses == nil {
+		c.contextUses = make(map[*token.File]*contextImport)
+	}
+	ci, ok := c.contextUses[tf]
+	if !ok {
+		ci = findContextImport(pass, tf)
+		c.contextUses[tf] = ci
+	}
+	if ci == nil {
+		return edits
+	}
+	for _, pos := range ci.uses {
+		if pos < removed.Pos() || pos >= removed.End() {
+			return edits // used elsewhere
+		}
+	}
+	var del analysis.TextEdit
+	if len(ci.decl.Specs) == 1 {
+		del = deleteLine(pass, ci.decl)
+	} else {
+		del = deleteLine(pass, ci.spec)
+	}
+	return append(edits, del)
+}
+
+// A contextImport is a file's import of package context and where the file
+// uses it.
+type contextImport struct {
+	decl *ast.GenDecl
+	spec *ast.ImportSpec
+	uses []token.Pos
+}
+
+// findContextImport returns the one unnamed import of package context in
+// the file, with its uses, or nil (no such import, or one that a fix cannot
+// safely remove).
+func findContextImport(pass *analysis.Pass, tf *token.File) *contextImport {
+	var file *ast.File
+	for _, f := range pass.Files {
+		if pass.Fset.File(f.Pos()) == tf {
+			file = f
+		}
+	}
+	if file == nil {
+		return nil
+	}
+	var ci *contextImport
+	var pkgName *types.PkgName
+	for _, d := range file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			is := spec.(*ast.ImportSpec)
+			if is.Path.Value != `"context"` {
+				continue
+			}
+			if ci != nil || is.Name != nil || is.Doc != nil || is.Comment != nil {
+				return nil // imported twice, renamed, or commented
+			}
+			ci = &contextImport{decl: gd, spec: is}
+			pkgName = pass.TypesInfo.PkgNameOf(is)
+		}
+	}
+	if ci == nil || pkgName == nil {
+		return nil
+	}
+	ast.Inspect(file, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.Uses[id] == pkgName {
+			ci.uses = append(ci.uses, id.Pos())
+		}
+		return true
+	})
+	return ci
 }
 
 // selfAssign returns the statement "want = context.Background()" when at is
@@ -592,9 +664,10 @@ func selfAssign(m *grpcctx.Model, at *ast.CallExpr, want string) *ast.AssignStmt
 	return nil
 }
 
-// deleteLine removes stmt together with its indentation and line break when
-// it stands alone on its line, else just stmt.
-func deleteLine(pass *analysis.Pass, stmt ast.Stmt) analysis.TextEdit {
+// deleteLine removes stmt (a statement, an import declaration or spec)
+// together with its indentation and line break when it stands alone on its
+// line, else just stmt.
+func deleteLine(pass *analysis.Pass, stmt ast.Node) analysis.TextEdit {
 	edit := analysis.TextEdit{Pos: stmt.Pos(), End: stmt.End()}
 	tf := pass.Fset.File(stmt.Pos())
 	if pass.ReadFile == nil { // some drivers (nogo) give no file access

@@ -11,7 +11,7 @@ import (
 
 func TestCtxdetach(t *testing.T) {
 	t.Parallel()
-	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls")
+	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse")
 }
 
 // TestDefaultScopeIsHandlers checks that functions outside handler scope
@@ -54,9 +54,9 @@ func TestCtxFuncs(t *testing.T) {
 
 // TestPatterns runs ctxdetach on real-world shapes: deliberate detachment
 // (silent), hidden detachment in the standard library, a cgo package, and
-// fixes that must not be offered (fix2 has no golden file).
+// fixes that must not be offered (fixsharedroot has no golden file).
 func TestPatterns(t *testing.T) {
 	t.Parallel()
 	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer,
-		"./patterns/detach1", "./patterns/detach2", "./patterns/detach3", "./patterns/fix2", "./patterns/fix3", "./patterns/cgo")
+		"./patterns/detachdeliberate", "./patterns/detachhttpget", "./patterns/detachvaluereader", "./patterns/fixsharedroot", "./patterns/fixstream", "./patterns/cgo")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 //go:embed doc.go
@@ -117,7 +118,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		if h == nil && !(withFacts && m.Helper(fn) != nil) {
+		if h == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -145,17 +146,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 
 	// Facts: functions that take no context and hold a blind loop, directly
 	// or through calls made directly in their bodies.
-	facts := make(map[*types.Func]*blindLoop)
-	var order []*types.Func
-	add := func(fn *types.Func, f *blindLoop) {
-		if facts[fn] == nil {
-			facts[fn] = f
-			order = append(order, fn)
-		}
-	}
+	facts := lint.NewFactTable[blindLoop](pass)
 	for _, l := range loops {
-		if fn := m.Helper(l.fn); fn != nil && withFacts {
-			add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts {
+			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
 	type callSite struct {
@@ -176,33 +170,18 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
 	}
-	lookup := func(callee *types.Func) *blindLoop {
-		if callee.Pkg() == pass.Pkg {
-			return facts[callee]
-		}
-		f := new(blindLoop)
-		if pass.ImportObjectFact(callee, f) {
-			return f
-		}
-		return nil
-	}
 	grpcctx.Propagate(calls, func(cs callSite) bool {
-		fn := m.Helper(cs.fn)
-		if fn == nil || facts[fn] != nil || cs.spawns {
+		fn := m.ContextFreeDecl(cs.fn)
+		if _, ok := facts.Local(fn); fn == nil || ok || cs.spawns {
 			// go w.loop() in a helper: the goroutine belongs to the object
 			// the helper starts it for (a sender ended by its own quit
 			// channel), not to the RPC of a handler that calls the helper.
 			return false
 		}
-		f := lookup(cs.callee)
-		if f != nil {
-			add(fn, f)
-		}
-		return f != nil
+		f, ok := facts.Lookup(cs.callee)
+		return ok && facts.Add(fn, f)
 	})
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, facts[fn])
-	}
+	facts.Export()
 
 	// Reports, in source order: blind loops and calls to blind helpers in
 	// handler scope.
@@ -217,7 +196,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if h == nil || once && cs.spawns {
 			continue // a goroutine started under sync.Once runs for the server
 		}
-		if f := lookup(cs.callee); f != nil {
+		if f, ok := facts.Lookup(cs.callee); ok {
 			ctx, ok := m.RequestContextExpr(h, cs.call)
 			if !ok {
 				ctx = "the request context"

@@ -15,12 +15,12 @@ func TestCtxloop(t *testing.T) {
 }
 
 // TestPatterns runs ctxloop on correct real-world loop shapes (silent) and a
-// few that must be reported; fix1 must offer no fix (it has no golden file).
+// few that must be reported; fixoneline must offer no fix (it has no golden file).
 func TestPatterns(t *testing.T) {
 	t.Parallel()
 	fixturetest.RunWithSuggestedFixes(t, ctxloop.Analyzer,
-		"./patterns/loop1", "./patterns/loop2", "./patterns/loop3", "./patterns/loop4",
-		"./patterns/loop5", "./patterns/loop6", "./patterns/loop7", "./patterns/fix1")
+		"./patterns/loopfanin", "./patterns/loopboundedfor", "./patterns/loopconsume", "./patterns/looponce",
+		"./patterns/loopdrain", "./patterns/looprecvswitch", "./patterns/loopvaluesonly", "./patterns/fixoneline")
 }
 
 // TestFinite runs ctxloop with -ctxloop.finite on finite loops that call

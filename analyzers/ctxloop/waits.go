@@ -430,7 +430,7 @@ func describeWait(wt wait) string {
 // model leaves such literals out, since their work is the server's, not
 // the request's; but Do runs the literal in the calling handler, which
 // waits for it, so a loop there is the handler's, while a goroutine the
-// literal starts is the server's: loop4's lazily started refresher); and a
+// literal starts is the server's: looponce's lazily started refresher); and a
 // stream function.
 //
 // A stream function is a function declaration that takes a gRPC server
@@ -589,7 +589,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
 		}
 	}
-	slices.SortFunc(order, func(a, b ast.Node) int { return int(a.Pos() - b.Pos()) })
+	slices.SortFunc(order, func(a, b ast.Node) int { return grpcctx.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)

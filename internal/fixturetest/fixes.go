@@ -24,8 +24,10 @@ type edit struct {
 
 // CheckFixes applies all suggested fixes of the action's diagnostics and
 // compares each file they edit with the file's .golden twin, after gofmt
-// and the removal of imports the fixes left unused (analysistest's
-// RunWithSuggestedFixes, single-file golden form). A file edited by a fix
+// (analysistest's RunWithSuggestedFixes, single-file golden form). Unlike
+// analysistest, it does not remove the imports the fixes left unused: gopls
+// and golangci-lint apply the edits as they are, so a fix that leaves an
+// import unused must delete it itself, and one that does not is an error. A file edited by a fix
 // must have a golden file: a fixture without one asserts that no fix is
 // offered there. Fixes that edit generated files are skipped; identical
 // edits (the same file analyzed in a package and its test variant) count
@@ -86,9 +88,9 @@ func checkGolden(name string, edits []edit) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", name, err)
 	}
-	got, err := formatRemovingImports(fixed)
+	got, err := formatStrict(fixed)
 	if err != nil {
-		return fmt.Errorf("%s: the fixed file does not format: %v\n%s", name, err, fixed)
+		return fmt.Errorf("%s: with all fixes applied: %v\n%s", name, err, fixed)
 	}
 	want, err := format.Source(golden)
 	if err != nil {
@@ -117,16 +119,14 @@ func apply(src []byte, edits []edit) ([]byte, error) {
 	return append(out, src[last:]...), nil
 }
 
-// formatRemovingImports deletes the imports a file no longer uses and
-// formats it.
-func formatRemovingImports(src []byte) ([]byte, error) {
+// formatStrict formats a fixed file, which must not import a package it no
+// longer uses.
+func formatStrict(src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "fixed.go", src, parser.ParseComments)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the fixed file does not parse: %v", err)
 	}
-	type imp struct{ name, path string }
-	var unused []imp
 	for _, spec := range f.Imports {
 		path, _ := strconv.Unquote(spec.Path.Value)
 		name := ""
@@ -134,15 +134,8 @@ func formatRemovingImports(src []byte) ([]byte, error) {
 			name = spec.Name.Name
 		}
 		if name != "_" && name != "." && path != "C" && !astutil.UsesImport(f, path) {
-			unused = append(unused, imp{name, path})
+			return nil, fmt.Errorf("the fixes leave import %s unused (drivers that apply edits as they are, gopls and golangci-lint, get a file that does not compile)", spec.Path.Value)
 		}
 	}
-	for _, u := range unused {
-		astutil.DeleteNamedImport(fset, f, u.name, u.path)
-	}
-	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, f); err != nil {
-		return nil, err
-	}
-	return format.Source(buf.Bytes())
+	return format.Source(src)
 }

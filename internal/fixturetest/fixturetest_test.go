@@ -33,10 +33,13 @@ func TestApply(t *testing.T) {
 	}
 }
 
-func TestFormatRemovingImports(t *testing.T) {
-	got, err := formatRemovingImports([]byte("package p\nimport (\n\"fmt\"\n\"os\"\n)\nvar _ = os.Args\n"))
-	if err != nil || strings.Contains(string(got), `"fmt"`) || !strings.Contains(string(got), `"os"`) {
-		t.Errorf("got %s, %v", got, err)
+func TestFormatStrict(t *testing.T) {
+	if _, err := formatStrict([]byte("package p\nimport (\n\"fmt\"\n\"os\"\n)\nvar _ = os.Args\n")); err == nil || !strings.Contains(err.Error(), `import "fmt" unused`) {
+		t.Errorf("a fix leaving fmt unused: got %v, want an error naming it", err)
+	}
+	got, err := formatStrict([]byte("package p\nimport \"os\"\nvar _ =   os.Args\n"))
+	if err != nil || !strings.Contains(string(got), "var _ = os.Args") {
+		t.Errorf("got %s, %v; want the file formatted", got, err)
 	}
 }
 

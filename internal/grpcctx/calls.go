@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/types/typeutil"
 )
 
@@ -67,7 +66,7 @@ func IsClientCallSignature(sig *types.Signature) bool {
 // connection is down.
 func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 	for _, a := range c.Call.Args[1:] {
-		opt, ok := astutil.Unparen(a).(*ast.CallExpr)
+		opt, ok := ast.Unparen(a).(*ast.CallExpr)
 		if !ok || len(opt.Args) != 1 || !isFunc(Callee(info, opt), grpcPath, "WaitForReady") {
 			continue
 		}
@@ -81,7 +80,7 @@ func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 // Args returns call's arguments as its callee's signature numbers them:
 // without the receiver a method expression takes first (T.M(recv, ctx)).
 func Args(info *types.Info, call *ast.CallExpr) []ast.Expr {
-	if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr && len(call.Args) > 0 {
 			return call.Args[1:]
 		}
@@ -91,7 +90,6 @@ func Args(info *types.Info, call *ast.CallExpr) []ast.Expr {
 
 // ContextUse is a call argument that hands a context to the callee.
 type ContextUse struct {
-	Call  *ast.CallExpr
 	Fn    *types.Func // nil for calls of function values
 	Arg   ast.Expr
 	Index int // of the parameter Arg is passed for
@@ -128,7 +126,7 @@ func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 	var out []ContextUse
 	for _, i := range ContextParams(sig) {
 		if i < len(call.Args) && !(sig.Variadic() && i == sig.Params().Len()-1) {
-			out = append(out, ContextUse{Call: call, Fn: fn, Arg: call.Args[i], Index: i})
+			out = append(out, ContextUse{Fn: fn, Arg: call.Args[i], Index: i})
 		}
 	}
 	return out

@@ -12,6 +12,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // ClientKind says what is known about the value a gRPC client method is
@@ -431,7 +433,7 @@ func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
 		if a != ast.Expr(lit) {
 			continue
 		}
-		for _, c := range m.callbacks[callee.Origin()] {
+		for _, c := range m.callbacksOf(callee.Origin()) {
 			if c.Param == k && c.Arg == j {
 				return Client{Kind: ClientConn}
 			}
@@ -445,20 +447,11 @@ func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
 // functions with a function-typed parameter that takes a client interface
 // are looked at.
 func (m *Model) findCallbackClients(pass *analysis.Pass) {
-	m.callbacks = make(map[*types.Func][]callbackClient)
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg || !hasClientCallback(fn.Signature()) {
-			continue
-		}
-		if fact := new(callbackClients); pass.ImportObjectFact(fn.Origin(), fact) {
-			m.callbacks[fn.Origin()] = fact.Calls
-		}
-	}
+	m.callbacks = lint.NewFactTable[callbackClients](pass)
+	m.callbacks.ImportUses(func(fn *types.Func) bool { return hasClientCallback(fn.Signature()) })
 	if !importsGRPC(pass.Pkg) {
 		return // it cannot make a client from a connection
 	}
-	var order []*types.Func
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
@@ -489,13 +482,19 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 			}
 		}
 		if len(calls) > 0 {
-			m.callbacks[fn] = calls
-			order = append(order, fn)
+			m.callbacks.Set(fn, &callbackClients{Calls: calls})
 		}
 	}
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, &callbackClients{Calls: m.callbacks[fn]})
+	m.callbacks.Export()
+}
+
+// callbacksOf returns fn's callbackClients: this package's as computed so
+// far, other packages' from their facts.
+func (m *Model) callbacksOf(fn *types.Func) []callbackClient {
+	if f, ok := m.callbacks.Lookup(fn); ok {
+		return f.Calls
 	}
+	return nil
 }
 
 // hasClientCallback reports whether sig has a function-typed parameter

@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // boundsCalls is the fact of a unary client interceptor that gives every
@@ -260,10 +262,10 @@ func (m *Model) boundingInterceptor(e ast.Expr) bool {
 		return m.bounds(e, m.info.TypeOf(e))
 	case *ast.CallExpr:
 		fn := typeutil.StaticCallee(m.info, e)
-		return fn != nil && m.boundingFuncs[fn.Origin()]
+		return fn != nil && m.boundingFuncs.Has(fn.Origin())
 	case *ast.Ident, *ast.SelectorExpr:
 		fn, _ := m.info.ObjectOf(identOf(e)).(*types.Func)
-		return fn != nil && m.boundingFuncs[fn.Origin()]
+		return fn != nil && m.boundingFuncs.Has(fn.Origin())
 	}
 	return false
 }
@@ -326,17 +328,12 @@ func (m *Model) bounds(fn ast.Node, t types.Type) bool {
 // the boundsCalls facts of the functions it uses from other packages, and
 // exports its own.
 func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
-	m.boundingFuncs = make(map[*types.Func]bool)
-	if !importsGRPC(pass.Pkg) && pass.Pkg.Path() != grpcPath {
+	m.boundingFuncs = lint.NewFactTable[boundsCalls](pass)
+	withGRPC := importsGRPC(pass.Pkg) || pass.Pkg.Path() == grpcPath
+	m.boundingFuncs.ImportUses(func(*types.Func) bool { return withGRPC })
+	if !withGRPC {
 		return
 	}
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if ok && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && pass.ImportObjectFact(fn.Origin(), new(boundsCalls)) {
-			m.boundingFuncs[fn.Origin()] = true
-		}
-	}
-	var order []*types.Func
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
@@ -350,12 +347,9 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 		default:
 			continue
 		}
-		m.boundingFuncs[fn] = true
-		order = append(order, fn)
+		m.boundingFuncs.Set(fn, new(boundsCalls))
 	}
-	for _, fn := range order {
-		pass.ExportObjectFact(fn, new(boundsCalls))
-	}
+	m.boundingFuncs.Export()
 }
 
 // returnsBounding reports whether every return statement of decl returns a

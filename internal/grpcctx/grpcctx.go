@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Analyzer computes the Model of a package.
@@ -39,25 +41,26 @@ type Model struct {
 	inspect *inspector.Inspector // nil when light
 	light   bool
 
-	handlers         []*Handler                       // roots, in source order
-	scope            map[ast.Node]*Handler            // FuncDecl or FuncLit -> handler whose scope it is in
-	requestOf        map[*types.Var]*Handler          // request context parameters
-	streamOf         map[*types.Var]*Handler          // stream parameters
-	params           map[*types.Var]paramInfo         // context parameters of every function
-	defs             map[*types.Var][]*def            // definitions of context variables
-	declFn           map[*types.Var]ast.Node          // function declaring a local context variable
-	addrTaken        map[*types.Var]bool              // context variables whose address is taken
-	doneChans        map[*types.Var]bool              // variables assigned a context's Done()
-	valueReaders     map[*types.Func]bool             // functions that only read values from their contexts
-	outbound         map[*types.Func][]int            // this package's outboundParams
-	importedOutbound map[*types.Func][]int            // other packages' outboundParams, for the functions this one uses
-	callbacks        map[*types.Func][]callbackClient // callbackClients, this package's and the ones it uses
-	twins            map[*types.Func]*types.Func      // functions that take no context -> their outbound variants that do
-	boundingFuncs    map[*types.Func]bool             // interceptors that bound their calls, and their makers (boundsCalls)
-	concrete         map[*types.Func]types.Type       // constructors -> the one type they return
-	ctors            []*types.Func                    // constructors, in source order
-	helpers          map[*ast.FuncDecl]*types.Func    // HelperFunc of every declaration
-	generated        map[*token.File]bool
+	handlers  []*Handler                    // roots, in source order
+	scope     map[ast.Node]*Handler         // FuncDecl or FuncLit -> handler whose scope it is in
+	requestOf map[*types.Var]*Handler       // request context parameters
+	streamOf  map[*types.Var]*Handler       // stream parameters
+	params    map[*types.Var]paramInfo      // context parameters of every function
+	defs      map[*types.Var][]*def         // definitions of context variables
+	declFn    map[*types.Var]ast.Node       // function declaring a local context variable
+	addrTaken map[*types.Var]bool           // context variables whose address is taken
+	doneChans map[*types.Var]bool           // variables assigned a context's Done()
+	twins     map[*types.Func]*types.Func   // functions that take no context -> their outbound variants that do
+	concrete  map[*types.Func]types.Type    // constructors -> the one type they return
+	ctors     []*types.Func                 // constructors, in source order
+	helpers   map[*ast.FuncDecl]*types.Func // ContextFreeDecl of every declaration
+	generated map[*token.File]bool
+
+	// Facts of functions, this package's and the ones it uses.
+	valueReaders  *lint.FactTable[readsValues, *readsValues]         // functions that only read values from their contexts
+	outbound      *lint.FactTable[outboundParams, *outboundParams]   // context parameters that reach outbound work
+	callbacks     *lint.FactTable[callbackClients, *callbackClients] // callbacks given a client made from a connection
+	boundingFuncs *lint.FactTable[boundsCalls, *boundsCalls]         // interceptors that bound their calls, and their makers
 
 	// returns holds the returnedContext facts of the functions this
 	// package calls.
@@ -398,33 +401,25 @@ func (m *Model) Handlers() []*Handler { return m.handlers }
 // FuncLit) belongs to, or nil.
 func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
 
-// IsRequestContext reports whether v is a handler's or interceptor's
-// request context parameter.
-func (m *Model) IsRequestContext(v *types.Var) bool { return m.requestOf[v] != nil }
-
-// IsStream reports whether v is a streaming handler's or stream
-// interceptor's stream parameter.
-func (m *Model) IsStream(v *types.Var) bool { return m.streamOf[v] != nil }
-
 // IsGenerated reports whether pos lies in a file marked
 // "// Code generated ... DO NOT EDIT.". Analyzers analyze such files (facts
 // flow through them) but never report inside them.
 func (m *Model) IsGenerated(pos token.Pos) bool { return m.generated[m.fset.File(pos)] }
 
-// EnclosingFunc returns the innermost FuncDecl or FuncLit containing n.
-func (m *Model) EnclosingFunc(n ast.Node) ast.Node { return m.enclosingFunc(n) }
-
+// enclosingFunc is EnclosingFuncOf for a node of the package: the
+// innermost FuncDecl or FuncLit containing n, other than n.
 func (m *Model) enclosingFunc(n ast.Node) ast.Node {
-	cur, ok := m.inspect.Root().FindByPos(n.Pos(), n.End())
+	cur, ok := m.Cursor(n)
 	if !ok {
 		return nil
 	}
-	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		if c.Node() != n {
-			return c.Node()
+	switch c := cur.Node().(type) {
+	case *ast.FuncDecl, *ast.FuncLit:
+		if c != n {
+			return c // the innermost node that spans n (FindByPos)
 		}
 	}
-	return nil
+	return EnclosingFuncOf(cur)
 }
 
 // Cursor returns the inspector cursor of n.
@@ -526,10 +521,10 @@ func isCgoOutput(f *ast.File) bool {
 	return false
 }
 
-// HelperFunc returns the function declared by fn when fn is a FuncDecl that
-// takes no context (see TakesContext): a function whose behaviour the
-// analyzers carry to its callers as a fact.
-func HelperFunc(info *types.Info, fn ast.Node) *types.Func {
+// ContextFreeDecl returns the function declared by fn when fn is a
+// FuncDecl that takes no context (see TakesContext): a helper, in the
+// analyzers' words, whose behaviour they carry to its callers as a fact.
+func ContextFreeDecl(info *types.Info, fn ast.Node) *types.Func {
 	d, ok := fn.(*ast.FuncDecl)
 	if !ok {
 		return nil
@@ -541,9 +536,10 @@ func HelperFunc(info *types.Info, fn ast.Node) *types.Func {
 	return obj
 }
 
-// Helper is HelperFunc for fn, a FuncDecl or FuncLit of the package,
-// computed once per declaration when the Model is built.
-func (m *Model) Helper(fn ast.Node) *types.Func {
+// ContextFreeDecl is the function ContextFreeDecl for fn, a FuncDecl or
+// FuncLit of the package, computed once per declaration when the Model is
+// built.
+func (m *Model) ContextFreeDecl(fn ast.Node) *types.Func {
 	if d, ok := fn.(*ast.FuncDecl); ok {
 		return m.helpers[d]
 	}

@@ -12,9 +12,7 @@ type HandlerKind uint8
 
 const (
 	Unary             HandlerKind = iota + 1 // func(ctx, *Req) (*Resp, error)
-	ServerStreaming                          // func(*Req, stream) error
-	ClientStreaming                          // func(stream) error, stream has SendAndClose
-	BidiStreaming                            // func(stream) error
+	Streaming                                // func(*Req, stream) error or func(stream) error
 	UnaryInterceptor                         // grpc.UnaryServerInterceptor
 	StreamInterceptor                        // grpc.StreamServerInterceptor
 	// ContextFunc is any other function with a context parameter, taken as
@@ -22,8 +20,7 @@ const (
 	ContextFunc
 )
 
-var kindNames = [...]string{"", "unary handler", "server-streaming handler", "client-streaming handler",
-	"bidi-streaming handler", "unary interceptor", "stream interceptor", "function"}
+var kindNames = [...]string{"", "unary handler", "streaming handler", "unary interceptor", "stream interceptor", "function"}
 
 func (k HandlerKind) String() string { return kindNames[k] }
 
@@ -180,23 +177,15 @@ func implementsService(t types.Type, svc *types.Named) (map[*types.Func]*types.F
 	return methods, true
 }
 
-// kindOf classifies a service method by its signature.
+// kindOf classifies a service method by its signature: streaming when its
+// last parameter is a server stream. Which of the three streaming kinds it
+// is no check needs.
 func kindOf(sig *types.Signature) HandlerKind {
 	params := sig.Params()
-	if params.Len() == 0 {
-		return Unary // not a generated shape; treated as unary
+	if params.Len() == 0 || !isServerStream(params.At(params.Len()-1).Type()) {
+		return Unary // params.Len() == 0: not a generated shape; treated as unary
 	}
-	last := params.At(params.Len() - 1).Type()
-	switch {
-	case !isServerStream(last):
-		return Unary
-	case isNamed(last, grpcPath, "ServerStreamingServer") || params.Len() == 2:
-		return ServerStreaming
-	case isNamed(last, grpcPath, "ClientStreamingServer") || methodNamed(last, "SendAndClose") != nil:
-		return ClientStreaming
-	default:
-		return BidiStreaming
-	}
+	return Streaming
 }
 
 // interceptorSigs holds the underlying signatures of the grpc server

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -156,7 +155,7 @@ func (m *Model) Origin(e ast.Expr) Origin {
 }
 
 func (q *query) expr(e ast.Expr) Origin {
-	switch e := astutil.Unparen(e).(type) {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := q.m.info.Uses[e].(*types.Var); ok {
 			return q.variable(v, e)
@@ -220,8 +219,8 @@ func (q *query) call(call *ast.CallExpr) Origin {
 	sig := fn.Signature()
 	if sig.Recv() != nil && fn.Name() == "Context" && sig.Params().Len() == 0 {
 		// stream.Context() on a handler's or stream interceptor's stream.
-		if sel, ok := astutil.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-			if id, ok := astutil.Unparen(sel.X).(*ast.Ident); ok {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok {
 				if v, ok := info.Uses[id].(*types.Var); ok && q.m.streamOf[v] != nil {
 					return Origin{Root: Request, Var: v}
 				}

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // outboundParams is the fact of a function, or of an interface method,
@@ -73,11 +75,11 @@ var outboundPackages = map[string]bool{
 // wait carries nothing upstream. A network client of a dependency reaches net on its
 // way to a connection (a dial), which is evidence enough.
 func (m *Model) Outbound(call *ast.CallExpr, index int) bool {
-	return m.outboundCall(call, index, m.outbound)
+	return m.outboundCall(call, index, true)
 }
 
-// outboundCall is Outbound with local, this package's facts so far.
-func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Func][]int) bool {
+// outboundCall is Outbound, with this package's facts only if local.
+func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	if g, ok := AsGRPCCall(m.info, call); ok && index == 0 && g.Ctx != nil {
 		return true
 	}
@@ -109,13 +111,16 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local map[*types.Fun
 	return false
 }
 
-// outboundOf returns fn's outboundParams: this package's from local, other
+// outboundOf returns fn's outboundParams: this package's if local, other
 // packages' from their facts.
-func (m *Model) outboundOf(fn *types.Func, local map[*types.Func][]int) []int {
-	if fn.Pkg() == m.pkg {
-		return local[fn]
+func (m *Model) outboundOf(fn *types.Func, local bool) []int {
+	if fn.Pkg() == m.pkg && !local {
+		return nil
 	}
-	return m.importedOutbound[fn]
+	if f, ok := m.outbound.Lookup(fn); ok {
+		return f.Params
+	}
+	return nil
 }
 
 // isRPCFuncType reports whether t is one of the function types through
@@ -138,7 +143,10 @@ type outboundEdge struct {
 // evidence in each body, then, to a fixed point, through calls to this
 // package's functions and through implementations of its interfaces.
 func (m *Model) findOutbound(pass *analysis.Pass) {
-	m.importedOutbound = make(map[*types.Func][]int)
+	// No one asks Outbound while the Model is built: m.outbound is filled
+	// here, this package's facts to a fixed point.
+	m.outbound = lint.NewFactTable[outboundParams](pass)
+	m.outbound.ImportUses(func(fn *types.Func) bool { return len(ContextParams(fn.Origin().Signature())) > 0 })
 	m.twins = make(map[*types.Func]*types.Func)
 	for _, obj := range pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
@@ -146,13 +154,10 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			continue
 		}
 		fn = fn.Origin()
-		if fact := new(outboundParams); len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, fact) {
-			m.importedOutbound[fn] = fact.Params
-		}
 		if len(ContextParams(fn.Signature())) == 0 {
 			if tw := twinOf(fn); tw != nil && tw.Pkg() != pass.Pkg {
 				outbound := outboundPackages[tw.Pkg().Path()]
-				if fact := new(outboundParams); !outbound && pass.ImportObjectFact(tw.Origin(), fact) {
+				if fact, ok := m.outbound.Import(tw.Origin()); !outbound && ok {
 					outbound = slices.Contains(fact.Params, 0)
 				}
 				if outbound {
@@ -161,16 +166,16 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 		}
 	}
-	local := make(map[*types.Func][]int)
-	var order []*types.Func // deterministic export order
 	add := func(fn *types.Func, i int) bool {
-		if slices.Contains(local[fn], i) {
+		f, ok := m.outbound.Local(fn)
+		if ok && slices.Contains(f.Params, i) {
 			return false
 		}
-		if local[fn] == nil {
-			order = append(order, fn)
+		if !ok {
+			f = new(outboundParams)
+			m.outbound.Set(fn, f)
 		}
-		local[fn] = append(local[fn], i)
+		f.Params = append(f.Params, i)
 		return true
 	}
 	var edges []outboundEdge
@@ -228,7 +233,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 				if i < 0 {
 					continue
 				}
-				if m.outboundCall(call, j, nil) {
+				if m.outboundCall(call, j, false) {
 					add(fn, i)
 				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
 					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j})
@@ -238,9 +243,9 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	}
 	edges = append(edges, m.implementationEdges(pass)...)
 	Propagate(edges, func(e outboundEdge) bool {
-		return slices.Contains(local[e.callee], e.index) && add(e.fn, e.param)
+		f, ok := m.outbound.Local(e.callee)
+		return ok && slices.Contains(f.Params, e.index) && add(e.fn, e.param)
 	})
-	m.outbound = local
 	// Twins within this package (net/http's Client.Get calls NewRequest),
 	// once its own facts are known.
 	for _, obj := range pass.TypesInfo.Uses {
@@ -249,14 +254,14 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			continue
 		}
 		if tw := twinOf(fn.Origin()); tw != nil && tw.Pkg() == pass.Pkg &&
-			(outboundPackages[pass.Pkg.Path()] || slices.Contains(local[tw.Origin()], 0)) {
+			(outboundPackages[pass.Pkg.Path()] || slices.Contains(m.outboundOf(tw.Origin(), true), 0)) {
 			m.twins[fn.Origin()] = tw
 		}
 	}
-	for _, fn := range order {
-		slices.Sort(local[fn])
-		pass.ExportObjectFact(fn, &outboundParams{Params: local[fn]})
+	for _, f := range m.outbound.All() {
+		slices.Sort(f.Params)
 	}
+	m.outbound.Export()
 }
 
 // implementationEdges returns the edges from each context-taking method of
@@ -457,18 +462,30 @@ func (m *Model) SentRequest(call *ast.CallExpr) bool {
 	if v == nil || fn == nil {
 		return false
 	}
-	sent := false
+	return m.sentInFunc(fn)[v]
+}
+
+// sentInFunc returns the variables that fn passes to a send
+// ((*http.Client).Do, RoundTrip), computed once per function: a function
+// that builds many requests is walked once, not once per request.
+func (m *Model) sentInFunc(fn ast.Node) map[types.Object]bool {
+	if sent, ok := m.cache.sent.get(fn); ok {
+		return sent
+	}
+	sent := make(map[types.Object]bool)
 	ast.Inspect(fn, func(n ast.Node) bool {
-		c, ok := n.(*ast.CallExpr)
-		if ok && isSend(m.info, c) {
+		if c, ok := n.(*ast.CallExpr); ok && isSend(m.info, c) {
 			for _, a := range c.Args {
-				if id, ok := ast.Unparen(a).(*ast.Ident); ok && m.info.Uses[id] == v {
-					sent = true
+				if id, ok := ast.Unparen(a).(*ast.Ident); ok {
+					if obj := m.info.Uses[id]; obj != nil {
+						sent[obj] = true
+					}
 				}
 			}
 		}
-		return !sent
+		return true
 	})
+	m.cache.sent.set(fn, sent)
 	return sent
 }
 

@@ -95,3 +95,23 @@ func FuncName(fn interface {
 	}
 	return strings.NewReplacer("(", "", ")", "", "*", "").Replace(full)
 }
+
+// ComparePos orders positions by file name, then offset: the order in which
+// findings are reported. token.Pos alone does not do across files, because
+// go/packages parses a package's files concurrently and a file's base in
+// the FileSet depends on which parse finished first: output sorted by Pos
+// would differ from run to run.
+func ComparePos(fset *token.FileSet, a, b token.Pos) int {
+	fa, fb := fset.File(a), fset.File(b)
+	if fa != fb && fa != nil && fb != nil {
+		if c := strings.Compare(fa.Name(), fb.Name()); c != 0 {
+			return c
+		}
+	}
+	if a < b {
+		return -1
+	} else if a > b {
+		return 1
+	}
+	return 0
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // returnedContext is the fact of a function that returns one context whose
@@ -100,7 +102,8 @@ func returnsCancel(sig *types.Signature) bool {
 // returnFacts are the returnedContext facts of the functions a package
 // calls: imported for other packages' functions, computed for its own.
 type returnFacts struct {
-	facts map[*types.Func]*returnedContext // nil: computed, and none
+	table *lint.FactTable[returnedContext, *returnedContext] // imported; this package's, to export
+	memo  map[*types.Func]*returnedContext                   // this package's; nil: computed, and none
 	// decls are this package's functions with one context result and a
 	// body; busy those whose fact is being computed (a recursive call
 	// of one is an unknown derivation).
@@ -115,24 +118,13 @@ type returnFacts struct {
 // follows both.
 func (m *Model) findReturnedContexts(pass *analysis.Pass) {
 	r := &returnFacts{
-		facts: make(map[*types.Func]*returnedContext),
+		table: lint.NewFactTable[returnedContext](pass),
+		memo:  make(map[*types.Func]*returnedContext),
 		decls: make(map[*types.Func]*ast.FuncDecl),
 		busy:  make(map[*types.Func]bool),
 	}
 	m.returns = r
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
-			continue
-		}
-		fn = fn.Origin()
-		if contextResult(fn.Signature()) < 0 {
-			continue
-		}
-		if f := new(returnedContext); pass.ImportObjectFact(fn, f) {
-			r.facts[fn] = f
-		}
-	}
+	r.table.ImportUses(func(fn *types.Func) bool { return contextResult(fn.Origin().Signature()) >= 0 })
 	var order []*types.Func
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
@@ -144,9 +136,10 @@ func (m *Model) findReturnedContexts(pass *analysis.Pass) {
 	}
 	for _, fn := range order {
 		if f := m.returnedBy(fn); f != nil {
-			pass.ExportObjectFact(fn, f)
+			r.table.Set(fn, f)
 		}
 	}
+	r.table.Export()
 }
 
 // returnedBy returns the returnedContext fact of fn, or nil. The facts of
@@ -157,7 +150,11 @@ func (m *Model) returnedBy(fn *types.Func) *returnedContext {
 	if r == nil {
 		return nil
 	}
-	if f, ok := r.facts[fn]; ok {
+	if fn.Pkg() != m.pkg {
+		f, _ := r.table.Lookup(fn)
+		return f
+	}
+	if f, ok := r.memo[fn]; ok {
 		return f
 	}
 	decl, ok := r.decls[fn]
@@ -167,7 +164,7 @@ func (m *Model) returnedBy(fn *types.Func) *returnedContext {
 	r.busy[fn] = true
 	f := m.returnSummary(decl, fn)
 	delete(r.busy, fn)
-	r.facts[fn] = f
+	r.memo[fn] = f
 	return f
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // readsValues is the fact of a function that uses its context parameters
@@ -27,7 +29,7 @@ func (*readsValues) String() string { return "readsValues" }
 // interface method, a function value, a package analyzed without facts)
 // do not.
 func (m *Model) ReadsOnlyValues(fn *types.Func) bool {
-	return fn != nil && m.valueReaders[fn.Origin()]
+	return fn != nil && m.valueReaders.Has(fn.Origin())
 }
 
 // findValueReaders imports the readsValues facts of the functions this
@@ -36,22 +38,12 @@ func (m *Model) ReadsOnlyValues(fn *types.Func) bool {
 // decided together (a greatest fixed point): mutually recursive readers
 // are readers.
 func (m *Model) findValueReaders(pass *analysis.Pass) {
-	m.valueReaders = make(map[*types.Func]bool)
-	for _, obj := range pass.TypesInfo.Uses {
-		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Pkg() == pass.Pkg {
-			continue
-		}
-		fn = fn.Origin()
-		if len(ContextParams(fn.Signature())) > 0 && pass.ImportObjectFact(fn, new(readsValues)) {
-			m.valueReaders[fn] = true
-		}
-	}
+	m.valueReaders = lint.NewFactTable[readsValues](pass)
+	m.valueReaders.ImportUses(func(fn *types.Func) bool { return len(ContextParams(fn.Origin().Signature())) > 0 })
 
 	// deps[f] are this package's functions f hands its context to; f is a
 	// reader while they all are.
 	deps := make(map[*types.Func][]*types.Func)
-	var order []*types.Func
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
@@ -59,28 +51,23 @@ func (m *Model) findValueReaders(pass *analysis.Pass) {
 			continue
 		}
 		if callees, ok := m.onlyReadsValues(pass.TypesInfo, cur, fn); ok {
-			m.valueReaders[fn] = true
+			m.valueReaders.Set(fn, new(readsValues))
 			deps[fn] = callees
-			order = append(order, fn)
 		}
 	}
-	Propagate(order, func(fn *types.Func) bool {
-		if !m.valueReaders[fn] {
+	Propagate(m.valueReaders.Funcs(), func(fn *types.Func) bool {
+		if !m.valueReaders.Has(fn) {
 			return false
 		}
 		for _, callee := range deps[fn] {
-			if !m.valueReaders[callee] {
-				delete(m.valueReaders, fn)
+			if !m.valueReaders.Has(callee) {
+				m.valueReaders.Delete(fn)
 				return true
 			}
 		}
 		return false
 	})
-	for _, fn := range order {
-		if m.valueReaders[fn] {
-			pass.ExportObjectFact(fn, new(readsValues))
-		}
-	}
+	m.valueReaders.Export()
 }
 
 // onlyReadsValues reports whether every use of fn's context parameters in
@@ -121,7 +108,7 @@ func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *typ
 			switch {
 			case callee.Pkg() == m.pkg:
 				callees = append(callees, callee)
-			case !m.valueReaders[callee]:
+			case !m.valueReaders.Has(callee):
 				return nil, false
 			}
 		default:

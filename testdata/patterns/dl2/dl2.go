@@ -1,3 +1,0 @@
-// Package dl2: in tests, ctxdeadline's remedy names the test's context
-// (dl2_test.go).
-package dl2

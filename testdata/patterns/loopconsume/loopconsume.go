@@ -1,0 +1,18 @@
+// Package loopconsume: loops that consume finite data; silent.
+package loopconsume
+
+import (
+	"context"
+
+	"example.com/fixtures/pb/echo"
+	"example.com/fixtures/patterns/loopconsume/parse"
+)
+
+type srv struct {
+	echo.UnimplementedEchoServer
+}
+
+func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	f := parse.Fields(in.Text)
+	return &echo.Msg{Text: f["a"]}, nil
+}
