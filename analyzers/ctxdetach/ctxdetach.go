@@ -64,15 +64,22 @@ type detachedCall struct {
 	// ("exec.CommandContext"): Call takes none, so nothing can cancel it.
 	// Root is empty then.
 	Twin string
+	// Ignores: the function takes a context and never uses it (the
+	// model's ContextIgnoringDecl): its callers pass one that it drops.
+	Ignores bool
 }
 
 func (*detachedCall) AFact() {}
 
 func (f *detachedCall) String() string {
-	if f.Twin != "" {
-		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s)", f.Call, f.Twin, f.At)
+	ignores := ""
+	if f.Ignores {
+		ignores = ", ignoring its context"
 	}
-	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
+	if f.Twin != "" {
+		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s%s)", f.Call, f.Twin, f.At, ignores)
+	}
+	return fmt.Sprintf("detachedCall(%s on %s at %s%s)", f.Call, f.Root, f.At, ignores)
 }
 
 // what renders the fact's call for messages.
@@ -144,7 +151,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil && m.ContextIgnoringDecl(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
@@ -166,11 +173,23 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if callee == nil {
 			callee = interfaceMethod(pass.TypesInfo, call) // judged by its implementations' facts
 		}
-		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
+		if callee == nil {
 			continue
 		}
 		callee = callee.Origin()
 		f := finding{call: call, callee: callee, fn: fn, cur: cur}
+		if grpcctx.TakesContext(callee.Signature()) {
+			// A function that ignores the context it is given.
+			if callee.Pkg() == pass.Pkg {
+				if m.IgnoresContext(callee) {
+					helperCalls = append(helperCalls, f)
+				}
+			} else if fact, ok := facts.Lookup(callee); ok && fact.Ignores {
+				f.fact = fact
+				findings = append(findings, f)
+			}
+			continue
+		}
 		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
 			f.twin = tw // this package's own pair (net/http's NewRequest)
 			findings = append(findings, f)
@@ -380,8 +399,18 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 // implementation without it (a cache, a fake, a store on the caller's
 // context) keeps the interface's calls silent.
 func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
-	declOf := func(fn ast.Node) *types.Func { return grpcctx.ContextFreeDecl(pass.TypesInfo, fn) }
-	add := func(fn *types.Func, fact *detachedCall) { facts.Add(fn, fact) }
+	declOf := func(fn ast.Node) *types.Func {
+		if d := grpcctx.ContextFreeDecl(pass.TypesInfo, fn); d != nil || m == nil {
+			return d
+		}
+		return m.ContextIgnoringDecl(fn)
+	}
+	// add sets fn's fact, saying whether fn ignores a context it takes.
+	add := func(fn *types.Func, fact *detachedCall) bool {
+		f := *fact
+		f.Ignores = m != nil && m.IgnoresContext(fn)
+		return facts.Add(fn, &f)
+	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
 		if fn == nil {
@@ -416,7 +445,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			if fn == nil || facts.Has(fn) || !ok {
 				return false
 			}
-			return facts.Add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
+			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
 		})
 		changed = false
 		for _, im := range ifaceMethods {
@@ -430,7 +459,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			}
 			if all {
 				fact, _ := facts.Local(impls[0])
-				changed = facts.Add(im, fact) || changed
+				changed = add(im, fact) || changed
 			}
 		}
 	}
@@ -481,7 +510,14 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	if f.fact != nil {
 		name := types.ExprString(f.call.Fun)
 		remedy := helperRemedy(f.fact, f.callee, use)
-		if f.fact.Twin != "" && f.fact.Own {
+		switch {
+		case f.fact.Ignores && f.fact.Own && f.fact.Twin != "":
+			remedy = fmt.Sprintf("make %s call %s with the context it is given", f.callee.Name(), f.fact.Twin)
+		case f.fact.Ignores && f.fact.Own:
+			remedy = fmt.Sprintf("make %s use the context it is given, not %s", f.callee.Name(), f.fact.Root)
+		case f.fact.Ignores:
+			remedy = fmt.Sprintf("%s ignores the context it is given; call a function that uses it", f.callee.Name())
+		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
 		m.Report(pass, analysis.Diagnostic{

@@ -109,9 +109,12 @@
 // request's values (trace, metadata).
 //
 // Through facts, a call from handler scope to a function in any package
-// that takes no context yet makes an outbound call on a detached context
-// inside it (directly in its body, or through further such functions) is
-// reported at the handler's call, with the inner call as related position.
+// that takes no context, or takes one and never uses it (s.abandon(ctx,
+// ...) whose body calls upstream on context.TODO()), yet makes an outbound
+// call on a detached context inside it (directly in its body, or through
+// further such functions) is reported at the handler's call, with the
+// inner call as related position. A function that uses the context it is
+// given somewhere is not followed (with -ctx-funcs it is checked itself).
 // Calls inside function literals of such a function are not counted: they
 // may run later, once, or in the background. A method of an interface that
 // takes no context has the fact when every implementation of it in the

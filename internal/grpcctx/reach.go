@@ -14,6 +14,8 @@ import (
 // the package, and read-only after.
 type reachIndex struct {
 	once    sync.Once
+	ignores map[*ast.FuncDecl]*types.Func // see ContextIgnoringDecl
+	ignored map[*types.Func]bool          // the same, by function
 	impls   map[*types.Func][]*types.Func // interface method -> the methods that may run
 	methods []*types.Func                 // the keys of impls, in scope order
 	reached map[*ast.FuncDecl]*Handler    // helper -> a handler whose scope calls it
@@ -39,6 +41,27 @@ func (m *Model) Implementations(im *types.Func) []*types.Func {
 	return m.reach().impls[im]
 }
 
+// ContextIgnoringDecl returns the function fn declares when fn is a
+// FuncDecl of this package, not a handler, that takes a context.Context
+// and never uses it: every such parameter is blank, unnamed or never
+// referred to, and no other parameter carries a context (a stream, an
+// *http.Request). Its callers hand it a context that it drops; like a
+// function that takes none (ContextFreeDecl), its behaviour goes to its
+// callers as a fact. It returns nil otherwise.
+func (m *Model) ContextIgnoringDecl(fn ast.Node) *types.Func {
+	d, ok := fn.(*ast.FuncDecl)
+	if !ok || m.inspect == nil {
+		return nil
+	}
+	return m.reach().ignores[d]
+}
+
+// IgnoresContext reports whether fn, a function of this package, is a
+// ContextIgnoringDecl.
+func (m *Model) IgnoresContext(fn *types.Func) bool {
+	return m.inspect != nil && m.reach().ignored[fn.Origin()]
+}
+
 // InterfaceMethods returns the methods of this package's named interfaces
 // that have Implementations, in the order of the package's scope.
 func (m *Model) InterfaceMethods() []*types.Func {
@@ -49,7 +72,8 @@ func (m *Model) InterfaceMethods() []*types.Func {
 }
 
 // ReachedFrom returns the handler whose scope calls decl, a function
-// declaration of this package that takes no context (see HelperFunc):
+// declaration of this package that takes no context (see
+// ContextFreeDecl) or ignores the one it takes (ContextIgnoringDecl):
 // a call in the handler's scope, or directly in the body of another such
 // function it reaches (not in a function literal there, which may run
 // later or not at all), of decl itself or of an interface method decl
@@ -67,6 +91,34 @@ func (m *Model) ReachedFrom(decl *ast.FuncDecl) *Handler {
 func (ix *reachIndex) build(m *Model) {
 	ix.impls = make(map[*types.Func][]*types.Func)
 	ix.reached = make(map[*ast.FuncDecl]*Handler)
+	ix.ignores = make(map[*ast.FuncDecl]*types.Func)
+	ix.ignored = make(map[*types.Func]bool)
+	used := make(map[*types.Var]bool)
+	for _, obj := range m.info.Uses {
+		if v, ok := obj.(*types.Var); ok && m.params[v].fn != nil {
+			used[v] = true
+		}
+	}
+	uses := make(map[*ast.FuncDecl]bool) // declarations with a context parameter, true when one is used
+	for v, p := range m.params {
+		if d, ok := p.fn.(*ast.FuncDecl); ok {
+			uses[d] = uses[d] || used[v]
+		}
+	}
+	for d, u := range uses {
+		fn, ok := m.info.Defs[d.Name].(*types.Func)
+		if u || !ok || d.Body == nil || m.scope[d] != nil {
+			continue
+		}
+		carrier := false
+		for v := range fn.Signature().Params().Variables() {
+			carrier = carrier || !IsContext(v.Type()) && hasContextMethod(v.Type())
+		}
+		if !carrier {
+			ix.ignores[d] = fn
+			ix.ignored[fn] = true
+		}
+	}
 	scope := m.pkg.Scope()
 	var ifaces []*types.Interface
 	var impls []types.Type
@@ -118,8 +170,11 @@ func (ix *reachIndex) build(m *Model) {
 		return
 	}
 
-	decls := make(map[*types.Func]*ast.FuncDecl, len(m.helpers))
+	decls := make(map[*types.Func]*ast.FuncDecl, len(m.helpers)+len(ix.ignores))
 	for d, fn := range m.helpers {
+		decls[fn] = d
+	}
+	for d, fn := range ix.ignores {
 		decls[fn] = d
 	}
 	// callsIn lists the calls in each function, literals apart.

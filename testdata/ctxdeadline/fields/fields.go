@@ -115,8 +115,18 @@ func (s *store) put(m *echo.Msg) error {
 	return err
 }
 
+// abandon is given a context and ignores it: silent here too, the
+// handler's call of it is ctxdetach's finding.
+func (s *store) abandon(_ context.Context, m *echo.Msg) error {
+	_, err := s.up.Unary(context.TODO(), m)
+	return err
+}
+
 func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	if err := s.store.put(in); err != nil {
+		return nil, err
+	}
+	if err := s.store.abandon(ctx, in); err != nil {
 		return nil, err
 	}
 	if err := newReqClient(ctx, s.up).add(in); err != nil {

@@ -49,8 +49,18 @@ func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	if err := s.store.Set(in); err != nil { // want `call to s.store.Set in handler Unary reaches s.up.Unary on context.Background\(\) \(fields.go:\d+\), so the RPC's cancellation and deadline never reach it; give Set a context parameter and pass ctx`
 		return nil, err
 	}
+	// Reported: abandon is given the request's context and ignores it.
+	if err := s.abandon(ctx, in); err != nil { // want `call to s.abandon in handler Unary reaches s.up.Unary on context.TODO\(\) \(fields.go:\d+\), .*; make abandon use the context it is given, not context.TODO\(\)`
+		return nil, err
+	}
 	// Reported: the server's own field, set from context.Background().
 	return s.up.Unary(s.ctx, in) // want `call to s.up.Unary in handler Unary uses s.ctx \(from context.Background\(\)\), not the request context`
+}
+
+// abandon takes a context and never uses it.
+func (s *server) abandon(_ context.Context, m *echo.Msg) error { // want abandon:`detachedCall\(s.up.Unary on context.TODO\(\) at fields.go:\d+, ignoring its context\)`
+	_, err := s.up.Unary(context.TODO(), m)
+	return err
 }
 
 // Cache is a component interface with two implementations here, one of
