@@ -818,7 +818,7 @@ func (c *checker) drops(pass *analysis.Pass, h *grpcctx.Handler) *types.Var {
 		return req
 	}
 	var req *types.Var
-	if sig := signatureOf(pass.TypesInfo, h.Func); h.Kind == grpcctx.Unary && h.Ctx != nil && sig != nil && sig.Params().Len() == 2 {
+	if sig := grpcctx.Signature(pass.TypesInfo, h.Func); h.Kind == grpcctx.Unary && h.Ctx != nil && sig != nil && sig.Params().Len() == 2 {
 		req = sig.Params().At(1)
 		if h.Ctx.Name() != "_" && h.Ctx.Name() != "" {
 			ast.Inspect(h.Func, func(n ast.Node) bool {
@@ -834,20 +834,6 @@ func (c *checker) drops(pass *analysis.Pass, h *grpcctx.Handler) *types.Var {
 	}
 	c.dropping[h] = req
 	return req
-}
-
-// signatureOf returns the signature of fn, a FuncDecl or FuncLit.
-func signatureOf(info *types.Info, fn ast.Node) *types.Signature {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
-			return obj.Signature()
-		}
-	case *ast.FuncLit:
-		sig, _ := info.TypeOf(fn).(*types.Signature)
-		return sig
-	}
-	return nil
 }
 
 // delegates reports whether call hands on req, a handler's request

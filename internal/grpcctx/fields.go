@@ -207,14 +207,7 @@ func (q *query) resolveParam(o Origin) Origin {
 	if isBottom(c) || c.Root == Unknown {
 		return c
 	}
-	c.Deadline = c.Deadline || o.Deadline
-	c.Cancel = c.Cancel || o.Cancel
-	c.MayDeadline = c.MayDeadline || o.MayDeadline
-	c.MayCancel = c.MayCancel || o.MayCancel
-	c.Opaque = c.Opaque || o.Opaque
-	c.Owned = c.Owned || o.Owned
-	c.Factory = c.Factory || o.Factory
-	return c
+	return c.plus(o)
 }
 
 // paramCallers is the value of node paramCallers for parameter v: the

@@ -144,6 +144,19 @@ func join(a, b Origin) Origin {
 	return o
 }
 
+// plus returns o with what add adds on the way: its every-path and
+// some-path flags set where add's are. o's root, At and Var stay.
+func (o Origin) plus(add Origin) Origin {
+	o.Deadline = o.Deadline || add.Deadline
+	o.Cancel = o.Cancel || add.Cancel
+	o.MayDeadline = o.MayDeadline || add.MayDeadline
+	o.MayCancel = o.MayCancel || add.MayCancel
+	o.Opaque = o.Opaque || add.Opaque
+	o.Owned = o.Owned || add.Owned
+	o.Factory = o.Factory || add.Factory
+	return o
+}
+
 // Origin returns the origin of the context-typed expression e, which must
 // belong to the package under analysis.
 func (m *Model) Origin(e ast.Expr) Origin {

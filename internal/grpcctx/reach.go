@@ -21,6 +21,42 @@ type reachIndex struct {
 	reached map[*ast.FuncDecl]*Handler    // helper -> a handler whose scope calls it
 }
 
+// namedTypes returns the non-generic named types pkg declares, interfaces
+// and others apart, in the order of its scope.
+func namedTypes(pkg *types.Package) (ifaces, others []*types.Named) {
+	scope := pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok || named.TypeParams().Len() > 0 {
+			continue
+		}
+		if types.IsInterface(named) {
+			ifaces = append(ifaces, named)
+		} else {
+			others = append(others, named)
+		}
+	}
+	return ifaces, others
+}
+
+// Signature returns the signature of fn, a FuncDecl or FuncLit, or nil.
+func Signature(info *types.Info, fn ast.Node) *types.Signature {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
+			return obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ := info.TypeOf(fn).(*types.Signature)
+		return sig
+	}
+	return nil
+}
+
 func (m *Model) reach() *reachIndex {
 	ix := &m.cache.reach
 	ix.once.Do(func() { ix.build(m) })
@@ -119,25 +155,9 @@ func (ix *reachIndex) build(m *Model) {
 			ix.ignored[fn] = true
 		}
 	}
-	scope := m.pkg.Scope()
-	var ifaces []*types.Interface
-	var impls []types.Type
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		named, ok := tn.Type().(*types.Named)
-		if !ok || named.TypeParams().Len() > 0 {
-			continue
-		}
-		if it, ok := named.Underlying().(*types.Interface); ok {
-			ifaces = append(ifaces, it)
-		} else {
-			impls = append(impls, named)
-		}
-	}
-	for _, it := range ifaces {
+	ifaces, impls := namedTypes(m.pkg)
+	for _, iface := range ifaces {
+		it := iface.Underlying().(*types.Interface)
 		var found []types.Type
 		for _, t := range impls {
 			if types.Implements(t, it) {

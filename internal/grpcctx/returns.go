@@ -253,13 +253,10 @@ func (q *query) returned(call *ast.CallExpr, fn *types.Func, f *returnedContext)
 			return o
 		}
 	}
-	o.Deadline = o.Deadline || f.Deadline
-	o.Cancel = o.Cancel || f.Cancel
-	o.MayDeadline = o.MayDeadline || f.MayDeadline
-	o.MayCancel = o.MayCancel || f.MayCancel
-	o.Opaque = o.Opaque || f.Opaque
-	o.Owned = o.Owned || f.Owned || f.MayCancel && returnsCancel(fn.Signature()) && q.m.cancelKept(call)
-	return o
+	return o.plus(Origin{
+		Deadline: f.Deadline, Cancel: f.Cancel, MayDeadline: f.MayDeadline, MayCancel: f.MayCancel, Opaque: f.Opaque,
+		Owned: f.Owned || f.MayCancel && returnsCancel(fn.Signature()) && q.m.cancelKept(call),
+	})
 }
 
 // isNil reports whether e is the untyped nil.
