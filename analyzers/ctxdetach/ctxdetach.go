@@ -566,12 +566,13 @@ type fix struct {
 }
 
 // fix replaces the context.Background()/TODO() call the argument came from
-// with the request context, when exactly one is in scope there and the call
+// with the request context (not a helper's call that made it: what the
+// helper adds would go), when exactly one is in scope there and the call
 // is not inside a go statement (a goroutine may outlive the RPC; it needs
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || sharedWithGoroutine(pass, m, h, at) {
+	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)

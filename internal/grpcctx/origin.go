@@ -70,7 +70,8 @@ type Origin struct {
 	// detached from anything, the request's was dropped.
 	Factory bool
 	// At is the call that made a Detached or Deliberate root
-	// (context.Background(), context.TODO(), context.WithoutCancel(...)),
+	// (context.Background(), context.TODO(), context.WithoutCancel(...),
+	// or, with Factory, the call of the function that made it: n.context()),
 	// or nil when paths disagree about it.
 	At *ast.CallExpr
 	// Var is the parameter of a Request or Param root (for a stream's
@@ -87,8 +88,8 @@ func (o Origin) RootText() string {
 		}
 		return "context.Background() or context.TODO()"
 	}
-	if o.Root == Deliberate {
-		return types.ExprString(o.At) // context.WithoutCancel(ctx)
+	if o.Root == Deliberate || o.Factory {
+		return types.ExprString(o.At) // context.WithoutCancel(ctx), n.context()
 	}
 	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
 		return "context." + sel.Sel.Name + "()"

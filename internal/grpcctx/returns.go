@@ -242,7 +242,7 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 // as ctxdetach would advise, breaks it. It still has no deadline, and
 // observes no cancellation.
 func (q *query) returned(call *ast.CallExpr, fn *types.Func, f *returnedContext) Origin {
-	o := Origin{Root: f.Root, Factory: f.Root == Detached}
+	o := Origin{Root: f.Root, Factory: f.Root == Detached, At: call}
 	if f.Root == Param {
 		args := Args(q.m.info, call)
 		if f.Param >= len(args) {

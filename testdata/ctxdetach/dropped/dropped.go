@@ -65,7 +65,7 @@ func (n *node) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 		}
 		// Reported: the batch runs on the node's context, not the
 		// request's, which the handler dropped.
-		out, err = n.stores.Send(bctx, in) // want `call to n.stores.Send in handler Unary uses bctx \(from context.Background\(\) or context.TODO\(\)\), not the request context, so the RPC's cancellation and deadline never reach it; pass ctx`
+		out, err = n.stores.Send(bctx, in) // want `call to n.stores.Send in handler Unary uses bctx \(from n.context\(\)\), not the request context, so the RPC's cancellation and deadline never reach it; pass ctx`
 	}
 	f()
 	if err != nil {
