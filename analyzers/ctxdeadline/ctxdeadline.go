@@ -467,7 +467,10 @@ func (s *state) reportable(u use) bool {
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
 //     ctxdetach's finding; with division.CtxFuncs (ctxdetach's -ctx-funcs), the same
-//     holds in every function with a context parameter;
+//     holds in every function with a context parameter; and a detached
+//     context directly in a function of this package that takes no
+//     context and that handler scope calls is ctxdetach's too, reported
+//     at the handler's call;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
 //     once, or never.
@@ -489,7 +492,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:
@@ -639,6 +642,16 @@ func rank(p paramRPC) int {
 		r++
 	}
 	return r
+}
+
+// reachedHelper reports whether fn is a function declaration of this
+// package that takes no context and that handler scope calls (see
+// grpcctx.Model.ReachedFrom): ctxdetach reports a detached call directly
+// in its body at the handler's call, through its detachedCall fact
+// (cockroachdb/cockroach#5551's n.send, dapr/dapr#2716's store).
+func reachedHelper(m *grpcctx.Model, fn ast.Node) bool {
+	d, ok := fn.(*ast.FuncDecl)
+	return ok && m.ReachedFrom(d) != nil
 }
 
 // inContextFunc reports whether fn or a function around it has a context

@@ -43,7 +43,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan)},
+		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
 		Run:       c.run,
 	}
 	// The blindLoop facts depend on Finite: one instance's facts are
@@ -96,7 +96,8 @@ type loopFinding struct {
 	// dry: the loop does not wait and leaves when a call reports that
 	// there is nothing more (runsDry): reported in handler scope, but it
 	// gives its function no fact.
-	dry bool
+	dry   bool
+	spawn *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -122,6 +123,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
 	sc := newScopes(pass.TypesInfo, m)
+	spawned := findSpawns(pass.TypesInfo, m, sc)
 	var loops []loopFinding
 	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
 	var cands []inspector.Cursor
@@ -142,7 +144,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		if h == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
+		sp := spawned.of(fn) // a function a goroutine of a handler runs (a stream function too)
+		if h == nil && sp == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
 		}
 		if setAside(pass.TypesInfo, cur) {
@@ -170,7 +173,14 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				continue
 			}
 		}
-		if h != nil {
+		switch {
+		case sp != nil:
+			// A blind loop there is a helper's, reported where it is
+			// called (or, in a stream function, as the function's); the
+			// waits of one that observes are the goroutine's.
+			l.h, l.spawn = sp.h, sp
+			waitLoops = append(waitLoops, l)
+		case h != nil:
 			waitLoops = append(waitLoops, l)
 		}
 	}
@@ -227,7 +237,20 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	c.reportWaits(pass, m, s, waitLoops, loops)
+	fields := &lazyFields{info: pass.TypesInfo, in: in, rpc: func(fn ast.Node) bool {
+		h, _ := sc.handlerOf(fn)
+		return h != nil || spawned.of(fn) != nil
+	}}
+	blocking := findBlocking(pass, m, withFacts, fields)
+	blockingCall := func(call *ast.CallExpr) *blocks {
+		callee := typeutil.StaticCallee(pass.TypesInfo, call)
+		if callee == nil || facts.Has(callee.Origin()) {
+			return nil // a blind helper: reported as such below
+		}
+		return blocking(call)
+	}
+	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall, fields)
+	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {
@@ -687,11 +710,7 @@ func producersObserve(s *scanner, chans []*types.Var, fn ast.Node) bool {
 // unsure, stay silent). The answers rest on one walk of root, made the
 // first time it is asked about (producerIndex).
 func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
-	idx := s.cache.producers[root]
-	if idx == nil {
-		idx = s.newProducerIndex(root)
-		s.cache.producers[root] = idx
-	}
+	idx := s.producerIndexOf(root)
 	for _, ch := range chans {
 		if !idx.closed[ch] && !idx.observed[ch] {
 			return false
@@ -706,11 +725,42 @@ func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
 // which are mentioned by a goroutine it starts that observes cancellation.
 type producerIndex struct {
 	closed, observed map[*types.Var]bool
+	// closedFields are the struct fields whose channel the function closes
+	// (close(sws.closec)): a per-stream object's quit channel, which the
+	// handler ends with the stream.
+	closedFields map[*types.Var]bool
+}
+
+// fieldOf returns the struct field e selects (sws.closec), if any.
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if v, ok := info.Uses[sel.Sel].(*types.Var); ok && v.IsField() {
+		return v.Origin()
+	}
+	return nil
+}
+
+// closedIn reports whether root's code closes the channel of field f.
+func (s *scanner) closedIn(f *types.Var, root ast.Node) bool {
+	return s.producerIndexOf(root).closedFields[f]
+}
+
+func (s *scanner) producerIndexOf(root ast.Node) *producerIndex {
+	idx := s.cache.producers[root]
+	if idx == nil {
+		idx = s.newProducerIndex(root)
+		s.cache.producers[root] = idx
+	}
+	return idx
 }
 
 func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	info, m := s0.info, s0.m
-	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool)}
+	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool),
+		closedFields: make(map[*types.Var]bool)}
 	cur, ok := m.Cursor(root)
 	if !ok {
 		return idx
@@ -719,11 +769,16 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
 		switch n := c.Node().(type) {
 		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if v := channelVar(info, n.Args[0]); v != nil {
-						idx.closed[v] = true
-					}
+			if ch := closeArg(info, n); ch != nil {
+				if v := channelVar(info, ch); v != nil {
+					idx.closed[v] = true
+				} else if f := fieldOf(info, ch); f != nil {
+					idx.closedFields[f] = true
+				}
+			} else if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+				// sws.close(), called by the handler, closes sws.closec.
+				for _, f := range s0.fieldsClosedBy(decl) {
+					idx.closedFields[f] = true
 				}
 			}
 		case *ast.GoStmt:
@@ -743,27 +798,85 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	return idx
 }
 
+// closeArg returns ch when call is close(ch).
+func closeArg(info *types.Info, call *ast.CallExpr) ast.Expr {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && len(call.Args) == 1 {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+			return call.Args[0]
+		}
+	}
+	return nil
+}
+
+// fieldsClosedBy returns the struct fields whose channels decl's body
+// closes, computed once per function.
+func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
+	if s.cache.closes == nil {
+		s.cache.closes = make(map[*ast.FuncDecl][]*types.Var)
+	}
+	fs, ok := s.cache.closes[decl]
+	if ok {
+		return fs
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if ch := closeArg(s.info, call); ch != nil {
+				if f := fieldOf(s.info, ch); f != nil {
+					fs = append(fs, f)
+				}
+			}
+		}
+		return true
+	})
+	s.cache.closes[decl] = fs
+	return fs
+}
+
 // goCalleeObserves reports whether the function a go statement runs by
 // name observes cancellation: its body, for a function of pkg; true for a
 // function declared elsewhere, whose body is out of sight.
 func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
 	fn := grpcctx.Callee(info, g.Call)
+	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+		// go func() { errc <- sws.recvLoop() }(): the functions of the
+		// package the literal calls directly, judged by their bodies.
+		observes := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+					observes = s.bodyObserves(decl)
+				}
+			}
+			return !observes
+		})
+		return observes
+	}
 	if fn == nil {
-		return false // a literal (scanned with the statement) or a func value
+		return false // a func value
 	}
 	if fn.Pkg() != pkg {
 		return true
 	}
-	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
+	decl := declOf(info, m, fn)
+	return decl != nil && s.bodyObserves(decl)
+}
+
+// bodyObserves reports whether decl's body observes cancellation
+// somewhere, computed once per function.
+func (s *scanner) bodyObserves(decl *ast.FuncDecl) bool {
+	if s.cache.observes == nil {
+		s.cache.observes = make(map[*ast.FuncDecl]bool)
+	}
+	obs, ok := s.cache.observes[decl]
 	if !ok {
-		return false
+		body, found := s.m.Cursor(decl.Body)
+		obs = found && s.scan(body).observes
+		s.cache.observes[decl] = obs
 	}
-	decl, ok := id.Parent().Node().(*ast.FuncDecl)
-	if !ok || decl.Body == nil {
-		return false
-	}
-	body, ok := id.Parent().FindNode(decl.Body)
-	return ok && s.scan(body).observes
+	return obs
 }
 
 func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding) {

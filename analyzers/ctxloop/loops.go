@@ -55,8 +55,10 @@ func (s *scanner) fromSnapshot(e ast.Expr) bool {
 
 // scanCache holds what a pass's scanners compute once.
 type scanCache struct {
-	servers   map[types.Type]bool         // the receiver types of the package's handlers (serverType)
-	producers map[ast.Node]*producerIndex // per handler function
+	servers   map[types.Type]bool            // the receiver types of the package's handlers (serverType)
+	producers map[ast.Node]*producerIndex    // per handler function
+	closes    map[*ast.FuncDecl][]*types.Var // the fields a function's body closes (fieldsClosedBy)
+	observes  map[*ast.FuncDecl]bool         // whether a function's body observes cancellation (bodyObserves)
 }
 
 func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {

@@ -132,16 +132,8 @@ func handlerMethods(pkg *types.Package, services []*types.Named) map[*types.Func
 	if len(services) == 0 {
 		return out
 	}
-	scope := pkg.Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		named, ok := tn.Type().(*types.Named)
-		if !ok || types.IsInterface(named) || named.TypeParams().Len() > 0 {
-			continue
-		}
+	_, concrete := namedTypes(pkg)
+	for _, named := range concrete {
 		ptr := types.NewPointer(named)
 		for _, svc := range services {
 			methods, ok := implementsService(ptr, svc)

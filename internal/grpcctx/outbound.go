@@ -352,22 +352,11 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 // that implement it: an interface method reaches outbound work when one
 // of its implementations here does.
 func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
-	scope := pass.Pkg.Scope()
-	var ifaces []*types.Named
+	ifaces, named := namedTypes(pass.Pkg)
 	var impls []types.Type
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		named, ok := tn.Type().(*types.Named)
-		if !ok || named.TypeParams().Len() > 0 {
-			continue
-		}
-		if types.IsInterface(named) {
-			ifaces = append(ifaces, named)
-		} else if named.NumMethods() > 0 {
-			impls = append(impls, named, types.NewPointer(named))
+	for _, t := range named {
+		if t.NumMethods() > 0 {
+			impls = append(impls, t, types.NewPointer(t))
 		}
 	}
 	var edges []outboundEdge
