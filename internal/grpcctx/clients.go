@@ -342,7 +342,8 @@ func isConn(t types.Type) bool {
 
 // indexed reports whether the index keeps the values stored in variables
 // of type t: interfaces (clients) other than context.Context, connections,
-// and dial and call options.
+// dial and call options, and slices of unary client interceptors (a chain
+// built before it is dialled with).
 func indexed(t types.Type) bool {
 	switch {
 	case IsContext(t):
@@ -354,7 +355,7 @@ func indexed(t types.Type) bool {
 		return IsClientCallSignature(sig) // call := c.Lookup
 	}
 	if s, ok := types.Unalias(t).(*types.Slice); ok {
-		return isOption(s.Elem())
+		return isOption(s.Elem()) || isNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
 	}
 	return false
 }

@@ -15,7 +15,9 @@ import (
 // invoker with context.WithTimeout or WithDeadline), or of a function that
 // returns one: go-grpc-middleware's timeout.UnaryClientInterceptor(d). A
 // connection dialled with such an interceptor bounds every unary call made
-// on it.
+// on it; the fact is also that of a function that returns such a
+// connection on every return (a library's MkConn), read where a client is
+// made on what it returns.
 type boundsCalls struct{}
 
 func (*boundsCalls) AFact() {}
@@ -59,6 +61,9 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 				opts = append(opts, m.dialOptions(a, fn, 0, depth+1)...)
 			}
 			return m.dialFromOptions(opts, fn, depth)
+		}
+		if callee.Pkg() != m.pkg && returnsConn(callee.Signature()) {
+			return dial{bounded: m.boundingFuncs.Has(callee.Origin())}
 		}
 		return m.joinReturns(callee, 0, func(res ast.Expr, decl *ast.FuncDecl) dial { return m.dialOf(res, decl, depth+1) })
 	case *ast.Ident, *ast.SelectorExpr:
@@ -128,6 +133,9 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 			if index >= len(node.Results) {
 				out.bounded = false
 				return false
+			}
+			if tv, ok := m.info.Types[node.Results[index]]; ok && tv.IsNil() {
+				return true // return nil, err: no connection to call on
 			}
 			d := f(node.Results[index], decl)
 			out.bounded = out.bounded && d.bounded
@@ -233,7 +241,7 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 		switch {
 		case isFunc(callee, grpcPath, "WithUnaryInterceptor", "WithChainUnaryInterceptor"):
 			for _, a := range opt.Args {
-				if m.boundingInterceptor(a) {
+				if m.boundingInterceptor(a, depth+1) {
 					d.bounded = true
 				}
 			}
@@ -255,19 +263,66 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 // boundingInterceptor reports whether e, an interceptor given to
 // WithUnaryInterceptor or WithChainUnaryInterceptor, bounds every call: a
 // function or a call of a function with the boundsCalls fact, or a literal
-// that does.
-func (m *Model) boundingInterceptor(e ast.Expr) bool {
+// that does. For the variadic WithChainUnaryInterceptor(ics...), e may be
+// a slice of interceptors (a literal, append(...), or a variable of this
+// package they are stored in): it bounds if one of them does, as a chain
+// hands every call through each (a library's dial helper builds the chain
+// in a slice: cerbos-sdk-go's mkDialOpts prepends go-grpc-middleware's
+// retry interceptor with a per-try timeout).
+func (m *Model) boundingInterceptor(e ast.Expr, depth int) bool {
+	return m.boundingIn(e, depth, make(map[*types.Var]bool))
+}
+
+// boundingIn is boundingInterceptor; seen holds the slice variables
+// already followed, each once (a chain built by ics = append(ics, x)
+// refers to itself).
+func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool {
+	if depth > maxDialDepth {
+		return false
+	}
 	switch e := ast.Unparen(e).(type) {
 	case *ast.FuncLit:
 		return m.bounds(e, m.info.TypeOf(e))
+	case *ast.CompositeLit:
+		for _, elt := range e.Elts {
+			if m.boundingIn(elt, depth+1, seen) {
+				return true
+			}
+		}
+		return false
 	case *ast.CallExpr:
+		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
+			if b, ok := m.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
+				for _, a := range e.Args {
+					if m.boundingIn(a, depth+1, seen) {
+						return true
+					}
+				}
+				return false
+			}
+		}
 		fn := typeutil.StaticCallee(m.info, e)
 		return fn != nil && m.boundingFuncs.Has(fn.Origin())
 	case *ast.Ident, *ast.SelectorExpr:
-		fn, _ := m.info.ObjectOf(identOf(e)).(*types.Func)
-		return fn != nil && m.boundingFuncs.Has(fn.Origin())
+		if fn, ok := m.info.ObjectOf(identOf(e)).(*types.Func); ok {
+			return m.boundingFuncs.Has(fn.Origin())
+		}
+		if v := m.storedVar(e); v != nil && isInterceptorSlice(v.Type()) && !seen[v] {
+			seen[v] = true
+			for _, a := range m.clientIndex().assigns[v] {
+				if a.rhs != nil && a.index == 0 && m.boundingIn(a.rhs, depth+1, seen) {
+					return true
+				}
+			}
+		}
 	}
 	return false
+}
+
+// isInterceptorSlice reports whether t is []grpc.UnaryClientInterceptor.
+func isInterceptorSlice(t types.Type) bool {
+	s, ok := types.Unalias(t).(*types.Slice)
+	return ok && isNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
 }
 
 func identOf(e ast.Expr) *ast.Ident {
@@ -330,7 +385,10 @@ func (m *Model) bounds(fn ast.Node, t types.Type) bool {
 func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 	m.boundingFuncs = lint.NewFactTable[boundsCalls](pass)
 	withGRPC := importsGRPC(pass.Pkg) || pass.Pkg.Path() == grpcPath
-	m.boundingFuncs.ImportUses(func(*types.Func) bool { return withGRPC })
+	// A package that makes clients on a connection another package
+	// dialled (cc, _ := conn.MkConn(addr); pb.NewXClient(cc)) need not
+	// import grpc itself.
+	m.boundingFuncs.ImportUses(func(fn *types.Func) bool { return withGRPC || returnsConn(fn.Signature()) })
 	if !withGRPC {
 		return
 	}
@@ -349,7 +407,23 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 		}
 		m.boundingFuncs.Set(fn, new(boundsCalls))
 	}
+	// Functions that return a connection dialled with such an interceptor
+	// on every return (cerbos-sdk-go's MkConn), once the interceptors are
+	// known, so that clients made on it in other packages are bounded too.
+	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
+		decl := cur.Node().(*ast.FuncDecl)
+		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
+		if ok && decl.Body != nil && returnsConn(fn.Signature()) &&
+			m.joinReturns(fn, 0, func(res ast.Expr, d *ast.FuncDecl) dial { return m.dialOf(res, d, 1) }).bounded {
+			m.boundingFuncs.Set(fn, new(boundsCalls))
+		}
+	}
 	m.boundingFuncs.Export()
+}
+
+// returnsConn reports whether sig's first result is a connection.
+func returnsConn(sig *types.Signature) bool {
+	return sig.Results().Len() > 0 && isConn(sig.Results().At(0).Type())
 }
 
 // returnsBounding reports whether every return statement of decl returns a
@@ -362,7 +436,7 @@ func (m *Model) returnsBounding(decl *ast.FuncDecl) bool {
 			return false
 		case *ast.ReturnStmt:
 			n++
-			if len(node.Results) != 1 || !m.boundingInterceptor(node.Results[0]) {
+			if len(node.Results) != 1 || !m.boundingInterceptor(node.Results[0], 0) {
 				ok = false
 			}
 		}

@@ -99,3 +99,24 @@ func unbounded() error {
 	_, err = echo.NewEchoClient(wconn).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline, so with grpc.WaitForReady\(true\) the call can block forever while the server is unreachable`
 	return err
 }
+
+// viaLibraryConn makes its client on a connection another package dialled
+// with a bounding chain: silent.
+func viaLibraryConn() error {
+	cc, err := mw.Conn("dns:///upstream")
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(cc).Unary(context.Background(), msg)
+	return err
+}
+
+// viaLoggedConn: the other package's chain only logs, so the call can hang.
+func viaLoggedConn() error {
+	cc, err := mw.LoggedConn("dns:///upstream")
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(cc).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	return err
+}

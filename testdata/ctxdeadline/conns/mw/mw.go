@@ -27,3 +27,38 @@ func Logging() grpc.UnaryClientInterceptor {
 		return invoker(ctx, method, req, reply, cc, opts...)
 	}
 }
+
+// Conn dials as a client library's MkConn does (cerbos-sdk-go): the chain
+// is built in a slice, the slice appended to the options, and the
+// connection returned; its unary calls are bounded (a boundsCalls fact, so
+// that clients made on it in other packages are bounded too).
+func Conn(target string) (*grpc.ClientConn, error) { // want Conn:`boundsCalls`
+	cc, err := grpc.NewClient(target, boundedOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	return cc, nil
+}
+
+// LoggedConn dials the same way with a chain that bounds nothing: no fact.
+func LoggedConn(target string) (*grpc.ClientConn, error) {
+	cc, err := grpc.NewClient(target, loggedOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	return cc, nil
+}
+
+func boundedOptions() []grpc.DialOption {
+	opts := []grpc.DialOption{grpc.WithUserAgent("fixture")}
+	ics := []grpc.UnaryClientInterceptor{Logging()}
+	ics = append([]grpc.UnaryClientInterceptor{Timeout(2 * time.Second)}, ics...)
+	return append(opts, grpc.WithChainUnaryInterceptor(ics...))
+}
+
+func loggedOptions() []grpc.DialOption {
+	opts := []grpc.DialOption{grpc.WithUserAgent("fixture")}
+	ics := []grpc.UnaryClientInterceptor{Logging()}
+	ics = append(ics, Logging())
+	return append(opts, grpc.WithChainUnaryInterceptor(ics...))
+}
