@@ -173,9 +173,9 @@ func (f *ctorMethods) method(name string) (ctorMethod, bool) {
 
 // paramRPC is one context parameter and the RPC it reaches.
 type paramRPC struct {
-	Index  int              // of the parameter in the signature
-	Method string           // the RPC's method, as messages name it ("echo.EchoClient.Unary")
-	At     grpcctx.Location // of the RPC
+	Index  int           // of the parameter in the signature
+	Method string        // the RPC's method, as messages name it ("echo.EchoClient.Unary")
+	At     lint.Location // of the RPC
 	// Stream: the RPC opens a stream, which by default only needs to be
 	// cancellable (the stream adds no cancel function of its own).
 	Stream bool
@@ -371,7 +371,7 @@ func (s *state) run() {
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
-					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
+					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
@@ -467,7 +467,10 @@ func (s *state) reportable(u use) bool {
 //   - the call is in gRPC handler scope and the context is the request's
 //     (it carries the caller's deadline) or detached from it, which is
 //     ctxdetach's finding; with division.CtxFuncs (ctxdetach's -ctx-funcs), the same
-//     holds in every function with a context parameter;
+//     holds in every function with a context parameter; and a detached
+//     context directly in a function of this package that takes no
+//     context and that handler scope calls is ctxdetach's too, reported
+//     at the handler's call;
 //   - the context is a parameter of a function literal, or of a function
 //     declaration the call is not directly in: literals may run later,
 //     once, or never.
@@ -489,7 +492,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:
@@ -554,7 +557,7 @@ func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParam
 	for _, u := range uses {
 		propagate(u)
 	}
-	grpcctx.Propagate(locals, func(l localCall) bool {
+	lint.Propagate(locals, func(l localCall) bool {
 		changed := false
 		if fact, ok := facts.Local(l.callee); ok {
 			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {
@@ -639,6 +642,16 @@ func rank(p paramRPC) int {
 		r++
 	}
 	return r
+}
+
+// reachedHelper reports whether fn is a function declaration of this
+// package that takes no context and that handler scope calls (see
+// grpcctx.Model.ReachedFrom): ctxdetach reports a detached call directly
+// in its body at the handler's call, through its detachedCall fact
+// (cockroachdb/cockroach#5551's n.send, dapr/dapr#2716's store).
+func reachedHelper(m *grpcctx.Model, fn ast.Node) bool {
+	d, ok := fn.(*ast.FuncDecl)
+	return ok && m.ReachedFrom(d) != nil
 }
 
 // inContextFunc reports whether fn or a function around it has a context
@@ -829,7 +842,7 @@ func (s *state) testingVar(fn ast.Node) string {
 			ftype = n.Type
 		}
 		for _, field := range ftype.Params.List {
-			if !isTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
+			if !grpcctx.IsTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
 				continue
 			}
 			for _, name := range field.Names {
@@ -840,21 +853,4 @@ func (s *state) testingVar(fn ast.Node) string {
 		}
 	}
 	return ""
-}
-
-// isTesting reports whether t is *testing.T, *testing.B, *testing.F or
-// testing.TB.
-func isTesting(t types.Type) bool {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
-		return false
-	}
-	switch named.Obj().Name() {
-	case "T", "B", "F", "TB":
-		return true
-	}
-	return false
 }

@@ -48,9 +48,16 @@
 // context.WithTimeout, WithDeadline, WithTimeoutCause or WithDeadlineCause
 // lies on any path to the call. Where an assignment depends on a branch
 // (if timeout > 0 { ctx, cancel = context.WithTimeout(ctx, timeout) }), the
-// call is reported only when no path adds a deadline. The analyzer stays
-// silent when it cannot tell: a context from a field, a map or a call it
-// does not understand, a function it does not know that takes and returns
+// call is reported only when no path adds a deadline. A context held in
+// an unexported struct field has the origin of every value the package
+// stores in it (a client's ctx made by WithCancel(context.Background()) in
+// its constructor, as tikv's PD client did; a parameter of an unexported
+// function that only this package calls stands for what its calls pass,
+// as in rekor's newAPI(context.Background(), ...)), when that is rooted in
+// a detaching call. The analyzer stays silent when it cannot tell: a
+// context from a field set otherwise (from a request, from an exported
+// constructor's parameter, through its address), a map or a call it does
+// not understand, a function it does not know that takes and returns
 // a context on the way (signal.NotifyContext, an interface method, a
 // function value: it may add a deadline), or paths that disagree about
 // where the context comes from. A function that returns a context is
@@ -83,7 +90,11 @@
 // from the request with context.Background() or context.TODO() is
 // ctxdetach's finding when ctxdetach runs too, and ctxdeadline stays silent
 // so that the user sees one finding, not two (with -ctxdetach.ctx-funcs the
-// same holds in every function with a context parameter). When ctxdetach
+// same holds in every function with a context parameter). So it is in a
+// function of the package that takes no context and that handler scope
+// calls (directly, through further such functions, or as an interface
+// method's implementation): ctxdetach reports the handler's call of it,
+// with the detached call as related position. When ctxdetach
 // is switched off, or ctxdeadline runs without it (the package's Analyzer
 // on its own), ctxdeadline reports such a call itself.
 //

@@ -53,9 +53,9 @@ func New(cfg Config) *analysis.Analyzer {
 // outbound call on a detached context: directly, or through another function
 // with this fact.
 type detachedCall struct {
-	Call string           // the outbound call, as written ("c.Lookup")
-	Root string           // "context.Background()" or "context.TODO()"
-	At   grpcctx.Location // where the outbound call is
+	Call string        // the outbound call, as written ("c.Lookup")
+	Root string        // "context.Background()" or "context.TODO()"
+	At   lint.Location // where the outbound call is
 	// Own: the function belongs to the module under analysis, so it can be
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
@@ -64,15 +64,22 @@ type detachedCall struct {
 	// ("exec.CommandContext"): Call takes none, so nothing can cancel it.
 	// Root is empty then.
 	Twin string
+	// Ignores: the function takes a context and never uses it (the
+	// model's ContextIgnoringDecl): its callers pass one that it drops.
+	Ignores bool
 }
 
 func (*detachedCall) AFact() {}
 
 func (f *detachedCall) String() string {
-	if f.Twin != "" {
-		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s)", f.Call, f.Twin, f.At)
+	ignores := ""
+	if f.Ignores {
+		ignores = ", ignoring its context"
 	}
-	return fmt.Sprintf("detachedCall(%s on %s at %s)", f.Call, f.Root, f.At)
+	if f.Twin != "" {
+		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s%s)", f.Call, f.Twin, f.At, ignores)
+	}
+	return fmt.Sprintf("detachedCall(%s on %s at %s%s)", f.Call, f.Root, f.At, ignores)
 }
 
 // what renders the fact's call for messages.
@@ -107,6 +114,8 @@ type checker struct {
 	funcs map[ast.Node]*funcIndex
 	// contextUses caches each file's import of package context; one run's.
 	contextUses map[*token.File]*contextImport
+	// dropping caches drops' answers; one run's.
+	dropping map[*grpcctx.Handler]*types.Var
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -130,7 +139,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	handoffs := exportHandoffs(pass, in)
-	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool)} // this run's state
+	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool), dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
 	var outlives []outlived
 
 	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
@@ -144,11 +153,15 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
-		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil &&
+		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil && m.ContextIgnoringDecl(fn) == nil &&
 			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
 			continue
 		}
-		if arg, o, ok := detachedArg(pass, m, call, handoffs); ok {
+		var dropped *types.Var // the request message of a handler that drops its context
+		if h := m.HandlerOf(fn); h != nil && !grpcctx.InGoStmt(cur, h.Func) {
+			dropped = c.drops(pass, h)
+		}
+		if arg, o, ok := detachedArg(pass, m, call, handoffs, dropped); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
@@ -159,11 +172,26 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 		}
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
-		if callee == nil || grpcctx.TakesContext(callee.Signature()) {
+		if callee == nil {
+			callee = interfaceMethod(pass.TypesInfo, call) // judged by its implementations' facts
+		}
+		if callee == nil {
 			continue
 		}
 		callee = callee.Origin()
 		f := finding{call: call, callee: callee, fn: fn, cur: cur}
+		if grpcctx.TakesContext(callee.Signature()) {
+			// A function that ignores the context it is given.
+			if callee.Pkg() == pass.Pkg {
+				if m.IgnoresContext(callee) {
+					helperCalls = append(helperCalls, f)
+				}
+			} else if fact, ok := facts.Lookup(callee); ok && fact.Ignores {
+				f.fact = fact
+				findings = append(findings, f)
+			}
+			continue
+		}
 		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
 			f.twin = tw // this package's own pair (net/http's NewRequest)
 			findings = append(findings, f)
@@ -179,7 +207,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 
-	c.exportFacts(pass, findings, helperCalls, facts)
+	c.exportFacts(pass, m, findings, helperCalls, facts)
 	for _, f := range helperCalls {
 		if fact, ok := facts.Local(f.callee); ok {
 			f.fact = fact
@@ -213,11 +241,24 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 
 // detachedArg returns the first context argument of call that is
 // detached. Not counted: a detached context whose cancel function is kept
-// by an object (Origin.Owned: its lifetime is managed there, on purpose),
-// an argument for a parameter the callee only hands to goroutines
-// (handoffParams: the lifetime of background work), and an argument of a
-// callee that only reads values from it (grpcctx's readsValues).
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs *lint.FactTable[handoffParams, *handoffParams]) (ast.Expr, grpcctx.Origin, bool) {
+// by an object (Origin.Owned: its lifetime is managed there, on purpose)
+// or that a helper made to be detached (Origin.Factory), an argument for a
+// parameter the callee only hands to goroutines (handoffParams: the
+// lifetime of background work), and an argument of a callee that only
+// reads values from it (grpcctx's readsValues).
+//
+// dropped, when not nil, is the request message of the unary handler in
+// whose flow (not a goroutine) call lies, a handler that never uses its
+// request context (cockroachdb/cockroach#5551: Node.Batch ran the batch
+// on n.context(), a Background context with the node's tags). There
+// nothing was detached from the request on purpose: it was dropped. So a
+// Factory's context counts; and so does a call without evidence of
+// outbound work that is handed the request message itself (the RPC's
+// work, delegated whole: a store's Send(ctx, req)) and does fallible work
+// (it returns an error, as a logger's Info does not) and is not known to
+// read only values. A kept cancel function still means a lifetime of its
+// own.
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs *lint.FactTable[handoffParams, *handoffParams], dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
 		return nil, grpcctx.Origin{}, false
@@ -229,10 +270,13 @@ func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, hand
 		}
 	}
 	for _, use := range uses {
-		if slices.Contains(handoff, use.Index) || !m.Outbound(call, use.Index) {
-			continue // background work's lifetime; not outbound work (a logger, a value lookup, an unknown interface)
+		if slices.Contains(handoff, use.Index) {
+			continue // background work's lifetime
 		}
-		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned {
+		if !m.Outbound(call, use.Index) && !(dropped != nil && delegates(pass.TypesInfo, call, dropped) && !m.ReadsOnlyValues(use.Fn)) {
+			continue // not outbound work (a logger, a value lookup, an unknown interface)
+		}
+		if o := m.Origin(use.Arg); o.Root == grpcctx.Detached && !o.Owned && (!o.Factory || dropped != nil) {
 			return use.Arg, o, true
 		}
 	}
@@ -341,16 +385,34 @@ func (c *checker) lightFacts(pass *analysis.Pass) {
 			})
 		}
 	}
-	c.exportFacts(pass, findings, helperCalls, facts)
+	c.exportFacts(pass, nil, findings, helperCalls, facts)
 }
 
 // exportFacts computes the detachedCall facts of this package's functions
 // that take no context: first from their own outbound calls, then, to a
 // fixed point, from calls to other such functions. Only calls directly in a
 // function's body count; function literals may run later or not at all.
-func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
-	declOf := func(fn ast.Node) *types.Func { return grpcctx.ContextFreeDecl(pass.TypesInfo, fn) }
-	add := func(fn *types.Func, fact *detachedCall) { facts.Add(fn, fact) }
+//
+// A method of this package's interface that takes no context gets the
+// fact when every method that may run for it here (the model's
+// Implementations; m is nil for a Light package) has it (dapr/dapr#2716:
+// the handler called a component's ctx-less Set, whose one implementation
+// called its gRPC client on the component's context.Background()). One
+// implementation without it (a cache, a fake, a store on the caller's
+// context) keeps the interface's calls silent.
+func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, helperCalls []finding, facts *lint.FactTable[detachedCall, *detachedCall]) {
+	declOf := func(fn ast.Node) *types.Func {
+		if d := grpcctx.ContextFreeDecl(pass.TypesInfo, fn); d != nil || m == nil {
+			return d
+		}
+		return m.ContextIgnoringDecl(fn)
+	}
+	// add sets fn's fact, saying whether fn ignores a context it takes.
+	add := func(fn *types.Func, fact *detachedCall) bool {
+		f := *fact
+		f.Ignores = m != nil && m.IgnoresContext(fn)
+		return facts.Add(fn, &f)
+	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
 		if fn == nil {
@@ -362,26 +424,47 @@ func (c *checker) exportFacts(pass *analysis.Pass, findings, helperCalls []findi
 			add(fn, &detachedCall{
 				Call: grpcctx.FuncName(f.callee),
 				Twin: grpcctx.FuncName(f.twin),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
 				Root: f.origin.RootText(),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		}
 	}
-	grpcctx.Propagate(helperCalls, func(f finding) bool {
-		fn := declOf(f.fn)
-		fact, ok := facts.Local(f.callee)
-		if fn == nil || facts.Has(fn) || !ok {
-			return false
+	var ifaceMethods []*types.Func
+	if m != nil {
+		ifaceMethods = m.InterfaceMethods()
+	}
+	for changed := true; changed; {
+		lint.Propagate(helperCalls, func(f finding) bool {
+			fn := declOf(f.fn)
+			fact, ok := facts.Local(f.callee)
+			if fn == nil || facts.Has(fn) || !ok {
+				return false
+			}
+			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
+		})
+		changed = false
+		for _, im := range ifaceMethods {
+			if facts.Has(im) || grpcctx.TakesContext(im.Signature()) {
+				continue
+			}
+			impls := m.Implementations(im)
+			all := len(impls) > 0
+			for _, cm := range impls {
+				all = all && facts.Has(cm)
+			}
+			if all {
+				fact, _ := facts.Local(impls[0])
+				changed = add(im, fact) || changed
+			}
 		}
-		return facts.Add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
-	})
+	}
 	facts.Export()
 }
 
@@ -429,7 +512,14 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	if f.fact != nil {
 		name := types.ExprString(f.call.Fun)
 		remedy := helperRemedy(f.fact, f.callee, use)
-		if f.fact.Twin != "" && f.fact.Own {
+		switch {
+		case f.fact.Ignores && f.fact.Own && f.fact.Twin != "":
+			remedy = fmt.Sprintf("make %s call %s with the context it is given", f.callee.Name(), f.fact.Twin)
+		case f.fact.Ignores && f.fact.Own:
+			remedy = fmt.Sprintf("make %s use the context it is given, not %s", f.callee.Name(), f.fact.Root)
+		case f.fact.Ignores:
+			remedy = fmt.Sprintf("%s ignores the context it is given; call a function that uses it", f.callee.Name())
+		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
 		m.Report(pass, analysis.Diagnostic{
@@ -478,12 +568,13 @@ type fix struct {
 }
 
 // fix replaces the context.Background()/TODO() call the argument came from
-// with the request context, when exactly one is in scope there and the call
+// with the request context (not a helper's call that made it: what the
+// helper adds would go), when exactly one is in scope there and the call
 // is not inside a go statement (a goroutine may outlive the RPC; it needs
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
+	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)
@@ -698,6 +789,72 @@ func (c *checker) sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *
 		}
 	}
 	return false
+}
+
+// drops returns the request message parameter of h when h is a unary
+// handler that never uses its request context (the parameter is blank,
+// unnamed, or not referred to anywhere in h's body, literals included),
+// else nil.
+func (c *checker) drops(pass *analysis.Pass, h *grpcctx.Handler) *types.Var {
+	if req, ok := c.dropping[h]; ok {
+		return req
+	}
+	var req *types.Var
+	if sig := grpcctx.Signature(pass.TypesInfo, h.Func); h.Kind == grpcctx.Unary && h.Ctx != nil && sig != nil && sig.Params().Len() == 2 {
+		req = sig.Params().At(1)
+		if h.Ctx.Name() != "_" && h.Ctx.Name() != "" {
+			ast.Inspect(h.Func, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok && pass.TypesInfo.Uses[id] == h.Ctx {
+					req = nil
+				}
+				return req != nil
+			})
+		}
+		if req != nil && (req.Name() == "_" || req.Name() == "") {
+			req = nil // nothing to delegate
+		}
+	}
+	c.dropping[h] = req
+	return req
+}
+
+// delegates reports whether call hands on req, a handler's request
+// message, itself (req or *req) and its callee returns an error as its
+// last result: the RPC's work, delegated whole to work that can fail
+// (a store's Send), unlike a lookup of one of its fields or a logger's
+// Info.
+func delegates(info *types.Info, call *ast.CallExpr, req *types.Var) bool {
+	tv, ok := info.Types[call.Fun]
+	if !ok || tv.Type == nil {
+		return false
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 ||
+		!types.Identical(sig.Results().At(sig.Results().Len()-1).Type(), types.Universe.Lookup("error").Type()) {
+		return false
+	}
+	for _, a := range call.Args {
+		a = ast.Unparen(a)
+		if star, ok := a.(*ast.StarExpr); ok {
+			a = ast.Unparen(star.X)
+		}
+		if id, ok := a.(*ast.Ident); ok && info.Uses[id] == req {
+			return true
+		}
+	}
+	return false
+}
+
+// interfaceMethod returns the interface method call calls, or nil.
+func interfaceMethod(info *types.Info, call *ast.CallExpr) *types.Func {
+	fn := grpcctx.Callee(info, call)
+	if fn == nil {
+		return nil
+	}
+	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+		return fn
+	}
+	return nil
 }
 
 // withOwn returns fact as seen from a function of this package.

@@ -56,9 +56,24 @@
 // socket on context.Background(); the context only bounds looking up the
 // local address).
 //
+// Evidence that lies only behind a bool parameter of the callee (every
+// outbound use of the context sits under if retry { ... }, or after if
+// cached { return ... }, on a parameter the body never assigns) holds only
+// for calls that may pass that value: a call that passes the other
+// constant (owners.Get(context.Background(), pod, false): read the cache
+// only, linkerd2's GetOwnerKindAndName) is not outbound. The guard is
+// known across packages (the outboundParams fact), but is not followed
+// through a caller that passes its own flag on: that caller counts as
+// outbound whatever its callers pass.
+//
 // The analyzer follows contexts through local variables and assignments,
 // including ctx = context.Background() over the parameter; where the
-// definitions that reach a call disagree it stays silent.
+// definitions that reach a call disagree it stays silent. A context held
+// in an unexported struct field has the origin of every value the package
+// stores in it (a constructor's &store{ctx: context.Background()}; a
+// parameter of an unexported function only this package calls stands for
+// what its calls pass); a field set from a request context or from an
+// exported constructor's parameter is not followed.
 // context.WithoutCancel(ctx) is the deliberate way to detach (for work that
 // must outlive the RPC) and is never reported. Two other ways to give work
 // a lifetime of its own are not reported either:
@@ -72,6 +87,23 @@
 //     uses only inside goroutines it starts (a monitor that runs until
 //     ctx.Done()): the context is the lifetime handed to background work,
 //     not one the call runs on.
+//
+// Nor is a context that a helper whose job is to make one returns detached
+// (containerd's util.NamespacedContext(): its returnedContext fact is
+// rooted in context.Background()): work on it outlives the request by
+// design.
+//
+// A handler that never uses its request context (the parameter is blank
+// or never referred to) has not detached anything on purpose: it dropped
+// the request's context (cockroachdb/cockroach#5551: Node.Batch ran each
+// batch on n.context(), the node's Background context). Outside its
+// goroutines, a helper-made background context is reported there too,
+// and so is a detached context passed to a callee without evidence of
+// outbound work (an interface whose implementation is not in view) that
+// is handed the request message itself (the RPC's work, delegated whole:
+// stores.Send(bctx, req), not a lookup of one of its fields), returns an
+// error (a logger's Info does not) and is not known to read only values.
+// A kept cancel function still marks a lifetime of its own.
 //
 // Nor is a call to a function that only reads values from its context
 // (metadata.FromOutgoingContext, a logger lookup: the model's readsValues
@@ -87,11 +119,19 @@
 // request's values (trace, metadata).
 //
 // Through facts, a call from handler scope to a function in any package
-// that takes no context yet makes an outbound call on a detached context
-// inside it (directly in its body, or through further such functions) is
-// reported at the handler's call, with the inner call as related position.
+// that takes no context, or takes one and never uses it (s.abandon(ctx,
+// ...) whose body calls upstream on context.TODO()), yet makes an outbound
+// call on a detached context inside it (directly in its body, or through
+// further such functions) is reported at the handler's call, with the
+// inner call as related position. A function that uses the context it is
+// given somewhere is not followed (with -ctx-funcs it is checked itself).
 // Calls inside function literals of such a function are not counted: they
-// may run later, once, or in the background.
+// may run later, once, or in the background. A method of an interface that
+// takes no context has the fact when every implementation of it in the
+// interface's package has it (a component's Set whose gRPC store calls on
+// the component's context.Background()); one that does not, or one whose
+// body is unknown, keeps the interface's calls silent. ctxdeadline, beside
+// ctxdetach, leaves the detached calls in such functions to this report.
 //
 // A call of a function that takes no context, while its variant that takes
 // one does outbound work (exec.Command and exec.CommandContext, net.Dial and

@@ -20,6 +20,8 @@ type originCache struct {
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
 	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
 	sent       lockedMap[ast.Node, map[types.Object]bool]    // see Model.sentInFunc
+	fields     fieldIndex                                    // see fields.go
+	reach      reachIndex                                    // see reach.go
 }
 
 // A lockedMap is a map the analyzers sharing a Model may use concurrently;

@@ -71,9 +71,9 @@ type Model struct {
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	ignore  ignoreState // //grpccancelcheck:ignore directives, parsed on first report
-	cache   originCache // origins that do not depend on the query that computed them
-	clients clientIndex // values stored in interface-typed variables, built on first use
+	ignore  *lint.Directives // //grpccancelcheck:ignore directives, parsed on first report
+	cache   originCache      // origins that do not depend on the query that computed them
+	clients clientIndex      // values stored in interface-typed variables, built on first use
 }
 
 type paramInfo struct {
@@ -108,10 +108,7 @@ func run(pass *analysis.Pass) (any, error) {
 		generated: make(map[*token.File]bool),
 		helpers:   make(map[*ast.FuncDecl]*types.Func),
 		cfgs:      make(map[ast.Node]*flowGraph),
-		ignore: ignoreState{
-			files:    make(map[*token.File][]*directive),
-			reported: make(map[reportedKey]bool),
-		},
+		ignore:    lint.NewDirectives(pass.Fset),
 	}
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) && !isCgoOutput(f) {

@@ -132,16 +132,8 @@ func handlerMethods(pkg *types.Package, services []*types.Named) map[*types.Func
 	if len(services) == 0 {
 		return out
 	}
-	scope := pkg.Scope()
-	for _, name := range scope.Names() {
-		tn, ok := scope.Lookup(name).(*types.TypeName)
-		if !ok || tn.IsAlias() {
-			continue
-		}
-		named, ok := tn.Type().(*types.Named)
-		if !ok || types.IsInterface(named) || named.TypeParams().Len() > 0 {
-			continue
-		}
+	_, concrete := namedTypes(pkg)
+	for _, named := range concrete {
 		ptr := types.NewPointer(named)
 		for _, svc := range services {
 			methods, ok := implementsService(ptr, svc)
@@ -266,4 +258,22 @@ func litName(cur inspector.Cursor) string {
 		}
 	}
 	return name
+}
+
+// IsTesting reports whether t is *testing.T, *testing.B, *testing.F or
+// testing.TB: a function that takes one is a test's helper, whatever else
+// it takes, not code that serves an RPC.
+func IsTesting(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
+		return false
+	}
+	switch named.Obj().Name() {
+	case "T", "B", "F", "TB":
+		return true
+	}
+	return false
 }

@@ -12,8 +12,9 @@ import (
 type Root uint8
 
 const (
-	// Unknown: the provenance cannot be established locally (a field, a
-	// map, a call the model does not understand, paths that disagree).
+	// Unknown: the provenance cannot be established locally (a map, a
+	// field that is not set from a detaching call in view, see fields.go,
+	// a call the model does not understand, paths that disagree).
 	// Analyzers stay silent on Unknown.
 	Unknown Root = iota
 	// Request: the RPC's request context (a handler's or interceptor's
@@ -61,8 +62,16 @@ type Origin struct {
 	// lifetime of an object (a watcher, a container's I/O), detached from
 	// the request on purpose.
 	Owned bool
+	// Factory: on some path, the context was made detached by a function
+	// whose job is to make one (a returnedContext fact rooted in
+	// Background/TODO: containerd's util.NamespacedContext()). Like Owned,
+	// a sign of detaching on purpose (see query.returned), except where
+	// the handler never uses its own request context: then nothing was
+	// detached from anything, the request's was dropped.
+	Factory bool
 	// At is the call that made a Detached or Deliberate root
-	// (context.Background(), context.TODO(), context.WithoutCancel(...)),
+	// (context.Background(), context.TODO(), context.WithoutCancel(...),
+	// or, with Factory, the call of the function that made it: n.context()),
 	// or nil when paths disagree about it.
 	At *ast.CallExpr
 	// Var is the parameter of a Request or Param root (for a stream's
@@ -79,8 +88,8 @@ func (o Origin) RootText() string {
 		}
 		return "context.Background() or context.TODO()"
 	}
-	if o.Root == Deliberate {
-		return types.ExprString(o.At) // context.WithoutCancel(ctx)
+	if o.Root == Deliberate || o.Factory {
+		return types.ExprString(o.At) // context.WithoutCancel(ctx), n.context()
 	}
 	if sel, ok := ast.Unparen(o.At.Fun).(*ast.SelectorExpr); ok {
 		return "context." + sel.Sel.Name + "()"
@@ -125,6 +134,7 @@ func join(a, b Origin) Origin {
 		MayCancel:   a.MayCancel || b.MayCancel,
 		Opaque:      a.Opaque || b.Opaque,
 		Owned:       a.Owned || b.Owned,
+		Factory:     a.Factory || b.Factory,
 	}
 	if a.At == b.At {
 		o.At = a.At
@@ -132,6 +142,19 @@ func join(a, b Origin) Origin {
 	if a.Var == b.Var {
 		o.Var = a.Var
 	}
+	return o
+}
+
+// plus returns o with what add adds on the way: its every-path and
+// some-path flags set where add's are. o's root, At and Var stay.
+func (o Origin) plus(add Origin) Origin {
+	o.Deadline = o.Deadline || add.Deadline
+	o.Cancel = o.Cancel || add.Cancel
+	o.MayDeadline = o.MayDeadline || add.MayDeadline
+	o.MayCancel = o.MayCancel || add.MayCancel
+	o.Opaque = o.Opaque || add.Opaque
+	o.Owned = o.Owned || add.Owned
+	o.Factory = o.Factory || add.Factory
 	return o
 }
 
@@ -153,6 +176,10 @@ func (q *query) expr(e ast.Expr) Origin {
 		}
 	case *ast.CallExpr:
 		return q.call(e)
+	case *ast.SelectorExpr:
+		if f := q.m.trackedField(e); f != nil {
+			return q.get(nodeKey{kind: fieldValue, v: f})
+		}
 	}
 	return Origin{}
 }
@@ -295,6 +322,10 @@ func (q *query) eval(k nodeKey) Origin {
 		return q.expr(k.d.rhs)
 	case blockEntry:
 		return q.blockEntry(k.v, k.b)
+	case fieldValue:
+		return q.fieldValue(k.v)
+	case paramCallers:
+		return q.paramCallers(k.v)
 	default: // allDefs
 		o := bottom
 		if _, isParam := q.m.params[k.v]; isParam {

@@ -62,6 +62,17 @@ var originShapes = []originShape{
 		}
 		return b.String()
 	}},
+	// n stores to a struct field, each rewriting it from itself on a
+	// branch: the field's value reads itself through every store.
+	{"field", func(n int) string {
+		var b strings.Builder
+		b.WriteString("\ts := &holder{ctx: context.Background()}\n")
+		for i := range n {
+			fmt.Fprintf(&b, "\tif c[%d] {\n\t\ts.ctx = context.WithValue(s.ctx, key(%d), %d)\n\t} else {\n\t\ts.ctx, _ = context.WithTimeout(s.ctx, time.Second)\n\t}\n", i, i, i)
+		}
+		b.WriteString("\tctx = s.ctx\n")
+		return b.String()
+	}},
 	// n nested function literals, each rewriting its own ctx on a branch
 	// and calling the next with it.
 	{"closure", func(n int) string {
@@ -86,6 +97,8 @@ import (
 )
 
 type key int
+
+type holder struct{ ctx context.Context }
 
 func use(context.Context) {}
 

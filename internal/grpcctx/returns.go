@@ -235,14 +235,14 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 // context it returns comes about.
 //
 // A context fn makes detached (containerd's util.NamespacedContext(), a
-// context.Background() with a namespace) is Owned: a helper whose job is to
-// make a background context detaches on purpose, like a cancel function
-// kept by an object, and work on it (a task's exit wait handed to a
-// monitor) outlives the request by design; passing the request context, as
-// ctxdetach would advise, breaks it. It still has no deadline, and observes
-// no cancellation.
+// context.Background() with a namespace) is a Factory's: a helper whose
+// job is to make a background context detaches on purpose, like a cancel
+// function kept by an object, and work on it (a task's exit wait handed to
+// a monitor) outlives the request by design; passing the request context,
+// as ctxdetach would advise, breaks it. It still has no deadline, and
+// observes no cancellation.
 func (q *query) returned(call *ast.CallExpr, fn *types.Func, f *returnedContext) Origin {
-	o := Origin{Root: f.Root, Owned: f.Root == Detached}
+	o := Origin{Root: f.Root, Factory: f.Root == Detached, At: call}
 	if f.Root == Param {
 		args := Args(q.m.info, call)
 		if f.Param >= len(args) {
@@ -253,13 +253,10 @@ func (q *query) returned(call *ast.CallExpr, fn *types.Func, f *returnedContext)
 			return o
 		}
 	}
-	o.Deadline = o.Deadline || f.Deadline
-	o.Cancel = o.Cancel || f.Cancel
-	o.MayDeadline = o.MayDeadline || f.MayDeadline
-	o.MayCancel = o.MayCancel || f.MayCancel
-	o.Opaque = o.Opaque || f.Opaque
-	o.Owned = o.Owned || f.Owned || f.MayCancel && returnsCancel(fn.Signature()) && q.m.cancelKept(call)
-	return o
+	return o.plus(Origin{
+		Deadline: f.Deadline, Cancel: f.Cancel, MayDeadline: f.MayDeadline, MayCancel: f.MayCancel, Opaque: f.Opaque,
+		Owned: f.Owned || f.MayCancel && returnsCancel(fn.Signature()) && q.m.cancelKept(call),
+	})
 }
 
 // isNil reports whether e is the untyped nil.

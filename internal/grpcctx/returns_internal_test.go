@@ -133,9 +133,9 @@ var wantCallerOrigins = []string{
 	"param(ctx) deadline cancel may-deadline may-cancel",
 	"detached(context.Background())",
 	"detached(context.Background()) may-deadline may-cancel",
-	"detached(?) owned", // made detached on purpose by the helper
-	"detached(?) cancel may-cancel owned",
-	"deliberate(?)",
+	"detached(h.Fresh()) factory", // made detached on purpose by the helper
+	"detached(h.Kept(t)) cancel may-cancel owned factory",
+	"deliberate(h.Detach(ctx))",
 	"unknown",
 	"param(ctx) opaque", // no fact: an unknown derivation of its context argument
 	"detached(context.Background()) deadline cancel may-deadline may-cancel",

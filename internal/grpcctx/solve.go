@@ -35,13 +35,19 @@ const (
 	// allDefs: the join of all of v's definitions (and of its incoming
 	// value, for a parameter), for reads the CFG cannot place.
 	allDefs
+	// fieldValue: the origin of struct field v, the join of what the
+	// package stores in it (see fields.go).
+	fieldValue
+	// paramCallers: the join of the arguments every call of v's function
+	// passes for parameter v (see fields.go).
+	paramCallers
 )
 
 // A nodeKey names one node of the origin equations.
 type nodeKey struct {
 	kind nodeKind
 	d    *def       // defValue
-	v    *types.Var // blockEntry, allDefs
+	v    *types.Var // blockEntry, allDefs, fieldValue, paramCallers
 	b    *cfg.Block // blockEntry
 }
 

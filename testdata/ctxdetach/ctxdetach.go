@@ -209,8 +209,12 @@ func (h *helperCalls) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error
 	if err := helpers.Indirect(h.up); err != nil { // want `call to helpers.Indirect in handler Unary reaches c.Unary on context.Background\(\)`
 		return nil, err
 	}
-	// Silent: LookupCtx takes a context (and gets the request's).
-	if _, err := helpers.LookupCtx(ctx, h.up, in.Text); err != nil {
+	// Reported: LookupCtx is given the request's context and ignores it.
+	if _, err := helpers.LookupCtx(ctx, h.up, in.Text); err != nil { // want `call to helpers.LookupCtx in handler Unary reaches c.Unary on context.Background\(\) \(helpers.go:\d+\), .*; make LookupCtx use the context it is given, not context.Background\(\)`
+		return nil, err
+	}
+	// Silent: LookupMixed uses the context it is given.
+	if _, err := helpers.LookupMixed(ctx, h.up, in.Text); err != nil {
 		return nil, err
 	}
 	// Silent: Warm's detached call sits in a sync.Once literal.
@@ -255,12 +259,13 @@ func (i *invoker) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 }
 
 // notAServer has a method with a handler's signature but implements no
-// service: silent, it is not a handler.
+// service: silent, it is not a handler. It ignores its context, so its
+// callers are told (a fact).
 type notAServer struct {
 	up echo.EchoClient
 }
 
-func (n *notAServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+func (n *notAServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) { // want Unary:`detachedCall\(n.up.Unary on context.Background\(\) at ctxdetach.go:\d+, ignoring its context\)`
 	return n.up.Unary(context.Background(), in)
 }
 

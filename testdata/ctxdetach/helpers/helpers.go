@@ -20,10 +20,20 @@ func Indirect(c echo.EchoClient) error { // want Indirect:`detachedCall\(c.Unary
 	return err
 }
 
-// LookupCtx takes a context: its callers are not told about its insides
-// (with a context parameter the helper can be fixed to use it; that is the
-// -ctx-funcs flag's business, not a fact).
-func LookupCtx(ctx context.Context, c echo.EchoClient, id string) (*echo.Msg, error) {
+// LookupCtx takes a context and ignores it, calling upstream on a detached
+// one: its callers hand it a context that it drops, so they are told.
+func LookupCtx(ctx context.Context, c echo.EchoClient, id string) (*echo.Msg, error) { // want LookupCtx:`detachedCall\(c.Unary on context.Background\(\) at helpers.go:\d+, ignoring its context\)`
+	return c.Unary(context.Background(), &echo.Msg{Text: id})
+}
+
+// LookupMixed uses its context for one call and a detached one for the
+// other: its callers are not told about its insides (the helper uses the
+// context it is given, and where it does not is the -ctx-funcs flag's
+// business, not a fact).
+func LookupMixed(ctx context.Context, c echo.EchoClient, id string) (*echo.Msg, error) {
+	if _, err := c.Unary(ctx, &echo.Msg{Text: id}); err != nil {
+		return nil, err
+	}
 	return c.Unary(context.Background(), &echo.Msg{Text: id})
 }
 

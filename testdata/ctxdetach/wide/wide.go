@@ -8,8 +8,9 @@ import (
 	"example.com/fixtures/pb/echo"
 )
 
-// Worker has a context parameter but calls upstream on a detached one.
-func Worker(ctx context.Context, c echo.EchoClient) error {
+// Worker has a context parameter but calls upstream on a detached one. It
+// ignores its context, so its callers are told (a fact) in both modes.
+func Worker(ctx context.Context, c echo.EchoClient) error { // want Worker:`detachedCall\(c.Unary on context.Background\(\) at wide.go:\d+, ignoring its context\)`
 	_, err := c.Unary(context.Background(), &echo.Msg{}) // want `call to c.Unary in function Worker uses context.Background\(\), .*; pass ctx`
 	return err
 }

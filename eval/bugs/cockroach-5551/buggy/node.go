@@ -43,7 +43,7 @@ func (n *node) Batch(ctx context.Context, req *pb.Request) (*pb.Response, error)
 	var err error
 	f := func() {
 		bctx := n.context()
-		resp, err = n.stores.Send(bctx, req) // want-missing ctxdetach "not the request context|cancellation"
+		resp, err = n.stores.Send(bctx, req) // want ctxdetach "not the request context|cancellation"
 	}
 	f()
 	return resp, err

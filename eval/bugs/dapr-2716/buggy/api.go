@@ -47,7 +47,7 @@ type api struct {
 }
 
 func (a *api) Put(ctx context.Context, in *pb.Request) (*pb.Response, error) {
-	if err := a.store.Set(in); err != nil { // want-missing ctxdetach "context|cancellation"
+	if err := a.store.Set(in); err != nil { // want ctxdetach "context|cancellation"
 		return nil, err
 	}
 	return &pb.Response{Key: in.Key}, nil

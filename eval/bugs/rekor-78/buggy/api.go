@@ -26,7 +26,7 @@ type trillianClient struct {
 }
 
 func (t *trillianClient) addLeaf(value []byte) error {
-	_, err := t.client.Put(t.context, &pb.Request{Revision: t.logID, Payload: value}) // want-missing ctxdeadline "deadline"
+	_, err := t.client.Put(t.context, &pb.Request{Revision: t.logID, Payload: value}) // want ctxdeadline "deadline"
 	return err
 }
 

@@ -50,7 +50,7 @@ func (c *client) initClusterID() error {
 	defer cancel()
 	for i := 0; i < maxInitClusterRetries; i++ {
 		for _, u := range c.urls {
-			members, err := c.getMembers(ctx, u) // want-missing ctxdeadline "deadline"
+			members, err := c.getMembers(ctx, u) // want ctxdeadline "deadline"
 			if err != nil {
 				continue
 			}
