@@ -204,7 +204,7 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 			},
 			ImportObjectFact: func(obj types.Object, ptr analysis.Fact) bool {
 				if obj.Pkg() == nil {
-					return false // a universe object (error.Error): no package, no facts, as in the x/tools drivers
+					return false // the universe's (error.Error): no facts, as in x/tools' checker
 				}
 				if obj.Pkg() == unit.Pkg {
 					return local(objFacts[obj], ptr)
