@@ -12,9 +12,10 @@
 # default: std and, when present, /work/evalsrc/etcd and /work/evalsrc/thanos
 # (EVALSRC). It prints, per target:
 #   - panics (must be 0);
-#   - analysis errors not caused by a package's own type errors (must be
-#     0): JSON "error" entries other than "analysis skipped due to errors
-#     in package" and failed prerequisites on the model;
+#   - analysis errors not caused by type errors (must be 0): JSON "error"
+#     entries other than "analysis skipped due to errors in package" and
+#     "failed prerequisites" (a failure is counted where it happens, not
+#     again in every action that depends on it);
 #   - peak RSS and CPU (user+sys) of the tool and the floor, and the ratios;
 #   - the ten slowest analysis actions (analyzer@package, from the driver's
 #     -debug=tp timing, sequential; the driver times actions, not

@@ -2,8 +2,9 @@
 //
 //	scalesize -errors OUT.json       # "PACKAGES ERRORS": packages with output in the
 //	                                 # driver's JSON output and analysis errors
-//	                                 # not caused by the package's own type
-//	                                 # errors (listed on standard error)
+//	                                 # not caused by type errors (listed on
+//	                                 # standard error); a failed prerequisite
+//	                                 # is counted where it failed
 //	scalesize -slowest N TIMING      # the N slowest actions of our analyzers
 //	                                 # in the driver's -debug=tp output, as a
 //	                                 # Markdown table with each package's size
@@ -70,8 +71,14 @@ func countErrors(name string) {
 				if json.Unmarshal(raw, &e) != nil || e.Error == "" {
 					continue
 				}
-				if e.Error == "analysis skipped due to errors in package" || strings.HasPrefix(e.Error, "failed prerequisites: grpcctx@") {
-					continue // the package's own type errors
+				if e.Error == "analysis skipped due to errors in package" || strings.HasPrefix(e.Error, "failed prerequisites: ") {
+					// The package's own type errors, or a failure of an
+					// action it depends on (a dependency's analyzer, its
+					// own model), counted where that failure is: a
+					// dependency's test variant that does not type-check
+					// (prometheus's in thanos's build list) fails every
+					// action that imports it.
+					continue
 				}
 				errs++
 				fmt.Fprintf(os.Stderr, "%s: %s: %s\n", pkg, analyzer, e.Error)
