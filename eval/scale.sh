@@ -17,9 +17,11 @@
 #     in package" and failed prerequisites on the model;
 #   - peak RSS and CPU (user+sys) of the tool and the floor, and the ratios;
 #   - the ten slowest analysis actions (analyzer@package, from the driver's
-#     -debug=tp timing, sequential) with the package's size in lines of Go
-#     and statements, and the time per thousand statements, so that a
-#     super-linear path shows up as an outlier.
+#     -debug=tp timing, sequential; the driver times actions, not
+#     functions) with the package's size in lines of Go and statements,
+#     the time per thousand statements and the package's largest function
+#     with its statements, so that a super-linear path shows up as an
+#     outlier (per function, internal/stress's benchmarks measure growth).
 # Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing} and OUT/scale.md.
 #
 # Environment: NICE (default 10), TIMING (default 1: the sequential timing

@@ -10,7 +10,8 @@
 # the 2-core development machine): cold <= 4 min, short warm <= 60 s.
 #
 # Usage: scripts/testtime.sh [extra go test flags]   (e.g. -p 2)
-# Environment: KEEP=1 keeps the temporary caches (their path is printed).
+# Environment: KEEP=1 keeps the temporary caches (their path is printed);
+# SHORT_ONLY=1 measures only the warm -short run, on the usual caches.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,18 +22,35 @@ export GOCACHE=$tmp/gocache GOMODCACHE=$tmp/gomodcache GRPCCANCELCHECK_CACHE=$tm
 export GOFLAGS=${GOFLAGS:--mod=mod}
 
 # timed LABEL CMD...: runs CMD, keeps its output in $tmp/LABEL.out, prints
-# the wall time and the per-package lines.
+# the wall time, the CPU time of CMD and all it ran (user + system: on a
+# shared machine the figure that does not depend on what else runs), the
+# load average before and after, and the per-package lines.
 timed() {
 	local label=$1; shift
-	local start end status=0
+	local start end status=0 load0 cpu=""
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	start=$(date +%s.%N)
-	"$@" >"$tmp/$label.out" 2>&1 || status=$?
+	if [[ -x /usr/bin/time ]]; then
+		/usr/bin/time -o "$tmp/$label.cpu" -f '%U %S' "$@" >"$tmp/$label.out" 2>&1 || status=$?
+		cpu=$(awk 'END { printf "%.1f", $1 + $2 }' "$tmp/$label.cpu")
+	else
+		"$@" >"$tmp/$label.out" 2>&1 || status=$?
+	fi
 	end=$(date +%s.%N)
-	printf '%-28s %7.1f s  (exit %d)  %s\n' "$label" "$(echo "$end - $start" | bc)" "$status" "$*"
+	printf '%-28s %7.1f s wall  %7s s cpu  load %s -> %s  (exit %d)  %s\n' "$label" "$(echo "$end - $start" | bc)" \
+		"${cpu:-?}" "$load0" "$(cut -d' ' -f1 /proc/loadavg)" "$status" "$*"
 	grep -E '^(ok|FAIL|---|panic)' "$tmp/$label.out" | sed 's/^/    /' || true
 	return 0
 }
 
 echo "go: $(go version)   cores: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n ${SHORT_ONLY:-} ]]; then
+	# The warm figure alone, on this user's own caches: one untimed run
+	# to warm them, then the timed one.
+	unset GOCACHE GOMODCACHE GRPCCANCELCHECK_CACHE
+	go test -short "$@" ./... >/dev/null 2>&1 || true
+	timed warm-go-test-short go test -count=1 -short "$@" ./...
+	exit 0
+fi
 timed cold-go-test go test -count=1 -timeout 30m "$@" ./...
 timed warm-go-test-short go test -count=1 -short "$@" ./...

@@ -1,6 +1,6 @@
 package ctxdeadline
 
-import "github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+import "github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 
 // The categories of ctxdeadline's diagnostics: stable identifiers, each the
 // anchor of its section in docs/rules.md. A finding at a call that passes a
@@ -30,5 +30,5 @@ func Categories() []string {
 	for _, c := range []string{CategoryNoDeadline, CategoryStreamNoCancel, CategoryStreamNoDeadline, CategoryWaitForReadyNoDeadline} {
 		out = append(out, c, c+ViaCallSuffix)
 	}
-	return append(out, grpcctx.CategoryIgnoreDirective)
+	return append(out, lint.CategoryIgnoreDirective)
 }

@@ -173,9 +173,9 @@ func (f *ctorMethods) method(name string) (ctorMethod, bool) {
 
 // paramRPC is one context parameter and the RPC it reaches.
 type paramRPC struct {
-	Index  int              // of the parameter in the signature
-	Method string           // the RPC's method, as messages name it ("echo.EchoClient.Unary")
-	At     grpcctx.Location // of the RPC
+	Index  int           // of the parameter in the signature
+	Method string        // the RPC's method, as messages name it ("echo.EchoClient.Unary")
+	At     lint.Location // of the RPC
 	// Stream: the RPC opens a stream, which by default only needs to be
 	// cancellable (the stream adds no cancel function of its own).
 	Stream bool
@@ -371,7 +371,7 @@ func (s *state) run() {
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       grpcctx.FuncName(g.Method),
-					At:           grpcctx.LocationOf(pass.Fset, call.Pos()),
+					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
@@ -557,7 +557,7 @@ func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParam
 	for _, u := range uses {
 		propagate(u)
 	}
-	grpcctx.Propagate(locals, func(l localCall) bool {
+	lint.Propagate(locals, func(l localCall) bool {
 		changed := false
 		if fact, ok := facts.Local(l.callee); ok {
 			for _, u := range s.factUses(l.call, l.callee, l.fn, fact) {
@@ -842,7 +842,7 @@ func (s *state) testingVar(fn ast.Node) string {
 			ftype = n.Type
 		}
 		for _, field := range ftype.Params.List {
-			if !isTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
+			if !grpcctx.IsTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
 				continue
 			}
 			for _, name := range field.Names {
@@ -853,21 +853,4 @@ func (s *state) testingVar(fn ast.Node) string {
 		}
 	}
 	return ""
-}
-
-// isTesting reports whether t is *testing.T, *testing.B, *testing.F or
-// testing.TB.
-func isTesting(t types.Type) bool {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	named, ok := types.Unalias(t).(*types.Named)
-	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
-		return false
-	}
-	switch named.Obj().Name() {
-	case "T", "B", "F", "TB":
-		return true
-	}
-	return false
 }

@@ -1,6 +1,6 @@
 package ctxdetach
 
-import "github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+import "github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 
 // The categories of ctxdetach's diagnostics: stable identifiers, each the
 // anchor of its section in docs/rules.md.
@@ -24,5 +24,5 @@ const (
 
 // Categories returns every category ctxdetach reports, in a stable order.
 func Categories() []string {
-	return []string{CategoryDetachedCall, CategoryDetachedHelper, CategoryContextVariant, CategoryRequestContextOutlived, grpcctx.CategoryIgnoreDirective}
+	return []string{CategoryDetachedCall, CategoryDetachedHelper, CategoryContextVariant, CategoryRequestContextOutlived, lint.CategoryIgnoreDirective}
 }

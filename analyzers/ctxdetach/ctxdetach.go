@@ -53,9 +53,9 @@ func New(cfg Config) *analysis.Analyzer {
 // outbound call on a detached context: directly, or through another function
 // with this fact.
 type detachedCall struct {
-	Call string           // the outbound call, as written ("c.Lookup")
-	Root string           // "context.Background()" or "context.TODO()"
-	At   grpcctx.Location // where the outbound call is
+	Call string        // the outbound call, as written ("c.Lookup")
+	Root string        // "context.Background()" or "context.TODO()"
+	At   lint.Location // where the outbound call is
 	// Own: the function belongs to the module under analysis, so it can be
 	// given a context parameter; else (the standard library, a dependency)
 	// the remedy is a variant that takes one.
@@ -110,6 +110,8 @@ type checker struct {
 	cfg Config
 	// waiting caches whether a handler waits for its goroutines; one run's.
 	waiting map[*grpcctx.Handler]bool
+	// funcs indexes the handlers' functions for their fixes; one run's.
+	funcs map[ast.Node]*funcIndex
 	// contextUses caches each file's import of package context; one run's.
 	contextUses map[*token.File]*contextImport
 	// dropping caches drops' answers; one run's.
@@ -422,14 +424,14 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			add(fn, &detachedCall{
 				Call: grpcctx.FuncName(f.callee),
 				Twin: grpcctx.FuncName(f.twin),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		} else {
 			add(fn, &detachedCall{
 				Call: types.ExprString(f.call.Fun),
 				Root: f.origin.RootText(),
-				At:   grpcctx.LocationOf(pass.Fset, f.call.Pos()),
+				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
 		}
@@ -439,7 +441,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		ifaceMethods = m.InterfaceMethods()
 	}
 	for changed := true; changed; {
-		grpcctx.Propagate(helperCalls, func(f finding) bool {
+		lint.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
 			fact, ok := facts.Local(f.callee)
 			if fn == nil || facts.Has(fn) || !ok {
@@ -572,7 +574,7 @@ type fix struct {
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || sharedWithGoroutine(pass, m, h, at) {
+	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)
@@ -580,11 +582,13 @@ func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler,
 		return nil
 	}
 	root := f.origin.RootText()
-	if stmt := selfAssign(m, at, want); stmt != nil {
-		return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
-			Message:   fmt.Sprintf("Remove the assignment of %s to %s", root, want),
-			TextEdits: c.dropImport(pass, stmt, deleteLine(pass, stmt)),
-		}}}
+	if cur, ok := c.cursor(pass, m, h.Func, at); ok {
+		if stmt := selfAssign(cur, at, want); stmt != nil {
+			return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
+				Message:   fmt.Sprintf("Remove the assignment of %s to %s", root, want),
+				TextEdits: c.dropImport(pass, stmt, deleteLine(pass, stmt)),
+			}}}
+		}
 	}
 	return []fix{{want: want, SuggestedFix: analysis.SuggestedFix{
 		Message:   fmt.Sprintf("Replace %s with %s", root, want),
@@ -686,11 +690,7 @@ func findContextImport(pass *analysis.Pass, tf *token.File) *contextImport {
 // selfAssign returns the statement "want = context.Background()" when at is
 // its whole right-hand side: replacing would leave want = want, so the fix
 // removes the statement.
-func selfAssign(m *grpcctx.Model, at *ast.CallExpr, want string) *ast.AssignStmt {
-	cur, ok := m.Cursor(at)
-	if !ok {
-		return nil
-	}
+func selfAssign(cur inspector.Cursor, at *ast.CallExpr, want string) *ast.AssignStmt {
 	as, ok := cur.Parent().Node().(*ast.AssignStmt)
 	if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 || as.Rhs[0] != at {
 		return nil
@@ -763,14 +763,14 @@ func recontexted(info *types.Info, f finding) bool {
 // sharedWithGoroutine reports whether the root at is stored in a variable
 // that a go statement in h also uses: replacing the root would change what
 // the goroutine gets too, which the fix leaves to the user.
-func sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, at *ast.CallExpr) bool {
-	cur, ok := m.Cursor(at)
+func (c *checker) sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, at *ast.CallExpr) bool {
+	cur, ok := c.cursor(pass, m, h.Func, at)
 	if !ok {
 		return false
 	}
 	var lhs []ast.Expr
-	for c := range cur.Enclosing((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		switch n := c.Node().(type) {
+	for p := range cur.Enclosing((*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		switch n := p.Node().(type) {
 		case *ast.AssignStmt:
 			lhs = n.Lhs
 		case *ast.ValueSpec:
@@ -780,31 +780,12 @@ func sharedWithGoroutine(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		}
 		break
 	}
-	vars := make(map[types.Object]bool)
+	inGo := c.index(pass, m, h.Func).inGo
 	for _, e := range lhs {
 		if id, ok := e.(*ast.Ident); ok {
-			if obj := pass.TypesInfo.ObjectOf(id); obj != nil {
-				vars[obj] = true
+			if obj := pass.TypesInfo.ObjectOf(id); obj != nil && inGo[obj] {
+				return true
 			}
-		}
-	}
-	if len(vars) == 0 {
-		return false
-	}
-	root, ok := m.Cursor(h.Func)
-	if !ok {
-		return false
-	}
-	for g := range root.Preorder((*ast.GoStmt)(nil)) {
-		shared := false
-		ast.Inspect(g.Node(), func(n ast.Node) bool {
-			if id, ok := n.(*ast.Ident); ok && vars[pass.TypesInfo.Uses[id]] {
-				shared = true
-			}
-			return !shared
-		})
-		if shared {
-			return true
 		}
 	}
 	return false

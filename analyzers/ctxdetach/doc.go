@@ -56,6 +56,16 @@
 // socket on context.Background(); the context only bounds looking up the
 // local address).
 //
+// Evidence that lies only behind a bool parameter of the callee (every
+// outbound use of the context sits under if retry { ... }, or after if
+// cached { return ... }, on a parameter the body never assigns) holds only
+// for calls that may pass that value: a call that passes the other
+// constant (owners.Get(context.Background(), pod, false): read the cache
+// only, linkerd2's GetOwnerKindAndName) is not outbound. The guard is
+// known across packages (the outboundParams fact), but is not followed
+// through a caller that passes its own flag on: that caller counts as
+// outbound whatever its callers pass.
+//
 // The analyzer follows contexts through local variables and assignments,
 // including ctx = context.Background() over the parameter; where the
 // definitions that reach a call disagree it stays silent. A context held

@@ -14,3 +14,11 @@ func TestOutbound(t *testing.T) {
 	t.Parallel()
 	fixturetest.Run(t, ctxdetach.Analyzer, "./ctxdetach/telemetry")
 }
+
+// TestGuarded checks outbound work behind a bool parameter: a call that
+// passes the constant that skips it is silent, the other constant, a
+// variable, and an unguarded path are reported (validation class V2).
+func TestGuarded(t *testing.T) {
+	t.Parallel()
+	fixturetest.Run(t, ctxdetach.Analyzer, "./ctxdetach/guarded")
+}

@@ -2,6 +2,7 @@ package ctxloop
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"strings"
@@ -223,10 +224,23 @@ func someIf(f *ast.ForStmt, ok func(*ast.IfStmt) bool) bool {
 // round again only when another goroutine changed the value in between, so
 // it ends as soon as it wins a race; unlike a spin that waits for another
 // goroutine to set a flag, it never waits for anyone.
+//
+// The CompareAndSwap may be an operand of || (if cur <= peak ||
+// v.CompareAndSwap(peak, cur) { break }: leave when there is nothing to
+// update, or when the update wins).
 func casLoop(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	var cas func(e ast.Expr) bool
+	cas = func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.CallExpr:
+			return isCAS(info, e)
+		case *ast.BinaryExpr:
+			return e.Op == token.LOR && (cas(e.X) || cas(e.Y))
+		}
+		return false
+	}
 	return someIf(f, func(n *ast.IfStmt) bool {
-		call, ok := ast.Unparen(n.Cond).(*ast.CallExpr)
-		return ok && isCAS(info, call) && exits(at, n.Body, f)
+		return cas(n.Cond) && exits(at, n.Body, f)
 	})
 }
 
@@ -281,4 +295,432 @@ func isZero(info *types.Info, e ast.Expr) bool {
 		return true
 	}
 	return false
+}
+
+// indexWalk reports whether the loop indexes, on every iteration, an array,
+// or a local slice or string it does not assign, with a counter it steps by
+// a constant on every iteration and assigns nowhere else: for { if a[i] ==
+// x { break }; i += 2 } (goyacc's scan of its exception table). Such a loop
+// ends within len(a) iterations at the latest, since past the end the index
+// panics: a bounded computation whatever its exits test. A counter that
+// only feeds calls (hash(n)) or indexes what a call returns bounds nothing.
+func indexWalk(info *types.Info, fn ast.Node, f *ast.ForStmt) bool {
+	steps := make(map[*types.Var]int) // counters stepped on every iteration, by how many statements
+	var indexes []*ast.IndexExpr      // evaluated on every iteration
+	if f.Post != nil {
+		if v := stepOf(info, f.Post); v != nil {
+			steps[v]++
+		}
+	}
+	if f.Cond != nil {
+		indexes = everyTime(f.Cond, indexes)
+	}
+	for _, st := range f.Body.List {
+		switch s := st.(type) {
+		case *ast.IfStmt:
+			if s.Init != nil {
+				indexes = everyTime(s.Init, indexes)
+			}
+			indexes = everyTime(s.Cond, indexes)
+		case *ast.SwitchStmt:
+			if s.Init != nil {
+				indexes = everyTime(s.Init, indexes)
+			}
+			if s.Tag != nil {
+				indexes = everyTime(s.Tag, indexes)
+			}
+		case *ast.ExprStmt, *ast.AssignStmt, *ast.DeclStmt:
+			indexes = everyTime(s, indexes)
+		case *ast.IncDecStmt:
+			if v := stepOf(info, s); v != nil {
+				steps[v]++
+			}
+		}
+		if a, ok := st.(*ast.AssignStmt); ok {
+			if v := stepOf(info, a); v != nil {
+				steps[v]++
+			}
+		}
+		if mayContinue(st) {
+			break // what follows may be skipped
+		}
+	}
+	if len(steps) == 0 || len(indexes) == 0 {
+		return false
+	}
+	lv := assignedIn(info, f)
+	for v, n := range steps {
+		if n != 1 || assignments(info, f, v) != 1 {
+			delete(steps, v) // stepped twice, or also set otherwise: not monotonic
+		}
+	}
+	for _, ix := range indexes {
+		if v := counterOf(info, ix.Index); v != nil && steps[v] > 0 && fixedLength(info, fn, ix.X, lv) {
+			return true
+		}
+	}
+	return false
+}
+
+// stepOf returns the local variable s steps by a constant (i++, i--, i +=
+// 2, i -= 2), or nil.
+func stepOf(info *types.Info, s ast.Stmt) *types.Var {
+	var x ast.Expr
+	switch s := s.(type) {
+	case *ast.IncDecStmt:
+		x = s.X
+	case *ast.AssignStmt:
+		if (s.Tok != token.ADD_ASSIGN && s.Tok != token.SUB_ASSIGN) || len(s.Lhs) != 1 || len(s.Rhs) != 1 {
+			return nil
+		}
+		if tv, ok := info.Types[s.Rhs[0]]; !ok || tv.Value == nil || tv.Value.Kind() != constant.Int || constant.Sign(tv.Value) == 0 {
+			return nil
+		}
+		x = s.Lhs[0]
+	default:
+		return nil
+	}
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	if !ok || v.IsField() || v.Pkg() == nil || v.Parent() == v.Pkg().Scope() {
+		return nil
+	}
+	if b, ok := v.Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsInteger == 0 {
+		return nil
+	}
+	return v
+}
+
+// assignments counts the statements in the loop's post statement and body
+// (function literals included) that may change v: assignments, increments,
+// range clauses, and taking its address.
+func assignments(info *types.Info, f *ast.ForStmt, v *types.Var) int {
+	n := 0
+	is := func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		return ok && info.ObjectOf(id) == v
+	}
+	count := func(root ast.Node) {
+		ast.Inspect(root, func(x ast.Node) bool {
+			switch x := x.(type) {
+			case *ast.AssignStmt:
+				for _, l := range x.Lhs {
+					if is(l) {
+						n++
+					}
+				}
+			case *ast.IncDecStmt:
+				if is(x.X) {
+					n++
+				}
+			case *ast.RangeStmt:
+				if x.Key != nil && is(x.Key) || x.Value != nil && is(x.Value) {
+					n++
+				}
+			case *ast.UnaryExpr:
+				if x.Op == token.AND && is(x.X) {
+					n++
+				}
+			}
+			return true
+		})
+	}
+	if f.Post != nil {
+		count(f.Post)
+	}
+	count(f.Body)
+	return n
+}
+
+// everyTime appends the index expressions of n that are evaluated whenever n
+// is: not those in the right operand of && or ||, nor in function literals.
+func everyTime(n ast.Node, acc []*ast.IndexExpr) []*ast.IndexExpr {
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BinaryExpr:
+			if x.Op == token.LAND || x.Op == token.LOR {
+				acc = everyTime(x.X, acc)
+				return false
+			}
+		case *ast.IndexExpr:
+			acc = append(acc, x)
+		}
+		return true
+	})
+	return acc
+}
+
+// mayContinue reports whether st holds a continue statement (outside
+// nested loops and function literals, or with a label) or a goto: the rest
+// of the body may be skipped.
+func mayContinue(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(x ast.Node) bool {
+		switch x := x.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ForStmt, *ast.RangeStmt:
+			// a plain continue in there is the inner loop's; a labeled one may be ours
+			ast.Inspect(x, func(y ast.Node) bool {
+				if b, ok := y.(*ast.BranchStmt); ok && (b.Tok == token.CONTINUE && b.Label != nil || b.Tok == token.GOTO) {
+					found = true
+				}
+				return !found
+			})
+			return false
+		case *ast.BranchStmt:
+			if x.Tok == token.CONTINUE || x.Tok == token.GOTO {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// counterOf returns the variable of an index of the form i, i+c, c+i or
+// i-c, with c constant.
+func counterOf(info *types.Info, e ast.Expr) *types.Var {
+	e = ast.Unparen(e)
+	if b, ok := e.(*ast.BinaryExpr); ok && (b.Op == token.ADD || b.Op == token.SUB) {
+		isConst := func(x ast.Expr) bool { tv, ok := info.Types[x]; return ok && tv.Value != nil }
+		switch {
+		case isConst(b.Y):
+			e = ast.Unparen(b.X)
+		case b.Op == token.ADD && isConst(b.X):
+			e = ast.Unparen(b.Y)
+		default:
+			return nil
+		}
+	}
+	id, ok := e.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	return v
+}
+
+// fixedLength reports whether x, the operand of an index, has a length the
+// loop cannot change: an array (or a pointer to one), or a slice or string
+// held by a local variable of fn that the loop does not assign.
+func fixedLength(info *types.Info, fn ast.Node, x ast.Expr, lv loopVars) bool {
+	t := info.TypeOf(x)
+	if t == nil {
+		return false
+	}
+	u := t.Underlying()
+	if p, ok := u.(*types.Pointer); ok {
+		u = p.Elem().Underlying()
+	}
+	switch u := u.(type) {
+	case *types.Array:
+		return callFree(info, x)
+	case *types.Slice:
+	case *types.Basic:
+		if u.Info()&types.IsString == 0 {
+			return false
+		}
+	default:
+		return false
+	}
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := info.Uses[id].(*types.Var)
+	return ok && !v.IsField() && v.Pos() >= fn.Pos() && v.Pos() < fn.End() && !lv.stepped[v] && !lv.opaque[v]
+}
+
+// runsDry reports whether the loop leaves when a call it makes reports
+// that there is nothing more: an if statement in the body that leaves the
+// loop tests, alone or as an operand of ||,
+//   - the negated boolean result of a call (if !p.more() { break }), or of
+//     a variable the loop assigns from a call as its last result (tok, ok
+//     := p.next(); if !ok { return });
+//   - the result of a producer call, or a variable the loop assigns from
+//     one, for equality with a constant or nil (r := l.next(); if r == eof
+//     { return }; if n := it.Next(); n == nil { break }): a producer's
+//     arguments mention no variable that the loop carries from one
+//     iteration to the next, so what it returns is the next piece of its
+//     own input, not a function of a candidate (hash(n) == 0 is a search).
+//
+// That is how a parser, lexer or decoder consumes its input, the way for
+// it.Next() { } iterates results and a loop that leaves on a call's error
+// reads a finite source. A search leaves when it finds (if _, ok :=
+// s.Match(t); ok { return }), not when its producer runs dry. Calls of
+// package sync and sync/atomic read shared state, not data, and do not
+// count.
+func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	lv := assignedIn(info, f)
+	carried := func(v *types.Var) bool {
+		return (lv.stepped[v] || lv.opaque[v]) && (v.Pos() < f.Body.Lbrace || v.Pos() > f.Body.Rbrace)
+	}
+	producer := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || !dataCall(info, call) {
+			return false
+		}
+		varies := false
+		ast.Inspect(call, func(n ast.Node) bool {
+			if id, ok := n.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) {
+					varies = true
+				}
+			}
+			return !varies
+		})
+		return !varies
+	}
+	okFrom := make(map[*types.Var]bool)   // the last, bool result of a call
+	produced := make(map[*types.Var]bool) // the first result of a producer call
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Rhs) != 1 || !dataCall(info, n.Rhs[0]) {
+				return true
+			}
+			if id, ok := n.Lhs[len(n.Lhs)-1].(*ast.Ident); ok {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok && isBool(v.Type()) {
+					okFrom[v] = true
+				}
+			}
+			if id, ok := n.Lhs[0].(*ast.Ident); ok && producer(n.Rhs[0]) {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok {
+					produced[v] = true
+				}
+			}
+		}
+		return true
+	})
+	isConst := func(e ast.Expr) bool {
+		tv, ok := info.Types[e]
+		return ok && tv.Value != nil || isNil(e)
+	}
+	fromProducer := func(e ast.Expr) bool {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			v, ok := info.Uses[id].(*types.Var)
+			return ok && produced[v]
+		}
+		return producer(e)
+	}
+	var dry func(e ast.Expr) bool
+	dry = func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.BinaryExpr:
+			switch e.Op {
+			case token.LOR:
+				return dry(e.X) || dry(e.Y)
+			case token.EQL:
+				return isConst(e.Y) && fromProducer(e.X) || isConst(e.X) && fromProducer(e.Y)
+			}
+		case *ast.UnaryExpr:
+			if e.Op != token.NOT {
+				return false
+			}
+			switch x := ast.Unparen(e.X).(type) {
+			case *ast.CallExpr:
+				return dataCall(info, x) && isBool(info.TypeOf(x))
+			case *ast.Ident:
+				v, ok := info.Uses[x].(*types.Var)
+				return ok && okFrom[v]
+			}
+		}
+		return false
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return dry(n.Cond) && exits(at, n.Body, f)
+	})
+}
+
+// fixpoint reports whether the loop iterates a call to a fixed point: an
+// if statement that leaves it compares next, assigned in the loop from a
+// call that is given cur, with cur, and the loop then sets cur = next (for
+// { parent := path.Dir(s); if parent == s { break }; s = parent }). Each
+// round is pure computation on the last one's result, which converges
+// (a path loses an element each time) rather than waits or searches.
+func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	type pair struct{ next, cur *types.Var }
+	from := make(map[*types.Var]*ast.CallExpr) // next := f(...)
+	copies := make(map[pair]bool)              // cur = next
+	varOf := func(e ast.Expr) *types.Var {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			v, _ := info.ObjectOf(id).(*types.Var)
+			return v
+		}
+		return nil
+	}
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			l := varOf(n.Lhs[0])
+			if l == nil {
+				return true
+			}
+			if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && dataCall(info, call) {
+				from[l] = call
+			} else if r := varOf(n.Rhs[0]); r != nil {
+				copies[pair{next: r, cur: l}] = true
+			}
+		}
+		return true
+	})
+	if len(from) == 0 || len(copies) == 0 {
+		return false
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		b, ok := ast.Unparen(n.Cond).(*ast.BinaryExpr)
+		if !ok || b.Op != token.EQL || !exits(at, n.Body, f) {
+			return false
+		}
+		x, y := varOf(b.X), varOf(b.Y)
+		if x == nil || y == nil {
+			return false
+		}
+		for _, p := range []pair{{x, y}, {y, x}} {
+			if call := from[p.next]; call != nil && copies[p] && mentions(info, call, p.cur) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// dataCall reports whether e is a call of a function or method, not a
+// conversion, a builtin, or a function of package sync or sync/atomic.
+func dataCall(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return false
+	}
+	if fn := grpcctx.Callee(info, call); fn != nil && fn.Pkg() != nil {
+		switch fn.Pkg().Path() {
+		case "sync", "sync/atomic":
+			return false
+		}
+	}
+	return true
+}
+
+func isBool(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsBoolean != 0
 }

@@ -1,6 +1,6 @@
 package ctxloop
 
-import "github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+import "github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 
 // The categories of ctxloop's diagnostics: stable identifiers, each the
 // anchor of its section in docs/rules.md.
@@ -19,5 +19,5 @@ const (
 
 // Categories returns every category ctxloop reports, in a stable order.
 func Categories() []string {
-	return []string{CategoryBlindLoop, CategoryBlindHelper, CategoryBlindWait, grpcctx.CategoryIgnoreDirective}
+	return []string{CategoryBlindLoop, CategoryBlindHelper, CategoryBlindWait, lint.CategoryIgnoreDirective}
 }

@@ -1,11 +1,14 @@
 package ctxloop
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -40,7 +43,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(blindLoop)},
+		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
 		Run:       c.run,
 	}
 	// The blindLoop facts depend on Finite: one instance's facts are
@@ -54,10 +57,10 @@ func New(cfg Config) *analysis.Analyzer {
 // loop worth reporting that never observes cancellation, directly or in a
 // function it calls.
 type blindLoop struct {
-	Kind  string           // "loop", "polling loop", "finite loop", ...
-	Calls string           // a finite loop's call into another package on every iteration (-ctxloop.finite)
-	Func  string           // the function holding the loop
-	At    grpcctx.Location // the loop
+	Kind  string        // "loop", "polling loop", "finite loop", ...
+	Calls string        // a finite loop's call into another package on every iteration (-ctxloop.finite)
+	Func  string        // the function holding the loop
+	At    lint.Location // the loop
 }
 
 func (*blindLoop) AFact() {}
@@ -77,6 +80,8 @@ func describeKind(kind, calls string) string {
 
 type checker struct {
 	cfg Config
+	// locks caches lockSummary by function; one run's.
+	locks map[ast.Node]*lockSummary
 }
 
 // A blind loop found in this package.
@@ -88,15 +93,23 @@ type loopFinding struct {
 	kind  string
 	calls string // a finite loop's call on every iteration
 	scan  loopScan
+	// dry: the loop does not wait and leaves when a call reports that
+	// there is nothing more (runsDry): reported in handler scope, but it
+	// gives its function no fact.
+	dry   bool
+	spawn *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
+	snapshots := findSnapshots(pass) // in every package: iterators are often a dependency's
 	if m.Light() {
-		return nil, nil // a dependency without contexts: no facts, nothing reported
+		return nil, nil // a dependency without contexts: no other facts, nothing reported
 	}
+	c = &checker{cfg: c.cfg} // this run's state
 	in := m.Inspector()
 	s := newScanner(pass, m)
+	s.snapshots = snapshots
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
@@ -110,15 +123,32 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
 	sc := newScopes(pass.TypesInfo, m)
+	spawned := findSpawns(pass.TypesInfo, m, sc)
 	var loops []loopFinding
 	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
+	var cands []inspector.Cursor
 	for cur := range in.Root().Preorder((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
+		cands = append(cands, cur)
+	}
+	// Inner loops first (a loop comes after the loops around it in
+	// preorder): a wait inside an inner loop that is reported on its own
+	// is that loop's finding, and the loop around it is judged without it
+	// (ownWaits). Results are put back in source order below.
+	var reportedAt []ast.Node
+	order := make(map[ast.Node]int, len(cands))
+	for i := len(cands) - 1; i >= 0; i-- {
+		cur := cands[i]
+		order[cur.Node()] = i
 		fn := grpcctx.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
-		if h == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
+		sp := spawned.of(fn) // a function a goroutine of a handler runs (a stream function too)
+		if h == nil && sp == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
+			continue
+		}
+		if setAside(pass.TypesInfo, cur) {
 			continue
 		}
 		loop := cur.Node().(ast.Stmt)
@@ -130,26 +160,43 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 			continue
 		}
-		r := s.in(h).scan(cur)
+		r := ownWaits(s.in(h).scan(cur), loop, reportedAt)
 		l := loopFinding{cur: cur, loop: loop, fn: fn, h: h, scan: r}
 		if !r.observes {
 			if kind, ok := worth(s, cur, r, fn); ok {
 				l.kind = kind
+				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
+					l.dry = runsDry(pass.TypesInfo, f, cur)
+				}
 				loops = append(loops, l)
+				reportedAt = append(reportedAt, loop)
 				continue
 			}
 		}
-		if h != nil {
+		switch {
+		case sp != nil:
+			// A blind loop there is a helper's, reported where it is
+			// called (or, in a stream function, as the function's); the
+			// waits of one that observes are the goroutine's.
+			l.h, l.spawn = sp.h, sp
+			waitLoops = append(waitLoops, l)
+		case h != nil:
 			waitLoops = append(waitLoops, l)
 		}
 	}
+	bySource := func(a, b loopFinding) int { return cmp.Compare(order[a.loop], order[b.loop]) }
+	slices.SortFunc(loops, bySource)
+	slices.SortFunc(waitLoops, bySource)
 
 	// Facts: functions that take no context and hold a blind loop, directly
 	// or through calls made directly in their bodies.
 	facts := lint.NewFactTable[blindLoop](pass)
 	for _, l := range loops {
-		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts {
-			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: grpcctx.LocationOf(pass.Fset, l.loop.Pos())})
+		// A helper's loop that consumes what its calls produce until they
+		// run dry (a parser's walk over its tokens) is judged as an
+		// iterator: no fact. In handler scope it is still reported.
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry {
+			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
 	type callSite struct {
@@ -162,7 +209,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		callee := typeutil.StaticCallee(pass.TypesInfo, call)
-		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) {
+		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) || setAside(pass.TypesInfo, cur) {
 			continue
 		}
 		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
@@ -170,7 +217,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
 	}
-	grpcctx.Propagate(calls, func(cs callSite) bool {
+	lint.Propagate(calls, func(cs callSite) bool {
 		fn := m.ContextFreeDecl(cs.fn)
 		if _, ok := facts.Local(fn); fn == nil || ok || cs.spawns {
 			// go w.loop() in a helper: the goroutine belongs to the object
@@ -190,11 +237,31 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
-	c.reportWaits(pass, m, s, waitLoops, loops)
+	fields := &lazyFields{info: pass.TypesInfo, in: in, rpc: func(fn ast.Node) bool {
+		h, _ := sc.handlerOf(fn)
+		return h != nil || spawned.of(fn) != nil
+	}}
+	blocking := findBlocking(pass, m, withFacts, fields)
+	blockingCall := func(call *ast.CallExpr) *blocks {
+		callee := typeutil.StaticCallee(pass.TypesInfo, call)
+		if callee == nil || facts.Has(callee.Origin()) {
+			return nil // a blind helper: reported as such below
+		}
+		return blocking(call)
+	}
+	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall, fields)
+	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {
 			continue // a goroutine started under sync.Once runs for the server
+		}
+		if inTestFile(pass, cs.call.Pos()) {
+			// A fake server's call into a helper of the test: the loop is
+			// out of sight of whoever reads the test, and a test that
+			// hangs there ends at go test's -timeout. Loops written in
+			// a test's handlers are still reported.
+			continue
 		}
 		if f, ok := facts.Lookup(cs.callee); ok {
 			ctx, ok := m.RequestContextExpr(h, cs.call)
@@ -242,6 +309,133 @@ func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
 	return name
 }
 
+// ownWaits returns r without the sleeps that lie inside one of the loops
+// in reported, loops within loop that are reported on their own: the loop
+// around a reported poll is judged by what it does itself (a drain of a
+// queue whose body retries each write with a sleep is an iterator; the
+// retry is the inner loop's finding).
+func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
+	if !r.sleeps || len(reported) == 0 {
+		return r
+	}
+	return r.dropSleeps(func(at ast.Node) bool {
+		for _, l := range reported {
+			if l != loop && loop.Pos() <= l.Pos() && l.End() <= loop.End() && l.Pos() <= at.Pos() && at.End() <= l.End() {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// dropSleeps returns r without the sleeps for which drop reports true.
+func (r loopScan) dropSleeps(drop func(at ast.Node) bool) loopScan {
+	var own []ast.Node
+	for _, at := range r.sleepAt {
+		if !drop(at) {
+			own = append(own, at)
+		}
+	}
+	r.sleepAt = own
+	r.sleeps = len(own) > 0
+	return r
+}
+
+// wokenSelects returns r without the sleeps that are receives in a select
+// one of whose other cases receives from one of r's local channels, all of
+// whose producers observe cancellation (the caller checked): the select
+// wakes when the RPC ends, whatever else it waits on (a server's shutdown
+// channel next to the error channels of the RPC's own goroutines).
+func wokenSelects(info *types.Info, cur inspector.Cursor, r loopScan) loopScan {
+	if !r.sleeps {
+		return r
+	}
+	local := func(e ast.Expr) bool {
+		v := channelVar(info, e)
+		return v != nil && slices.Contains(r.chans, v)
+	}
+	return r.dropSleeps(func(at ast.Node) bool {
+		c, ok := cur.FindNode(at)
+		if !ok {
+			return false
+		}
+		for e := range c.Enclosing((*ast.CommClause)(nil)) {
+			cc := e.Node().(*ast.CommClause)
+			if cc.Comm == nil || !encloses(cc.Comm, at) {
+				return false
+			}
+			sel := e.Parent().Parent().Node().(*ast.SelectStmt)
+			for _, st := range sel.Body.List {
+				if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
+					if ch := recvChan(other.Comm); ch != nil && local(ch) {
+						return true
+					}
+				}
+			}
+			return false
+		}
+		return false
+	})
+}
+
+// recvChan returns the channel a select case's communication receives
+// from (<-ch, v := <-ch, v, ok = <-ch), or nil for a send.
+func recvChan(comm ast.Stmt) ast.Expr {
+	var e ast.Expr
+	switch c := comm.(type) {
+	case *ast.ExprStmt:
+		e = c.X
+	case *ast.AssignStmt:
+		if len(c.Rhs) == 1 {
+			e = c.Rhs[0]
+		}
+	}
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return u.X
+	}
+	return nil
+}
+
+func encloses(outer, n ast.Node) bool {
+	return outer != nil && n.Pos() >= outer.Pos() && n.End() <= outer.End()
+}
+
+// setAside reports whether the node at cur never runs as part of the
+// function's work: it is dead code, in the branch of an if statement that
+// its constant condition skips (if false { ... }, the else of if true), or
+// it runs deferred (defer cleanup(), defer func() { ... }()), as the
+// function returns. A handler's deferred cleanup (shut a shared partition
+// down once its last subscriber is gone, after waiting for its buffer to be
+// flushed) must run to its end: the RPC is over by then, and checking its
+// context there would drop the cleanup, not end a leak.
+func setAside(info *types.Info, cur inspector.Cursor) bool {
+	child := cur
+	for p := cur.Parent(); p.Node() != nil; child, p = p, p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.DeferStmt:
+			return true
+		case *ast.FuncDecl:
+			return false
+		case *ast.IfStmt:
+			tv, ok := info.Types[n.Cond]
+			if !ok || tv.Value == nil || tv.Value.Kind() != constant.Bool {
+				continue
+			}
+			taken := constant.BoolVal(tv.Value)
+			if child.Node() == n.Body && !taken || n.Else != nil && child.Node() == n.Else && taken {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inTestFile reports whether pos is in a _test.go file.
+func inTestFile(pass *analysis.Pass, pos token.Pos) bool {
+	f := pass.Fset.File(pos)
+	return f != nil && strings.HasSuffix(f.Name(), "_test.go")
+}
+
 // isStd reports whether path is a standard library package: no dot in its
 // first element.
 func isStd(path string) bool {
@@ -283,8 +477,14 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
 	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
+	if chansExcused {
+		r = wokenSelects(info, cur, r)
+	}
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
+		if s.fromSnapshot(rng.X) {
+			return "", false // a snapshot iterator: see snapshotChan
+		}
 		if own := channelVar(info, rng.X); own != nil && !r.sleeps && producersObserve(s, append(r.chans, own), fn) {
 			return "", false
 		}
@@ -300,8 +500,12 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // walks finite data: reslices or follows a list
 	case countedExit(info, f):
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
+	case indexWalk(info, fn, f):
+		return "", false // indexes fixed data with a counter it steps: bounded by its length
 	case !waits && walksData(info, fn, f, cur):
 		return "", false // a bounded computation: see bounded.go
+	case !waits && fixpoint(info, f, cur):
+		return "", false // iterates a call to a fixed point: see fixpoint
 	case !waits && casLoop(info, f, cur):
 		return "", false // an optimistic update: see casLoop
 	case drains(f):
@@ -502,11 +706,7 @@ func producersObserve(s *scanner, chans []*types.Var, fn ast.Node) bool {
 // unsure, stay silent). The answers rest on one walk of root, made the
 // first time it is asked about (producerIndex).
 func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
-	idx := s.cache.producers[root]
-	if idx == nil {
-		idx = s.newProducerIndex(root)
-		s.cache.producers[root] = idx
-	}
+	idx := s.producerIndexOf(root)
 	for _, ch := range chans {
 		if !idx.closed[ch] && !idx.observed[ch] {
 			return false
@@ -521,11 +721,42 @@ func (s *scanner) producersObserveIn(chans []*types.Var, root ast.Node) bool {
 // which are mentioned by a goroutine it starts that observes cancellation.
 type producerIndex struct {
 	closed, observed map[*types.Var]bool
+	// closedFields are the struct fields whose channel the function closes
+	// (close(sws.closec)): a per-stream object's quit channel, which the
+	// handler ends with the stream.
+	closedFields map[*types.Var]bool
+}
+
+// fieldOf returns the struct field e selects (sws.closec), if any.
+func fieldOf(info *types.Info, e ast.Expr) *types.Var {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if v, ok := info.Uses[sel.Sel].(*types.Var); ok && v.IsField() {
+		return v.Origin()
+	}
+	return nil
+}
+
+// closedIn reports whether root's code closes the channel of field f.
+func (s *scanner) closedIn(f *types.Var, root ast.Node) bool {
+	return s.producerIndexOf(root).closedFields[f]
+}
+
+func (s *scanner) producerIndexOf(root ast.Node) *producerIndex {
+	idx := s.cache.producers[root]
+	if idx == nil {
+		idx = s.newProducerIndex(root)
+		s.cache.producers[root] = idx
+	}
+	return idx
 }
 
 func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	info, m := s0.info, s0.m
-	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool)}
+	idx := &producerIndex{closed: make(map[*types.Var]bool), observed: make(map[*types.Var]bool),
+		closedFields: make(map[*types.Var]bool)}
 	cur, ok := m.Cursor(root)
 	if !ok {
 		return idx
@@ -534,11 +765,16 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
 		switch n := c.Node().(type) {
 		case *ast.CallExpr:
-			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && len(n.Args) == 1 {
-				if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
-					if v := channelVar(info, n.Args[0]); v != nil {
-						idx.closed[v] = true
-					}
+			if ch := closeArg(info, n); ch != nil {
+				if v := channelVar(info, ch); v != nil {
+					idx.closed[v] = true
+				} else if f := fieldOf(info, ch); f != nil {
+					idx.closedFields[f] = true
+				}
+			} else if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+				// sws.close(), called by the handler, closes sws.closec.
+				for _, f := range s0.fieldsClosedBy(decl) {
+					idx.closedFields[f] = true
 				}
 			}
 		case *ast.GoStmt:
@@ -558,27 +794,85 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	return idx
 }
 
+// closeArg returns ch when call is close(ch).
+func closeArg(info *types.Info, call *ast.CallExpr) ast.Expr {
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok && len(call.Args) == 1 {
+		if b, ok := info.Uses[id].(*types.Builtin); ok && b.Name() == "close" {
+			return call.Args[0]
+		}
+	}
+	return nil
+}
+
+// fieldsClosedBy returns the struct fields whose channels decl's body
+// closes, computed once per function.
+func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
+	if s.cache.closes == nil {
+		s.cache.closes = make(map[*ast.FuncDecl][]*types.Var)
+	}
+	fs, ok := s.cache.closes[decl]
+	if ok {
+		return fs
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if ch := closeArg(s.info, call); ch != nil {
+				if f := fieldOf(s.info, ch); f != nil {
+					fs = append(fs, f)
+				}
+			}
+		}
+		return true
+	})
+	s.cache.closes[decl] = fs
+	return fs
+}
+
 // goCalleeObserves reports whether the function a go statement runs by
 // name observes cancellation: its body, for a function of pkg; true for a
 // function declared elsewhere, whose body is out of sight.
 func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
 	fn := grpcctx.Callee(info, g.Call)
+	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+		// go func() { errc <- sws.recvLoop() }(): the functions of the
+		// package the literal calls directly, judged by their bodies.
+		observes := false
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+					observes = s.bodyObserves(decl)
+				}
+			}
+			return !observes
+		})
+		return observes
+	}
 	if fn == nil {
-		return false // a literal (scanned with the statement) or a func value
+		return false // a func value
 	}
 	if fn.Pkg() != pkg {
 		return true
 	}
-	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
+	decl := declOf(info, m, fn)
+	return decl != nil && s.bodyObserves(decl)
+}
+
+// bodyObserves reports whether decl's body observes cancellation
+// somewhere, computed once per function.
+func (s *scanner) bodyObserves(decl *ast.FuncDecl) bool {
+	if s.cache.observes == nil {
+		s.cache.observes = make(map[*ast.FuncDecl]bool)
+	}
+	obs, ok := s.cache.observes[decl]
 	if !ok {
-		return false
+		body, found := s.m.Cursor(decl.Body)
+		obs = found && s.scan(body).observes
+		s.cache.observes[decl] = obs
 	}
-	decl, ok := id.Parent().Node().(*ast.FuncDecl)
-	if !ok || decl.Body == nil {
-		return false
-	}
-	body, ok := id.Parent().FindNode(decl.Body)
-	return ok && s.scan(body).observes
+	return obs
 }
 
 func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding) {
@@ -607,7 +901,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 			describeKind(l.kind, l.calls), where, ctx, ignored, check),
 	}
 	if ok {
-		d.SuggestedFixes = insertCheck(pass, m, h, l, ctx)
+		d.SuggestedFixes = c.insertCheck(pass, m, h, l, ctx)
 	}
 	m.Report(pass, d)
 }

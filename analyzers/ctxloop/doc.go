@@ -43,32 +43,57 @@
 // handler calls with its stream), judged as a handler of its own with the
 // stream's Context() as request context; fields of its receiver count as
 // the server's only when the receiver is a server type (one with handler
-// methods), since a per-stream object may hold the stream's context.
+// methods), since a per-stream object may hold the stream's context. A
+// function that also takes a *testing.T, B, F or TB is a test's helper,
+// and one whose stream parameter has a concrete type (a test's buffering
+// fake; gRPC hands handlers an interface) serves no RPC: neither is a
+// stream function.
+//
+// Not the RPC's work: code that runs deferred (defer cleanup(), defer
+// func() { ... }()) and dead code (the branch a constant condition skips,
+// if false { ... }). A handler's deferred cleanup (shut a shared buffer
+// down after waiting for its flush) runs as the handler returns and must
+// run to its end: checking the RPC's context there would drop the
+// cleanup, not end a leak. The same code in the handler's body is judged.
+//
+// Tests: _test.go files are checked, with one difference: a call into a
+// helper whose loop never checks (a report through a fact) is not
+// reported there. The loop is out of sight of whoever reads the test, and
+// a test that hangs in it ends at go test's -timeout. Loops written in a
+// test's own handlers (a fake server's Recv loop) are still reported.
 //
 // The rule: a loop in handler scope observes cancellation only if every
 // point where it can block wakes when the request context ends, and the
 // loop then leaves.
 //
 // Blocking points: a select without a default clause, a channel send or
-// receive outside a select (a range over a channel included), and
-// time.Sleep. sync.Cond.Wait and sync.WaitGroup.Wait are not counted: they
-// wait for work in progress (another goroutine's critical section, the
-// handler's own goroutines, each judged on its own), as Mutex.Lock does.
+// receive outside a select (a range over a channel included), time.Sleep,
+// and a call of a function that blocks (below). sync.Cond.Wait and
+// sync.WaitGroup.Wait are not counted: they wait for work in progress
+// (another goroutine's critical section, the handler's own goroutines,
+// each judged on its own), as Mutex.Lock does.
 //
 // What wakes: a receive from Done() of the request context or a context
 // derived from it (a server or component lifetime context, such as a field
 // of the handler's receiver, s.ctx, or a quit channel, does not wake on the
 // RPC's end), or from a variable holding one; a receive from a local
 // channel whose producers, started in the handler, observe cancellation, or
-// that the handler closes, from a channel returned by a call given the
+// that the handler closes, from a struct field's channel that the handler
+// closes, itself or in a function of the package it calls
+// (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
+// fix), from a channel returned by a call given the
 // request context (eventq, errq := events.Subscribe(ctx): what feeds them
 // knows when the RPC ends), or from a channel parameter (its producers are
 // out of sight); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
-// handler's goroutines, judged at their loops), and a last send just before
-// the loop leaves (errCh <- err; return) unless the channel is local and
-// unbuffered.
+// handler's goroutines, judged at their loops), a send on a struct field's
+// channel that a worker outside any RPC's scope serves with a loop that
+// ends only with the channel (a constructor's go func() { for r := range
+// s.q { ... } }(): the send waits for the worker's backlog, not for good;
+// a worker that can return on a quit channel, or one the RPC starts, is no
+// such server), and a last send just before the loop leaves (errCh <- err;
+// return) unless the channel is local and unbuffered.
 // Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
 // ends: they observe cancellation when their error leaves the loop. A
 // blocking point that does not wake is reported there, naming what it waits
@@ -117,7 +142,12 @@
 // empty; any non-counted loop whose body waits; and range over a channel.
 //
 // Not worth reporting: range over slices, arrays, maps, strings, integers and
-// iterator functions; counted loops (a comparison condition with a post
+// iterator functions; range over a channel that a snapshot iterator returns
+// (concurrent-map's IterBuffered: a function, in any package, that makes
+// the channel with a buffer sized by the data, len or cap summed, and
+// closes it, itself or in a goroutine it starts: the snapshotChan fact),
+// which ends with the data, unlike a channel of changes that is never
+// closed; counted loops (a comparison condition with a post
 // statement, such as i < n; i++); a loop whose condition compares with
 // another value (for e != nil { e = e.Next() }, for tok != EOF), which
 // iterates to an end; loops whose condition is a call and whose body does
@@ -138,10 +168,24 @@
 // depends on work whose bound the analyzer cannot see, and it is reported.
 // So is a loop whose exit reads shared state (a field, a package variable,
 // an atomic load: another goroutine ends it), and a loop that waits. A
+// loop that indexes, on every iteration, an array, or a local slice or
+// string it does not assign, with a counter it steps by a constant on
+// every iteration (for { if yyExca[xi] == -1 && yyExca[xi+1] == state {
+// break }; xi += 2 }, goyacc's table scan) is bounded by that length too,
+// whatever its exits test: past the end the index panics. A counter that
+// only feeds calls (hash(n) == target) bounds nothing. So is a loop that
+// iterates a call to its fixed point (for { parent := path.Dir(s); if
+// parent == s { break }; s = parent }): each round computes on the last
+// one's result and compares the two; a walk that waits to meet a target
+// instead (parent == root, which path.Dir may never reach) is a search. A
 // helper whose loop is a bounded computation has no fact. Nor is an
 // optimistic update a spin: a loop that leaves when its sync/atomic
-// CompareAndSwap succeeds goes round again only when another goroutine
-// changed the value in between, and never waits for anyone.
+// CompareAndSwap succeeds (alone or as an operand of ||: if cur <= peak ||
+// v.CompareAndSwap(peak, cur)) goes round again only when another
+// goroutine changed the value in between, and never waits for anyone. A
+// select wakes when any of its cases does: a receive from a server's
+// shutdown channel next to one from a local channel whose producers
+// observe cancellation (the error of the RPC's Recv goroutine) is no wait.
 //
 // Observing cancellation, anywhere in the loop's condition, post statement
 // or body, on any path: ctx.Err(), ctx.Done() (a select with a <-ctx.Done()
@@ -168,11 +212,17 @@
 //   - A check behind a rare condition (every 1024th iteration) observes
 //     cancellation: that is the recommended way to keep the check cheap.
 //   - A loop over a channel is not reported when a goroutine started in the
-//     same handler that sends on or closes the channel observes cancellation:
+//     same handler that sends on or closes the channel observes cancellation
+//     (in its literal, or in the body of a function of the package it runs:
+//     go receiveThread(con, ch), go func() { errc <- sws.recvLoop() }()):
 //     the producer ends the loop by closing the channel.
 //   - Nested loops are judged one by one: an unbounded inner loop is reported
 //     even when the outer loop ranges over finite data, and an outer loop
-//     whose inner loop checks the context observes cancellation.
+//     whose inner loop checks the context observes cancellation. A sleep
+//     inside an inner loop that is reported on its own is that loop's
+//     finding: the loop around it is judged without it (a drain of a queue
+//     that retries each write with a sleep is an iterator; the retry loop
+//     is reported).
 //   - for s.rebuilding { s.cond.Wait() } is not reported: a Cond waits for
 //     another goroutine's critical section, like Lock, and no context check
 //     can wake it (ctx.Err() runs only once Wait returns). Where the wait can
@@ -184,6 +234,10 @@
 //     that, without any check, call on every iteration a function of
 //     another package outside the standard library, in handler scope and
 //     through helpers.
+//   - A poll inside a literal passed straight to (*sync.Once).Do is the
+//     handler's and reported: Do runs it in the calling handler, which waits
+//     for it. A goroutine that literal starts, and a literal given to
+//     sync.OnceFunc or OnceValue, run for the server: not judged.
 //   - Only loops that may be unbounded are judged by their blocking points:
 //     a send in a range over a slice is not (the loop ends with the data).
 //
@@ -199,9 +253,101 @@
 // that is a loop's condition (for it.Next()) is not reported and passes no
 // fact on: the loop is judged by its shape, which takes the call for an
 // iterator over finite results, and a loop inside the iterator (skipping
-// duplicates, refilling a buffer) is one of its steps. Blocking points in
-// helpers are not carried by facts: a helper that blocks on a channel is
-// reported only when its loop is worth reporting as a whole.
+// duplicates, refilling a buffer) is one of its steps. Nor does a helper's
+// loop that does not wait and leaves when a call it makes reports that
+// there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
+// !ok { return }; c := l.next(); if c == eof { return }, where the call's
+// arguments mention nothing the loop carries from one round to the next)
+// give a fact: that is how a parser, lexer or decoder consumes
+// its input (spicedb's schema parser, three packages below the handler
+// that calls it), as for it.Next() iterates results. A search leaves when
+// it finds (if _, ok := s.Match(t); ok { return }), and its helper keeps
+// the fact. In handler scope the same loop is still reported: there it is
+// the RPC's own work, in code the reader has in front of them; through a
+// fact it is a step of a library the tool cannot see the input of, and
+// the decision leans to silence.
+//
+// Goroutines the handler starts: go f(args), or a go statement whose
+// literal calls f directly (go func() { errc <- sws.recvLoop() }()), where
+// f is a function of the package that takes no context.Context and the
+// call hands it something of the handler's own (its stream, its request, a
+// channel or object it made). The loops of f that are not reported as a
+// whole are judged as the goroutine's, with f's parameters standing for
+// what the handler passed (a channel the handler drains is always
+// received); a blocking point that does not wake is reported in f:
+//
+// WRONG (istio/istio#10822):
+//
+//	func receiveThread(con *xdsConnection, reqCh chan *pb.Request) {
+//		for {
+//			req, err := con.stream.Recv()
+//			if err != nil {
+//				return
+//			}
+//			reqCh <- req // the handler's main loop may have returned
+//		}
+//	}
+//	...
+//	go receiveThread(con, reqCh)
+//
+// RIGHT:
+//
+//	select {
+//	case reqCh <- req:
+//	case <-con.stream.Context().Done():
+//		return
+//	}
+//
+// Not followed: go s.loop() whose receiver and arguments are the server's
+// own (a worker of the server), go statements in helpers (a constructor or
+// Start method starts a worker for its object), goroutines under
+// sync.Once.
+//
+// Calls of functions that block: a function of the module gets the blocks
+// fact when its body (outside literals, go and defer statements) can block
+// where no context wakes it: a send, outside a select, on a channel in an
+// unexported field of one of its package's types or a package variable
+// that no loop of the package receives from (with a worker loop always
+// there to take it, the send waits for the current job only); a receive
+// from such a channel that the package makes only unbuffered (a buffered
+// one is as often a semaphore's release); a select without default whose
+// every case is such a send or receive (a case on any context's Done(), a
+// timer, a parameter, local or returned channel wakes it: when unsure,
+// stay silent); or a call of a function with the fact. A loop in handler
+// scope that calls such a function, directly in its body, blocks there,
+// whatever else it observes (a Recv whose error leaves, a context passed
+// to the call): reported at the call, with the blocking point as related
+// position. A function with a blindLoop fact is reported as a blind
+// helper instead.
+//
+// WRONG:
+//
+//	func (w *watcher) next() *pb.Event { return <-w.events }
+//	...
+//	for {
+//		if err := stream.Send(w.next()); err != nil { // parked in next after the client has gone
+//			return err
+//		}
+//	}
+//
+// RIGHT:
+//
+//	func (w *watcher) next(ctx context.Context) (*pb.Event, error) {
+//		select {
+//		case ev := <-w.events:
+//			return ev, nil
+//		case <-ctx.Done():
+//			return nil, ctx.Err()
+//		}
+//	}
+//
+// A hand-off outside any loop: a send in handler scope, outside a select,
+// on a struct field's channel that the package makes only unbuffered and
+// no loop of the package receives from, waits for a receiver that comes
+// once, if at all (grpc/grpc-go#8911: a fake service handed each request to
+// a test that had given up). It is reported; a buffered field, one whose
+// making is out of sight, one a worker loop drains, and a local channel
+// are not.
 //
 // A suggested fix inserts a cancellation check at the top of the loop body
 // that returns the context's error, as a gRPC status error

@@ -25,7 +25,7 @@ const statusPath = "google.golang.org/grpc/status"
 // when the loop sits directly in the handler or interceptor, the function's
 // results are an error last and nil-able or basic values before it, and
 // the status package is imported or can be without a name clash.
-func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding, ctx string) []analysis.SuggestedFix {
+func (c *checker) insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l loopFinding, ctx string) []analysis.SuggestedFix {
 	// Only where a check at the top of the body helps: not while the loop
 	// sits blocked in a channel receive (that needs a select).
 	if l.fn != h.Func || len(l.scan.chans) > 0 {
@@ -44,7 +44,7 @@ func insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, l lo
 	}
 	body := loopBody(l.loop)
 	file := fileOf(pass, body.Pos())
-	if file == nil || !bodyOnOwnLines(pass, body) || holdsLock(pass, h.Func, l.loop) {
+	if file == nil || !bodyOnOwnLines(pass, body) || c.holdsLock(pass, h.Func, l.loop) {
 		return nil
 	}
 	status, importEdit, ok := statusName(pass, file, body.Lbrace)
@@ -217,29 +217,55 @@ func bodyOnOwnLines(pass *analysis.Pass, body *ast.BlockStmt) bool {
 // holdsLock reports whether returning from inside loop could leave a lock
 // held or abandon a condition wait: the loop waits on a sync.Cond (which a
 // context check cannot wake anyway), or fn locks a sync.Mutex or RWMutex
-// before the loop without a deferred unlock.
-func holdsLock(pass *analysis.Pass, fn ast.Node, loop ast.Stmt) bool {
-	waits, locks, deferred := false, false, false
+// before the loop without a deferred unlock. What fn locks and waits on is
+// gathered once per function (lockSummary), not once per loop.
+func (c *checker) holdsLock(pass *analysis.Pass, fn ast.Node, loop ast.Stmt) bool {
+	ls := c.locks[fn]
+	if ls == nil {
+		ls = summarizeLocks(pass, fn)
+		if c.locks == nil {
+			c.locks = make(map[ast.Node]*lockSummary)
+		}
+		c.locks[fn] = ls
+	}
+	for _, w := range ls.waits {
+		if w.Pos() >= loop.Pos() && w.End() <= loop.End() {
+			return true
+		}
+	}
+	return ls.firstLock.IsValid() && ls.firstLock < loop.Pos() && !ls.deferred
+}
+
+// A lockSummary is what a function, outside its function literals, does
+// with locks: where it first locks a sync.Mutex or RWMutex, whether it
+// defers an unlock, and its sync.Cond waits.
+type lockSummary struct {
+	firstLock token.Pos
+	deferred  bool
+	waits     []*ast.CallExpr
+}
+
+func summarizeLocks(pass *analysis.Pass, fn ast.Node) *lockSummary {
+	ls := new(lockSummary)
 	ast.Inspect(fn, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.DeferStmt:
 			if syncMethod(pass, n.Call, "(*sync.Mutex).Unlock", "(*sync.RWMutex).Unlock", "(*sync.RWMutex).RUnlock") {
-				deferred = true
+				ls.deferred = true
 			}
 		case *ast.CallExpr:
-			inLoop := n.Pos() >= loop.Pos() && n.End() <= loop.End()
-			if inLoop && syncMethod(pass, n, "(*sync.Cond).Wait") {
-				waits = true
+			if syncMethod(pass, n, "(*sync.Cond).Wait") {
+				ls.waits = append(ls.waits, n)
 			}
-			if n.Pos() < loop.Pos() && syncMethod(pass, n, "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock") {
-				locks = true
+			if !ls.firstLock.IsValid() && syncMethod(pass, n, "(*sync.Mutex).Lock", "(*sync.RWMutex).Lock", "(*sync.RWMutex).RLock") {
+				ls.firstLock = n.Pos()
 			}
 		}
 		return true
 	})
-	return waits || locks && !deferred
+	return ls
 }
 
 // syncMethod reports whether call calls one of the sync methods named by
@@ -261,14 +287,14 @@ func syncMethod(pass *analysis.Pass, call *ast.CallExpr, fullNames ...string) bo
 // in an error and are nil-able before it, zero values and ctx.Err(). Not
 // when the select's closing brace shares its line with code, or returning
 // could leave a lock held.
-func insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, sel *ast.SelectStmt, ctx string) []analysis.SuggestedFix {
+func (c *checker) insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, sel *ast.SelectStmt, ctx string) []analysis.SuggestedFix {
 	cur, ok := m.Cursor(sel)
 	if !ok {
 		return nil
 	}
 	fn := grpcctx.EnclosingFuncOf(cur)
 	sig := funcSig(pass.TypesInfo, fn)
-	if sig == nil || holdsLock(pass, fn, l.loop) {
+	if sig == nil || c.holdsLock(pass, fn, l.loop) {
 		return nil
 	}
 	file := fileOf(pass, sel.Pos())

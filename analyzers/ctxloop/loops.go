@@ -7,8 +7,10 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A loopScan is what one walk over a loop (condition, post statement and
@@ -17,6 +19,7 @@ import (
 type loopScan struct {
 	observes bool         // some path observes cancellation
 	sleeps   bool         // time.Sleep, or a receive from a timer, a call or a field
+	sleepAt  []ast.Node   // where it sleeps so
 	chans    []*types.Var // local channel variables the loop receives from
 	errExit  bool         // the error of a (non-stream) call leaves the loop
 	ignored  string       // a stream operation whose error does not leave the loop
@@ -33,12 +36,28 @@ type scanner struct {
 	recv  *types.Var
 	pkg   *types.Package
 	cache *scanCache // shared by the copies in returns
+	// snapshots holds the snapshotChan facts: functions that return a
+	// channel filled once from data and closed.
+	snapshots *lint.FactTable[snapshotChan, *snapshotChan]
+}
+
+// fromSnapshot reports whether e is a call of a function with the
+// snapshotChan fact: a range over it ends with the data.
+func (s *scanner) fromSnapshot(e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := typeutil.StaticCallee(s.info, call)
+	return fn != nil && s.snapshots.Has(fn.Origin())
 }
 
 // scanCache holds what a pass's scanners compute once.
 type scanCache struct {
-	servers   map[types.Type]bool         // the receiver types of the package's handlers (serverType)
-	producers map[ast.Node]*producerIndex // per handler function
+	servers   map[types.Type]bool            // the receiver types of the package's handlers (serverType)
+	producers map[ast.Node]*producerIndex    // per handler function
+	closes    map[*ast.FuncDecl][]*types.Var // the fields a function's body closes (fieldsClosedBy)
+	observes  map[*ast.FuncDecl]bool         // whether a function's body observes cancellation (bodyObserves)
 }
 
 func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {
@@ -145,6 +164,7 @@ func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r 
 			return
 		case fn.Pkg().Path() == "time" && fn.Name() == "Sleep":
 			r.sleeps = true
+			r.sleepAt = append(r.sleepAt, call)
 			return
 		case fn.Pkg().Path() == "context" && fn.Name() == "Cause":
 			if len(call.Args) == 1 && s.live(call.Args[0]) {
@@ -219,6 +239,7 @@ func (s *scanner) receive(ch ast.Expr, r *loopScan) {
 		}
 	}
 	r.sleeps = true
+	r.sleepAt = append(r.sleepAt, ch)
 }
 
 // live reports whether ctx can be cancelled as far as the model knows: it is

@@ -50,6 +50,7 @@ type wait struct {
 	on      []string        // for a select: what its cases wait on
 	bounded bool            // ends by itself (a sleep, a timer)
 	sel     *ast.SelectStmt // the select, for the fix
+	calls   *blocks         // a call of a function that blocks: where it does
 }
 
 // waitFinder finds the waits of loops in one handler's scope.
@@ -60,11 +61,36 @@ type waitFinder struct {
 	fn       ast.Node // the function around the loop
 	root     ast.Node // the handler's function: where producers are looked for
 	drained  map[*types.Var]bool
-	buffered map[*types.Var]bool // made with room for at least one value
-	made     map[*types.Var]bool // made in the handler, with or without a buffer
-	fed      map[*types.Var]bool // returned by a call given the request context
+	buffered map[*types.Var]bool       // made with room for at least one value
+	made     map[*types.Var]bool       // made in the handler, with or without a buffer
+	fed      map[*types.Var]bool       // returned by a call given the request context
+	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
+
+	// blocking returns the blocks fact of a call's callee, if it has one
+	// and no blindLoop fact (a call reported as a blind helper already).
+	blocking func(*ast.CallExpr) *blocks
+	fields   *lazyFields
+}
+
+// newSpawnFinder prepares the search in a function that a goroutine of
+// sp.h runs: the handler's channels, seen through the function's
+// parameters, with liveness judged in the function's own terms.
+func newSpawnFinder(s *scanner, sp *spawn, base *waitFinder) *waitFinder {
+	w := *base // the handler's maps, walked once per handler
+	w.s, w.alias = s.in(sp.self), sp.alias
+	return &w
+}
+
+// local returns the variable ch names, seen from the handler: a spawned
+// function's parameter stands for what the handler passed.
+func (w *waitFinder) local(ch ast.Expr) *types.Var {
+	v := channelVar(w.info, ch)
+	if a := w.alias[v]; a != nil {
+		return a
+	}
+	return v
 }
 
 // newWaitFinder prepares the search in the scope of h for loops in fn.
@@ -139,6 +165,17 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 		case *ast.CallExpr:
 			if fn := grpcctx.Callee(w.info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Sleep" {
 				out = append(out, wait{at: n, what: "time.Sleep", bounded: true})
+				break
+			}
+			switch c.Parent().Node().(type) {
+			case *ast.GoStmt, *ast.DeferStmt:
+				return true // runs elsewhere, or after the loop
+			}
+			if w.blocking == nil {
+				break
+			}
+			if f := w.blocking(n); f != nil {
+				out = append(out, wait{at: n, what: "call to " + types.ExprString(n.Fun), calls: f})
 			}
 		}
 		return true
@@ -199,7 +236,10 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		}
 		return false, false
 	}
-	if v := channelVar(w.info, ch); v != nil {
+	if f := fieldOf(w.info, ch); f != nil && w.s.closedIn(f, w.root) {
+		return true, false // a channel the handler closes: closec in etcd#18739's fix
+	}
+	if v := w.local(ch); v != nil {
 		switch {
 		case w.m.IsDoneChannel(v):
 			return true, false
@@ -218,9 +258,14 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 // handler drains the channel, or the send is in the handler's own code (not
 // in a goroutine it starts) on a local channel, whose receivers are the
 // handler's own goroutines, judged at their loops. A goroutine's send on a
-// channel nobody drains can outlive the handler (go-control-plane#430).
+// channel nobody drains can outlive the handler (go-control-plane#430). A
+// send on a field's channel that a process-lifetime worker serves waits
+// for that worker's backlog only (fieldChans).
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
-	v := channelVar(w.info, ch)
+	if f := fieldOf(w.info, ch); f != nil && w.fields != nil && w.fields.get().served[f] {
+		return true
+	}
+	v := w.local(ch)
 	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
 }
 
@@ -262,7 +307,7 @@ func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 // over a final result; only on a local unbuffered channel is it known to
 // wait for a receiver that may be gone.
 func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
-	if v := channelVar(w.info, send.Chan); v != nil && !w.buffered[v] && w.made[v] {
+	if v := w.local(send.Chan); v != nil && !w.buffered[v] && w.made[v] {
 		return false
 	}
 	next, ok := c.NextSibling()
@@ -469,6 +514,20 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 	return r.h, r.once
 }
 
+// requestScope returns the handler for which the code at cur runs: that of
+// its enclosing function, unless the function runs under sync.Once (for
+// the server).
+func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
+	fn := grpcctx.EnclosingFuncOf(cur)
+	if fn == nil {
+		return nil
+	}
+	if h, once := sc.handlerOf(fn); !once {
+		return h
+	}
+	return nil
+}
+
 func (sc *scopes) resolve(fn ast.Node) scoped {
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
@@ -515,11 +574,17 @@ func (sc *scopes) streamFunc(fn *ast.FuncDecl) *grpcctx.Handler {
 		if grpcctx.IsContext(p.Type()) {
 			return nil // a context function: ctxdetach's -ctx-funcs, not ctxloop
 		}
+		if grpcctx.IsTesting(p.Type()) {
+			return nil // a test's helper: what it loops over is the test's, not an RPC's
+		}
 		if stream == nil && isServerStreamType(p.Type()) {
 			stream = p
 		}
 	}
-	if stream == nil {
+	// The stream gRPC hands a handler is an interface; a parameter of a
+	// concrete type that has a stream's methods is a fake of the user's
+	// (a test's buffering stream), and nothing it is given is an RPC.
+	if stream == nil || !types.IsInterface(stream.Type()) {
 		return nil
 	}
 	return &grpcctx.Handler{Kind: grpcctx.ContextFunc, Func: fn, Name: fn.Name.Name, Stream: stream}
@@ -544,23 +609,36 @@ const maxGraphQueries = 8
 // reportWaits reports the blocking points of loops in handler scope that
 // do not wake when the RPC ends, each once, with its innermost loop as
 // related position.
-func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding) {
+func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner, loops, reported []loopFinding, blocking func(*ast.CallExpr) *blocks, fields *lazyFields) {
 	type found struct {
 		wt wait
 		l  loopFinding
 	}
 	var order []ast.Node
 	byPoint := make(map[ast.Node]found)
-	finders := make(map[*grpcctx.Handler]*waitFinder)
+	finders := make(map[any]*waitFinder) // per handler, and per spawned function
 	graphs := make(map[ast.Node]*cfg.CFG)
 	queries := make(map[ast.Node]int)
 	for _, l := range loops {
-		wf := finders[l.h]
-		if wf == nil {
-			wf = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
-			finders[l.h] = wf
+		var key any = l.h
+		if l.spawn != nil {
+			key = l.spawn
 		}
-		wf.fn, wf.goroutine = l.fn, grpcctx.InGoStmt(l.cur, l.h.Func)
+		wf := finders[key]
+		if wf == nil {
+			base := finders[l.h]
+			if base == nil {
+				base = newWaitFinder(pass.TypesInfo, m, s, l.h, l.fn)
+				base.blocking, base.fields = blocking, fields
+				finders[l.h] = base
+			}
+			wf = base
+			if l.spawn != nil {
+				wf = newSpawnFinder(s, l.spawn, base)
+				finders[key] = wf
+			}
+		}
+		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {
@@ -622,29 +700,49 @@ func graphOf(fn ast.Node) *cfg.CFG {
 }
 
 func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFinding, wt wait) {
-	h := l.h
-	ctx, ok := m.RequestContextExpr(h, wt.at)
+	h, in := l.h, l.h
+	if l.spawn != nil {
+		in = l.spawn.self
+	}
+	ctx, ok := m.RequestContextExpr(in, wt.at)
 	done := ctx + ".Done()"
+	doneCase := "case <-" + done
 	if !ok {
+		// Out of the handler (a spawned function without the stream): the
+		// stream's context reached through a field, or a channel the
+		// handler closes when the stream ends, wakes as well.
 		ctx, done = "the request context", "the request context's Done()"
+		doneCase = "a case on " + done
 	}
 	where := h.Describe()
-	if grpcctx.InGoStmt(l.cur, h.Func) {
+	switch {
+	case l.spawn != nil:
+		where = "goroutine " + l.spawn.self.Name + " started by " + where
+	case grpcctx.InGoStmt(l.cur, h.Func):
 		where = "goroutine started by " + where
 	}
 	var remedy string
 	switch {
+	case wt.calls != nil:
+		remedy = fmt.Sprintf("pass %s to %s and wait there in a select with %s", ctx, wt.calls.Func, doneCase)
+		if !ok {
+			remedy = fmt.Sprintf("pass the request context to %s and wait there in a select with %s", wt.calls.Func, doneCase)
+		}
 	case wt.sel != nil:
-		remedy = fmt.Sprintf("add case <-%s and return from it", done)
+		remedy = fmt.Sprintf("add %s and return from it", doneCase)
 	case strings.HasPrefix(wt.what, "send"):
-		remedy = fmt.Sprintf("send in a select with case <-%s", done)
+		remedy = fmt.Sprintf("send in a select with %s", doneCase)
 	case strings.HasPrefix(wt.what, "receive"):
-		remedy = fmt.Sprintf("receive in a select with case <-%s", done)
+		remedy = fmt.Sprintf("receive in a select with %s", doneCase)
 	default:
 		remedy = fmt.Sprintf("wait in a select on time.After and %s instead", done)
 	}
 	msg := fmt.Sprintf("%s in %s does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; %s",
 		describeWait(wt), where, remedy)
+	if wt.calls != nil {
+		msg = fmt.Sprintf("%s in %s blocks in a %s in %s (%s), which does not wake when the RPC ends, so it stays blocked after the RPC is cancelled; %s",
+			wt.what, where, wt.calls.What, wt.calls.Func, wt.calls.At, remedy)
+	}
 	if wt.bounded {
 		msg = fmt.Sprintf("%s in %s does not wake when the RPC ends, and the loop comes back to it without checking %s, so it keeps polling after the RPC is cancelled; %s",
 			describeWait(wt), where, ctx, remedy)
@@ -654,10 +752,19 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 		End:      waitEnd(wt),
 		Category: CategoryBlindWait,
 		Message:  msg,
-		Related:  []analysis.RelatedInformation{{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"}},
+	}
+	if wt.calls != nil {
+		d.End = wt.at.(*ast.CallExpr).Fun.End()
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos:     wt.calls.At.Pos(pass.Fset, wt.at.Pos()),
+			Message: wt.calls.What + ", which does not wake on any context",
+		})
+	}
+	if l.loop != nil { // nil for a hand-off outside loops
+		d.Related = append(d.Related, analysis.RelatedInformation{Pos: l.loop.Pos(), End: loopHeaderEnd(l.loop), Message: "the loop"})
 	}
 	if ok && wt.sel != nil {
-		d.SuggestedFixes = insertDoneCase(pass, m, l, wt.sel, ctx)
+		d.SuggestedFixes = c.insertDoneCase(pass, m, l, wt.sel, ctx)
 	}
 	m.Report(pass, d)
 }

@@ -109,22 +109,44 @@ func printSlowest(name string, n int) {
 	}
 	slices.SortFunc(acts, func(x, y action) int { return int(y.d - x.d) })
 	acts = acts[:min(n, len(acts))]
-	fmt.Println("| action | time | lines | statements | ms per 1,000 statements |")
-	fmt.Println("|---|---|---|---|---|")
+	fmt.Println("| action | time | lines | statements | ms per 1,000 statements | largest function (statements) |")
+	fmt.Println("|---|---|---|---|---|---|")
 	for _, a := range acts {
-		lines, stmts := size(a.pkg)
+		sz := size(a.pkg)
 		per := 0.0
-		if stmts > 0 {
-			per = float64(a.d.Microseconds()) / float64(stmts)
+		if sz.stmts > 0 {
+			per = float64(a.d.Microseconds()) / float64(sz.stmts)
 		}
-		fmt.Printf("| %s@%s | %v | %d | %d | %.1f |\n", a.analyzer, a.pkg, a.d.Round(time.Millisecond), lines, stmts, per)
+		fmt.Printf("| %s@%s | %v | %d | %d | %.1f | %s (%d) |\n", a.analyzer, a.pkg, a.d.Round(time.Millisecond), sz.lines, sz.stmts, per, sz.fn, sz.fnStmts)
 	}
 }
 
-// size returns the lines and statements of a package's files: with its
+// A pkgSize is a package's size, and its largest function's.
+type pkgSize struct {
+	lines, stmts int
+	fn           string // the function with the most statements
+	fnStmts      int
+}
+
+// countStmts counts the statements under n, blocks apart.
+func countStmts(n ast.Node) int {
+	k := 0
+	ast.Inspect(n, func(n ast.Node) bool {
+		if _, ok := n.(ast.Stmt); ok {
+			if _, block := n.(*ast.BlockStmt); !block {
+				k++
+			}
+		}
+		return true
+	})
+	return k
+}
+
+// size returns the lines and statements of a package's files, and its
+// largest function (a declaration, its literals included): with its
 // in-package test files for its test variant ("p [p.test]"), only the
 // external test files for "p_test [p.test]".
-func size(id string) (lines, stmts int) {
+func size(id string) (sz pkgSize) {
 	path, variant, _ := strings.Cut(id, " ")
 	xtest := strings.HasSuffix(path, "_test")
 	path = strings.TrimSuffix(path, "_test")
@@ -137,11 +159,11 @@ func size(id string) (lines, stmts int) {
 	}
 	out, err := exec.Command("go", "list", "-f", tmpl, path).Output()
 	if err != nil {
-		return 0, 0
+		return sz
 	}
 	fields := strings.Fields(string(out))
 	if len(fields) == 0 {
-		return 0, 0
+		return sz
 	}
 	fset := token.NewFileSet()
 	for _, file := range fields[1:] {
@@ -150,19 +172,19 @@ func size(id string) (lines, stmts int) {
 		if err != nil {
 			continue
 		}
-		lines += strings.Count(string(src), "\n")
+		sz.lines += strings.Count(string(src), "\n")
 		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
 		if err != nil {
 			continue
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if _, ok := n.(ast.Stmt); ok {
-				if _, block := n.(*ast.BlockStmt); !block {
-					stmts++
+		sz.stmts += countStmts(f)
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if k := countStmts(fd); k > sz.fnStmts {
+					sz.fn, sz.fnStmts = fd.Name.Name, k
 				}
 			}
-			return true
-		})
+		}
 	}
-	return lines, stmts
+	return sz
 }

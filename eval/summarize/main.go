@@ -8,7 +8,12 @@
 // verdict on each finding, read from the code: lines "project, position,
 // analyzer, TP or FP, why", separated by tabs; several files are merged. A position is a file path relative to the project's module
 // directory with line and column, or a file path alone for every finding
-// of that analyzer in the file that has no line of its own.
+// of that analyzer in the file that has no line of its own. A finding
+// judged in two files must get the same verdict in both, unless the later
+// read says so: a file with a header line "# supersedes: NAME" (the base
+// name of another triage file, e.g. an after-run that re-reads findings
+// whose reason changed) is read after the others and its verdicts replace
+// theirs.
 package main
 
 import (
@@ -34,10 +39,21 @@ func main() {
 	switch os.Args[1] {
 	case "findings":
 		t := make(triage)
+		var later []string
 		for _, path := range os.Args[3:] {
-			if err = t.read(path); err != nil {
+			if supersedes(path) {
+				later = append(later, path)
+				continue
+			}
+			if err = t.read(path, false); err != nil {
 				break
 			}
+		}
+		for _, path := range later {
+			if err != nil {
+				break
+			}
+			err = t.read(path, true)
 		}
 		if err == nil {
 			err = findings(os.Stdout, os.Args[2], t)
@@ -171,9 +187,25 @@ type verdict struct {
 // a verdict.
 type triage map[string]verdict
 
+// supersedes reports whether the triage file at path has a
+// "# supersedes: NAME" header line.
+func supersedes(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false // read reports it
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "# supersedes:") {
+			return true
+		}
+	}
+	return false
+}
+
 // read adds the verdicts of the triage file at path; a finding judged in
-// two files must get the same verdict in both.
-func (t triage) read(path string) error {
+// two files must get the same verdict in both, unless override is set
+// (the file supersedes those read before it).
+func (t triage) read(path string, override bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -187,7 +219,7 @@ func (t triage) read(path string) error {
 			return fmt.Errorf("%s:%d: want project, position, analyzer, TP|FP, why separated by tabs", path, i+1)
 		}
 		key, v := f[0]+" "+f[2]+" "+f[1], verdict{tp: f[3] == "TP", why: f[4]}
-		if old, ok := t[key]; ok && old.tp != v.tp {
+		if old, ok := t[key]; ok && old.tp != v.tp && !override {
 			return fmt.Errorf("%s:%d: %s %s %s judged both TP and FP", path, i+1, f[0], f[1], f[2])
 		}
 		t[key] = v

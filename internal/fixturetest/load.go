@@ -1,9 +1,12 @@
 package fixturetest
 
 import (
+	"bytes"
+	"encoding/gob"
 	"fmt"
 	"os"
 	"path"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -83,16 +86,63 @@ func Select(t testing.TB, patterns ...string) []*packages.Package {
 }
 
 // Graph runs the analyzers, as roots, on the packages the patterns name
-// (see Select) and returns the checker's graph of actions. It checks the
-// analysis framework's invariants (the checker's SanityCheck), and fails
-// the test when the analysis cannot run.
+// (see Select) and returns the checker's graph of actions. It checks that
+// facts survive the round trip a modular driver puts them through, and
+// fails the test when the analysis cannot run.
+//
+// The facts are checked by the checker's SanityCheck, which gob-encodes
+// (twice, to catch nondeterminism) and decodes every fact for every
+// package that inherits it, so that analyzers see only decoded copies;
+// with -short, where that is half of what an analyzer test binary
+// spends, by checkFacts instead: each fact once, where it is exported.
 func Graph(t testing.TB, analyzers []*analysis.Analyzer, patterns ...string) *checker.Graph {
 	t.Helper()
-	g, err := checker.Analyze(analyzers, Select(t, patterns...), &checker.Options{SanityCheck: true})
+	g, err := checker.Analyze(analyzers, Select(t, patterns...), &checker.Options{SanityCheck: !testing.Short()})
 	if err != nil {
 		t.Fatalf("analyzing %v: %v", patterns, err)
 	}
+	if testing.Short() {
+		checkFacts(t, g)
+	}
 	return g
+}
+
+// checkFacts checks every fact the actions of g export (each once, in the
+// action of the package that exports it) as the checker's SanityCheck
+// does: it gob-encodes, twice to the same bytes, and decodes.
+func checkFacts(t testing.TB, g *checker.Graph) {
+	t.Helper()
+	check := func(act *checker.Action, what string, fact analysis.Fact) {
+		var b1, b2 bytes.Buffer
+		err := gob.NewEncoder(&b1).Encode(fact)
+		if err == nil {
+			err = gob.NewEncoder(&b2).Encode(fact)
+		}
+		if err == nil && !bytes.Equal(b1.Bytes(), b2.Bytes()) {
+			err = fmt.Errorf("encoding of %T fact is nondeterministic", fact)
+		}
+		if err == nil {
+			err = gob.NewDecoder(&b1).Decode(reflect.New(reflect.TypeOf(fact).Elem()).Interface())
+		}
+		if err != nil {
+			t.Errorf("%s: fact %s of %s: %v", act, fact, what, err)
+		}
+	}
+	for act := range g.All() {
+		if act.Err != nil || act.Package.Types == nil {
+			continue
+		}
+		for _, f := range act.AllObjectFacts() {
+			if f.Object.Pkg() == act.Package.Types {
+				check(act, f.Object.String(), f.Fact)
+			}
+		}
+		for _, f := range act.AllPackageFacts() {
+			if f.Package == act.Package.Types {
+				check(act, f.Package.Path(), f.Fact)
+			}
+		}
+	}
 }
 
 // Analyze is Graph that returns the root actions, one per analyzer and

@@ -1,27 +1,21 @@
 package fuzzgen
 
 import (
-	"bytes"
 	"fmt"
-	"go/ast"
-	"go/format"
-	"go/parser"
 	"go/token"
 	"slices"
-	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
-	"golang.org/x/tools/go/ast/astutil"
 )
 
 // Apply returns prog with edits applied. Every edit must fall inside one
 // file of prog and no two may overlap: a fix that breaks either rule
-// would not apply cleanly in any driver. Like the x/tools drivers
-// (checker -fix, analysistest), it then removes from each edited file the
-// imports no longer referenced; name gives the name of the package an
-// import path denotes.
-func Apply(fset *token.FileSet, prog []Package, edits []analysis.TextEdit, name func(path string) string) ([]Package, error) {
+// would not apply cleanly in any driver. The edits are applied as they
+// are, as gopls and golangci-lint apply them: nothing removes an import a
+// fix leaves unused (the x/tools checker's -fix does), so such a fix
+// fails to type-check.
+func Apply(fset *token.FileSet, prog []Package, edits []analysis.TextEdit) ([]Package, error) {
 	type edit struct {
 		start, end int
 		text       []byte
@@ -68,7 +62,7 @@ func Apply(fset *token.FileSet, prog []Package, edits []analysis.TextEdit, name 
 				last = e.end
 			}
 			b = append(b, f.Src[last:]...)
-			files[j] = File{Name: f.Name, Src: removeUnusedImports(b, name)}
+			files[j] = File{Name: f.Name, Src: b}
 		}
 		out[i] = Package{Path: pkg.Path, Files: files}
 	}
@@ -76,51 +70,4 @@ func Apply(fset *token.FileSet, prog []Package, edits []analysis.TextEdit, name 
 		return nil, fmt.Errorf("%d of %d edits fall outside the program's files", len(edits)-applied, len(edits))
 	}
 	return out, nil
-}
-
-// removeUnusedImports deletes the imports of src whose name no selector
-// in the file uses, as the drivers' formatting of fixed files does; src is
-// returned unchanged when it does not parse.
-func removeUnusedImports(src []byte, name func(path string) string) []byte {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "fixed.go", src, parser.ParseComments|parser.SkipObjectResolution)
-	if err != nil {
-		return src
-	}
-	used := make(map[string]bool)
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
-				used[id.Name] = true
-			}
-		}
-		return true
-	})
-	changed := false
-	for _, imp := range slices.Clone(f.Imports) {
-		path, err := strconv.Unquote(imp.Path.Value)
-		if err != nil {
-			continue
-		}
-		local := name(path)
-		if imp.Name != nil {
-			local = imp.Name.Name
-		}
-		if local == "" || local == "_" || local == "." || used[local] {
-			continue
-		}
-		if imp.Name != nil {
-			changed = astutil.DeleteNamedImport(fset, f, imp.Name.Name, path) || changed
-		} else {
-			changed = astutil.DeleteImport(fset, f, path) || changed
-		}
-	}
-	if !changed {
-		return src
-	}
-	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, f); err != nil {
-		return src
-	}
-	return buf.Bytes()
 }

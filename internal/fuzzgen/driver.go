@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"maps"
 	"reflect"
 	"runtime"
 	"runtime/debug"
@@ -89,7 +90,7 @@ func Load(dir string, analyzers []*analysis.Analyzer, patterns ...string) (*Univ
 			u.files = append(u.files, p.Fset.File(f.FileStart))
 		}
 		unit := &Unit{Fset: p.Fset, Files: p.Syntax, Pkg: p.Types, Info: p.TypesInfo, Sizes: p.TypesSizes, Module: p.Module}
-		res := u.analyze(unit, nil)
+		res := u.analyze(unit, nil, nil)
 		if res.Err != nil && failure == nil {
 			failure = fmt.Errorf("%s: %v", p.PkgPath, res.Err)
 		}
@@ -129,11 +130,24 @@ type Result struct {
 
 func factType(f analysis.Fact) string { return reflect.TypeOf(f).String() }
 
+// liveFacts are the facts of a program's packages kept as objects, the way
+// a driver that analyzes every package in one process (the standalone
+// command's checker) hands them on, rather than as bytes through object
+// paths (go vet's unitchecker): a fact about an object that has no object
+// path, or that does not survive gob, reaches the importer in one driver
+// and not in the other.
+type liveFacts struct {
+	pkgs map[*types.Package]bool // the program's packages analyzed so far
+	obj  map[*analysis.Analyzer]map[types.Object][]analysis.Fact
+	pkg  map[*analysis.Analyzer]map[*types.Package][]analysis.Fact
+}
+
 // analyze runs the Universe's analyzers and their requirements on u, with
 // the facts of u's dependencies from the Universe and from extra (the
-// facts of other generated packages), and records u's facts in the
-// Universe only when extra is nil (a dependency).
-func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact) *Result {
+// facts of other generated packages), or from live when it is not nil and
+// holds the package, and records u's facts in the Universe only when extra
+// is nil (a dependency), in live when it is not nil.
+func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact, live *liveFacts) *Result {
 	out := &Result{Facts: make(map[string][]EncodedFact)}
 	results := make(map[*analysis.Analyzer]any)
 	// One Encoder for the whole unit: objectpath.For alone is linear in
@@ -192,6 +206,9 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 				if obj.Pkg() == unit.Pkg {
 					return local(objFacts[obj], ptr)
 				}
+				if live != nil && live.pkgs[obj.Pkg()] {
+					return local(live.obj[a][obj], ptr)
+				}
 				return decode(paths, lookup(a, obj.Pkg()), obj, ptr)
 			},
 			ExportObjectFact: func(obj types.Object, f analysis.Fact) {
@@ -203,6 +220,9 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 			ImportPackageFact: func(pkg *types.Package, ptr analysis.Fact) bool {
 				if pkg == unit.Pkg {
 					return local(pkgFacts, ptr)
+				}
+				if live != nil && live.pkgs[pkg] {
+					return local(live.pkg[a][pkg], ptr)
 				}
 				return decode(paths, lookup(a, pkg), nil, ptr)
 			},
@@ -242,6 +262,14 @@ func (u *Universe) analyze(unit *Unit, extra map[string]map[string][]EncodedFact
 			out.Err = fmt.Errorf("%s: %w", a.Name, err)
 		}
 		results[a] = res
+		if live != nil {
+			if live.obj[a] == nil {
+				live.obj[a] = make(map[types.Object][]analysis.Fact)
+				live.pkg[a] = make(map[*types.Package][]analysis.Fact)
+			}
+			maps.Copy(live.obj[a], objFacts)
+			live.pkg[a][unit.Pkg] = pkgFacts
+		}
 		enc, err := encode(paths, objFacts, pkgFacts)
 		if err != nil && out.Err == nil {
 			out.Err = fmt.Errorf("%s: %w", a.Name, err)
@@ -365,8 +393,22 @@ func (c *Check) Diagnostics() []Diagnostic {
 // Check type-checks pkgs, in order (a package may import the ones before
 // it), against the Universe, under dir (the fixture module's directory,
 // for file names), and analyzes each one with the facts of the ones
-// before it. It stops at the first package that does not type-check.
-func (u *Universe) Check(dir string, pkgs []Package) *Check {
+// before it, handed on as bytes (go vet's unitchecker). It stops at the
+// first package that does not type-check.
+func (u *Universe) Check(dir string, pkgs []Package) *Check { return u.check(dir, pkgs, nil) }
+
+// CheckLive is Check with the facts of pkgs handed on as objects, as the
+// standalone command's driver does (see liveFacts); the dependencies'
+// facts come from the Universe in both.
+func (u *Universe) CheckLive(dir string, pkgs []Package) *Check {
+	return u.check(dir, pkgs, &liveFacts{
+		pkgs: make(map[*types.Package]bool),
+		obj:  make(map[*analysis.Analyzer]map[types.Object][]analysis.Fact),
+		pkg:  make(map[*analysis.Analyzer]map[*types.Package][]analysis.Fact),
+	})
+}
+
+func (u *Universe) check(dir string, pkgs []Package, live *liveFacts) *Check {
 	fset := token.NewFileSet()
 	fset.AddExistingFiles(u.files...)
 	c := &Check{Fset: fset}
@@ -418,7 +460,10 @@ func (u *Universe) Check(dir string, pkgs []Package) *Check {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		start = cpuTime()
-		res := u.analyze(unit, facts)
+		res := u.analyze(unit, facts, live)
+		if live != nil {
+			live.pkgs[pkg] = true
+		}
 		c.AnalysisTime += cpuTime() - start
 		runtime.ReadMemStats(&after)
 		c.Analysis += after.Mallocs - before.Mallocs
@@ -432,22 +477,6 @@ func (u *Universe) Check(dir string, pkgs []Package) *Check {
 		c.Results = append(c.Results, res)
 	}
 	return c
-}
-
-// PackageName returns the name of the package path denotes among the
-// Universe's packages and prog's, or "".
-func (u *Universe) PackageName(prog []Package, path string) string {
-	if p, ok := u.Packages[path]; ok {
-		return p.Types.Name()
-	}
-	for _, p := range prog {
-		if p.Path == path && len(p.Files) > 0 {
-			if f, err := parser.ParseFile(token.NewFileSet(), "", p.Files[0].Src, parser.PackageClauseOnly); err == nil {
-				return f.Name.Name
-			}
-		}
-	}
-	return ""
 }
 
 type importerFunc func(path string) (*types.Package, error)

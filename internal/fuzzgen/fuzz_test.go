@@ -140,9 +140,10 @@ const (
 // checkProgram checks, on one generated program: that it type-checks (the
 // generator's promise), that no analyzer fails or panics, that the work is
 // within the linear bound, that a second run gives the same findings and
-// facts (facts also encode identically twice: the driver checks it), and
-// that every suggested fix applies cleanly, type-checks and removes its
-// finding.
+// facts (facts also encode identically twice: the driver checks it), that
+// facts handed on as objects (the standalone driver) give the findings
+// that facts as bytes give (go vet), and that every suggested fix applies
+// cleanly, type-checks and removes its finding.
 func checkProgram(t *testing.T, u *fuzzgen.Universe, dir string, prog []fuzzgen.Package) stats {
 	t.Helper()
 	c := u.Check(dir, prog)
@@ -165,6 +166,12 @@ func checkProgram(t *testing.T, u *fuzzgen.Universe, dir string, prog []fuzzgen.
 		if !equalFacts(c.Results[i].Facts, again.Results[i].Facts) {
 			t.Errorf("%s: two runs export different facts", prog[i].Path)
 		}
+	}
+	// The standalone command's way of handing facts on (as objects) must
+	// give what go vet's (as bytes) gives.
+	live := u.CheckLive(dir, prog)
+	if got, want := findings(live), findings(c); !slices.Equal(got, want) {
+		t.Errorf("facts as objects and facts as bytes differ:\nbytes:\n%s\nobjects:\n%s\n%s", strings.Join(want, "\n"), strings.Join(got, "\n"), dump(prog))
 	}
 	st := stats{nodes: c.Nodes, allocs: c.Analysis, findings: make(map[string]int)}
 	for _, d := range c.Diagnostics() {
@@ -216,7 +223,7 @@ func checkFixes(t *testing.T, u *fuzzgen.Universe, dir string, prog []fuzzgen.Pa
 				return checked
 			}
 			checked++
-			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits, func(path string) string { return u.PackageName(prog, path) })
+			fixed, err := fuzzgen.Apply(c.Fset, prog, fix.TextEdits)
 			if err != nil {
 				t.Errorf("%s: fix %q does not apply: %v", d, fix.Message, err)
 				continue

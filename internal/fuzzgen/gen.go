@@ -9,12 +9,16 @@
 // second package facts to import, and svc: the four handlers of the real
 // generated Echo service (generic or pre-generic generated code), a unary
 // and a stream interceptor, a client-side function and a function with a
-// context parameter. Their bodies come from a small grammar: context
-// definitions (Background, TODO, WithValue, WithTimeout, WithCancel,
-// WithDeadline, WithoutCancel, the request context, stream.Context(),
-// metadata, errgroup), reassignments of contexts under branches,
-// if/switch/for/range/select/labels/goto, go/defer, closures, channel and
-// stream operations, RPCs and calls into helper.
+// context parameter. Each package also gets package-level declarations
+// before its functions (contexts, a context and its cancel function
+// declared together, function literals in variables, a function over an
+// alias of context.Context, init functions). Bodies come from a small
+// grammar: context definitions (Background, TODO, WithValue, WithTimeout,
+// WithCancel, WithDeadline, WithoutCancel, the request context,
+// stream.Context(), metadata, errgroup), reassignments of contexts under
+// branches, if/switch/for/range/select/labels/goto, go/defer, closures,
+// channel and stream operations, RPCs, calls into helper and into the
+// package's own package-level functions.
 //
 // The byte string is a tape of choices: each byte picks an alternative,
 // and a used-up tape picks the first one, which never nests, so every
@@ -57,6 +61,8 @@ type gen struct {
 	imports map[string]bool // import paths used by the file being written
 	v13     bool            // pre-generic generated code (pb/echov13)
 	copies  int             // copies of each function body (Repeat)
+	pkgCtxs []string        // package-level contexts of the file being written
+	locals  []string        // calls of its package-level functions; %s is a context
 }
 
 // pick consumes one choice among n alternatives; 0 once the tape is used up.
@@ -180,6 +186,7 @@ func (g *gen) helper() []byte {
 	g.use(g.pbPath())
 	var b strings.Builder
 	b.WriteString("type key struct{}\n\nvar events = make(chan int, 1)\n\n")
+	b.WriteString(g.pkgDecls(""))
 	client := func(name string) string { return name }
 
 	// Derive returns a context: its returned-context fact.
@@ -230,6 +237,7 @@ func (g *gen) svc() []byte {
 	g.use(g.pbPath())
 	var b strings.Builder
 	b.WriteString("type key struct{}\n\nvar (\n\tclient pb.EchoClient\n\tconn   *grpc.ClientConn\n\tevents = make(chan int, 1)\n\t_      = helper.Odd\n)\n\n")
+	b.WriteString(g.pkgDecls("client"))
 	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n}\n\n")
 	b.WriteString("// Register registers the service.\nfunc Register(g *grpc.Server) { pb.RegisterEchoServer(g, &server{c: client}) }\n\n")
 
@@ -280,6 +288,66 @@ func (g *gen) svc() []byte {
 	body = g.body(sc)
 	fmt.Fprintf(&b, "// WithCtx takes its caller's context.\nfunc WithCtx(ctx context.Context, n int) error {\n%s\treturn nil\n}\n", body)
 	return g.file("svc", b.String())
+}
+
+// pkgDecls returns up to three package-level declarations, before any
+// function of the file: a context, a context and its cancel function
+// declared together (var c, stop = context.WithCancel(...)), a function
+// literal held in a variable, a function over an alias of context.Context,
+// a function without a context, an init function and a variable
+// initialized by calling a literal. Their contexts join every later
+// function's scope (g.pkgCtxs, see ctxExpr) and their functions may be
+// called by later statements (g.locals); only a later declaration refers
+// to an earlier one, so no initialization cycle arises. client is the package's EchoClient variable, or
+// "".
+func (g *gen) pkgDecls(client string) string {
+	g.pkgCtxs, g.locals = nil, nil
+	var b strings.Builder
+	withN := func(body string) string { return "n := 1\n_ = n\n" + body }
+	for range g.pick(4) {
+		switch g.pick(7) {
+		case 0: // a context
+			v := g.fresh("pc")
+			fmt.Fprintf(&b, "var %s = %s\n\n", v, g.ctxExpr(&scope{}, 0))
+			g.pkgCtxs = append(g.pkgCtxs, v)
+		case 1: // a context and its cancel function, together
+			g.use("context")
+			v, stop := g.fresh("pc"), g.fresh("pstop")
+			parent := g.ctxExpr(&scope{}, 0)
+			if g.pick(2) == 1 {
+				g.use("time")
+				fmt.Fprintf(&b, "var %s, %s = context.WithTimeout(%s, time.Minute)\n\n", v, stop, parent)
+			} else {
+				fmt.Fprintf(&b, "var %s, %s = context.WithCancel(%s)\n\n", v, stop, parent)
+			}
+			g.pkgCtxs = append(g.pkgCtxs, v)
+		case 2: // a function literal in a variable
+			g.use("context")
+			f := g.fresh("pf")
+			sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: client, ret: retErr}
+			fmt.Fprintf(&b, "var %s = func(ctx context.Context) error {\n%sreturn nil\n}\n\n", f, withN(g.body(sc)))
+			g.locals = append(g.locals, f+"(%s)")
+		case 3: // a function over an alias of context.Context
+			g.use("context")
+			t, f := g.fresh("Ctx"), g.fresh("pa")
+			sc := &scope{ctxs: []string{"ctx"}, assign: []string{"ctx"}, client: client, ret: retErr}
+			fmt.Fprintf(&b, "type %s = context.Context\n\nfunc %s(ctx %s, n int) error {\n%sreturn nil\n}\n\n", t, f, t, g.body(sc))
+			g.locals = append(g.locals, f+"(%s, n)")
+		case 4: // a function without a context
+			f := g.fresh("pw")
+			sc := &scope{assign: slices.Clone(g.pkgCtxs), client: client, ret: retZero("n")}
+			fmt.Fprintf(&b, "func %s(n int) int {\n%sreturn n\n}\n\n", f, g.body(sc))
+			g.locals = append(g.locals, f+"(n)")
+		case 5: // an init function
+			sc := &scope{client: client, ret: retNone}
+			fmt.Fprintf(&b, "func init() {\n%s}\n\n", withN(g.body(sc)))
+		case 6: // a variable initialized by calling a literal
+			v := g.fresh("pv")
+			sc := &scope{client: client, ret: retZero("1")}
+			fmt.Fprintf(&b, "var %s = func() int {\n%sreturn 1\n}()\n\n", v, withN(g.body(sc)))
+		}
+	}
+	return b.String()
 }
 
 // body returns a function's body, each copy in a block of its own. The
@@ -343,9 +411,9 @@ func (g *gen) ctxExpr(sc *scope, depth int) string {
 	case 2:
 		g.use("context")
 		return "context.TODO()"
-	case 3:
-		if len(sc.ctxs) > 0 {
-			return sc.ctxs[g.pick(len(sc.ctxs))]
+	case 3: // a context in scope, or at package level
+		if all := append(slices.Clip(sc.ctxs), g.pkgCtxs...); len(all) > 0 {
+			return all[g.pick(len(all))]
 		}
 	case 4:
 		return "context.WithValue(" + parent() + ", key{}, 1)"
@@ -383,7 +451,7 @@ func (g *gen) clientExpr(sc *scope) string {
 // stmt returns one statement (possibly several lines) and may add the
 // variables it declares to sc.
 func (g *gen) stmt(sc *scope) string {
-	const n = 28
+	const n = 29
 	switch g.pick(n) {
 	case 1: // a context variable
 		v := g.fresh("c")
@@ -625,6 +693,15 @@ func (g *gen) stmt(sc *scope) string {
 		sc.ctxs = append(sc.ctxs, gctx)
 		sc.assign = append(sc.assign, gctx)
 		return fmt.Sprintf("%s, %s := errgroup.WithContext(%s)\n_ = %s\n%s.Go(func() error {\n%sreturn nil\n})\n_ = %s.Wait()\n", eg, gctx, outer, gctx, eg, body, eg)
+	case 28: // a package-level function of this package
+		if len(g.locals) == 0 {
+			break
+		}
+		call := g.locals[g.pick(len(g.locals))]
+		if strings.Contains(call, "%s") {
+			call = fmt.Sprintf(call, g.ctxExpr(sc, 0))
+		}
+		return "_ = " + call + "\n"
 	case 27: // a loop that passes its context on
 		c := sc.child()
 		c.loop, c.breakOK = true, true

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
@@ -445,44 +446,100 @@ func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
 // findCallbackClients imports the callbackClients facts of the functions
 // this package uses, computes its own functions' and exports them. Only
 // functions with a function-typed parameter that takes a client interface
-// are looked at.
+// are looked at. A function gets the fact when it calls such a parameter
+// with a client made from a connection, or forwards the parameter to a
+// function whose fact says it does (seaweedfs' shell CommandEnv.WithFilerClient
+// hands its callback to pb.WithGrpcFilerClient): forwarding is followed to
+// a fixed point within the package, each round adding entries, so it ends
+// after at most as many rounds as there are entries to add.
 func (m *Model) findCallbackClients(pass *analysis.Pass) {
 	m.callbacks = lint.NewFactTable[callbackClients](pass)
 	m.callbacks.ImportUses(func(fn *types.Func) bool { return hasClientCallback(fn.Signature()) })
-	if !importsGRPC(pass.Pkg) {
-		return // it cannot make a client from a connection
+	type candidate struct {
+		fn  *types.Func
+		cur inspector.Cursor
 	}
+	var cands []candidate
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
-		if !ok || decl.Body == nil || !hasClientCallback(fn.Signature()) {
-			continue
+		if ok && decl.Body != nil && hasClientCallback(fn.Signature()) {
+			cands = append(cands, candidate{fn, cur})
 		}
-		params := fn.Signature().Params()
-		var calls []callbackClient
-		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
-			call := c.Node().(*ast.CallExpr)
-			id, ok := ast.Unparen(call.Fun).(*ast.Ident)
-			if !ok {
-				continue
-			}
-			k := -1
+	}
+	calls := make(map[*types.Func][]callbackClient)
+	add := func(fn *types.Func, c callbackClient) bool {
+		if slices.Contains(calls[fn], c) {
+			return false
+		}
+		calls[fn] = append(calls[fn], c)
+		m.callbacks.Set(fn, &callbackClients{Calls: calls[fn]})
+		return true
+	}
+	paramIndex := func(params *types.Tuple, e ast.Expr) int {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
 			for i := range params.Len() {
 				if pass.TypesInfo.Uses[id] == params.At(i) {
-					k = i
-				}
-			}
-			if k < 0 {
-				continue
-			}
-			for j, a := range call.Args {
-				if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn && !slices.Contains(calls, callbackClient{k, j}) {
-					calls = append(calls, callbackClient{k, j})
+					return i
 				}
 			}
 		}
-		if len(calls) > 0 {
-			m.callbacks.Set(fn, &callbackClients{Calls: calls})
+		return -1
+	}
+	if importsGRPC(pass.Pkg) { // else it cannot make a client from a connection
+		for _, cd := range cands {
+			params := cd.fn.Signature().Params()
+			for c := range cd.cur.Preorder((*ast.CallExpr)(nil)) {
+				call := c.Node().(*ast.CallExpr)
+				k := paramIndex(params, call.Fun)
+				if k < 0 {
+					continue
+				}
+				for j, a := range call.Args {
+					if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn {
+						add(cd.fn, callbackClient{k, j})
+					}
+				}
+			}
+		}
+	}
+	// Forwarding edges: argument Arg of a call of From is parameter Param
+	// of To. Each edge is evaluated once at first and again only when
+	// From gains an entry: linear in the edges.
+	type edge struct {
+		from       *types.Func
+		arg, param int
+		to         *types.Func
+	}
+	var edges []edge
+	byFrom := make(map[*types.Func][]int)
+	for _, cd := range cands {
+		params := cd.fn.Signature().Params()
+		for c := range cd.cur.Preorder((*ast.CallExpr)(nil)) {
+			call := c.Node().(*ast.CallExpr)
+			callee := typeutil.StaticCallee(pass.TypesInfo, call)
+			if callee == nil || !hasClientCallback(callee.Signature()) {
+				continue
+			}
+			for i, a := range Args(pass.TypesInfo, call) {
+				if k := paramIndex(params, a); k >= 0 {
+					byFrom[callee.Origin()] = append(byFrom[callee.Origin()], len(edges))
+					edges = append(edges, edge{callee.Origin(), i, k, cd.fn})
+				}
+			}
+		}
+	}
+	var work []int
+	for i := range edges {
+		work = append(work, i)
+	}
+	for len(work) > 0 {
+		e := edges[work[0]]
+		work = work[1:]
+		for _, f := range m.callbacksOf(e.from) {
+			if f.Param == e.arg && add(e.to, callbackClient{e.param, f.Arg}) {
+				work = append(work, byFrom[e.to]...)
+			}
 		}
 	}
 	m.callbacks.Export()

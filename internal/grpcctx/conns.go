@@ -147,7 +147,7 @@ func (m *Model) declOf(fn *types.Func) *ast.FuncDecl {
 	if fn == nil || fn.Pkg() != m.pkg {
 		return nil
 	}
-	cur, ok := m.inspect.Root().FindByPos(fn.Pos(), fn.Pos())
+	cur, ok := findByPos(m.inspect.Root(), fn.Pos(), fn.Pos(), m.kidsOf)
 	if !ok {
 		return nil
 	}

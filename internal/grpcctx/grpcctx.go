@@ -8,10 +8,12 @@
 package grpcctx
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -69,9 +71,9 @@ type Model struct {
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	ignore  ignoreState // //grpccancelcheck:ignore directives, parsed on first report
-	cache   originCache // origins that do not depend on the query that computed them
-	clients clientIndex // values stored in interface-typed variables, built on first use
+	ignore  *lint.Directives // //grpccancelcheck:ignore directives, parsed on first report
+	cache   originCache      // origins that do not depend on the query that computed them
+	clients clientIndex      // values stored in interface-typed variables, built on first use
 }
 
 type paramInfo struct {
@@ -106,10 +108,7 @@ func run(pass *analysis.Pass) (any, error) {
 		generated: make(map[*token.File]bool),
 		helpers:   make(map[*ast.FuncDecl]*types.Func),
 		cfgs:      make(map[ast.Node]*flowGraph),
-		ignore: ignoreState{
-			files:    make(map[*token.File][]*directive),
-			reported: make(map[reportedKey]bool),
-		},
+		ignore:    lint.NewDirectives(pass.Fset),
 	}
 	for _, f := range pass.Files {
 		if ast.IsGenerated(f) && !isCgoOutput(f) {
@@ -336,7 +335,7 @@ func (m *Model) addDef(v *types.Var, d *def, declares bool) {
 
 func (m *Model) addParams(fn ast.Node, sig *types.Signature) {
 	for i := 0; i < sig.Params().Len(); i++ {
-		if v := sig.Params().At(i); IsContext(v.Type()) {
+		if v := sig.Params().At(i); isContextParam(v.Type()) {
 			m.params[v] = paramInfo{fn: fn, index: i}
 		}
 	}
@@ -424,7 +423,7 @@ func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 
 // Cursor returns the inspector cursor of n.
 func (m *Model) Cursor(n ast.Node) (inspector.Cursor, bool) {
-	return m.inspect.Root().FindByPos(n.Pos(), n.End())
+	return findByPos(m.inspect.Root(), n.Pos(), n.End(), m.kidsOf)
 }
 
 // RequestContextExpr returns the source text of the request context to use
@@ -439,18 +438,24 @@ func (m *Model) RequestContextExpr(h *Handler, at ast.Node) (expr string, ok boo
 	if scope == nil {
 		return "", false
 	}
+	// Only the variables that may carry the request (see requestCands)
+	// are asked about, the nearest declaration first, and the walk stops
+	// at a second candidate: then a fix would have to guess. Each call
+	// costs the candidates it meets, not every name in scope, so that a
+	// finding in a function of thousands of statements stays cheap.
 	var cands []*types.Var
-	seen := make(map[types.Object]bool)
+scopes:
 	for s := scope; s != nil && s != m.pkg.Scope(); s = s.Parent() {
-		for _, name := range s.Names() {
-			_, obj := scope.LookupParent(name, pos)
-			v, ok := obj.(*types.Var)
-			if !ok || seen[v] || v.Name() == "_" || !IsContext(v.Type()) {
-				continue
+		vars := m.requestCands(s)
+		i, _ := slices.BinarySearchFunc(vars, pos, func(v *types.Var, p token.Pos) int { return cmp.Compare(v.Pos(), p) })
+		for _, v := range slices.Backward(vars[:i]) {
+			if _, obj := scope.LookupParent(v.Name(), pos); obj != v {
+				continue // not declared yet at pos, or shadowed
 			}
-			seen[v] = true
 			if o := newQuery(m).variable(v, at); o.Root == Request || h.Kind == ContextFunc && o.Root == Param && o.Var == h.Ctx {
-				cands = append(cands, v)
+				if cands = append(cands, v); len(cands) > 1 {
+					break scopes
+				}
 			}
 		}
 	}
@@ -463,6 +468,41 @@ func (m *Model) RequestContextExpr(h *Handler, at ast.Node) (expr string, ok boo
 		}
 	}
 	return "", false
+}
+
+// requestCands returns the context variables declared in scope s whose
+// value anywhere may be the request context or a context parameter, in
+// order of declaration, computed once per scope. Wherever a variable is
+// read its origin is the join of some of its sources (its definitions, a
+// parameter's incoming value), and a join keeps a root only when every
+// part has it: a variable none of whose sources has the root Request or
+// Param never has it.
+func (m *Model) requestCands(s *types.Scope) []*types.Var {
+	if vars, ok := m.cache.cands.get(s); ok {
+		return vars
+	}
+	var vars []*types.Var
+	for _, name := range s.Names() {
+		v, ok := s.Lookup(name).(*types.Var)
+		if !ok || v.Name() == "_" || !IsContext(v.Type()) || m.addrTaken[v] {
+			continue
+		}
+		_, isParam := m.params[v]
+		may := m.requestOf[v] != nil || isParam
+		for _, d := range m.defs[v] {
+			if may {
+				break
+			}
+			o := newQuery(m).get(nodeKey{kind: defValue, d: d})
+			may = o.Root == Request || o.Root == Param || isBottom(o)
+		}
+		if may {
+			vars = append(vars, v)
+		}
+	}
+	slices.SortFunc(vars, func(a, b *types.Var) int { return cmp.Compare(a.Pos(), b.Pos()) })
+	m.cache.cands.set(s, vars)
+	return vars
 }
 
 // ContextFunc returns fn (a FuncDecl or FuncLit) as a ContextFunc pseudo

@@ -259,3 +259,21 @@ func litName(cur inspector.Cursor) string {
 	}
 	return name
 }
+
+// IsTesting reports whether t is *testing.T, *testing.B, *testing.F or
+// testing.TB: a function that takes one is a test's helper, whatever else
+// it takes, not code that serves an RPC.
+func IsTesting(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	named, ok := types.Unalias(t).(*types.Named)
+	if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != "testing" {
+		return false
+	}
+	switch named.Obj().Name() {
+	case "T", "B", "F", "TB":
+		return true
+	}
+	return false
+}

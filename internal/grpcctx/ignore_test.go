@@ -3,8 +3,6 @@ package grpcctx_test
 import (
 	"testing"
 
-	"golang.org/x/tools/go/analysis/analysistest"
-
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers/ctxdetach"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
@@ -12,8 +10,9 @@ import (
 // TestIgnoreDirective runs ctxdetach, which reports through Model.Report,
 // on the directive fixtures: every finding a directive with a reason covers
 // is gone, and every malformed directive that covers a finding is reported
-// once.
+// once. It runs on the binary's one load of the fixture module
+// (fixturetest), not a load of its own.
 func TestIgnoreDirective(t *testing.T) {
-	dir := fixturetest.Dir(t)
-	analysistest.Run(t, dir, ctxdetach.Analyzer, "./suppress")
+	t.Parallel()
+	fixturetest.Run(t, ctxdetach.Analyzer, "./suppress")
 }

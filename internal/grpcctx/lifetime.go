@@ -40,8 +40,9 @@ func (m *Model) computeCancelKept(call *ast.CallExpr) bool {
 		return true // a package-level variable
 	}
 	// Every use of a local v lies in the declaration around call,
-	// function literals included.
-	if a.decl.Node() == nil {
+	// function literals included. A literal at package level has none (the
+	// zero Cursor, whose Node would panic).
+	if a.decl == (inspector.Cursor{}) {
 		return false
 	}
 	return m.usedAsValues(a.decl)[v]

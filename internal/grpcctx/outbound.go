@@ -1,8 +1,10 @@
 package grpcctx
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 	"slices"
@@ -24,12 +26,31 @@ import (
 // implementation in the interface's own package whose method has the fact.
 type outboundParams struct {
 	Params []int
+	Guards []OutboundGuard `json:",omitempty"`
 }
 
 func (*outboundParams) AFact() {}
 
 func (f *outboundParams) String() string {
+	if len(f.Guards) > 0 {
+		return fmt.Sprintf("outboundParams(%v, guards %v)", f.Params, f.Guards)
+	}
 	return fmt.Sprintf("outboundParams(%v)", f.Params)
+}
+
+// An OutboundGuard says that context parameter Param reaches outbound work
+// only when the bool parameter Flag is When: every piece of evidence in
+// the body lies under if retry { ... } (or after if !retry { return }), on
+// a parameter the body never assigns. A call that passes the other
+// constant for Flag (GetOwner(ctx, pod, false): read the cache only) does
+// no outbound work with that context.
+type OutboundGuard struct {
+	Param, Flag int
+	When        bool
+}
+
+func (g OutboundGuard) String() string {
+	return fmt.Sprintf("%d if %d is %v", g.Param, g.Flag, g.When)
 }
 
 // outboundPackages are the standard library packages whose context-taking
@@ -101,7 +122,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 		return true
 	}
 	if slices.Contains(m.outboundOf(fn, local), index) {
-		return true
+		return !m.switchedOff(fn, call, index)
 	}
 	if recv := fn.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
 		if c := m.ConcreteMethod(call, m.enclosingFunc(call)); c != nil {
@@ -136,6 +157,7 @@ func isRPCFuncType(t types.Type) bool {
 type outboundEdge struct {
 	fn, callee   *types.Func
 	param, index int
+	call         *ast.CallExpr // the call of callee, for its guards; nil for an implementation
 }
 
 // findOutbound computes the outboundParams of this package's functions and
@@ -166,6 +188,14 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 		}
 	}
+	// guards holds, for each (function, context parameter) with evidence,
+	// the conditions on its bool parameters under which all the evidence
+	// found so far lies; a nil entry: none.
+	type param struct {
+		fn *types.Func
+		i  int
+	}
+	guards := make(map[param]map[int]bool)
 	add := func(fn *types.Func, i int) bool {
 		f, ok := m.outbound.Local(fn)
 		if ok && slices.Contains(f.Params, i) {
@@ -177,6 +207,31 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 		f.Params = append(f.Params, i)
 		return true
+	}
+	// addGuarded adds evidence under the conditions g: the parameter
+	// stays guarded only by what all its evidence has in common.
+	addGuarded := func(fn *types.Func, i int, g map[int]bool) bool {
+		k := param{fn, i}
+		added := add(fn, i)
+		old, had := guards[k]
+		switch {
+		case added:
+			guards[k] = g
+			return true
+		case !had || old == nil:
+			return false
+		}
+		changed := false
+		for flag, when := range old {
+			if w, ok := g[flag]; !ok || w != when {
+				delete(old, flag)
+				changed = true
+			}
+		}
+		if len(old) == 0 {
+			guards[k] = nil
+		}
+		return changed
 	}
 	var edges []outboundEdge
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
@@ -208,11 +263,12 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 			return -1
 		}
+		flags := boolParams(pass.TypesInfo, decl)
 		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
 			call := c.Node().(*ast.CallExpr)
 			if x, ok := checksInLoop(pass.TypesInfo, c, decl); ok {
 				if i := paramOf(x); i >= 0 {
-					add(fn, i)
+					addGuarded(fn, i, guardsAt(pass.TypesInfo, c, flags))
 				}
 				continue
 			}
@@ -234,18 +290,44 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 					continue
 				}
 				if m.outboundCall(call, j, false) {
-					add(fn, i)
+					addGuarded(fn, i, guardsAt(pass.TypesInfo, c, flags))
 				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
-					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j})
+					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
 				}
 			}
 		}
 	}
 	edges = append(edges, m.implementationEdges(pass)...)
-	Propagate(edges, func(e outboundEdge) bool {
+	// What a callee's guards switch off at a call (the constant passed for
+	// its flag) passes no evidence on; what passes on is unguarded (a
+	// guard on the caller's own flags is not followed through calls). A
+	// guard only ever goes away, and rounds repeat while one does.
+	guardsOf := func(fn *types.Func, i int) []OutboundGuard {
+		var gs []OutboundGuard
+		for flag, when := range guards[param{fn, i}] {
+			gs = append(gs, OutboundGuard{Param: i, Flag: flag, When: when})
+		}
+		return gs
+	}
+	lint.Propagate(edges, func(e outboundEdge) bool {
 		f, ok := m.outbound.Local(e.callee)
-		return ok && slices.Contains(f.Params, e.index) && add(e.fn, e.param)
+		if !ok || !slices.Contains(f.Params, e.index) {
+			return false
+		}
+		if e.call != nil && offAt(pass.TypesInfo, e.call, guardsOf(e.callee, e.index), e.index) {
+			return false
+		}
+		return addGuarded(e.fn, e.param, nil)
 	})
+	for fn, f := range m.outbound.All() {
+		f.Guards = nil
+		for _, i := range f.Params {
+			f.Guards = append(f.Guards, guardsOf(fn, i)...)
+		}
+		slices.SortFunc(f.Guards, func(a, b OutboundGuard) int {
+			return cmp.Or(cmp.Compare(a.Param, b.Param), cmp.Compare(a.Flag, b.Flag))
+		})
+	}
 	// Twins within this package (net/http's Client.Get calls NewRequest),
 	// once its own facts are known.
 	for _, obj := range pass.TypesInfo.Uses {
@@ -502,4 +584,160 @@ func isSend(info *types.Info, call *ast.CallExpr) bool {
 	}
 	params := fn.Signature().Params()
 	return fn.Name() == "RoundTrip" && params.Len() == 1 && isPointerTo(params.At(0).Type(), "net/http", "Request")
+}
+
+// switchedOff reports whether call, of fn, passes for a flag that guards
+// its context parameter index the constant that skips the outbound work.
+func (m *Model) switchedOff(fn *types.Func, call *ast.CallExpr, index int) bool {
+	f, ok := m.outbound.Lookup(fn)
+	return ok && offAt(m.info, call, f.Guards, index)
+}
+
+// offAt reports whether one of gs, for context parameter index, is
+// switched off by the constant call passes for its flag.
+func offAt(info *types.Info, call *ast.CallExpr, gs []OutboundGuard, index int) bool {
+	if len(gs) == 0 {
+		return false
+	}
+	args := Args(info, call)
+	for _, g := range gs {
+		if g.Param != index || g.Flag >= len(args) {
+			continue
+		}
+		if tv, ok := info.Types[args[g.Flag]]; ok && tv.Value != nil && tv.Value.Kind() == constant.Bool &&
+			constant.BoolVal(tv.Value) != g.When {
+			return true
+		}
+	}
+	return false
+}
+
+// boolParams returns decl's bool parameters that its body never assigns
+// or takes the address of, by parameter index.
+func boolParams(info *types.Info, decl *ast.FuncDecl) map[*types.Var]int {
+	var flags map[*types.Var]int
+	i := 0
+	for _, field := range decl.Type.Params.List {
+		names := field.Names
+		if len(names) == 0 {
+			i++
+			continue
+		}
+		for _, name := range names {
+			if v, ok := info.Defs[name].(*types.Var); ok {
+				if b, ok := v.Type().(*types.Basic); ok && b.Kind() == types.Bool {
+					if flags == nil {
+						flags = make(map[*types.Var]int)
+					}
+					flags[v] = i
+				}
+			}
+			i++
+		}
+	}
+	if flags == nil {
+		return nil
+	}
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		var lhs []ast.Expr
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			lhs = n.Lhs
+		case *ast.IncDecStmt:
+			lhs = []ast.Expr{n.X}
+		case *ast.UnaryExpr:
+			if n.Op == token.AND {
+				lhs = []ast.Expr{n.X}
+			}
+		}
+		for _, l := range lhs {
+			if id, ok := ast.Unparen(l).(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok {
+					delete(flags, v)
+				}
+			}
+		}
+		return true
+	})
+	return flags
+}
+
+// guardsAt returns the values of flags (bool parameters, by index) under
+// which the node at cur runs: those implied by the conditions of the if
+// statements whose branch holds it, and of the if statements before it in
+// an enclosing block that leave the function when their condition holds
+// (if !retry { return }). It stops at a function literal.
+func guardsAt(info *types.Info, cur inspector.Cursor, flags map[*types.Var]int) map[int]bool {
+	if len(flags) == 0 {
+		return nil
+	}
+	var g map[int]bool
+	note := func(cond ast.Expr, holds bool) {
+		for v, when := range implied(info, cond, holds, flags) {
+			if g == nil {
+				g = make(map[int]bool)
+			}
+			g[flags[v]] = when
+		}
+	}
+	child := cur
+	for p := cur.Parent(); p.Node() != nil; child, p = p, p.Parent() {
+		switch n := p.Node().(type) {
+		case *ast.FuncLit, *ast.FuncDecl:
+			return g
+		case *ast.IfStmt:
+			switch child.Node() {
+			case n.Body:
+				note(n.Cond, true)
+			case n.Else:
+				note(n.Cond, false)
+			}
+		case *ast.BlockStmt:
+			for _, st := range n.List {
+				if st == child.Node() {
+					break
+				}
+				if ifs, ok := st.(*ast.IfStmt); ok && ifs.Else == nil && ifs.Init == nil && len(ifs.Body.List) > 0 {
+					if _, ret := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); ret {
+						note(ifs.Cond, false)
+					}
+				}
+			}
+		}
+	}
+	return g
+}
+
+// implied returns the flags whose values follow from cond being holds:
+// retry, !retry, a && retry when true, a || !retry when false.
+func implied(info *types.Info, cond ast.Expr, holds bool, flags map[*types.Var]int) map[*types.Var]bool {
+	var out map[*types.Var]bool
+	var walk func(e ast.Expr, holds bool)
+	walk = func(e ast.Expr, holds bool) {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			if v, ok := info.Uses[e].(*types.Var); ok && hasFlag(flags, v) {
+				if out == nil {
+					out = make(map[*types.Var]bool)
+				}
+				out[v] = holds
+			}
+		case *ast.UnaryExpr:
+			if e.Op == token.NOT {
+				walk(e.X, !holds)
+			}
+		case *ast.BinaryExpr:
+			if e.Op == token.LAND && holds || e.Op == token.LOR && !holds {
+				walk(e.X, holds)
+				walk(e.Y, holds)
+			}
+		}
+	}
+	walk(cond, holds)
+	return out
+}
+
+func hasFlag(flags map[*types.Var]int, v *types.Var) bool {
+	_, ok := flags[v]
+	return ok
 }

@@ -69,15 +69,33 @@ func isMethodOf(fn *types.Func, pkgPath, typeName string, names ...string) bool 
 }
 
 // ContextParams returns the indices of sig's parameters of type
-// context.Context.
+// context.Context, or of a type parameter constrained to it (see
+// isContextParam).
 func ContextParams(sig *types.Signature) []int {
 	var idx []int
 	for i := 0; i < sig.Params().Len(); i++ {
-		if IsContext(sig.Params().At(i).Type()) {
+		if isContextParam(sig.Params().At(i).Type()) {
 			idx = append(idx, i)
 		}
 	}
 	return idx
+}
+
+// isContextParam reports whether a parameter of type t is given a context
+// by its caller: t is context.Context, or a type parameter whose
+// constraint has no type terms and context.Context's methods
+// (func f[C context.Context](c C)): every instance of the function takes
+// a context there, and the body can only use it as one.
+func isContextParam(t types.Type) bool {
+	if IsContext(t) {
+		return true
+	}
+	tp, ok := t.(*types.TypeParam)
+	if !ok {
+		return false
+	}
+	iface, ok := tp.Constraint().Underlying().(*types.Interface)
+	return ok && iface.IsMethodSet() && IsContextLike(tp)
 }
 
 // returnsContext reports whether one of sig's results is a context.Context:
@@ -136,7 +154,7 @@ func isCallOptionSlice(t types.Type) bool {
 // Context() context.Context method (a gRPC stream, an *http.Request).
 func TakesContext(sig *types.Signature) bool {
 	for i := 0; i < sig.Params().Len(); i++ {
-		if t := sig.Params().At(i).Type(); IsContext(t) || hasContextMethod(t) {
+		if t := sig.Params().At(i).Type(); isContextParam(t) || hasContextMethod(t) {
 			return true
 		}
 	}

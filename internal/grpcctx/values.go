@@ -55,7 +55,7 @@ func (m *Model) findValueReaders(pass *analysis.Pass) {
 			deps[fn] = callees
 		}
 	}
-	Propagate(m.valueReaders.Funcs(), func(fn *types.Func) bool {
+	lint.Propagate(m.valueReaders.Funcs(), func(fn *types.Func) bool {
 		if !m.valueReaders.Has(fn) {
 			return false
 		}

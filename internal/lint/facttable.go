@@ -1,5 +1,3 @@
-// Package lint holds the analysis plumbing grpccancelcheck's model and
-// analyzers share, apart from what they know about gRPC and contexts.
 package lint
 
 import (

@@ -32,6 +32,7 @@ func TestFixtures(t *testing.T) {
 		{"recursion", nil, []string{"adversarial/recursion/b", "adversarial/recursion/a"}},
 		{"rangefunc", nil, []string{"adversarial/rangefunc"}},
 		{"generic", nil, []string{"adversarial/generic"}},
+		{"pkglit", nil, []string{"adversarial/pkglit"}},
 		{"buildtags", nil, []string{"adversarial/buildtags"}},
 		{"buildtags-variant", []string{"variant"}, []string{"adversarial/buildtags"}},
 	} {

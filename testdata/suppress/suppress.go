@@ -1,5 +1,5 @@
 // Package suppress holds the fixtures of the //grpccancelcheck:ignore
-// directive (internal/grpcctx/ignore.go), exercised through ctxdetach: a
+// directive (internal/lint/directives.go), exercised through ctxdetach: a
 // directive with a reason silences the findings it covers; one without a
 // reason, or naming no analyzer, silences nothing and is reported itself.
 package suppress

@@ -13,6 +13,16 @@ func call[C context.Context](c C, up echo.EchoClient, in *echo.Msg) (*echo.Msg, 
 	return up.Unary(c, in)
 }
 
+// label does no outbound work with c.
+func label[C context.Context](c C) string {
+	if c.Value(key{}) != nil {
+		return "tagged"
+	}
+	return "plain"
+}
+
+type key struct{}
+
 // wait blocks until c is done.
 func wait[C interface{ context.Context }](c C) error {
 	<-c.Done()
@@ -32,9 +42,9 @@ func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	if err := wait(ctx); err != nil {
 		return nil, err
 	}
-	// A known gap, silent: reported until main 9d316de, which no longer
-	// carries ctxdetach's fact through a type parameter constrained to
-	// context.Context (call hands c to up.Unary). It should be reported
-	// again.
-	return call(context.Background(), s.up, in)
+	// Silent: label makes no outbound call with its context.
+	in.Text = label(context.Background())
+	// call hands its type-parameter context to up.Unary: a context
+	// parameter like any other (ContextParams sees C context.Context).
+	return call(context.Background(), s.up, in) // want `call to call in handler Unary uses context.Background\(\), not the request context`
 }

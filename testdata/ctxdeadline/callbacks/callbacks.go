@@ -6,6 +6,7 @@ package callbacks
 import (
 	"context"
 
+	"example.com/fixtures/ctxdeadline/callbacks/env"
 	"example.com/fixtures/ctxdeadline/callbacks/pool"
 	"example.com/fixtures/ctxdeadline/rpcs"
 	"example.com/fixtures/pb/echo"
@@ -20,5 +21,17 @@ func viaPool() error {
 func viaFake() error {
 	return pool.WithFake(func(c echo.EchoClient) error {
 		return rpcs.Fetch(context.Background(), c) // silent: the callback gets a fake
+	})
+}
+
+func viaEnv(e *env.Env) error {
+	return e.WithClient(func(c echo.EchoClient) error {
+		return rpcs.Fetch(context.Background(), c) // want `call to rpcs.Fetch passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:19\) with no deadline`
+	})
+}
+
+func viaEnvFake(e *env.Env) error {
+	return e.WithFake(func(c echo.EchoClient) error {
+		return rpcs.Fetch(context.Background(), c) // silent: forwarded to the fake
 	})
 }

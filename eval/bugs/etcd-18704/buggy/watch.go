@@ -63,7 +63,7 @@ func (sws *serverWatchStream) recvLoop() error {
 		if err != nil {
 			return err
 		}
-		sws.ctrlStream <- &pb.Response{Key: req.Key, Revision: req.Revision} // want-missing ctxloop "ctrlStream|Done|closec"
+		sws.ctrlStream <- &pb.Response{Key: req.Key, Revision: req.Revision} // want ctxloop "ctrlStream|Done|closec"
 	}
 }
 

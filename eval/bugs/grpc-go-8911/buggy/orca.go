@@ -3,7 +3,8 @@
 //
 // Upstream: https://github.com/grpc/grpc-go/issues/8891,
 // https://github.com/grpc/grpc-go/pull/8911. Original: orca/producer_test.go
-// (fakeORCAService.StreamCoreMetrics, a fake server the tests register).
+// (fakeORCAService, newFakeORCAService and StreamCoreMetrics, a fake server
+// the tests register; awaitRequest, the tests' receiving side).
 //
 // The fake ORCA service's server-streaming handler first handed each
 // request to the test over an unbuffered channel. When the test gave up
@@ -14,6 +15,8 @@
 package buggy
 
 import (
+	"context"
+
 	"example.com/bugs/pb"
 )
 
@@ -23,8 +26,29 @@ type fakeORCAService struct {
 	respCh chan *pb.Response
 }
 
+// newFakeORCAService makes both channels unbuffered, as upstream does:
+// each send waits for the test to receive.
+func newFakeORCAService() *fakeORCAService {
+	return &fakeORCAService{
+		reqCh:  make(chan *pb.Request),
+		respCh: make(chan *pb.Response),
+	}
+}
+
+// awaitRequest is the test's side (TestProducerBackoff's closure of that
+// name): it waits for the next request until its own context expires, and
+// then stops receiving.
+func awaitRequest(ctx context.Context, f *fakeORCAService) (*pb.Request, error) {
+	select {
+	case req := <-f.reqCh:
+		return req, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 func (f *fakeORCAService) Subscribe(req *pb.Request, stream pb.Events_SubscribeServer) error {
-	f.reqCh <- req // want-missing ctxloop "reqCh|Done"
+	f.reqCh <- req // want ctxloop "reqCh|Done"
 	for {
 		var resp *pb.Response
 		select {

@@ -37,7 +37,7 @@ func receiveThread(con *xdsConnection, reqChannel chan *pb.Request, errP *error)
 			*errP = err
 			return
 		}
-		reqChannel <- req // want-missing ctxloop "reqChannel|Done"
+		reqChannel <- req // want ctxloop "reqChannel|Done"
 	}
 }
 

@@ -1,4 +1,4 @@
-package grpcctx
+package lint
 
 import (
 	"fmt"
@@ -35,13 +35,25 @@ type directive struct {
 	from, to int // lines it covers
 }
 
-// ignoreState is what Model.Report keeps between calls for one package:
-// the directives of each file, parsed on first use, and the malformed
-// directives already reported, per analyzer.
-type ignoreState struct {
+// Directives are the //grpccancelcheck:ignore directives of one package,
+// kept between reports: those of each file, parsed on first use, and the
+// malformed directives already reported, per analyzer. Analyzers that run
+// concurrently on the package may share them.
+type Directives struct {
+	fset     *token.FileSet
 	mu       sync.Mutex
 	files    map[*token.File][]*directive
 	reported map[reportedKey]bool
+}
+
+// NewDirectives returns the directives of the package whose files fset
+// holds, none parsed yet.
+func NewDirectives(fset *token.FileSet) *Directives {
+	return &Directives{
+		fset:     fset,
+		files:    make(map[*token.File][]*directive),
+		reported: make(map[reportedKey]bool),
+	}
 }
 
 type reportedKey struct {
@@ -49,23 +61,24 @@ type reportedKey struct {
 	pos      token.Pos
 }
 
-func (m *Model) ignoreState() *ignoreState { return &m.ignore }
-
-// suppressed reports whether a //grpccancelcheck:ignore directive with a
+// Suppressed reports whether a //grpccancelcheck:ignore directive with a
 // reason covers d for pass's analyzer. Directives that would cover d but
 // are malformed are reported, once per analyzer, and do not suppress.
-func (m *Model) suppressed(pass *analysis.Pass, d analysis.Diagnostic) bool {
-	tf := m.fset.File(d.Pos)
+// Nil Directives suppress nothing.
+func (st *Directives) Suppressed(pass *analysis.Pass, d analysis.Diagnostic) bool {
+	if st == nil {
+		return false
+	}
+	tf := st.fset.File(d.Pos)
 	if tf == nil {
 		return false
 	}
 	line := tf.Line(d.Pos)
-	st := m.ignoreState()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	dirs, ok := st.files[tf]
 	if !ok {
-		dirs = m.parseDirectives(pass, tf)
+		dirs = st.parse(pass, tf)
 		st.files[tf] = dirs
 	}
 	name := pass.Analyzer.Name
@@ -114,12 +127,11 @@ func malformed(dir *directive, analyzer string) analysis.Diagnostic {
 	}
 }
 
-// parseDirectives returns the directives of the file tf and the lines each
-// covers.
-func (m *Model) parseDirectives(pass *analysis.Pass, tf *token.File) []*directive {
+// parse returns the directives of the file tf and the lines each covers.
+func (st *Directives) parse(pass *analysis.Pass, tf *token.File) []*directive {
 	var file *ast.File
 	for _, f := range pass.Files {
-		if m.fset.File(f.FileStart) == tf {
+		if st.fset.File(f.FileStart) == tf {
 			file = f
 			break
 		}

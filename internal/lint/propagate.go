@@ -1,4 +1,4 @@
-package grpcctx
+package lint
 
 // Propagate calls step on every item, round after round, until a whole
 // round changes nothing: the fixed point of the facts a package derives

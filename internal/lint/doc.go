@@ -1,0 +1,16 @@
+// Package lint holds the analysis plumbing grpccancelcheck's model
+// (internal/grpcctx) and analyzers share, apart from what they know about
+// gRPC and contexts, as staticcheck keeps its report, directives and facts
+// packages apart from its checks:
+//
+//   - FactTable: one kind of object fact of functions, this package's and
+//     the ones it imports, exported in a deterministic order;
+//   - Propagate: the fixed point of the facts a package derives from its
+//     own functions;
+//   - Location: a position as a fact carries it across packages;
+//   - Directives: the //grpccancelcheck:ignore comments that suppress
+//     findings, and the diagnostic of a malformed one
+//     (CategoryIgnoreDirective).
+//
+// It imports nothing of grpccancelcheck's.
+package lint
