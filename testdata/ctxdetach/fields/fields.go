@@ -7,12 +7,13 @@ package fields
 import (
 	"context"
 
+	"example.com/fixtures/ctxdetach/helpers"
 	"example.com/fixtures/pb/echo"
 )
 
 // Store is a component interface without a context.
 type Store interface {
-	Set(m *echo.Msg) error // want Set:`detachedCall\(s.up.Unary on context.Background\(\) at fields.go:30\)`
+	Set(m *echo.Msg) error // want Set:`detachedCall\(s.up.Unary on context.Background\(\) at fields.go:\d+\)`
 }
 
 // grpcStore is Store's one implementation here: a gRPC client called on
@@ -34,6 +35,7 @@ func (s *grpcStore) Set(m *echo.Msg) error { // want Set:`detachedCall\(s.up.Una
 // server calls the store and its upstream on its own fields.
 type server struct {
 	echo.UnimplementedEchoServer
+	rec   helpers.Recorder
 	store Store
 	up    echo.EchoClient
 	ctx   context.Context // set by newServer from context.Background()
@@ -47,6 +49,11 @@ func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	// Reported: the store's one implementation calls upstream on the
 	// component's context.Background().
 	if err := s.store.Set(in); err != nil { // want `call to s.store.Set in handler Unary reaches s.up.Unary on context.Background\(\) \(fields.go:\d+\), so the RPC's cancellation and deadline never reach it; give Set a context parameter and pass ctx`
+		return nil, err
+	}
+	// Reported: another package's interface whose one implementation there
+	// calls upstream on a detached context (its fact).
+	if err := s.rec.Record(in); err != nil { // want `call to s.rec.Record in handler Unary reaches r.up.Unary on context.Background\(\) \(helpers.go:\d+\)`
 		return nil, err
 	}
 	// Reported: abandon is given the request's context and ignores it.

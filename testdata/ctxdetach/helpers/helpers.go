@@ -53,3 +53,26 @@ func Warm(c echo.EchoClient) *echo.Msg {
 
 // Pure makes no outbound call: no fact.
 func Pure(s string) string { return s + "!" }
+
+// Recorder is a component interface without a context. Its one
+// implementation here calls upstream on the component's
+// context.Background(), so the interface method has the fact too, and a
+// handler in another package that calls it is told.
+type Recorder interface {
+	Record(m *echo.Msg) error // want Record:`detachedCall\(r.up.Unary on context.Background\(\) at helpers.go:\d+\)`
+}
+
+type recorder struct {
+	ctx context.Context
+	up  echo.EchoClient
+}
+
+// NewRecorder returns the Recorder.
+func NewRecorder(up echo.EchoClient) Recorder {
+	return &recorder{ctx: context.Background(), up: up}
+}
+
+func (r *recorder) Record(m *echo.Msg) error { // want Record:`detachedCall\(r.up.Unary on context.Background\(\) at helpers.go:\d+\)`
+	_, err := r.up.Unary(r.ctx, m)
+	return err
+}
