@@ -21,7 +21,8 @@ import (
 //
 // A function blocks (the blocks fact) when its body, outside function
 // literals, go and defer statements, holds one of these, or calls a
-// function that blocks:
+// function that blocks on every path (not in a branch of an if, switch or
+// select: the caller's arguments often choose the branch):
 //   - a send, outside a select, on a channel in an unexported field of one
 //     of the package's types that no worker serves (see fieldChans): no
 //     one is always there to take it;
@@ -154,11 +155,29 @@ func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr))
 				at(n.X, "receive from "+types.ExprString(n.X))
 			}
 		case *ast.CallExpr:
-			onCall(n)
+			if !conditional(c, cur) {
+				onCall(n)
+			}
 		}
 		return true
 	})
 	return found
+}
+
+// conditional reports whether the code at c runs only on some paths
+// through body: in a branch of an if, switch or select. The fact passes
+// through calls made on every path only: a caller's arguments often choose
+// the branch (ConfirmAdjustment(a) calls the function that blocks only when
+// !a.isAssign), and a fact that ignores them would name a wait the call
+// never reaches. Loops count as every path.
+func conditional(c, body inspector.Cursor) bool {
+	for p := c.Parent(); p.Node() != nil && p.Node() != body.Node(); p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.IfStmt, *ast.CaseClause, *ast.CommClause:
+			return true
+		}
+	}
+	return false
 }
 
 // sharedChan returns the field ch selects when it is an unexported field
