@@ -313,7 +313,9 @@
 // one is as often a semaphore's release); a select without default whose
 // every case is such a send or receive (a case on any context's Done(), a
 // timer, a parameter, local or returned channel wakes it: when unsure,
-// stay silent); or a call of a function with the fact. A loop in handler
+// stay silent); or a call of a function with the fact made on every path
+// (not in a branch of an if, switch or select, which the caller's
+// arguments may steer around the wait). A loop in handler
 // scope that calls such a function, directly in its body, blocks there,
 // whatever else it observes (a Recv whose error leaves, a context passed
 // to the call): reported at the call, with the blocking point as related
