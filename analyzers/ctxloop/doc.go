@@ -306,21 +306,21 @@
 // Calls of functions that block: a function of the module gets the blocks
 // fact when its body (outside literals, go and defer statements) can block
 // where no context wakes it: a send, outside a select, on a channel in an
-// unexported field of one of its package's types or a package variable
-// that no loop of the package receives from (with a worker loop always
-// there to take it, the send waits for the current job only); a receive
-// from such a channel that the package makes only unbuffered (a buffered
-// one is as often a semaphore's release); a select without default whose
-// every case is such a send or receive (a case on any context's Done(), a
-// timer, a parameter, local or returned channel wakes it: when unsure,
-// stay silent); or a call of a function with the fact made on every path
-// (not in a branch of an if, switch or select, which the caller's
-// arguments may steer around the wait). A loop in handler
-// scope that calls such a function, directly in its body, blocks there,
-// whatever else it observes (a Recv whose error leaves, a context passed
-// to the call): reported at the call, with the blocking point as related
-// position. A function with a blindLoop fact is reported as a blind
-// helper instead.
+// unexported field of one of its package's types that no process-lifetime
+// worker serves (see What wakes); a receive from such a channel that the
+// package sends on and makes only unbuffered (a buffered one is as often a
+// semaphore's release, one never sent on is a signal closed once, a ready
+// gate or a worker's done, waited for as WaitGroup.Wait is); a select
+// without default whose every case is such a send or receive, one of them
+// on a queue (a case on any context's Done(), a timer, a parameter, local
+// or returned channel wakes it: when unsure, stay silent); or a call of a
+// function with the fact made on every path (not in a branch of an if,
+// switch or select, which the caller's arguments may steer around the
+// wait). A loop in handler scope that calls such a function, directly in
+// its body, blocks there, whatever else it observes (a Recv whose error
+// leaves, a context passed to the call): reported at the call, with the
+// blocking point as related position. A function with a blindLoop fact is
+// reported as a blind helper instead.
 //
 // WRONG:
 //
