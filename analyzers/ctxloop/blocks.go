@@ -225,25 +225,16 @@ func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 			queue = true
 			on = append(on, types.ExprString(comm.Chan))
 		default:
-			var x ast.Expr
-			switch comm := comm.(type) {
-			case *ast.ExprStmt:
-				x = comm.X
-			case *ast.AssignStmt:
-				if len(comm.Rhs) == 1 {
-					x = comm.Rhs[0]
-				}
-			}
-			u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+			ch := recvChan(comm)
 			v := (*types.Var)(nil)
-			if ok && u.Op == token.ARROW {
-				v = b.sharedChan(u.X)
+			if ch != nil {
+				v = b.sharedChan(ch)
 			}
 			if v == nil {
 				return "", false // Done(), a timer, a local or parameter channel: may wake
 			}
 			queue = queue || b.fc.sent[v]
-			on = append(on, types.ExprString(u.X))
+			on = append(on, types.ExprString(ch))
 		}
 	}
 	if len(on) == 0 || !queue {
