@@ -349,8 +349,9 @@ func indexWalk(info *types.Info, fn ast.Node, f *ast.ForStmt) bool {
 		return false
 	}
 	lv := assignedIn(info, f)
+	set := assignments(info, f)
 	for v, n := range steps {
-		if n != 1 || assignments(info, f, v) != 1 {
+		if n != 1 || set[v] != 1 {
 			delete(steps, v) // stepped twice, or also set otherwise: not monotonic
 		}
 	}
@@ -394,35 +395,37 @@ func stepOf(info *types.Info, s ast.Stmt) *types.Var {
 	return v
 }
 
-// assignments counts the statements in the loop's post statement and body
-// (function literals included) that may change v: assignments, increments,
-// range clauses, and taking its address.
-func assignments(info *types.Info, f *ast.ForStmt, v *types.Var) int {
-	n := 0
-	is := func(e ast.Expr) bool {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && info.ObjectOf(id) == v
+// assignments counts, for each variable, the statements in the loop's
+// post statement and body (function literals included) that may change
+// it: assignments, increments, range clauses, and taking its address.
+func assignments(info *types.Info, f *ast.ForStmt) map[*types.Var]int {
+	n := make(map[*types.Var]int)
+	note := func(e ast.Expr) {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok {
+				n[v]++
+			}
+		}
 	}
 	count := func(root ast.Node) {
 		ast.Inspect(root, func(x ast.Node) bool {
 			switch x := x.(type) {
 			case *ast.AssignStmt:
 				for _, l := range x.Lhs {
-					if is(l) {
-						n++
-					}
+					note(l)
 				}
 			case *ast.IncDecStmt:
-				if is(x.X) {
-					n++
-				}
+				note(x.X)
 			case *ast.RangeStmt:
-				if x.Key != nil && is(x.Key) || x.Value != nil && is(x.Value) {
-					n++
+				if x.Key != nil {
+					note(x.Key)
+				}
+				if x.Value != nil {
+					note(x.Value)
 				}
 			case *ast.UnaryExpr:
-				if x.Op == token.AND && is(x.X) {
-					n++
+				if x.Op == token.AND {
+					note(x.X)
 				}
 			}
 			return true

@@ -134,7 +134,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// preorder): a wait inside an inner loop that is reported on its own
 	// is that loop's finding, and the loop around it is judged without it
 	// (ownWaits). Results are put back in source order below.
-	var reportedAt []ast.Node
+	reportedAt := make(map[ast.Node]bool)
 	order := make(map[ast.Node]int, len(cands))
 	for i := len(cands) - 1; i >= 0; i-- {
 		cur := cands[i]
@@ -169,7 +169,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
-				reportedAt = append(reportedAt, loop)
+				reportedAt[loop] = true
 				continue
 			}
 		}
@@ -309,18 +309,23 @@ func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
 	return name
 }
 
-// ownWaits returns r without the sleeps that lie inside one of the loops
-// in reported, loops within loop that are reported on their own: the loop
-// around a reported poll is judged by what it does itself (a drain of a
-// queue whose body retries each write with a sleep is an iterator; the
-// retry is the inner loop's finding).
-func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
+// ownWaits returns r without the sleeps that lie inside a loop within
+// loop that is reported on its own (in reported): the loop around a
+// reported poll is judged by what it does itself (a drain of a queue whose
+// body retries each write with a sleep is an iterator; the retry is the
+// inner loop's finding). Each sleep is looked up by the loops around it,
+// up to loop: the cost is the depth of the nesting, not the number of
+// loops reported.
+func ownWaits(r loopScan, loop ast.Node, reported map[ast.Node]bool) loopScan {
 	if !r.sleeps || len(reported) == 0 {
 		return r
 	}
-	return r.dropSleeps(func(at ast.Node) bool {
-		for _, l := range reported {
-			if l != loop && loop.Pos() <= l.Pos() && l.End() <= loop.End() && l.Pos() <= at.Pos() && at.End() <= l.End() {
+	return r.dropSleeps(func(c inspector.Cursor) bool {
+		for e := range c.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil)) {
+			if e.Node() == loop {
+				return false
+			}
+			if reported[e.Node()] {
 				return true
 			}
 		}
@@ -328,15 +333,18 @@ func ownWaits(r loopScan, loop ast.Node, reported []ast.Node) loopScan {
 	})
 }
 
-// dropSleeps returns r without the sleeps for which drop reports true.
-func (r loopScan) dropSleeps(drop func(at ast.Node) bool) loopScan {
+// dropSleeps returns r without the sleeps for which drop, given the
+// cursor of each, reports true.
+func (r loopScan) dropSleeps(drop func(c inspector.Cursor) bool) loopScan {
 	var own []ast.Node
-	for _, at := range r.sleepAt {
-		if !drop(at) {
+	var curs []inspector.Cursor
+	for i, at := range r.sleepAt {
+		if !drop(r.sleepCur[i]) {
 			own = append(own, at)
+			curs = append(curs, r.sleepCur[i])
 		}
 	}
-	r.sleepAt = own
+	r.sleepAt, r.sleepCur = own, curs
 	r.sleeps = len(own) > 0
 	return r
 }
@@ -346,7 +354,7 @@ func (r loopScan) dropSleeps(drop func(at ast.Node) bool) loopScan {
 // whose producers observe cancellation (the caller checked): the select
 // wakes when the RPC ends, whatever else it waits on (a server's shutdown
 // channel next to the error channels of the RPC's own goroutines).
-func wokenSelects(info *types.Info, cur inspector.Cursor, r loopScan) loopScan {
+func wokenSelects(info *types.Info, r loopScan) loopScan {
 	if !r.sleeps {
 		return r
 	}
@@ -354,14 +362,10 @@ func wokenSelects(info *types.Info, cur inspector.Cursor, r loopScan) loopScan {
 		v := channelVar(info, e)
 		return v != nil && slices.Contains(r.chans, v)
 	}
-	return r.dropSleeps(func(at ast.Node) bool {
-		c, ok := cur.FindNode(at)
-		if !ok {
-			return false
-		}
+	return r.dropSleeps(func(c inspector.Cursor) bool {
 		for e := range c.Enclosing((*ast.CommClause)(nil)) {
 			cc := e.Node().(*ast.CommClause)
-			if cc.Comm == nil || !encloses(cc.Comm, at) {
+			if cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
 				return false
 			}
 			sel := e.Parent().Parent().Node().(*ast.SelectStmt)
@@ -478,7 +482,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	// on cancellation or the handler closes them (producersObserve).
 	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
 	if chansExcused {
-		r = wokenSelects(info, cur, r)
+		r = wokenSelects(info, r)
 	}
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {

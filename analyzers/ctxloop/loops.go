@@ -17,15 +17,16 @@ import (
 // body, function literals included: when unsure, a check anywhere counts)
 // finds out about it.
 type loopScan struct {
-	observes bool         // some path observes cancellation
-	sleeps   bool         // time.Sleep, or a receive from a timer, a call or a field
-	sleepAt  []ast.Node   // where it sleeps so
-	chans    []*types.Var // local channel variables the loop receives from
-	errExit  bool         // the error of a (non-stream) call leaves the loop
-	ignored  string       // a stream operation whose error does not leave the loop
-	sentinel string       // ... except when it is this named error (io.EOF)
-	condWait bool         // the loop waits in sync.Cond.Wait
-	wakes    []ast.Node   // where it observes: the calls and receives that do
+	observes bool               // some path observes cancellation
+	sleeps   bool               // time.Sleep, or a receive from a timer, a call or a field
+	sleepAt  []ast.Node         // where it sleeps so
+	sleepCur []inspector.Cursor // the cursor of each sleepAt: the call, the receive, or the range
+	chans    []*types.Var       // local channel variables the loop receives from
+	errExit  bool               // the error of a (non-stream) call leaves the loop
+	ignored  string             // a stream operation whose error does not leave the loop
+	sentinel string             // ... except when it is this named error (io.EOF)
+	condWait bool               // the loop waits in sync.Cond.Wait
+	wakes    []ast.Node         // where it observes: the calls and receives that do
 }
 
 type scanner struct {
@@ -138,6 +139,7 @@ func (s *scanner) scan(cur inspector.Cursor) loopScan {
 	var r loopScan
 	loop := cur.Node()
 	for c := range cur.Preorder() {
+		before := len(r.sleepAt)
 		switch n := c.Node().(type) {
 		case *ast.CallExpr:
 			s.call(c, n, loop, &r)
@@ -149,6 +151,9 @@ func (s *scanner) scan(cur inspector.Cursor) loopScan {
 			if n != loop && isChan(s.info.TypeOf(n.X)) {
 				s.receive(n.X, &r)
 			}
+		}
+		for range len(r.sleepAt) - before {
+			r.sleepCur = append(r.sleepCur, c)
 		}
 	}
 	return r

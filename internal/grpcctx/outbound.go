@@ -7,6 +7,7 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"maps"
 	"slices"
 
 	"golang.org/x/tools/go/analysis"
@@ -263,12 +264,12 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 			return -1
 		}
-		flags := boolParams(pass.TypesInfo, decl)
+		flags := newGuardScan(pass.TypesInfo, boolParams(pass.TypesInfo, decl))
 		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
 			call := c.Node().(*ast.CallExpr)
 			if x, ok := checksInLoop(pass.TypesInfo, c, decl); ok {
 				if i := paramOf(x); i >= 0 {
-					addGuarded(fn, i, guardsAt(pass.TypesInfo, c, flags))
+					addGuarded(fn, i, flags.at(c))
 				}
 				continue
 			}
@@ -290,7 +291,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 					continue
 				}
 				if m.outboundCall(call, j, false) {
-					addGuarded(fn, i, guardsAt(pass.TypesInfo, c, flags))
+					addGuarded(fn, i, flags.at(c))
 				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
 					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
 				}
@@ -662,22 +663,38 @@ func boolParams(info *types.Info, decl *ast.FuncDecl) map[*types.Var]int {
 	return flags
 }
 
-// guardsAt returns the values of flags (bool parameters, by index) under
-// which the node at cur runs: those implied by the conditions of the if
-// statements whose branch holds it, and of the if statements before it in
-// an enclosing block that leave the function when their condition holds
-// (if !retry { return }). It stops at a function literal.
-func guardsAt(info *types.Info, cur inspector.Cursor, flags map[*types.Var]int) map[int]bool {
-	if len(flags) == 0 {
+// A guardScan finds, for one function, the values of its flags (bool
+// parameters, by index) under which a node runs.
+type guardScan struct {
+	info  *types.Info
+	flags map[*types.Var]int
+	// early holds, for each block asked about, the flags implied by the
+	// if statements that leave the function before each statement of it
+	// (prefix[i]: those among List[:i]); computed once per block, so a
+	// block of n calls costs O(n), not O(n²).
+	early map[*ast.BlockStmt][]map[int]bool
+}
+
+func newGuardScan(info *types.Info, flags map[*types.Var]int) *guardScan {
+	return &guardScan{info: info, flags: flags}
+}
+
+// at returns the values of the flags under which the node at cur runs:
+// those implied by the conditions of the if statements whose branch holds
+// it, and of the if statements before it in an enclosing block that leave
+// the function when their condition holds (if !retry { return }). It
+// stops at a function literal.
+func (gs *guardScan) at(cur inspector.Cursor) map[int]bool {
+	if len(gs.flags) == 0 {
 		return nil
 	}
 	var g map[int]bool
-	note := func(cond ast.Expr, holds bool) {
-		for v, when := range implied(info, cond, holds, flags) {
+	add := func(m map[int]bool) {
+		for k, v := range m {
 			if g == nil {
 				g = make(map[int]bool)
 			}
-			g[flags[v]] = when
+			g[k] = v
 		}
 	}
 	child := cur
@@ -688,24 +705,61 @@ func guardsAt(info *types.Info, cur inspector.Cursor, flags map[*types.Var]int) 
 		case *ast.IfStmt:
 			switch child.Node() {
 			case n.Body:
-				note(n.Cond, true)
+				add(gs.implied(n.Cond, true))
 			case n.Else:
-				note(n.Cond, false)
+				add(gs.implied(n.Cond, false))
 			}
 		case *ast.BlockStmt:
-			for _, st := range n.List {
-				if st == child.Node() {
-					break
-				}
-				if ifs, ok := st.(*ast.IfStmt); ok && ifs.Else == nil && ifs.Init == nil && len(ifs.Body.List) > 0 {
-					if _, ret := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); ret {
-						note(ifs.Cond, false)
+			add(gs.before(n, child.Node()))
+		}
+	}
+	return g
+}
+
+// before returns the flags implied by the if statements of b, before the
+// statement st, that end in a return (and so leave the function when
+// their condition holds).
+func (gs *guardScan) before(b *ast.BlockStmt, st ast.Node) map[int]bool {
+	prefix, ok := gs.early[b]
+	if !ok {
+		if gs.early == nil {
+			gs.early = make(map[*ast.BlockStmt][]map[int]bool)
+		}
+		prefix = make([]map[int]bool, len(b.List))
+		var acc map[int]bool
+		for i, s := range b.List {
+			prefix[i] = acc
+			if ifs, isIf := s.(*ast.IfStmt); isIf && ifs.Else == nil && ifs.Init == nil && len(ifs.Body.List) > 0 {
+				if _, ret := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); ret {
+					if m := gs.implied(ifs.Cond, false); len(m) > 0 {
+						next := make(map[int]bool, len(acc)+len(m))
+						maps.Copy(next, acc)
+						maps.Copy(next, m)
+						acc = next
 					}
 				}
 			}
 		}
+		gs.early[b] = prefix
 	}
-	return g
+	i, found := slices.BinarySearchFunc(b.List, st.Pos(), func(s ast.Stmt, pos token.Pos) int { return cmp.Compare(s.Pos(), pos) })
+	if !found {
+		return nil
+	}
+	return prefix[i]
+}
+
+// implied returns the flags, by index, whose values follow from cond
+// being holds: retry, !retry, a && retry when true, a || !retry when false.
+func (gs *guardScan) implied(cond ast.Expr, holds bool) map[int]bool {
+	var out map[int]bool
+	for v, when := range implied(gs.info, cond, holds, gs.flags) {
+		if out == nil {
+			out = make(map[int]bool)
+		}
+		out[gs.flags[v]] = when
+	}
+	return out
 }
 
 // implied returns the flags whose values follow from cond being holds:
