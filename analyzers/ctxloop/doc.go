@@ -83,7 +83,8 @@
 // (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
 // fix), from a channel returned by a call given the
 // request context (eventq, errq := events.Subscribe(ctx): what feeds them
-// knows when the RPC ends), or from a channel parameter (its producers are
+// knows when the RPC ends) or passed to such a call (c.solver.Status(ctx,
+// ref, ch), run by an errgroup's Go), or from a channel parameter (its producers are
 // out of sight); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
