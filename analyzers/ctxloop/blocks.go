@@ -21,7 +21,8 @@ import (
 //
 // A function blocks (the blocks fact) when its body, outside function
 // literals, go and defer statements, holds one of these, or calls a
-// function that blocks:
+// function that blocks on every path (not in a branch of an if, switch or
+// select: the caller's arguments often choose the branch):
 //   - a send, outside a select, on a channel in an unexported field of one
 //     of the package's types that no worker serves (see fieldChans): no
 //     one is always there to take it;
@@ -154,11 +155,29 @@ func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr))
 				at(n.X, "receive from "+types.ExprString(n.X))
 			}
 		case *ast.CallExpr:
-			onCall(n)
+			if !conditional(c, cur) {
+				onCall(n)
+			}
 		}
 		return true
 	})
 	return found
+}
+
+// conditional reports whether the code at c runs only on some paths
+// through body: in a branch of an if, switch or select. The fact passes
+// through calls made on every path only: a caller's arguments often choose
+// the branch (ConfirmAdjustment(a) calls the function that blocks only when
+// !a.isAssign), and a fact that ignores them would name a wait the call
+// never reaches. Loops count as every path.
+func conditional(c, body inspector.Cursor) bool {
+	for p := c.Parent(); p.Node() != nil && p.Node() != body.Node(); p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.IfStmt, *ast.CaseClause, *ast.CommClause:
+			return true
+		}
+	}
+	return false
 }
 
 // sharedChan returns the field ch selects when it is an unexported field
@@ -206,25 +225,16 @@ func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 			queue = true
 			on = append(on, types.ExprString(comm.Chan))
 		default:
-			var x ast.Expr
-			switch comm := comm.(type) {
-			case *ast.ExprStmt:
-				x = comm.X
-			case *ast.AssignStmt:
-				if len(comm.Rhs) == 1 {
-					x = comm.Rhs[0]
-				}
-			}
-			u, ok := ast.Unparen(x).(*ast.UnaryExpr)
+			ch := recvChan(comm)
 			v := (*types.Var)(nil)
-			if ok && u.Op == token.ARROW {
-				v = b.sharedChan(u.X)
+			if ch != nil {
+				v = b.sharedChan(ch)
 			}
 			if v == nil {
 				return "", false // Done(), a timer, a local or parameter channel: may wake
 			}
 			queue = queue || b.fc.sent[v]
-			on = append(on, types.ExprString(u.X))
+			on = append(on, types.ExprString(ch))
 		}
 	}
 	if len(on) == 0 || !queue {

@@ -83,7 +83,8 @@
 // (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
 // fix), from a channel returned by a call given the
 // request context (eventq, errq := events.Subscribe(ctx): what feeds them
-// knows when the RPC ends), or from a channel parameter (its producers are
+// knows when the RPC ends) or passed to such a call (c.solver.Status(ctx,
+// ref, ch), run by an errgroup's Go), or from a channel parameter (its producers are
 // out of sight); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
@@ -306,19 +307,21 @@
 // Calls of functions that block: a function of the module gets the blocks
 // fact when its body (outside literals, go and defer statements) can block
 // where no context wakes it: a send, outside a select, on a channel in an
-// unexported field of one of its package's types or a package variable
-// that no loop of the package receives from (with a worker loop always
-// there to take it, the send waits for the current job only); a receive
-// from such a channel that the package makes only unbuffered (a buffered
-// one is as often a semaphore's release); a select without default whose
-// every case is such a send or receive (a case on any context's Done(), a
-// timer, a parameter, local or returned channel wakes it: when unsure,
-// stay silent); or a call of a function with the fact. A loop in handler
-// scope that calls such a function, directly in its body, blocks there,
-// whatever else it observes (a Recv whose error leaves, a context passed
-// to the call): reported at the call, with the blocking point as related
-// position. A function with a blindLoop fact is reported as a blind
-// helper instead.
+// unexported field of one of its package's types that no process-lifetime
+// worker serves (see What wakes); a receive from such a channel that the
+// package sends on and makes only unbuffered (a buffered one is as often a
+// semaphore's release, one never sent on is a signal closed once, a ready
+// gate or a worker's done, waited for as WaitGroup.Wait is); a select
+// without default whose every case is such a send or receive, one of them
+// on a queue (a case on any context's Done(), a timer, a parameter, local
+// or returned channel wakes it: when unsure, stay silent); or a call of a
+// function with the fact made on every path (not in a branch of an if,
+// switch or select, which the caller's arguments may steer around the
+// wait). A loop in handler scope that calls such a function, directly in
+// its body, blocks there, whatever else it observes (a Recv whose error
+// leaves, a context passed to the call): reported at the call, with the
+// blocking point as related position. A function with a blindLoop fact is
+// reported as a blind helper instead.
 //
 // WRONG:
 //

@@ -102,8 +102,19 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
 	if cur, ok := m.Cursor(h.Func); ok {
-		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil)) {
+		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
 			switch n := c.Node().(type) {
+			case *ast.CallExpr:
+				// c.solver.Status(ctx, ref, ch): the callee, given the
+				// request context, feeds ch and knows when the RPC ends
+				// (buildkit's Status, run by an errgroup's Go).
+				if w.givenRPC(n) {
+					for _, a := range n.Args {
+						if v := channelVar(info, a); v != nil && isChan(v.Type()) {
+							w.fed[v] = true
+						}
+					}
+				}
 			case *ast.RangeStmt:
 				if v := channelVar(info, n.X); v != nil && isChan(v.Type()) && !exits(c, n.Body, n) {
 					w.drained[v] = true
@@ -274,21 +285,7 @@ func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 // event exchange's Subscribe(ctx) ends its error channel on cancellation).
 func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
-	if !ok {
-		return
-	}
-	given := false
-	for _, use := range grpcctx.ContextArgs(w.info, call) {
-		if w.s.live(use.Arg) && !w.m.ReadsOnlyValues(use.Fn) {
-			given = true
-		}
-	}
-	for _, a := range call.Args {
-		if grpcctx.IsStreamLike(w.info.TypeOf(a)) {
-			given = true
-		}
-	}
-	if !given {
+	if !ok || !w.givenRPC(call) {
 		return
 	}
 	for _, l := range lhs {
@@ -298,6 +295,23 @@ func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 			}
 		}
 	}
+}
+
+// givenRPC reports whether call is given the request context (or one
+// derived from it, to a callee that does more than read its values) or the
+// stream.
+func (w *waitFinder) givenRPC(call *ast.CallExpr) bool {
+	for _, use := range grpcctx.ContextArgs(w.info, call) {
+		if w.s.live(use.Arg) && !w.m.ReadsOnlyValues(use.Fn) {
+			return true
+		}
+	}
+	for _, a := range call.Args {
+		if grpcctx.IsStreamLike(w.info.TypeOf(a)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastSend reports whether the send at c is the last thing the loop does

@@ -65,6 +65,15 @@ func (w *watcher) following() *echo.Msg { // want following:`blocks\(receive fro
 	return w.next()
 }
 
+// confirm waits for an event only when its argument asks it to: the call
+// sits in a branch the caller chooses, so confirm gets no fact.
+func (w *watcher) confirm(wait bool) *echo.Msg {
+	if wait {
+		return w.next()
+	}
+	return nil
+}
+
 // nextCtx wakes on its context: no fact.
 func (w *watcher) nextCtx(ctx context.Context) (*echo.Msg, error) {
 	select {
@@ -98,6 +107,7 @@ func (s *blockingServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingS
 		if err := stream.Send(f); err != nil {
 			return err
 		}
+		_ = s.w.confirm(false)                               // silent: the wait is on a branch confirm's caller chooses
 		if err := stream.Send(s.w.following()); err != nil { // want `call to s.w.following in handler ServerStream blocks in a receive from w.events in next`
 			return err
 		}
