@@ -173,6 +173,15 @@ func (m *Model) declOf(fn *types.Func) *ast.FuncDecl {
 // they are stored in, or this package's function that returns them
 // (result index of a call that returns several).
 func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.CallExpr {
+	return m.dialOptionsIn(e, fn, index, depth, make(map[*types.Var]bool))
+}
+
+// dialOptionsIn is dialOptions. Depth counts the steps through variables
+// and functions; the elements of a literal and the arguments of append
+// are parts of one expression and cost none. seen holds the variables
+// already followed, each once: opts = append(opts, x), written n times,
+// refers to itself n times, and following each would be exponential.
+func (m *Model) dialOptionsIn(e ast.Expr, fn ast.Node, index, depth int, seen map[*types.Var]bool) []*ast.CallExpr {
 	if depth > maxDialDepth {
 		return nil
 	}
@@ -180,7 +189,7 @@ func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.Ca
 	case *ast.CompositeLit:
 		var out []*ast.CallExpr
 		for _, elt := range e.Elts {
-			out = append(out, m.dialOptions(elt, fn, 0, depth+1)...)
+			out = append(out, m.dialOptionsIn(elt, fn, 0, depth, seen)...)
 		}
 		return out
 	case *ast.CallExpr:
@@ -188,7 +197,7 @@ func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.Ca
 			if b, ok := m.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
 				var out []*ast.CallExpr
 				for _, a := range e.Args {
-					out = append(out, m.dialOptions(a, fn, 0, depth+1)...)
+					out = append(out, m.dialOptionsIn(a, fn, 0, depth, seen)...)
 				}
 				return out
 			}
@@ -211,7 +220,7 @@ func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.Ca
 				return false
 			case *ast.ReturnStmt:
 				if index < len(node.Results) {
-					out = append(out, m.dialOptions(node.Results[index], decl, 0, depth+1)...)
+					out = append(out, m.dialOptionsIn(node.Results[index], decl, 0, depth+1, seen)...)
 				}
 			}
 			return true
@@ -219,13 +228,14 @@ func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.Ca
 		return out
 	case *ast.Ident, *ast.SelectorExpr:
 		v := m.storedVar(e)
-		if v == nil {
+		if v == nil || seen[v] {
 			return nil
 		}
+		seen[v] = true
 		var out []*ast.CallExpr
 		for _, a := range m.clientIndex().assigns[v] {
 			if a.rhs != nil {
-				out = append(out, m.dialOptions(a.rhs, a.fn, a.index, depth+1)...)
+				out = append(out, m.dialOptionsIn(a.rhs, a.fn, a.index, depth+1, seen)...)
 			}
 		}
 		return out
@@ -241,7 +251,7 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 		switch {
 		case isFunc(callee, grpcPath, "WithUnaryInterceptor", "WithChainUnaryInterceptor"):
 			for _, a := range opt.Args {
-				if m.boundingInterceptor(a, depth+1) {
+				if m.boundingInterceptor(a, 0) { // a chain of its own, each variable once
 					d.bounded = true
 				}
 			}
@@ -285,7 +295,7 @@ func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool
 		return m.bounds(e, m.info.TypeOf(e))
 	case *ast.CompositeLit:
 		for _, elt := range e.Elts {
-			if m.boundingIn(elt, depth+1, seen) {
+			if m.boundingIn(elt, depth, seen) {
 				return true
 			}
 		}
@@ -294,7 +304,7 @@ func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool
 		if id, ok := ast.Unparen(e.Fun).(*ast.Ident); ok {
 			if b, ok := m.info.Uses[id].(*types.Builtin); ok && b.Name() == "append" {
 				for _, a := range e.Args {
-					if m.boundingIn(a, depth+1, seen) {
+					if m.boundingIn(a, depth, seen) {
 						return true
 					}
 				}
