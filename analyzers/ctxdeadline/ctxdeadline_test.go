@@ -1,8 +1,6 @@
 package ctxdeadline_test
 
 import (
-	"bytes"
-	"encoding/gob"
 	"fmt"
 	"go/token"
 	"os"
@@ -242,42 +240,21 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 // parameter.
 func TestFacts(t *testing.T) {
 	t.Parallel()
-	encode := func() map[string][]byte {
-		out := make(map[string][]byte)
-		for _, r := range fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs") {
-			for _, of := range r.AllObjectFacts() {
-				obj, f := of.Object, of.Fact
-				if obj.Pkg() != r.Package.Types {
-					continue
-				}
-				var buf bytes.Buffer
-				if err := gob.NewEncoder(&buf).Encode(f); err != nil {
-					t.Fatalf("fact %s of %s does not gob-encode: %v", f, obj, err)
-				}
-				out[r.Package.Types.Path()+"."+obj.Name()+"@"+posString(r.Package.Fset, obj.Pos())] = buf.Bytes()
-			}
-		}
-		return out
+	// One parameter entry: the RPC's method name and file path.
+	kinds := fixturetest.CheckFactsStable(t, func() []*checker.Action {
+		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs")
+	}, 600)
+	if n := sum(kinds); n < 5 {
+		t.Fatalf("only %d facts on the fixtures", n)
 	}
-	first, second := encode(), encode()
-	if len(first) < 5 {
-		t.Fatalf("only %d facts on the fixtures", len(first))
+}
+
+func sum(kinds map[string]int) int {
+	n := 0
+	for _, k := range kinds {
+		n += k
 	}
-	largest := 0
-	for name, b := range first {
-		largest = max(largest, len(b))
-		if !bytes.Equal(b, second[name]) {
-			t.Errorf("fact of %s differs between runs", name)
-		}
-		// One parameter entry: the RPC's method name and file path.
-		if len(b) > 600 {
-			t.Errorf("fact of %s is %d bytes", name, len(b))
-		}
-	}
-	t.Logf("%d facts, the largest %d bytes", len(first), largest)
-	if len(second) != len(first) {
-		t.Errorf("%d facts in the first run, %d in the second", len(first), len(second))
-	}
+	return n
 }
 
 func posString(fset *token.FileSet, pos token.Pos) string {

@@ -34,7 +34,7 @@ func (c *checker) insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.
 	if _, ok := l.loop.(*ast.RangeStmt); ok {
 		return nil
 	}
-	sig := funcSig(pass.TypesInfo, h.Func)
+	sig := grpcctx.Signature(pass.TypesInfo, h.Func)
 	if sig == nil {
 		return nil
 	}
@@ -69,20 +69,6 @@ func insertion(msg string, pos token.Pos, text string, importEdit *analysis.Text
 		edits = append([]analysis.TextEdit{*importEdit}, edits...)
 	}
 	return []analysis.SuggestedFix{{Message: msg, TextEdits: edits}}
-}
-
-// funcSig returns the signature of fn, a FuncDecl or FuncLit.
-func funcSig(info *types.Info, fn ast.Node) *types.Signature {
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		if obj, ok := info.Defs[fn.Name].(*types.Func); ok {
-			return obj.Signature()
-		}
-	case *ast.FuncLit:
-		sig, _ := info.TypeOf(fn).(*types.Signature)
-		return sig
-	}
-	return nil
 }
 
 // zeroResults returns the zero values of all results but the last, which
@@ -293,7 +279,7 @@ func (c *checker) insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFi
 		return nil
 	}
 	fn := grpcctx.EnclosingFuncOf(cur)
-	sig := funcSig(pass.TypesInfo, fn)
+	sig := grpcctx.Signature(pass.TypesInfo, fn)
 	if sig == nil || c.holdsLock(pass, fn, l.loop) {
 		return nil
 	}
