@@ -484,6 +484,15 @@ func (s *state) judge(u use) (finding, bool) {
 	return finding{use: u, origin: v.origin, noCancel: v.noCancel}, v.ok
 }
 
+// deferredInHandler reports whether u is in a defer statement of its
+// handler: cleanup, where a detached context is right and ctxdetach is
+// silent, so a missing deadline there is this analyzer's finding.
+func deferredInHandler(m *grpcctx.Model, u use) bool {
+	h := m.HandlerOf(u.fn)
+	cur, ok := m.Cursor(u.arg)
+	return h != nil && ok && grpcctx.InDeferStmt(cur, h.Func)
+}
+
 func (s *state) decide(u use) verdict {
 	m := s.m
 	o := m.Origin(u.arg)
@@ -492,7 +501,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) && !deferredInHandler(m, u) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:

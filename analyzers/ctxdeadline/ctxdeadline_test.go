@@ -179,6 +179,26 @@ func TestOneFindingCtxFuncs(t *testing.T) {
 	}
 }
 
+// TestDeferredCleanup checks the division in defer statements: a cleanup
+// call on a detached context is deliberate, so ctxdetach is silent there and
+// ctxdeadline, beside it, reports the cleanup RPC that has no deadline.
+func TestDeferredCleanup(t *testing.T) {
+	t.Parallel()
+	a := shipped(analyzers.Settings{})
+	var got []string
+	for _, act := range fixturetest.Analyze(t, []*analysis.Analyzer{a["ctxdeadline"]}, "./ctxdetach/deferred") {
+		if act.Analyzer != a["ctxdeadline"] {
+			continue
+		}
+		for _, d := range act.Diagnostics {
+			got = append(got, act.Package.Fset.Position(d.Pos).String())
+		}
+	}
+	if len(got) != 1 || !strings.HasSuffix(got[0], "deferred.go:24:22") {
+		t.Errorf("ctxdeadline beside ctxdetach: got %v, want the deferred cleanup RPC at deferred.go:24:22 only", got)
+	}
+}
+
 // TestDetachOff checks that with ctxdetach switched off, ctxdeadline reports
 // the deadline-less detached calls in handler scope it otherwise leaves to
 // ctxdetach: switching one analyzer off must not lose the other's findings;

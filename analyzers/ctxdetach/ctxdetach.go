@@ -219,7 +219,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !grpcctx.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}

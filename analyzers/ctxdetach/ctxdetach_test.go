@@ -11,7 +11,7 @@ import (
 
 func TestCtxdetach(t *testing.T) {
 	t.Parallel()
-	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse")
+	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse", "./ctxdetach/deferred")
 }
 
 // TestDefaultScopeIsHandlers checks that functions outside handler scope

@@ -88,6 +88,13 @@
 //     ctx.Done()): the context is the lifetime handed to background work,
 //     not one the call runs on.
 //
+// Nor is a detached context in a defer statement of the handler (the
+// deferred call, or a deferred function literal): cleanup runs when the
+// handler returns, often because the request failed or was cancelled, and
+// the request context would cancel it (a rollback on the error path,
+// containerd's util.DeferContext()). A cleanup RPC without a deadline
+// there is ctxdeadline's finding.
+//
 // Nor is a context that a helper whose job is to make one returns detached
 // (containerd's util.NamespacedContext(): its returnedContext fact is
 // rooted in context.Background()): work on it outlives the request by

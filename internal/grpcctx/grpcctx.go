@@ -594,3 +594,15 @@ func InGoStmt(cur inspector.Cursor, root ast.Node) bool {
 	}
 	return false
 }
+
+// InDeferStmt reports whether cur lies in a defer statement within root:
+// the deferred call, or the body of a deferred function literal. That is
+// cleanup, which runs when the function returns, often because the
+// request failed or was cancelled, and so must not depend on the request
+// context.
+func InDeferStmt(cur inspector.Cursor, root ast.Node) bool {
+	for c := range cur.Enclosing((*ast.DeferStmt)(nil)) {
+		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
+	}
+	return false
+}
