@@ -4,8 +4,8 @@ package loopconsume
 import (
 	"context"
 
-	"example.com/fixtures/pb/echo"
 	"example.com/fixtures/patterns/loopconsume/parse"
+	"example.com/fixtures/pb/echo"
 )
 
 type srv struct {
