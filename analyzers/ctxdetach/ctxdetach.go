@@ -615,7 +615,7 @@ func (c *checker) dropImport(pass *analysis.Pass, removed ast.Node, edit analysi
 	}
 	ci, ok := c.contextUses[tf]
 	if !ok {
-		ci = findContextImport(pass, tf)
+		ci = findContextImport(pass, lint.FileOf(pass, removed.Pos()))
 		c.contextUses[tf] = ci
 	}
 	if ci == nil {
@@ -646,13 +646,7 @@ type contextImport struct {
 // findContextImport returns the one unnamed import of package context in
 // the file, with its uses, or nil (no such import, or one that a fix cannot
 // safely remove).
-func findContextImport(pass *analysis.Pass, tf *token.File) *contextImport {
-	var file *ast.File
-	for _, f := range pass.Files {
-		if pass.Fset.File(f.Pos()) == tf {
-			file = f
-		}
-	}
+func findContextImport(pass *analysis.Pass, file *ast.File) *contextImport {
 	if file == nil {
 		return nil
 	}

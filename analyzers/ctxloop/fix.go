@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 const statusPath = "google.golang.org/grpc/status"
@@ -43,7 +44,7 @@ func (c *checker) insertCheck(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.
 		return nil
 	}
 	body := loopBody(l.loop)
-	file := fileOf(pass, body.Pos())
+	file := lint.FileOf(pass, body.Pos())
 	if file == nil || !bodyOnOwnLines(pass, body) || c.holdsLock(pass, h.Func, l.loop) {
 		return nil
 	}
@@ -106,15 +107,6 @@ func loopBody(loop ast.Stmt) *ast.BlockStmt {
 		return f.Body
 	}
 	return loop.(*ast.RangeStmt).Body
-}
-
-func fileOf(pass *analysis.Pass, pos token.Pos) *ast.File {
-	for _, f := range pass.Files {
-		if f.FileStart <= pos && pos <= f.FileEnd {
-			return f
-		}
-	}
-	return nil
 }
 
 // statusName returns the name under which file can refer to grpc's status
@@ -283,7 +275,7 @@ func (c *checker) insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFi
 	if sig == nil || c.holdsLock(pass, fn, l.loop) {
 		return nil
 	}
-	file := fileOf(pass, sel.Pos())
+	file := lint.FileOf(pass, sel.Pos())
 	if file == nil {
 		return nil
 	}
