@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime/coverage"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,10 +278,19 @@ func addLineNumbers(src []byte) string {
 	return b.String()
 }
 
+var inputCover = flag.Bool("fuzzgen.inputcover", false,
+	"TestGenerated: reset the coverage counters once the dependencies are analyzed, so that a profile "+
+		"(-covermode=atomic) counts what the generated programs reach, not what grpc's analysis does")
+
 // TestGenerated checks the invariants on programs from many random tapes
 // (the seeds of a fuzzing run, without the fuzzing).
 func TestGenerated(t *testing.T) {
 	u, dir := universe(t)
+	if *inputCover {
+		if err := coverage.ClearCounters(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	n := 300
 	if testing.Short() {
 		n = 30

@@ -17,6 +17,8 @@
 package stress_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -312,6 +314,9 @@ func branchRewrites(_ testing.TB, n int) []fuzzgen.Package {
 	return svc(b.String())
 }
 
+// generatorVersions are the code generators testdata/pb was generated with.
+const generatorVersions = "google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12 google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2"
+
 var (
 	genOnce sync.Once
 	genBin  string
@@ -330,7 +335,7 @@ func generators(tb testing.TB) string {
 		if genErr != nil {
 			return
 		}
-		for _, mod := range []string{"google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12", "google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2"} {
+		for _, mod := range strings.Fields(generatorVersions) {
 			cmd := exec.Command("go", "install", mod)
 			cmd.Env = append(os.Environ(), "GOBIN="+genBin, "GOFLAGS=-mod=mod")
 			if out, err := cmd.CombinedOutput(); err != nil {
@@ -347,23 +352,40 @@ func generators(tb testing.TB) string {
 
 // protoc compiles proto (the file big.proto, package path
 // example.com/fixtures/stress/bigpb) and returns the generated package.
+// The output is kept in the temporary directory, by the proto's hash:
+// protoc-gen-go's own time grows faster than its output (about 2 minutes
+// here for the 10 MB file), and TestInputs and BenchmarkInputs, run one
+// after the other, ask for the same files.
 func protoc(tb testing.TB, proto string) fuzzgen.Package {
 	tb.Helper()
-	bin := generators(tb)
-	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "big.proto"), []byte(proto), 0o666); err != nil {
-		tb.Fatal(err)
-	}
-	cmd := exec.Command("protoc", "-I", dir,
-		"--plugin=protoc-gen-go="+filepath.Join(bin, "protoc-gen-go"),
-		"--plugin=protoc-gen-go-grpc="+filepath.Join(bin, "protoc-gen-go-grpc"),
-		"--go_out="+dir, "--go_opt=paths=source_relative",
-		"--go-grpc_out="+dir, "--go-grpc_opt=paths=source_relative", "big.proto")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("protoc: %v\n%s", err, out)
+	sum := sha256.Sum256([]byte(generatorVersions + proto))
+	dir := filepath.Join(os.TempDir(), "grpccancelcheck-stress-protoc", hex.EncodeToString(sum[:8]))
+	names := []string{"big.pb.go", "big_grpc.pb.go"}
+	if _, err := os.Stat(filepath.Join(dir, names[1])); err != nil {
+		bin := generators(tb)
+		tmp := tb.TempDir()
+		if err := os.WriteFile(filepath.Join(tmp, "big.proto"), []byte(proto), 0o666); err != nil {
+			tb.Fatal(err)
+		}
+		cmd := exec.Command("protoc", "-I", tmp,
+			"--plugin=protoc-gen-go="+filepath.Join(bin, "protoc-gen-go"),
+			"--plugin=protoc-gen-go-grpc="+filepath.Join(bin, "protoc-gen-go-grpc"),
+			"--go_out="+tmp, "--go_opt=paths=source_relative",
+			"--go-grpc_out="+tmp, "--go-grpc_opt=paths=source_relative", "big.proto")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("protoc: %v\n%s", err, out)
+		}
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			tb.Fatal(err)
+		}
+		for _, name := range names { // big_grpc.pb.go last: its presence says the entry is whole
+			if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+				tb.Fatal(err)
+			}
+		}
 	}
 	pkg := fuzzgen.Package{Path: fuzzgen.Module + "/stress/bigpb"}
-	for _, name := range []string{"big.pb.go", "big_grpc.pb.go"} {
+	for _, name := range names {
 		src, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			tb.Fatal(err)
