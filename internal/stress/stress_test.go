@@ -353,9 +353,9 @@ func generators(tb testing.TB) string {
 // protoc compiles proto (the file big.proto, package path
 // example.com/fixtures/stress/bigpb) and returns the generated package.
 // The output is kept in the temporary directory, by the proto's hash:
-// protoc-gen-go's own time grows faster than its output (about 2 minutes
-// here for the 10 MB file), and TestInputs and BenchmarkInputs, run one
-// after the other, ask for the same files.
+// protoc-gen-go's own time grows faster than its output (15 minutes of
+// wall time on the loaded machine here for the 10 MB file), and TestInputs
+// and BenchmarkInputs, run one after the other, ask for the same files.
 func protoc(tb testing.TB, proto string) fuzzgen.Package {
 	tb.Helper()
 	sum := sha256.Sum256([]byte(generatorVersions + proto))
@@ -421,8 +421,7 @@ func service(tb testing.TB, n int) []fuzzgen.Package {
 }
 
 // largePB is the generated code of n messages of eight fields each (3,100
-// messages make a big.pb.go of ten megabytes; protoc-gen-go's own time grows
-// faster than that, about 2 minutes here) and one small service.
+// messages make a big.pb.go of ten megabytes) and one small service.
 func largePB(tb testing.TB, n int) []fuzzgen.Package {
 	var p strings.Builder
 	p.WriteString(protoHeader)
