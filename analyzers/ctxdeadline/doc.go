@@ -48,7 +48,12 @@
 // context.WithTimeout, WithDeadline, WithTimeoutCause or WithDeadlineCause
 // lies on any path to the call. Where an assignment depends on a branch
 // (if timeout > 0 { ctx, cancel = context.WithTimeout(ctx, timeout) }), the
-// call is reported only when no path adds a deadline. A context held in
+// call is reported only when no path adds a deadline. A cancel function
+// armed on a timer is a deadline too: ctx, cancel :=
+// context.WithCancel(ctx) with time.AfterFunc(d, cancel) (or a literal
+// given to AfterFunc that calls cancel) in the same function is a
+// watchdog, which swarmkit's raft transport resets after every message
+// sent. A context held in
 // an unexported struct field has the origin of every value the package
 // stores in it (a client's ctx made by WithCancel(context.Background()) in
 // its constructor, as tikv's PD client did; a parameter of an unexported
