@@ -33,9 +33,11 @@
 // wrapper that sets its own timeout is silent), and so is a client
 // interface method called on a value made by a constructor that returns
 // one concrete type (directly, or through variables every assignment of
-// which is that constructor's result): storepb.ServerAsClient(srv).
-// Series(ctx, req) runs the server in process and makes no RPC, and the
-// methods of history.NewClient(conn, timeout) add their own timeout. A
+// which is that constructor's result; a constructor may also return an
+// error, and nil with it: c, err := GetClient(target)):
+// storepb.ServerAsClient(srv).Series(ctx, req) runs the server in process
+// and makes no RPC, and the methods of history.NewClient(conn, timeout)
+// add their own timeout. A
 // constructor of another package is known through a fact on it that says
 // what its result's methods do with their context, by method name, so it
 // works under go vet too. Generated constructors (NewEchoClient) are not
