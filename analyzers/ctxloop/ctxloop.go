@@ -512,6 +512,8 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // iterates a call to a fixed point: see fixpoint
 	case !waits && casLoop(info, f, cur):
 		return "", false // an optimistic update: see casLoop
+	case !waits && sampling(info, f, cur):
+		return "", false // rejection sampling of a fresh candidate: see sampling
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
