@@ -540,6 +540,14 @@ func (g *gen) clientExpr(sc *scope) string {
 	return ""
 }
 
+// rangeLoop returns a range loop over x, with a body.
+func (g *gen) rangeLoop(sc *scope, x string) string {
+	v := g.fresh("v")
+	c := sc.child()
+	c.loop, c.breakOK = true, true
+	return fmt.Sprintf("for %s := range %s {\n_ = %s\n%s}\n", v, x, v, g.nested(c))
+}
+
 // stmt returns one statement (possibly several lines) and may add the
 // variables it declares to sc.
 func (g *gen) stmt(sc *scope) string {
@@ -628,18 +636,12 @@ func (g *gen) stmt(sc *scope) string {
 		c.loop, c.breakOK = true, true
 		return fmt.Sprintf("for %s := range 10 {\n_ = %s\n%s}\n", i, i, g.nested(c))
 	case 9: // range over a channel
-		v := g.fresh("v")
-		c := sc.child()
-		c.loop, c.breakOK = true, true
-		return fmt.Sprintf("for %s := range events {\n_ = %s\n%s}\n", v, v, g.nested(c))
+		return g.rangeLoop(sc, "events")
 	case 10: // range over a function
 		if !g.imports[HelperPath] {
 			break
 		}
-		v := g.fresh("v")
-		c := sc.child()
-		c.loop, c.breakOK = true, true
-		return fmt.Sprintf("for %s := range helper.Seq(n) {\n_ = %s\n%s}\n", v, v, g.nested(c))
+		return g.rangeLoop(sc, "helper.Seq(n)")
 	case 11:
 		g.use("time")
 		v := g.fresh("v")
@@ -840,10 +842,7 @@ func (g *gen) stmt(sc *scope) string {
 		if !g.imports[HelperPath] {
 			break
 		}
-		v := g.fresh("v")
-		c := sc.child()
-		c.loop, c.breakOK = true, true
-		return fmt.Sprintf("for %s := range helper.Snapshot(n) {\n_ = %s\n%s}\n", v, v, g.nested(c))
+		return g.rangeLoop(sc, "helper.Snapshot(n)")
 	case 32: // a context and its cancel function from a helper
 		if !g.imports[HelperPath] {
 			break
