@@ -80,8 +80,10 @@ for t in "${targets[@]}"; do
 	panics=$(cat "$out/$name.json" "$out/$name.err" | { grep -c 'panic' || true; })
 	read -r _ errs < <("$out/scalesize" -errors "$out/$name.json")
 	pkgs=$(cd "$dir" && GOFLAGS=$goflags go list -e -test "$pat" | wc -l)
-	read -r _ u s m <"$out/$name.time"
-	read -r _ fu fs fm <"$out/$name.floor.time"
+	# The figures are GNU time's last line: before it, it writes "Command
+	# exited with non-zero status N" when the tool reports findings.
+	read -r _ u s m < <(tail -n1 "$out/$name.time")
+	read -r _ fu fs fm < <(tail -n1 "$out/$name.floor.time")
 	awk -v n="$name" -v p="$pkgs" -v pa="$panics" -v e="$errs" -v u="$u" -v s="$s" -v m="$m" -v fu="$fu" -v fs="$fs" -v fm="$fm" 'BEGIN {
 		c = u + s; fc = fu + fs
 		printf "| %s | %d | %d | %d | %.0f (%.0f) | %.2f | %.0f (%.0f) | %.2f |\n", n, p, pa, e, c, fc, (fc > 0 ? c / fc : 0), m / 1024, fm / 1024, (fm > 0 ? m / fm : 0)
