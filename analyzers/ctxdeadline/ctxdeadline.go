@@ -280,6 +280,9 @@ type state struct {
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
+	// ctors holds the ctorMethods facts: other packages' constructors',
+	// imported, and this package's, exported by exportCtorFacts.
+	ctors *lint.FactTable[ctorMethods, *ctorMethods]
 }
 
 type verdictKey struct {
@@ -323,6 +326,7 @@ func (s *state) run() {
 	var uses []use
 	var locals []localCall
 	facts := lint.NewFactTable[deadlineParams](pass)
+	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		fn := grpcctx.EnclosingFuncOf(cur)
@@ -596,8 +600,8 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
 		return nil, ctorMethod{}, false
 	}
-	fact := new(ctorMethods)
-	if !s.pass.ImportObjectFact(ctor, fact) {
+	fact, ok := s.ctors.Lookup(ctor)
+	if !ok {
 		return nil, ctorMethod{}, false
 	}
 	m, ok := fact.method(method.Name())
@@ -636,9 +640,10 @@ func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineP
 		}
 		if takesContext {
 			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
-			s.pass.ExportObjectFact(ctor, fact)
+			s.ctors.Set(ctor, fact)
 		}
 	}
+	s.ctors.Export()
 }
 
 // rank orders the RPCs one parameter may reach by what they ask of callers.
