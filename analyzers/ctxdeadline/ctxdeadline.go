@@ -68,7 +68,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
 	}
@@ -374,7 +374,7 @@ func (s *state) run() {
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
-					Method:       grpcctx.FuncName(g.Method),
+					Method:       lint.FuncName(g.Method),
 					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
@@ -411,7 +411,7 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}
@@ -805,7 +805,7 @@ func (s *state) report(f finding) {
 		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
-			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
+			lint.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
@@ -816,7 +816,7 @@ func (s *state) report(f finding) {
 			Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here",
 		})
 	}
-	s.m.Report(s.pass, d)
+	lint.Report(s.pass, d)
 }
 
 // concreteWrapper reports whether fn, a function with a gRPC client

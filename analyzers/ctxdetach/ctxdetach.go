@@ -40,7 +40,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
 		URL:       analyzerdoc.URL("ctxdetach"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
 		Run:       c.run,
 	}
@@ -214,7 +214,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
@@ -422,8 +422,8 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
 		} else if f.twin != nil {
 			add(fn, &detachedCall{
-				Call: grpcctx.FuncName(f.callee),
-				Twin: grpcctx.FuncName(f.twin),
+				Call: lint.FuncName(f.callee),
+				Twin: lint.FuncName(f.twin),
 				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
@@ -500,12 +500,12 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		use = "the request context"
 	}
 	if f.twin != nil {
-		m.Report(pass, analysis.Diagnostic{
+		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryContextVariant,
 			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
-				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
+				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use),
 		})
 		return
 	}
@@ -522,7 +522,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
-		m.Report(pass, analysis.Diagnostic{
+		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryDetachedHelper,
@@ -558,7 +558,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	for _, fx := range fixes {
 		d.SuggestedFixes = append(d.SuggestedFixes, fx.SuggestedFix)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // A fix is a suggested fix and the request context expression it uses.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // An outlived is outbound work that a goroutine started by a unary handler
@@ -77,7 +78,7 @@ func (c *checker) waits(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handle
 
 func (c *checker) reportOutlived(pass *analysis.Pass, m *grpcctx.Model, o outlived) {
 	ctx := types.ExprString(o.arg)
-	m.Report(pass, analysis.Diagnostic{
+	lint.Report(pass, analysis.Diagnostic{
 		Pos:      o.arg.Pos(),
 		End:      o.arg.End(),
 		Category: CategoryRequestContextOutlived,

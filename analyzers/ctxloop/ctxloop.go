@@ -42,7 +42,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
 		Run:       c.run,
 	}
@@ -273,7 +273,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			if cs.spawns {
 				who = "the goroutine"
 			}
-			m.Report(pass, analysis.Diagnostic{
+			lint.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
 				Category: CategoryBlindHelper,
@@ -907,7 +907,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 	if ok {
 		d.SuggestedFixes = c.insertCheck(pass, m, h, l, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // loopHeaderEnd is the end of the loop's header: the opening brace.

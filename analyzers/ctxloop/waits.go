@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/cfg"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A loop in handler scope observes cancellation only if every point where
@@ -681,7 +682,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
 		}
 	}
-	slices.SortFunc(order, func(a, b ast.Node) int { return grpcctx.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
+	slices.SortFunc(order, func(a, b ast.Node) int { return lint.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)
@@ -780,7 +781,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	if ok && wt.sel != nil {
 		d.SuggestedFixes = c.insertDoneCase(pass, m, l, wt.sel, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // waitEnd is the end of the reported range: a select's keyword, not its
