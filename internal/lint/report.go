@@ -45,12 +45,13 @@ func newReporter(pass *analysis.Pass) *Reporter {
 
 // Report is the one way analyzers report: it reports d through pass
 // unless d lies in a generated file or a directive with a reason covers
-// it; a directive without one is reported instead. pass's analyzer must
-// require Analyzer.
+// it; a directive without one is reported instead. pass's analyzer
+// should require Analyzer: otherwise every report finds the generated
+// files and parses the directives again (the same output, at a cost).
 func Report(pass *analysis.Pass, d analysis.Diagnostic) {
 	r, ok := pass.ResultOf[Analyzer].(*Reporter)
 	if !ok {
-		panic("lint.Report: analyzer " + pass.Analyzer.Name + " does not require lint.Analyzer")
+		r = newReporter(pass)
 	}
 	if r.IsGenerated(d.Pos) || r.ignore.Suppressed(pass, d) {
 		return
