@@ -329,7 +329,7 @@ func (s *state) run() {
 	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
 		declared := false
@@ -494,7 +494,7 @@ func (s *state) judge(u use) (finding, bool) {
 func deferredInHandler(m *grpcctx.Model, u use) bool {
 	h := m.HandlerOf(u.fn)
 	cur, ok := m.Cursor(u.arg)
-	return h != nil && ok && grpcctx.InDeferStmt(cur, h.Func)
+	return h != nil && ok && lint.InDeferStmt(cur, h.Func)
 }
 
 func (s *state) decide(u use) verdict {

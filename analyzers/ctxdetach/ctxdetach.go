@@ -147,7 +147,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue // package-level initializer
 		}
@@ -158,7 +158,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		var dropped *types.Var // the request message of a handler that drops its context
-		if h := m.HandlerOf(fn); h != nil && !grpcctx.InGoStmt(cur, h.Func) {
+		if h := m.HandlerOf(fn); h != nil && !lint.InGoStmt(cur, h.Func) {
 			dropped = c.drops(pass, h)
 		}
 		if arg, o, ok := detachedArg(pass, m, call, handoffs, dropped); ok {
@@ -219,7 +219,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !grpcctx.InDeferStmt(f.cur, h.Func) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -236,7 +236,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 // documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
 // also keeps the request's values; the bare form is not worth a finding.
 func boundedBackground(h *grpcctx.Handler, f finding) bool {
-	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
+	return f.fact == nil && f.origin.Deadline && lint.InGoStmt(f.cur, h.Func)
 }
 
 // detachedArg returns the first context argument of call that is
@@ -536,7 +536,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		return
 	}
 	remedy := "pass " + use
-	if grpcctx.InGoStmt(f.cur, h.Func) {
+	if lint.InGoStmt(f.cur, h.Func) {
 		// The goroutine may outlive the handler, and gRPC cancels the
 		// request context when the handler returns.
 		base := use
@@ -574,7 +574,7 @@ type fix struct {
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
+	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || lint.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)

@@ -28,7 +28,7 @@ type outlived struct {
 // does not wait for. Streaming handlers are left alone: a goroutine that
 // serves a stream is meant to end with it.
 func (c *checker) outlivedArg(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, call *ast.CallExpr, cur inspector.Cursor) (ast.Expr, bool) {
-	if h == nil || h.Kind != grpcctx.Unary || !grpcctx.InGoStmt(cur, h.Func) {
+	if h == nil || h.Kind != grpcctx.Unary || !lint.InGoStmt(cur, h.Func) {
 		return nil, false
 	}
 	for _, use := range grpcctx.ContextArgs(pass.TypesInfo, call) {

@@ -533,7 +533,7 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 // its enclosing function, unless the function runs under sync.Once (for
 // the server).
 func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
-	fn := grpcctx.EnclosingFuncOf(cur)
+	fn := lint.EnclosingFuncOf(cur)
 	if fn == nil {
 		return nil
 	}
@@ -552,7 +552,7 @@ func (sc *scopes) resolve(fn ast.Node) scoped {
 		if !ok {
 			return scoped{}
 		}
-		outer := grpcctx.EnclosingFuncOf(cur)
+		outer := lint.EnclosingFuncOf(cur)
 		if outer == nil {
 			return scoped{}
 		}
@@ -653,7 +653,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 				finders[key] = wf
 			}
 		}
-		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
+		wf.fn, wf.goroutine = l.fn, l.spawn != nil || lint.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {
@@ -733,7 +733,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	switch {
 	case l.spawn != nil:
 		where = "goroutine " + l.spawn.self.Name + " started by " + where
-	case grpcctx.InGoStmt(l.cur, h.Func):
+	case lint.InGoStmt(l.cur, h.Func):
 		where = "goroutine started by " + where
 	}
 	var remedy string

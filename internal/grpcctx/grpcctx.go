@@ -238,7 +238,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addHandler(newHandler(kind, n, litName(cur), sig))
 			}
 		case *ast.AssignStmt:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for i, lhs := range n.Lhs {
 				if len(n.Lhs) == len(n.Rhs) {
 					m.noteDone(lhs, n.Rhs[i])
@@ -256,7 +256,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, n.Tok == token.DEFINE)
 			}
 		case *ast.ValueSpec:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for i, name := range n.Names {
 				if len(n.Names) == len(n.Values) {
 					m.noteDone(name, n.Values[i])
@@ -274,7 +274,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, true)
 			}
 		case *ast.RangeStmt:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if v := m.contextVar(e); v != nil {
 					m.addDef(v, &def{node: e, fn: fn}, n.Tok == token.DEFINE)
@@ -377,20 +377,6 @@ func (m *Model) scopeLiterals() {
 	}
 }
 
-// EnclosingFuncOf returns the innermost FuncDecl or FuncLit around cur, not
-// counting cur itself, or nil at package level.
-func EnclosingFuncOf(cur inspector.Cursor) ast.Node {
-	// A plain walk up: Cursor.Enclosing allocates its type mask and
-	// iterator, and this runs for most nodes the analyzers look at.
-	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
-		switch n := c.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return n
-		}
-	}
-	return nil
-}
-
 // Handlers returns the package's handlers and interceptors in source order.
 func (m *Model) Handlers() []*Handler { return m.handlers }
 
@@ -398,7 +384,7 @@ func (m *Model) Handlers() []*Handler { return m.handlers }
 // FuncLit) belongs to, or nil.
 func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
 
-// enclosingFunc is EnclosingFuncOf for a node of the package: the
+// enclosingFunc is lint.EnclosingFuncOf for a node of the package: the
 // innermost FuncDecl or FuncLit containing n, other than n.
 func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 	cur, ok := m.Cursor(n)
@@ -411,7 +397,7 @@ func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 			return c // the innermost node that spans n (FindByPos)
 		}
 	}
-	return EnclosingFuncOf(cur)
+	return lint.EnclosingFuncOf(cur)
 }
 
 // Cursor returns the inspector cursor of n.
@@ -562,25 +548,4 @@ func (m *Model) ContextFreeDecl(fn ast.Node) *types.Func {
 		return m.helpers[d]
 	}
 	return nil
-}
-
-// InGoStmt reports whether cur lies inside a go statement within root: code
-// that may still run after root has returned.
-func InGoStmt(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.GoStmt)(nil)) {
-		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
-	}
-	return false
-}
-
-// InDeferStmt reports whether cur lies in a defer statement within root:
-// the deferred call, or the body of a deferred function literal. That is
-// cleanup, which runs when the function returns, often because the
-// request failed or was cancelled, and so must not depend on the request
-// context.
-func InDeferStmt(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.DeferStmt)(nil)) {
-		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
-	}
-	return false
 }
