@@ -68,7 +68,22 @@
 // returns the context it was given (as vitess's LockShard did) adds
 // nothing.
 // A grpc.WaitForReady(true) call without a deadline gets a message saying
-// that it can block forever.
+// that it can block forever, and so does one on a connection dialled with
+// grpc.WithDefaultCallOptions(grpc.WaitForReady(true)).
+//
+// Connections: a unary call on a client made from a connection dialled
+// with a unary client interceptor that gives every call a deadline
+// (go-grpc-middleware's timeout.UnaryClientInterceptor, a retry
+// interceptor with a per-try timeout, one whose body derives its context
+// with WithTimeout or WithDeadline before calling the invoker) is bounded
+// whatever its context: silent. The dial is followed through variables,
+// option slices built with append, this package's functions, and
+// functions of other packages that return such a connection (a fact). An
+// interceptor the analysis cannot see (a parameter, an exported field of a
+// configuration, the result of a function value) may bound the calls too,
+// so unary calls on that connection are not reported; interceptors held
+// in local variables are followed to their values. Streams are not bounded
+// by unary interceptors.
 //
 // context.WithoutCancel(ctx) drops ctx's deadline along with its
 // cancellation: a call on it without a new timeout can hang forever with
