@@ -68,7 +68,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
 	}
@@ -280,6 +280,9 @@ type state struct {
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
+	// ctors holds the ctorMethods facts: other packages' constructors',
+	// imported, and this package's, exported by exportCtorFacts.
+	ctors *lint.FactTable[ctorMethods, *ctorMethods]
 }
 
 type verdictKey struct {
@@ -323,9 +326,10 @@ func (s *state) run() {
 	var uses []use
 	var locals []localCall
 	facts := lint.NewFactTable[deadlineParams](pass)
+	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
 		declared := false
@@ -370,7 +374,7 @@ func (s *state) run() {
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
-					Method:       grpcctx.FuncName(g.Method),
+					Method:       lint.FuncName(g.Method),
 					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
@@ -407,7 +411,7 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}
@@ -490,7 +494,7 @@ func (s *state) judge(u use) (finding, bool) {
 func deferredInHandler(m *grpcctx.Model, u use) bool {
 	h := m.HandlerOf(u.fn)
 	cur, ok := m.Cursor(u.arg)
-	return h != nil && ok && grpcctx.InDeferStmt(cur, h.Func)
+	return h != nil && ok && lint.InDeferStmt(cur, h.Func)
 }
 
 func (s *state) decide(u use) verdict {
@@ -596,8 +600,8 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
 		return nil, ctorMethod{}, false
 	}
-	fact := new(ctorMethods)
-	if !s.pass.ImportObjectFact(ctor, fact) {
+	fact, ok := s.ctors.Lookup(ctor)
+	if !ok {
 		return nil, ctorMethod{}, false
 	}
 	m, ok := fact.method(method.Name())
@@ -636,9 +640,10 @@ func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineP
 		}
 		if takesContext {
 			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
-			s.pass.ExportObjectFact(ctor, fact)
+			s.ctors.Set(ctor, fact)
 		}
 	}
+	s.ctors.Export()
 }
 
 // rank orders the RPCs one parameter may reach by what they ask of callers.
@@ -800,7 +805,7 @@ func (s *state) report(f finding) {
 		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
-			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
+			lint.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
@@ -811,7 +816,7 @@ func (s *state) report(f finding) {
 			Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here",
 		})
 	}
-	s.m.Report(s.pass, d)
+	lint.Report(s.pass, d)
 }
 
 // concreteWrapper reports whether fn, a function with a gRPC client

@@ -152,7 +152,7 @@ func (ix *clientIndex) build(m *Model) {
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
-		fn := EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
@@ -497,7 +497,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 					continue
 				}
 				for j, a := range call.Args {
-					if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn {
+					if m.ClientValue(a, lint.EnclosingFuncOf(c)).Kind == ClientConn {
 						add(cd.fn, callbackClient{k, j})
 					}
 				}
