@@ -348,7 +348,7 @@ func indexed(t types.Type) bool {
 	switch {
 	case IsContext(t):
 		return false
-	case types.IsInterface(t), isConn(t), isOption(t):
+	case types.IsInterface(t), isConn(t), isOption(t), isInterceptor(t):
 		return true
 	}
 	if sig, ok := types.Unalias(t).Underlying().(*types.Signature); ok {
