@@ -11,14 +11,19 @@
 #
 # Usage: scripts/testtime.sh [extra go test flags]   (e.g. -p 2)
 # Environment: KEEP=1 keeps the temporary caches (their path is printed);
-# SHORT_ONLY=1 measures only the warm -short run, on the usual caches.
+# SHORT_ONLY=1 measures only the warm -short run, on the usual caches;
+# HELPER_CACHE=1 lets the cold run use the golangci-lint binary cached for
+# these plugin sources (the build and module caches are still empty).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/testtime.XXXXXX")
 cleanup() { if [[ -z ${KEEP:-} ]]; then chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"; else echo "caches kept in $tmp"; fi; }
 trap cleanup EXIT
-export GOCACHE=$tmp/gocache GOMODCACHE=$tmp/gomodcache GRPCCANCELCHECK_CACHE=$tmp/grpccancelcheck
+export GOCACHE=$tmp/gocache GOMODCACHE=$tmp/gomodcache
+# HELPER_CACHE=1 keeps the user's cache of built golangci-lint binaries
+# (keyed by their sources, scripts/build-golangci.sh) for the cold run.
+[[ -n ${HELPER_CACHE:-} ]] || export GRPCCANCELCHECK_CACHE=$tmp/grpccancelcheck
 export GOFLAGS=${GOFLAGS:--mod=mod}
 
 # timed LABEL go test ARGS...: runs go test, keeps its output in
