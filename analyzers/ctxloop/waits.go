@@ -316,26 +316,51 @@ func (w *waitFinder) givenRPC(call *ast.CallExpr) bool {
 }
 
 // lastSend reports whether the send at c is the last thing the loop does
-// (the statement after it returns or breaks out) on a channel that may have
+// (what runs after it returns or breaks out) on a channel that may have
 // room for it: a local channel made with a buffer, or one whose making the
 // analyzer cannot see (a field, a parameter). errCh <- err; return hands
-// over a final result; only on a local unbuffered channel is it known to
-// wait for a receiver that may be gone.
+// over a final result, and so does a send at the end of an if's or a
+// case's body that the statement after the if, switch or select leaves by
+// (case err := <-errs: if !ignorable(err) { errCh <- err }; return: one
+// result per worker, on a channel made with room for every worker); only
+// on a local unbuffered channel is it known to wait for a receiver that
+// may be gone.
 func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
 	if v := w.local(send.Chan); v != nil && !w.buffered[v] && w.made[v] {
 		return false
 	}
-	next, ok := c.NextSibling()
-	if !ok {
-		return false
+	for {
+		if next, ok := c.NextSibling(); ok {
+			switch n := next.Node().(type) {
+			case *ast.ReturnStmt:
+				return true
+			case *ast.BranchStmt:
+				return n.Tok == token.BREAK
+			}
+			return false
+		}
+		// c ends its block: what runs next follows the if, switch or
+		// select the block belongs to; the end of the loop's body (or
+		// of anything else) goes round again.
+		p := c.Parent()
+		switch p.Node().(type) {
+		case *ast.IfStmt: // c is an else if
+			c = p
+		case *ast.BlockStmt:
+			switch p.Parent().Node().(type) {
+			case *ast.IfStmt:
+				c = p.Parent()
+			case *ast.BlockStmt:
+				c = p // a block statement
+			default:
+				return false
+			}
+		case *ast.CaseClause, *ast.CommClause:
+			c = p.Parent().Parent() // the switch or select statement
+		default:
+			return false
+		}
 	}
-	switch n := next.Node().(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.BranchStmt:
-		return n.Tok == token.BREAK
-	}
-	return false
 }
 
 // isMake reports whether e is make(chan T) or make(chan T, n).
