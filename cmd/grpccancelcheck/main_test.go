@@ -389,7 +389,7 @@ func TestJSONShape(t *testing.T) {
 }
 
 // copyFixtures copies the fixture module to a temporary directory and
-// points its replace directive back at this module.
+// points its replace directives (../runtime) back at this repository.
 func copyFixtures(t *testing.T) string {
 	t.Helper()
 	src := fixturetest.Dir(t)
@@ -411,7 +411,7 @@ func copyFixtures(t *testing.T) string {
 			return err
 		}
 		if r == "go.mod" {
-			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root))
+			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root+string(filepath.Separator)))
 		}
 		return os.WriteFile(filepath.Join(dst, r), data, 0o644)
 	})
