@@ -333,11 +333,11 @@ func (s *state) run() {
 			g, rpc = s.declaredRPC(call)
 			declared = rpc
 		}
-		var valueClient *grpcctx.Client // for a method value's call: its receiver's
+		var valueClient *grpcctx.Client // for a call through a function value: its receivers'
+		valueName := ""                 // and the methods it may call
 		if !rpc && callee == nil {
-			if mg, recv, recvFn, ok := s.m.MethodValueCall(call); ok && !concreteWrapper(mg.Method) {
-				c := s.m.ClientValue(recv, recvFn)
-				g, rpc, valueClient = mg, true, &c
+			if mg, c, name, ok := s.methodValueCall(call); ok {
+				g, rpc, valueClient, valueName = mg, true, &c, name
 			}
 		}
 		if rpc && !declared {
@@ -369,8 +369,12 @@ func (s *state) run() {
 			// A unary call on a client whose connection has an
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
+				name := grpcctx.FuncName(g.Method)
+				if valueName != "" {
+					name = valueName
+				}
 				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
-					Method:       grpcctx.FuncName(g.Method),
+					Method:       name,
 					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
@@ -411,6 +415,36 @@ func (s *state) run() {
 	for _, f := range findings {
 		s.report(f)
 	}
+}
+
+// methodValueCall returns call, a call through a function value, as a
+// gRPC call when every method value it may hold (the model's
+// MethodValueCall) is a client interface's method that is not exempt,
+// with what is known of their clients and the methods' names for
+// messages ("echo.EchoClient.Unary", or "echo.EchoClient.A or
+// echo.EchoClient.B" for a dispatch table). A method value of a concrete
+// type's method (a wrapper, an in-process stand-in), or of a client made by
+// another package's constructor whose ctorMethods fact says what its
+// methods do (in process, or with their own timeout), keeps the call
+// silent: through a function value, the method that runs is not followed.
+func (s *state) methodValueCall(call *ast.CallExpr) (grpcctx.GRPCCall, grpcctx.Client, string, bool) {
+	g, values, ok := s.m.MethodValueCall(call)
+	if !ok {
+		return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+	}
+	var names []string
+	for _, v := range values {
+		if concreteWrapper(v.Method) || isExempt(s.exempt, v.Method) {
+			return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+		}
+		if ctor := s.m.ClientValue(v.Recv, v.Fn).Ctor; ctor != nil && ctor.Pkg() != s.pass.Pkg && s.pass.ImportObjectFact(ctor, new(ctorMethods)) {
+			return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+		}
+		if name := grpcctx.FuncName(v.Method); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return g, s.m.MethodValueClient(values), strings.Join(names, " or "), true
 }
 
 // factUses returns a use for every argument of call that the callee's fact

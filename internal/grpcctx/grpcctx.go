@@ -74,6 +74,7 @@ type Model struct {
 	ignore  *lint.Directives // //grpccancelcheck:ignore directives, parsed on first report
 	cache   originCache      // origins that do not depend on the query that computed them
 	clients clientIndex      // values stored in interface-typed variables, built on first use
+	funcs   funcValueIndex   // what function values may hold, built on first use (funcvalues.go)
 }
 
 type paramInfo struct {
