@@ -41,7 +41,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
 		URL:       analyzerdoc.URL("ctxdetach"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams)},
+		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams), new(keepsParams)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.CtxFuncs, "ctx-funcs", cfg.CtxFuncs,
@@ -138,7 +138,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		return nil, nil
 	}
 	in := m.Inspector()
-	handoffs := exportHandoffs(pass, in)
+	lives := lifetimes{handoffs: exportHandoffs(pass, in), keeps: exportKeeps(pass, m)}
 	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool), dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
 	var outlives []outlived
 
@@ -161,7 +161,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if h := m.HandlerOf(fn); h != nil && !grpcctx.InGoStmt(cur, h.Func) {
 			dropped = c.drops(pass, h)
 		}
-		if arg, o, ok := detachedArg(pass, m, call, handoffs, dropped); ok {
+		if arg, o, ok := detachedArg(pass, m, call, lives, dropped); ok {
 			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
@@ -239,12 +239,22 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
 }
 
+// lifetimes are the facts of functions whose context parameters are the
+// lifetime of something beyond the call: background work (handoffParams)
+// or a value they return (keepsParams).
+type lifetimes struct {
+	handoffs *lint.FactTable[handoffParams, *handoffParams]
+	keeps    *lint.FactTable[keepsParams, *keepsParams]
+}
+
 // detachedArg returns the first context argument of call that is
 // detached. Not counted: a detached context whose cancel function is kept
 // by an object (Origin.Owned: its lifetime is managed there, on purpose)
 // or that a helper made to be detached (Origin.Factory), an argument for a
 // parameter the callee only hands to goroutines (handoffParams: the
-// lifetime of background work), and an argument of a callee that only
+// lifetime of background work) or keeps in the value it returns, where
+// the caller keeps that value too (keepsParams and Model.ResultKept: a
+// container stored for later RPCs), and an argument of a callee that only
 // reads values from it (grpcctx's readsValues).
 //
 // dropped, when not nil, is the request message of the unary handler in
@@ -258,20 +268,26 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 // (it returns an error, as a logger's Info does not) and is not known to
 // read only values. A kept cancel function still means a lifetime of its
 // own.
-func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, handoffs *lint.FactTable[handoffParams, *handoffParams], dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
+func detachedArg(pass *analysis.Pass, m *grpcctx.Model, call *ast.CallExpr, lives lifetimes, dropped *types.Var) (ast.Expr, grpcctx.Origin, bool) {
 	uses := grpcctx.ContextArgs(pass.TypesInfo, call)
 	if len(uses) == 0 {
 		return nil, grpcctx.Origin{}, false
 	}
-	var handoff []int
+	var handoff, keeps []int
 	if callee := typeutil.StaticCallee(pass.TypesInfo, call); callee != nil {
-		if fact, ok := handoffs.Lookup(callee.Origin()); ok {
+		if fact, ok := lives.handoffs.Lookup(callee.Origin()); ok {
 			handoff = fact.Params
+		}
+		if fact, ok := lives.keeps.Lookup(callee.Origin()); ok {
+			keeps = fact.Params
 		}
 	}
 	for _, use := range uses {
 		if slices.Contains(handoff, use.Index) {
 			continue // background work's lifetime
+		}
+		if slices.Contains(keeps, use.Index) && m.ResultKept(call) {
+			continue // the lifetime of a value the caller keeps
 		}
 		if !m.Outbound(call, use.Index) && !(dropped != nil && delegates(pass.TypesInfo, call, dropped) && !m.ReadsOnlyValues(use.Fn)) {
 			continue // not outbound work (a logger, a value lookup, an unknown interface)

@@ -75,8 +75,8 @@
 // what its calls pass); a field set from a request context or from an
 // exported constructor's parameter is not followed.
 // context.WithoutCancel(ctx) is the deliberate way to detach (for work that
-// must outlive the RPC) and is never reported. Two other ways to give work
-// a lifetime of its own are not reported either:
+// must outlive the RPC) and is never reported. Three other ways to give
+// work a lifetime of its own are not reported either:
 //
 //   - a context made with context.WithCancel, WithTimeout or WithDeadline
 //     whose cancel function is kept beyond the function that made it
@@ -86,7 +86,14 @@
 //   - an argument for a context parameter that the callee, in any package,
 //     uses only inside goroutines it starts (a monitor that runs until
 //     ctx.Done()): the context is the lifetime handed to background work,
-//     not one the call runs on.
+//     not one the call runs on;
+//   - an argument for a context parameter that the callee, in any package,
+//     keeps (or a context derived from it) in a struct it builds or a field
+//     it sets, where the caller keeps the call's result too: stores it in a
+//     field, a map, a package-level variable or a sync.Map (buildkit's
+//     NewContainer handler keeps the container, which runs on its context,
+//     in lbf.ctrs for later RPCs). A result used and closed within the
+//     handler lives no longer than the RPC and is still reported.
 //
 // Nor is a detached context in a defer statement of the handler (the
 // deferred call, or a deferred function literal): cleanup runs when the

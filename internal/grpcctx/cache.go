@@ -19,6 +19,7 @@ type originCache struct {
 	assignOnce sync.Once
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
 	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
+	stored     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.storedLocals
 	sent       lockedMap[ast.Node, map[types.Object]bool]    // see Model.sentInFunc
 	fields     fieldIndex                                    // see fields.go
 	reach      reachIndex                                    // see reach.go

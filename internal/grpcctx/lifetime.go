@@ -3,8 +3,10 @@ package grpcctx
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // cancelKept reports whether the cancel function returned by call (a
@@ -135,6 +137,102 @@ func isLHS(as *ast.AssignStmt, n ast.Node) bool {
 		if l == n {
 			return true
 		}
+	}
+	return false
+}
+
+// ResultKept reports whether the first result of call is kept beyond the
+// function declaration the call is in: assigned straight to a field, an
+// element or a package-level variable (s.conns[id], err = open(...)), or
+// to a local variable that the declaration stores in one
+// (lbf.ctrs[id] = ctr, s.all = append(s.all, ctr), a sync.Map's
+// Store(id, ctr)). Such a result is an object with a life of its own: a
+// container that later RPCs use, a session, a subscription. A result that
+// is only used, returned or discarded is not kept.
+func (m *Model) ResultKept(call *ast.CallExpr) bool {
+	cur, ok := m.Cursor(call)
+	if !ok {
+		return false
+	}
+	var lhs ast.Expr
+	switch p := cur.Parent().Node().(type) {
+	case *ast.AssignStmt:
+		if len(p.Rhs) == 1 && p.Rhs[0] == ast.Expr(call) {
+			lhs = p.Lhs[0]
+		}
+	case *ast.ValueSpec:
+		if len(p.Values) == 1 && p.Values[0] == ast.Expr(call) {
+			lhs = p.Names[0]
+		}
+	}
+	if lhs == nil {
+		return false
+	}
+	id, ok := ast.Unparen(lhs).(*ast.Ident)
+	if !ok {
+		return true // s.ctr = ..., s.ctrs[id] = ..., *p = ...
+	}
+	v, ok := m.info.ObjectOf(id).(*types.Var)
+	if !ok || id.Name == "_" {
+		return false
+	}
+	if v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+		return true
+	}
+	for c := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		return m.storedLocals(c)[v]
+	}
+	return false
+}
+
+// storedLocals returns the variables that the declaration at decl stores
+// beyond itself: that appear in the right-hand side of an assignment to a
+// field, an element or a package-level variable, or in the arguments of a
+// sync.Map's Store, LoadOrStore or Swap. One walk per declaration.
+func (m *Model) storedLocals(decl inspector.Cursor) map[*types.Var]bool {
+	fd := decl.Node().(*ast.FuncDecl)
+	if stored, ok := m.cache.stored.get(fd); ok {
+		return stored
+	}
+	stored := make(map[*types.Var]bool)
+	mark := func(exprs []ast.Expr) {
+		for _, e := range exprs {
+			ast.Inspect(e, func(n ast.Node) bool {
+				if id, ok := n.(*ast.Ident); ok {
+					if v, ok := m.info.Uses[id].(*types.Var); ok {
+						stored[v] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	for c := range decl.Preorder((*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
+		switch n := c.Node().(type) {
+		case *ast.AssignStmt:
+			if slices.ContainsFunc(n.Lhs, m.outsideLocals) {
+				mark(n.Rhs)
+			}
+		case *ast.CallExpr:
+			if f := typeutil.StaticCallee(m.info, n); f != nil && isMethodOf(f, "sync", "Map", "Store", "LoadOrStore", "Swap") {
+				mark(n.Args)
+			}
+		}
+	}
+	m.cache.stored.set(fd, stored)
+	return stored
+}
+
+// outsideLocals reports whether lhs, the left-hand side of an assignment,
+// names a place beyond the function's local variables: a field, an
+// element, what a pointer points to, or a package-level variable.
+func (m *Model) outsideLocals(lhs ast.Expr) bool {
+	switch l := ast.Unparen(lhs).(type) {
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.IndexListExpr, *ast.StarExpr:
+		return true
+	case *ast.Ident:
+		v, ok := m.info.ObjectOf(l).(*types.Var)
+		return ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope()
 	}
 	return false
 }

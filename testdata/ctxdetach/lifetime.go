@@ -20,6 +20,7 @@ type lifetimeServer struct {
 	mu       sync.Mutex
 	watchers map[string]context.CancelFunc
 	stop     context.CancelFunc
+	sessions map[string]*helpers.Session
 }
 
 func (s *lifetimeServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
@@ -52,6 +53,37 @@ func (s *lifetimeServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, er
 	if _, err := helpers.NewPipesBlind(s.up); err != nil { // want `call to helpers.NewPipesBlind in handler Unary reaches c.Unary on context.Background\(\)`
 		return nil, err
 	}
+
+	// Silent: OpenSession keeps its context in the session it returns,
+	// and the handler keeps the session for later RPCs:
+	// context.Background() is the session's lifetime, which must outlive
+	// this RPC (buildkit's NewContainer, stored in lbf.ctrs).
+	sess, err := helpers.OpenSession(context.Background(), s.up)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.sessions[in.Text] = sess
+	s.mu.Unlock()
+
+	// Reported: the same session used once and closed lives no longer
+	// than the RPC; its calls are cut off from the request.
+	once, err := helpers.OpenSession(context.Background(), s.up) // want `call to helpers.OpenSession in handler Unary uses context.Background\(\)`
+	if err != nil {
+		return nil, err
+	}
+	_ = once.Send(in)
+	once.Close()
+
+	// Reported: Probe keeps nothing of its context, so keeping what it
+	// returns does not make context.Background() anybody's lifetime.
+	probe, err := helpers.Probe(context.Background(), s.up) // want `call to helpers.Probe in handler Unary uses context.Background\(\)`
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.sessions["probe"] = probe
+	s.mu.Unlock()
 
 	go func() {
 		// Reported: a cancel function that is only deferred owns

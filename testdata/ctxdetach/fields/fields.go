@@ -128,7 +128,7 @@ type given struct {
 	up  echo.EchoClient
 }
 
-func NewGiven(ctx context.Context, up echo.EchoClient) *given { return &given{ctx: ctx, up: up} }
+func NewGiven(ctx context.Context, up echo.EchoClient) *given { return &given{ctx: ctx, up: up} } // want NewGiven:`keepsParams\(\[0\]\)`
 
 func (g *given) call(in *echo.Msg) (*echo.Msg, error) { return g.up.Unary(g.ctx, in) }
 

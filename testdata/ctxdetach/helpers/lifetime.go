@@ -63,3 +63,39 @@ func NewPipesBlind(c echo.EchoClient) (*Pipes, error) { // want NewPipesBlind:`d
 	out, err := c.Unary(ctx, &echo.Msg{})
 	return &Pipes{cancel: func() {}, out: out}, err
 }
+
+// A Session keeps the context it is opened on: its calls run on it for as
+// long as the session lives (buildkit's container.NewContainer keeps its
+// context in the container whose processes run on it).
+type Session struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	c      echo.EchoClient
+}
+
+// Close ends the session's context.
+func (s *Session) Close() { s.cancel() }
+
+// Send calls upstream on the session's context.
+func (s *Session) Send(m *echo.Msg) error {
+	_, err := s.c.Unary(s.ctx, m)
+	return err
+}
+
+// OpenSession calls upstream on ctx and keeps a context derived from it in
+// the session it returns: a fact.
+func OpenSession(ctx context.Context, c echo.EchoClient) (*Session, error) { // want OpenSession:`keepsParams\(\[0\]\)`
+	ctx, cancel := context.WithCancel(ctx)
+	if _, err := c.Unary(ctx, &echo.Msg{}); err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Session{ctx: ctx, cancel: cancel, c: c}, nil
+}
+
+// Probe calls upstream on ctx and keeps only the client in what it
+// returns: no fact.
+func Probe(ctx context.Context, c echo.EchoClient) (*Session, error) {
+	_, err := c.Unary(ctx, &echo.Msg{})
+	return &Session{c: c, cancel: func() {}}, err
+}
