@@ -258,6 +258,9 @@ type finding struct {
 	origin grpcctx.Origin
 	// noCancel: the context cannot be cancelled either.
 	noCancel bool
+	// detached, for a call of a function with the detachedRPC fact: the
+	// fact (origin is unset then).
+	detached *detachedRPC
 }
 
 // localCall is a static call to a function of this package that takes a
@@ -322,6 +325,7 @@ func (s *state) run() {
 
 	var uses []use
 	var locals []localCall
+	var helpers []helperCall
 	facts := lint.NewFactTable[deadlineParams](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
@@ -383,6 +387,15 @@ func (s *state) run() {
 			}
 			continue
 		}
+		if target := cmp.Or(callee, grpcctx.Callee(info, call)); target != nil && !rpc {
+			// A call that may reach a detachedRPC fact: another
+			// package's function, or one of this package's that takes
+			// no context or ignores it.
+			target = target.Origin()
+			if target.Pkg() != pass.Pkg || !grpcctx.TakesContext(target.Signature()) || s.m.IgnoresContext(target) {
+				helpers = append(helpers, helperCall{call: call, callee: target, fn: fn})
+			}
+		}
 		if callee == nil || len(grpcctx.ContextParams(callee.Signature())) == 0 {
 			continue
 		}
@@ -411,6 +424,7 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
+	findings = s.moveDetached(findings, helpers)
 	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
@@ -816,6 +830,7 @@ func (s *state) report(f finding) {
 	if f.origin.Root == grpcctx.Deliberate {
 		lack += " (context.WithoutCancel drops its parent's)"
 	}
+	helperRemedy := remedy // for a detachedRPC call: what to do in the helper's body, tests or not
 	if t := s.testingVar(f.fn); t != "" {
 		// In a test the test's own context is the parent to take: it is
 		// cancelled when the test ends, and a timeout on it bounds the call
@@ -827,6 +842,19 @@ func (s *state) report(f finding) {
 	}
 
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
+	if f.detached != nil {
+		d.Category += ViaCallSuffix
+		if f.noCancel && !rpc.Stream {
+			effect += " and nothing can cancel it"
+		}
+		d.Message = detachedMessage(f, what, lack, effect, helperRemedy)
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
+			Message: what + " on " + f.detached.Root + ", without a deadline",
+		})
+		s.m.Report(s.pass, d)
+		return
+	}
 	if f.callee == nil {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
 			what, f.origin.Describe(f.arg), lack, effect, remedy)
