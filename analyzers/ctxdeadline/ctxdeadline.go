@@ -283,6 +283,8 @@ type state struct {
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
+	// funcValues caches funcValueName's answers.
+	funcValues map[*grpcctx.FuncValue]string
 }
 
 type verdictKey struct {
@@ -298,13 +300,14 @@ type verdict struct {
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := &state{
-		checker:  c,
-		pass:     pass,
-		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
-		exempt:   make(map[string]bool),
-		rpc:      make(map[string]bool),
-		detach:   c.cfg.Ctxdetach,
-		verdicts: make(map[verdictKey]verdict),
+		checker:    c,
+		pass:       pass,
+		m:          pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
+		exempt:     make(map[string]bool),
+		rpc:        make(map[string]bool),
+		detach:     c.cfg.Ctxdetach,
+		verdicts:   make(map[verdictKey]verdict),
+		funcValues: make(map[*grpcctx.FuncValue]string),
 	}
 	for _, name := range c.cfg.Exempt {
 		s.exempt[normalize(name)] = true
@@ -442,23 +445,38 @@ func (s *state) run() {
 // methods do (in process, or with their own timeout), keeps the call
 // silent: through a function value, the method that runs is not followed.
 func (s *state) methodValueCall(call *ast.CallExpr) (grpcctx.GRPCCall, grpcctx.Client, string, bool) {
-	g, values, ok := s.m.MethodValueCall(call)
+	g, fv, ok := s.m.MethodValueCall(call)
 	if !ok {
 		return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
 	}
+	name, known := s.funcValues[fv] // fv is shared by the calls through one variable
+	if !known {
+		name = s.funcValueName(fv)
+		s.funcValues[fv] = name
+	}
+	return g, fv.Client, name, name != ""
+}
+
+// funcValueName returns the names of the methods fv may call, or "" when
+// the call through it is not judged (see methodValueCall).
+func (s *state) funcValueName(fv *grpcctx.FuncValue) string {
 	var names []string
-	for _, v := range values {
+	seen := make(map[*types.Func]bool)
+	for _, v := range fv.Values {
 		if concreteWrapper(v.Method) || isExempt(s.exempt, v.Method) {
-			return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+			return ""
 		}
 		if ctor := s.m.ClientValue(v.Recv, v.Fn).Ctor; ctor != nil && ctor.Pkg() != s.pass.Pkg && s.pass.ImportObjectFact(ctor, new(ctorMethods)) {
-			return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+			return ""
 		}
-		if name := grpcctx.FuncName(v.Method); !slices.Contains(names, name) {
-			names = append(names, name)
+		if !seen[v.Method] {
+			seen[v.Method] = true
+			if name := grpcctx.FuncName(v.Method); !slices.Contains(names, name) {
+				names = append(names, name)
+			}
 		}
 	}
-	return g, s.m.MethodValueClient(values), strings.Join(names, " or "), true
+	return strings.Join(names, " or ")
 }
 
 // factUses returns a use for every argument of call that the callee's fact

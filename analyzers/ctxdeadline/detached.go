@@ -181,30 +181,69 @@ func (s *state) moveDetached(findings []finding, calls []helperCall) []finding {
 		rpc.Index, rpc.Client = 0, 0
 		facts.Add(fn, &detachedRPC{RPC: rpc, Root: f.origin.RootText(), In: grpcctx.FuncName(fn), NoCancel: f.noCancel})
 	}
-	lint.Propagate(calls, func(c helperCall) bool {
-		d, ok := c.fn.(*ast.FuncDecl)
-		if !ok || !exposed[d] {
-			return false
-		}
-		fact, ok := facts.Lookup(c.callee)
-		fn := s.pass.TypesInfo.Defs[d.Name].(*types.Func)
-		return ok && facts.Add(fn, fact)
-	})
-	// An interface method of this package gets the fact when every method
-	// that may run for it does (as ctxdetach's detachedCall).
-	for _, im := range s.m.InterfaceMethods() {
-		impls := s.m.Implementations(im)
-		all := len(impls) > 0 && !grpcctx.TakesContext(im.Signature())
-		for _, cm := range impls {
-			all = all && facts.Has(cm)
-		}
-		if all {
-			fact, _ := facts.Local(impls[0])
-			facts.Add(im, fact)
-		}
-	}
+	s.propagateDetached(calls, facts, exposed)
 	facts.Export()
 	return append(kept, s.detachedCalls(calls, facts, exposed)...)
+}
+
+// propagateDetached passes the detachedRPC facts on to the exposed helpers
+// that call a function with one, directly in their bodies, and to this
+// package's interface methods every implementation of which has one (as
+// ctxdetach's detachedCall), with a worklist: each function gets its fact
+// once, the first its callees offer in the order of the walk, and each
+// call is looked at once when its callee gets one, so the work is linear
+// in the calls, whatever the order of the declarations.
+func (s *state) propagateDetached(calls []helperCall, facts *lint.FactTable[detachedRPC, *detachedRPC], exposed map[*ast.FuncDecl]bool) {
+	info := s.pass.TypesInfo
+	callers := make(map[*types.Func][]*types.Func) // callee -> the exposed helpers calling it, in call order
+	var work []*types.Func
+	add := func(fn *types.Func, fact *detachedRPC) {
+		if facts.Add(fn, fact) {
+			work = append(work, fn)
+		}
+	}
+	for _, c := range calls {
+		d, ok := c.fn.(*ast.FuncDecl)
+		if !ok || !exposed[d] {
+			continue
+		}
+		caller := info.Defs[d.Name].(*types.Func)
+		if c.callee.Pkg() != s.pass.Pkg {
+			if fact, ok := facts.Lookup(c.callee); ok {
+				add(caller, fact)
+			}
+			continue
+		}
+		callers[c.callee] = append(callers[c.callee], caller)
+	}
+	// ifaces: implementation -> the interface methods it may run for.
+	ifaces := make(map[*types.Func][]*types.Func)
+	for _, im := range s.m.InterfaceMethods() {
+		if grpcctx.TakesContext(im.Signature()) {
+			continue
+		}
+		for _, cm := range s.m.Implementations(im) {
+			ifaces[cm] = append(ifaces[cm], im)
+		}
+	}
+	work = append(work, facts.Funcs()...)
+	for len(work) > 0 {
+		fn := work[0]
+		work = work[1:]
+		fact, _ := facts.Local(fn)
+		for _, caller := range callers[fn] {
+			add(caller, fact)
+		}
+		for _, im := range ifaces[fn] {
+			all := true
+			for _, cm := range s.m.Implementations(im) {
+				all = all && facts.Has(cm)
+			}
+			if all {
+				add(im, fact)
+			}
+		}
+	}
 }
 
 // detachedCalls returns a finding for each call in calls of a function

@@ -15,10 +15,15 @@ type MethodValue struct {
 	Fn     ast.Node
 }
 
-// maxFuncValueDepth bounds how many variables, fields and containers
-// MethodValueCall follows from a call to the method values: a dispatch
-// table is a step or two from its call, and the walk must stay linear.
-const maxFuncValueDepth = 4
+// A FuncValue is what a function value may hold, when every value is a
+// method value of a gRPC client method (see MethodValueCall): the method
+// values, and what is known of their clients (the join of their
+// receivers' ClientValue, a network client only when each is). It is
+// shared by every call through the same variable: read-only.
+type FuncValue struct {
+	Values []MethodValue
+	Client Client
+}
 
 // MethodValueCall returns call as a gRPC call when the function value it
 // calls can only hold method values of gRPC client methods (a context
@@ -40,42 +45,42 @@ const maxFuncValueDepth = 4
 //
 // Anything else keeps the call unknown: a parameter or a function result
 // (a callback, a wrapper that may add its own timeout), a package
-// variable, a range value, a function literal. A method value of a client
-// built by one of this package's constructors (ConcreteMethod: the method
-// that runs has a body, maybe in process) is not taken for an RPC either:
-// through a function value its body is not followed.
-func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, values []MethodValue, ok bool) {
+// variable, a range value, a function literal, a variable whose values
+// reach back to itself. A method value of a client built by one of this
+// package's constructors (ConcreteMethod: the method that runs has a body,
+// maybe in process) is not taken for an RPC either: through a function
+// value its body is not followed.
+//
+// What a variable may hold is computed once, for every call through it:
+// the cost is linear in the package's assignments and calls.
+func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, fv *FuncValue, ok bool) {
 	tv, has := m.info.Types[call.Fun]
-	if !has || tv.Type == nil {
+	if !has || tv.Type == nil || m.inspect == nil {
 		return GRPCCall{}, nil, false
 	}
 	sig, isSig := types.Unalias(tv.Type).Underlying().(*types.Signature)
-	if !isSig || !IsClientCallSignature(sig) || len(call.Args) == 0 || m.inspect == nil {
-		return GRPCCall{}, nil, false
-	}
-	switch ast.Unparen(call.Fun).(type) {
-	case *ast.Ident, *ast.IndexExpr, *ast.SelectorExpr:
-	default:
+	if !isSig || !IsClientCallSignature(sig) || len(call.Args) == 0 {
 		return GRPCCall{}, nil, false
 	}
 	ix := m.funcValueIndex()
-	values, ok = ix.values(m, call.Fun, nil, 0, &fvWalk{visiting: make(map[*types.Var]bool)})
-	if !ok || len(values) == 0 {
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+		fv = ix.held(m, fun, nil, make(map[*types.Var]bool))
+	case *ast.IndexExpr:
+		if lit, isLit := ast.Unparen(fun.X).(*ast.CompositeLit); isLit {
+			fv = ix.summary(m, ix.elements(m, lit, m.enclosingFunc(call), make(map[*types.Var]bool)))
+		} else {
+			fv = ix.held(m, fun.X, nil, make(map[*types.Var]bool))
+		}
+	}
+	if fv == nil {
 		return GRPCCall{}, nil, false
 	}
-	for _, v := range values {
-		if !IsClientCallSignature(v.Method.Signature()) {
-			return GRPCCall{}, nil, false
-		}
-		if c := m.ClientValue(v.Recv, v.Fn); c.Ctor != nil && m.concrete[c.Ctor] != nil {
-			return GRPCCall{}, nil, false // in process, or a wrapper: its body decides
-		}
-	}
-	g = GRPCCall{Call: call, Method: values[0].Method, Ctx: call.Args[0]}
+	g = GRPCCall{Call: call, Method: fv.Values[0].Method, Ctx: call.Args[0]}
 	if res := sig.Results(); res.Len() > 0 {
 		g.Stream = isClientStream(res.At(0).Type())
 	}
-	return g, values, true
+	return g, fv, true
 }
 
 // A funcValueIndex lists what the package stores in its local maps, slices
@@ -85,15 +90,10 @@ func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, values []Method
 // package; answers are memoized by variable.
 type funcValueIndex struct {
 	once    sync.Once
-	defs    map[*types.Var][]assigned // container definitions (m := map[...]F{...})
-	stores  map[*types.Var][]assigned // element stores (m[k] = v)
-	escaped map[*types.Var]bool       // containers gone elsewhere; variables and fields whose address is taken
-	memo    lockedMap[*types.Var, funcValues]
-}
-
-type funcValues struct {
-	values []MethodValue
-	ok     bool
+	defs    map[*types.Var][]assigned         // container definitions (m := map[...]F{...})
+	stores  map[*types.Var][]assigned         // element stores (m[k] = v)
+	escaped map[*types.Var]bool               // containers gone elsewhere; variables and fields whose address is taken
+	memo    lockedMap[*types.Var, *FuncValue] // nil: unknown
 }
 
 func (m *Model) funcValueIndex() *funcValueIndex {
@@ -225,174 +225,186 @@ func (ix *funcValueIndex) build(m *Model) {
 	}
 }
 
-// A fvWalk is one MethodValueCall's walk: it follows at most
-// maxFuncValueDepth steps from the call and maxFuncValueSteps in all, and
-// counts the places where it stopped short (a cycle, the bounds): a value
-// computed with no stop on the way holds wherever the walk started, and is
-// memoized; any other answer is unknown and not kept.
-type fvWalk struct {
-	steps    int
-	cuts     int
-	visiting map[*types.Var]bool
-}
-
-// maxFuncValueSteps bounds the values one MethodValueCall looks at.
-const maxFuncValueSteps = 256
-
-// values returns the method values e, a function value in the package
-// written in fn, may hold, and whether that is all it may hold.
-func (ix *funcValueIndex) values(m *Model, e ast.Expr, fn ast.Node, depth int, w *fvWalk) ([]MethodValue, bool) {
-	w.steps++
-	if depth > maxFuncValueDepth || w.steps > maxFuncValueSteps {
-		w.cuts++
-		return nil, false
-	}
+// held returns what e, a variable or field of function type or a
+// container of such values (an identifier or a selector), may hold; nil
+// when unknown. visiting holds the variables being evaluated: a variable
+// met again reaches back to itself, and every variable on the way is
+// unknown, whichever was asked first, so that answers do not depend on
+// the order of the questions and can be memoized.
+func (ix *funcValueIndex) held(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool) *FuncValue {
+	var v *types.Var
 	switch e := ast.Unparen(e).(type) {
 	case *ast.SelectorExpr:
 		s, ok := m.info.Selections[e]
-		if !ok {
-			return nil, false
+		if !ok || s.Kind() != types.FieldVal {
+			return nil
 		}
-		switch s.Kind() {
-		case types.MethodVal:
-			method, ok := s.Obj().(*types.Func)
-			if !ok || depth == 0 {
-				return nil, false // at the call itself: a plain method call
-			}
-			return []MethodValue{{Method: method, Recv: e.X, Fn: fn}}, true
-		case types.FieldVal:
-			v, _ := s.Obj().(*types.Var)
-			if v == nil || v.Exported() || v.Pkg() != m.pkg {
-				return nil, false // other packages may set it to anything
-			}
-			return ix.variable(m, v, depth, w)
+		v, _ = s.Obj().(*types.Var)
+		if v == nil || v.Exported() || v.Pkg() != m.pkg {
+			return nil // other packages may set it to anything
 		}
 	case *ast.Ident:
-		v, ok := m.info.Uses[e].(*types.Var)
-		if !ok || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() || v.IsField() {
-			return nil, false // a package variable: set anywhere, at any time
+		v, _ = m.info.Uses[e].(*types.Var)
+		if v == nil || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() || v.IsField() {
+			return nil // a package variable: set anywhere, at any time
 		}
-		return ix.variable(m, v, depth, w)
-	case *ast.IndexExpr:
-		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok {
-			return ix.elements(m, lit, fn, depth, w)
-		}
-		id, ok := ast.Unparen(e.X).(*ast.Ident)
-		if !ok {
-			return nil, false
-		}
-		v, ok := m.info.Uses[id].(*types.Var)
-		if !ok || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() || v.IsField() || !isFuncContainer(v.Type()) {
-			return nil, false
-		}
-		return ix.variable(m, v, depth, w)
+	default:
+		return nil
 	}
-	return nil, false
-}
-
-// variable returns what v may hold: a function-typed local variable or
-// unexported field, the join of the values assigned to it; a container,
-// the join of its elements.
-func (ix *funcValueIndex) variable(m *Model, v *types.Var, depth int, w *fvWalk) ([]MethodValue, bool) {
 	if ix.escaped[v] {
-		return nil, false
+		return nil
 	}
 	if c, ok := ix.memo.get(v); ok {
-		return c.values, c.ok
+		return c
 	}
-	if w.visiting[v] {
-		w.cuts++
-		return nil, false
+	if visiting[v] {
+		return nil
 	}
-	w.visiting[v] = true
-	defer delete(w.visiting, v)
-	cuts := w.cuts
-	var out []MethodValue
-	var ok bool
-	if isFuncContainer(v.Type()) {
-		out, ok = ix.container(m, v, depth, w)
+	visiting[v] = true
+	defer delete(visiting, v)
+	var out *FuncValue
+	if assigns := m.clientIndex().assigns[v]; isFuncContainer(v.Type()) {
+		out = ix.summary(m, ix.container(m, v, visiting))
+	} else if len(assigns) == 1 && assigns[0].rhs != nil && assigns[0].index == 0 && !isMethodValue(m.info, assigns[0].rhs) {
+		// f := m[k], g := f, s.call = f: the same values as the source's,
+		// shared, so that many copies of one table cost one.
+		out = ix.source(m, assigns[0].rhs, visiting)
 	} else {
-		out, ok = ix.join(m, m.clientIndex().assigns[v], depth, w)
+		out = ix.summary(m, ix.join(m, assigns, visiting))
 	}
-	if w.cuts == cuts {
-		ix.memo.set(v, funcValues{out, ok})
+	ix.memo.set(v, out)
+	return out
+}
+
+// source returns what e, a variable, field or container element that a
+// function value is copied from, may hold; nil when unknown.
+func (ix *funcValueIndex) source(m *Model, e ast.Expr, visiting map[*types.Var]bool) *FuncValue {
+	if x, ok := ast.Unparen(e).(*ast.IndexExpr); ok {
+		e = x.X
+		if _, ok := ast.Unparen(e).(*ast.CompositeLit); ok {
+			return nil // an element of a literal of its own: rare, not followed
+		}
 	}
-	return out, ok
+	return ix.held(m, e, nil, visiting)
+}
+
+// isMethodValue reports whether e is a method value x.M.
+func isMethodValue(info *types.Info, e ast.Expr) bool {
+	sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	s, ok := info.Selections[sel]
+	return ok && s.Kind() == types.MethodVal
+}
+
+// summary returns the FuncValue of vals, or nil when vals is empty or one
+// of them is not a client method's value on a client whose method that
+// runs is unknown.
+func (ix *funcValueIndex) summary(m *Model, vals []MethodValue) *FuncValue {
+	if len(vals) == 0 {
+		return nil
+	}
+	out := &FuncValue{Values: vals, Client: Client{Kind: clientBottom}}
+	for _, v := range vals {
+		if !IsClientCallSignature(v.Method.Signature()) {
+			return nil
+		}
+		c := m.ClientValue(v.Recv, v.Fn)
+		if c.Ctor != nil && m.concrete[c.Ctor] != nil {
+			return nil // in process, or a wrapper: its body decides
+		}
+		out.Client = joinClient(out.Client, c)
+	}
+	return out
+}
+
+// value returns the method values e, an expression stored in a function
+// value in fn, may be; nil when unknown.
+func (ix *funcValueIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool) []MethodValue {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.SelectorExpr:
+		if s, ok := m.info.Selections[e]; ok && s.Kind() == types.MethodVal {
+			method, ok := s.Obj().(*types.Func)
+			if !ok {
+				return nil
+			}
+			return []MethodValue{{Method: method, Recv: e.X, Fn: fn}}
+		}
+	case *ast.IndexExpr:
+		if lit, ok := ast.Unparen(e.X).(*ast.CompositeLit); ok {
+			return ix.elements(m, lit, fn, visiting)
+		}
+		if c := ix.held(m, e.X, fn, visiting); c != nil {
+			return c.Values
+		}
+		return nil
+	}
+	if c := ix.held(m, e, fn, visiting); c != nil {
+		return c.Values
+	}
+	return nil
 }
 
 // container joins what v, a local map, slice or array of function values,
 // may hold: the elements of its definitions, each a composite literal,
-// and its element stores.
-func (ix *funcValueIndex) container(m *Model, v *types.Var, depth int, w *fvWalk) ([]MethodValue, bool) {
+// and its element stores; nil when unknown.
+func (ix *funcValueIndex) container(m *Model, v *types.Var, visiting map[*types.Var]bool) []MethodValue {
 	if len(ix.defs[v]) == 0 {
-		return nil, false
+		return nil
 	}
 	var out []MethodValue
 	for _, d := range ix.defs[v] {
 		lit, ok := ast.Unparen(d.rhs).(*ast.CompositeLit)
 		if !ok {
-			return nil, false // make(...), a function's result, append(...)
+			return nil // make(...), a function's result, append(...)
 		}
-		vals, ok := ix.elements(m, lit, d.fn, depth, w)
-		if !ok {
-			return nil, false
+		vals := ix.elements(m, lit, d.fn, visiting)
+		if vals == nil {
+			return nil
 		}
 		out = append(out, vals...)
 	}
 	if len(ix.stores[v]) > 0 {
-		more, ok := ix.join(m, ix.stores[v], depth, w)
-		if !ok {
-			return nil, false
+		more := ix.join(m, ix.stores[v], visiting)
+		if more == nil {
+			return nil
 		}
 		out = append(out, more...)
 	}
-	return out, true
+	return out
 }
 
-// elements returns the method values of lit's elements; fn is the
-// function around lit.
-func (ix *funcValueIndex) elements(m *Model, lit *ast.CompositeLit, fn ast.Node, depth int, w *fvWalk) ([]MethodValue, bool) {
+// elements returns the method values of lit's elements, nil when one is
+// unknown; fn is the function around lit.
+func (ix *funcValueIndex) elements(m *Model, lit *ast.CompositeLit, fn ast.Node, visiting map[*types.Var]bool) []MethodValue {
 	var out []MethodValue
 	for _, elt := range lit.Elts {
 		if kv, ok := elt.(*ast.KeyValueExpr); ok {
 			elt = kv.Value
 		}
-		vals, ok := ix.values(m, elt, fn, depth+1, w)
-		if !ok {
-			return nil, false
+		vals := ix.value(m, elt, fn, visiting)
+		if vals == nil {
+			return nil
 		}
 		out = append(out, vals...)
 	}
-	return out, len(out) > 0
+	return out
 }
 
-// join returns the method values of every assignment in assigns, or false
+// join returns the method values of every assignment in assigns, or nil
 // when one of them is not known to store only method values.
-func (ix *funcValueIndex) join(m *Model, assigns []assigned, depth int, w *fvWalk) ([]MethodValue, bool) {
+func (ix *funcValueIndex) join(m *Model, assigns []assigned, visiting map[*types.Var]bool) []MethodValue {
 	var out []MethodValue
 	for _, a := range assigns {
 		if a.rhs == nil || a.index != 0 {
-			return nil, false
+			return nil
 		}
-		vals, ok := ix.values(m, a.rhs, a.fn, depth+1, w)
-		if !ok {
-			return nil, false
+		vals := ix.value(m, a.rhs, a.fn, visiting)
+		if vals == nil {
+			return nil
 		}
 		out = append(out, vals...)
-	}
-	return out, len(out) > 0
-}
-
-// MethodValueClient returns what is known about the clients of values,
-// the method values a function value may hold (MethodValueCall): the join
-// of their receivers' ClientValue, a network client only when each is.
-func (m *Model) MethodValueClient(values []MethodValue) Client {
-	out := Client{Kind: clientBottom}
-	for _, v := range values {
-		out = joinClient(out, m.ClientValue(v.Recv, v.Fn))
-	}
-	if out.Kind == clientBottom {
-		return Client{}
 	}
 	return out
 }

@@ -55,3 +55,9 @@ func Relay(n *node.Node) error { // want Relay:`detachedRPC\(call echo.EchoClien
 	_, err := n.Send(&echo.Msg{})
 	return err
 }
+
+// put calls through node's exported interface: the interface method's
+// fact says what runs.
+func put(p node.Putter) error {
+	return p.Put(&echo.Msg{}) // want `call to node.Putter.Put makes gRPC call echo.EchoClient.Unary \(node.go:\d+\) on context.Background\(\)`
+}
