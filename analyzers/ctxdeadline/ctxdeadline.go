@@ -438,8 +438,9 @@ func (s *state) run() {
 // gRPC call when every method value it may hold (the model's
 // MethodValueCall) is a client interface's method that is not exempt,
 // with what is known of their clients and the methods' names for
-// messages ("echo.EchoClient.Unary", or "echo.EchoClient.A or
-// echo.EchoClient.B" for a dispatch table). A method value of a concrete
+// messages ("echo.EchoClient.Unary", "echo.EchoClient.A or
+// echo.EchoClient.B" for a dispatch table, beyond two the first and how
+// many others). A method value of a concrete
 // type's method (a wrapper, an in-process stand-in), or of a client made by
 // another package's constructor whose ctorMethods fact says what its
 // methods do (in process, or with their own timeout), keeps the call
@@ -475,6 +476,11 @@ func (s *state) funcValueName(fv *grpcctx.FuncValue) string {
 				names = append(names, name)
 			}
 		}
+	}
+	if len(names) > 2 {
+		// A large table: name one, count the others, so that messages
+		// stay short however many methods it holds.
+		return fmt.Sprintf("%s (or one of %d other methods)", names[0], len(names)-1)
 	}
 	return strings.Join(names, " or ")
 }
