@@ -69,7 +69,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods), new(detachedRPC)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
@@ -250,6 +250,10 @@ type use struct {
 	// index. callee is nil for direct gRPC calls.
 	callee *types.Func
 	param  int
+	// via, for a direct call on a client made on a hand-written
+	// connection type (grpcctx.Client.Conn): the type's Invoke or
+	// NewStream, whose deadlineParams fact says whether an RPC is made.
+	via *types.Func
 }
 
 // A finding is a use whose context carries no deadline.
@@ -329,6 +333,7 @@ func (s *state) run() {
 	var uses []use
 	var locals []localCall
 	var helpers []helperCall
+	var vias []use // calls on clients made on a hand-written connection type
 	facts := lint.NewFactTable[deadlineParams](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
@@ -380,13 +385,22 @@ func (s *state) run() {
 				if valueName != "" {
 					name = valueName
 				}
-				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
+				u := use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
 					Method:       name,
 					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
-				}})
+				}}
+				if client.Conn != nil && !declared {
+					// The call runs the connection's own Invoke or
+					// NewStream: judged once their facts are known.
+					if u.via = connMethod(client.Conn, g.Stream); u.via != nil {
+						vias = append(vias, u)
+					}
+					continue
+				}
+				uses = append(uses, u)
 			}
 			continue
 		}
@@ -412,6 +426,11 @@ func (s *state) run() {
 
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
+	for _, u := range vias {
+		if fact, ok := facts.Lookup(u.via); ok && fact.entry(0) != nil {
+			uses = append(uses, u) // the connection's method makes an RPC on the context
+		}
+	}
 	for _, l := range locals {
 		if fact, ok := facts.Local(l.callee); ok {
 			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
@@ -502,8 +521,8 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 				continue
 			}
 			client := s.m.ClientValue(args[p.Client], fn)
-			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream {
-				continue
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.Conn != nil {
+				continue // a client on a hand-written connection: what runs is not followed through a fact
 			}
 			p.WaitForReady = p.WaitForReady || client.WaitForReady
 		}
@@ -898,6 +917,22 @@ func (s *state) report(f finding) {
 		})
 	}
 	s.m.Report(s.pass, d)
+}
+
+// connMethod returns the method of conn, a hand-written implementation of
+// grpc.ClientConnInterface, that a call on a client made on it runs: Invoke
+// for a unary call, NewStream for a stream.
+func connMethod(conn types.Type, stream bool) *types.Func {
+	name := "Invoke"
+	if stream {
+		name = "NewStream"
+	}
+	obj, _, _ := types.LookupFieldOrMethod(conn, true, nil, name)
+	fn, _ := obj.(*types.Func)
+	if fn != nil {
+		fn = fn.Origin()
+	}
+	return fn
 }
 
 // concreteWrapper reports whether fn, a function with a gRPC client

@@ -278,7 +278,7 @@ func TestFacts(t *testing.T) {
 	t.Parallel()
 	// One parameter entry: the RPC's method name and file path.
 	kinds := fixturetest.CheckFactsStable(t, func() []*checker.Action {
-		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs")
+		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs", "./ctxdeadline/crosspkg/...")
 	}, 600)
 	if n := sum(kinds); n < 5 {
 		t.Fatalf("only %d facts on the fixtures", n)
