@@ -68,7 +68,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods), new(detachedRPC)},
 		Run:       c.run,
 	}
@@ -287,6 +287,9 @@ type state struct {
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
+	// ctors holds the ctorMethods facts: other packages' constructors',
+	// imported, and this package's, exported by exportCtorFacts.
+	ctors *lint.FactTable[ctorMethods, *ctorMethods]
 	// funcValues caches funcValueName's answers.
 	funcValues map[*grpcctx.FuncValue]string
 }
@@ -335,9 +338,10 @@ func (s *state) run() {
 	var helpers []helperCall
 	var vias []use // calls on clients made on a hand-written connection type
 	facts := lint.NewFactTable[deadlineParams](pass)
+	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
 		declared := false
@@ -381,7 +385,7 @@ func (s *state) run() {
 			// A unary call on a client whose connection has an
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
-				name := grpcctx.FuncName(g.Method)
+				name := lint.FuncName(g.Method)
 				if valueName != "" {
 					name = valueName
 				}
@@ -447,7 +451,7 @@ func (s *state) run() {
 		}
 	}
 	findings = s.moveDetached(findings, helpers)
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}
@@ -486,12 +490,12 @@ func (s *state) funcValueName(fv *grpcctx.FuncValue) string {
 		if concreteWrapper(v.Method) || isExempt(s.exempt, v.Method) {
 			return ""
 		}
-		if ctor := s.m.ClientValue(v.Recv, v.Fn).Ctor; ctor != nil && ctor.Pkg() != s.pass.Pkg && s.pass.ImportObjectFact(ctor, new(ctorMethods)) {
+		if ctor := s.m.ClientValue(v.Recv, v.Fn).Ctor; ctor != nil && ctor.Pkg() != s.pass.Pkg && s.ctors.Has(ctor) {
 			return ""
 		}
 		if !seen[v.Method] {
 			seen[v.Method] = true
-			if name := grpcctx.FuncName(v.Method); !slices.Contains(names, name) {
+			if name := lint.FuncName(v.Method); !slices.Contains(names, name) {
 				names = append(names, name)
 			}
 		}
@@ -581,7 +585,7 @@ func (s *state) judge(u use) (finding, bool) {
 func deferredInHandler(m *grpcctx.Model, u use) bool {
 	h := m.HandlerOf(u.fn)
 	cur, ok := m.Cursor(u.arg)
-	return h != nil && ok && grpcctx.InDeferStmt(cur, h.Func)
+	return h != nil && ok && lint.InDeferStmt(cur, h.Func)
 }
 
 func (s *state) decide(u use) verdict {
@@ -687,8 +691,8 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
 		return nil, ctorMethod{}, false
 	}
-	fact := new(ctorMethods)
-	if !s.pass.ImportObjectFact(ctor, fact) {
+	fact, ok := s.ctors.Lookup(ctor)
+	if !ok {
 		return nil, ctorMethod{}, false
 	}
 	m, ok := fact.method(method.Name())
@@ -727,9 +731,10 @@ func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineP
 		}
 		if takesContext {
 			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
-			s.pass.ExportObjectFact(ctor, fact)
+			s.ctors.Set(ctor, fact)
 		}
 	}
+	s.ctors.Export()
 }
 
 // rank orders the RPCs one parameter may reach by what they ask of callers.
@@ -895,7 +900,7 @@ func (s *state) report(f finding) {
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + f.detached.Root + ", without a deadline",
 		})
-		s.m.Report(s.pass, d)
+		lint.Report(s.pass, d)
 		return
 	}
 	if f.callee == nil {
@@ -905,7 +910,7 @@ func (s *state) report(f finding) {
 		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
-			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
+			lint.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
@@ -916,7 +921,7 @@ func (s *state) report(f finding) {
 			Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here",
 		})
 	}
-	s.m.Report(s.pass, d)
+	lint.Report(s.pass, d)
 }
 
 // connMethod returns the method of conn, a hand-written implementation of

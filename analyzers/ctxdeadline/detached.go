@@ -179,7 +179,7 @@ func (s *state) moveDetached(findings []finding, calls []helperCall) []finding {
 		fn := s.pass.TypesInfo.Defs[f.fn.(*ast.FuncDecl).Name].(*types.Func)
 		rpc := f.rpc
 		rpc.Index, rpc.Client = 0, 0
-		facts.Add(fn, &detachedRPC{RPC: rpc, Root: f.origin.RootText(), In: grpcctx.FuncName(fn), NoCancel: f.noCancel})
+		facts.Add(fn, &detachedRPC{RPC: rpc, Root: f.origin.RootText(), In: lint.FuncName(fn), NoCancel: f.noCancel})
 	}
 	s.propagateDetached(calls, facts, exposed)
 	facts.Export()
@@ -276,7 +276,7 @@ func (s *state) detachedScope(u use) bool {
 	m := s.m
 	if m.HandlerOf(u.fn) != nil {
 		cur, ok := m.Cursor(u.call)
-		return !(ok && grpcctx.InDeferStmt(cur, m.HandlerOf(u.fn).Func))
+		return !(ok && lint.InDeferStmt(cur, m.HandlerOf(u.fn).Func))
 	}
 	return reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)
 }
@@ -285,5 +285,5 @@ func (s *state) detachedScope(u use) bool {
 // with the detachedRPC fact.
 func detachedMessage(f finding, what, lack, effect, remedy string) string {
 	return fmt.Sprintf("call to %s makes %s (%s) on %s, which has %s, so %s; in %s, %s",
-		grpcctx.FuncName(f.callee), what, f.rpc.At, f.detached.Root, lack, effect, f.detached.In, remedy)
+		lint.FuncName(f.callee), what, f.rpc.At, f.detached.Root, lack, effect, f.detached.In, remedy)
 }

@@ -33,9 +33,11 @@
 // wrapper that sets its own timeout is silent), and so is a client
 // interface method called on a value made by a constructor that returns
 // one concrete type (directly, or through variables every assignment of
-// which is that constructor's result): storepb.ServerAsClient(srv).
-// Series(ctx, req) runs the server in process and makes no RPC, and the
-// methods of history.NewClient(conn, timeout) add their own timeout. A
+// which is that constructor's result; a constructor may also return an
+// error, and nil with it: c, err := GetClient(target)):
+// storepb.ServerAsClient(srv).Series(ctx, req) runs the server in process
+// and makes no RPC, and the methods of history.NewClient(conn, timeout)
+// add their own timeout. A
 // constructor of another package is known through a fact on it that says
 // what its result's methods do with their context, by method name, so it
 // works under go vet too. Generated constructors (NewEchoClient) are not
@@ -48,7 +50,12 @@
 // context.WithTimeout, WithDeadline, WithTimeoutCause or WithDeadlineCause
 // lies on any path to the call. Where an assignment depends on a branch
 // (if timeout > 0 { ctx, cancel = context.WithTimeout(ctx, timeout) }), the
-// call is reported only when no path adds a deadline. A context held in
+// call is reported only when no path adds a deadline. A cancel function
+// armed on a timer is a deadline too: ctx, cancel :=
+// context.WithCancel(ctx) with time.AfterFunc(d, cancel) (or a literal
+// given to AfterFunc that calls cancel) in the same function is a
+// watchdog, which swarmkit's raft transport resets after every message
+// sent. A context held in
 // an unexported struct field has the origin of every value the package
 // stores in it (a client's ctx made by WithCancel(context.Background()) in
 // its constructor, as tikv's PD client did; a parameter of an unexported
@@ -68,7 +75,22 @@
 // returns the context it was given (as vitess's LockShard did) adds
 // nothing.
 // A grpc.WaitForReady(true) call without a deadline gets a message saying
-// that it can block forever.
+// that it can block forever, and so does one on a connection dialled with
+// grpc.WithDefaultCallOptions(grpc.WaitForReady(true)).
+//
+// Connections: a unary call on a client made from a connection dialled
+// with a unary client interceptor that gives every call a deadline
+// (go-grpc-middleware's timeout.UnaryClientInterceptor, a retry
+// interceptor with a per-try timeout, one whose body derives its context
+// with WithTimeout or WithDeadline before calling the invoker) is bounded
+// whatever its context: silent. The dial is followed through variables,
+// option slices built with append, this package's functions, and
+// functions of other packages that return such a connection (a fact). An
+// interceptor the analysis cannot see (a parameter, an exported field of a
+// configuration, the result of a function value) may bound the calls too,
+// so unary calls on that connection are not reported; interceptors held
+// in local variables are followed to their values. Streams are not bounded
+// by unary interceptors.
 //
 // context.WithoutCancel(ctx) drops ctx's deadline along with its
 // cancellation: a call on it without a new timeout can hang forever with

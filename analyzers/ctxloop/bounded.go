@@ -112,7 +112,9 @@ func assignedIn(info *types.Info, f *ast.ForStmt) loopVars {
 }
 
 // callFree reports whether e computes its value without calls (other than
-// len, cap, min and max, and conversions) and without receiving.
+// len, cap, min and max, conversions, and errors.Unwrap, which steps down
+// an error's finite chain as cur.next steps down a list) and without
+// receiving.
 func callFree(info *types.Info, e ast.Expr) bool {
 	free := true
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -134,6 +136,9 @@ func callFree(info *types.Info, e ast.Expr) bool {
 						return free
 					}
 				}
+			}
+			if fn := grpcctx.Callee(info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Unwrap" {
+				return free
 			}
 			free = false
 		}
@@ -726,4 +731,87 @@ func isBool(t types.Type) bool {
 	}
 	b, ok := t.Underlying().(*types.Basic)
 	return ok && b.Info()&types.IsBoolean != 0
+}
+
+// sampling reports whether the loop draws a random candidate on every
+// round and leaves when the candidate is not taken: for { id =
+// rand.Uint64(); if reg.Get(id) == nil && !reg.Removed(id) { break } }, or
+// _, ok := m[id]; if !ok { break }. Rejection sampling of a fresh
+// identifier repeats only on a collision, which a large candidate space
+// makes as rare as it likes; how long it runs is not the RPC's business. A
+// random search, which leaves on a hit (if hash(n) < target { break }), is
+// still a finding. A draw is a call of math/rand, math/rand/v2 or
+// crypto/rand in the right-hand side of an assignment directly in the
+// loop's body; the exit is an if that leaves the loop whose condition is
+// a conjunction of absence tests (x == nil, !x), one of which mentions the
+// draw or a variable the loop's body assigns from one that does.
+func sampling(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	drawn := make(map[*types.Var]bool)
+	mentionsDrawn := func(e ast.Node) bool {
+		for v := range drawn {
+			if mentions(info, e, v) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, st := range f.Body.List {
+		as, ok := st.(*ast.AssignStmt)
+		if !ok || len(as.Rhs) != 1 {
+			continue
+		}
+		if !draws(info, as.Rhs[0]) && (len(drawn) == 0 || !mentionsDrawn(as.Rhs[0])) {
+			continue
+		}
+		for _, l := range as.Lhs {
+			if id, ok := ast.Unparen(l).(*ast.Ident); ok {
+				if v, ok := info.ObjectOf(id).(*types.Var); ok {
+					drawn[v] = true
+				}
+			}
+		}
+	}
+	if len(drawn) == 0 {
+		return false
+	}
+	var absent func(e ast.Expr) bool
+	absent = func(e ast.Expr) bool {
+		switch e := ast.Unparen(e).(type) {
+		case *ast.BinaryExpr:
+			switch e.Op {
+			case token.LAND:
+				return absent(e.X) && absent(e.Y)
+			case token.EQL:
+				return isNil(e.X) || isNil(e.Y)
+			}
+		case *ast.UnaryExpr:
+			return e.Op == token.NOT
+		}
+		return false
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return absent(n.Cond) && mentionsDrawn(n.Cond) && exits(at, n.Body, f)
+	})
+}
+
+// draws reports whether e calls a function of math/rand, math/rand/v2 or
+// crypto/rand (or a method of their generators), outside function
+// literals.
+func draws(info *types.Info, e ast.Expr) bool {
+	found := false
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if fn := grpcctx.Callee(info, n); fn != nil && fn.Pkg() != nil {
+				switch fn.Pkg().Path() {
+				case "math/rand", "math/rand/v2", "crypto/rand":
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -42,7 +42,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
 		Run:       c.run,
 	}
@@ -123,7 +123,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Loops: cheap shape test first, the scan only for candidates in
 	// handler scope or directly in a function that takes no context.
 	sc := newScopes(pass.TypesInfo, m)
-	spawned := findSpawns(pass.TypesInfo, m, sc)
+	spawned := findSpawns(pass.TypesInfo, m, sc, s.cache.decls)
 	var loops []loopFinding
 	var waitLoops []loopFinding // in handler scope and not reported: judged by their blocking points
 	var cands []inspector.Cursor
@@ -139,7 +139,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for i := len(cands) - 1; i >= 0; i-- {
 		cur := cands[i]
 		order[cur.Node()] = i
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue
 		}
@@ -212,7 +212,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) || setAside(pass.TypesInfo, cur) {
 			continue
 		}
-		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
+		if fn := lint.EnclosingFuncOf(cur); fn != nil {
 			_, spawns := cur.Parent().Node().(*ast.GoStmt)
 			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
@@ -273,7 +273,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			if cs.spawns {
 				who = "the goroutine"
 			}
-			m.Report(pass, analysis.Diagnostic{
+			lint.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
 				Category: CategoryBlindHelper,
@@ -512,6 +512,8 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // iterates a call to a fixed point: see fixpoint
 	case !waits && casLoop(info, f, cur):
 		return "", false // an optimistic update: see casLoop
+	case !waits && sampling(info, f, cur):
+		return "", false // rejection sampling of a fresh candidate: see sampling
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
@@ -775,14 +777,14 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 				} else if f := fieldOf(info, ch); f != nil {
 					idx.closedFields[f] = true
 				}
-			} else if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+			} else if decl := s0.cache.decls.of(grpcctx.Callee(info, n)); decl != nil {
 				// sws.close(), called by the handler, closes sws.closec.
 				for _, f := range s0.fieldsClosedBy(decl) {
 					idx.closedFields[f] = true
 				}
 			}
 		case *ast.GoStmt:
-			if !s.scan(c).observes && !goCalleeObserves(info, m, s, n, s.pkg) {
+			if !s.scan(c).observes && !goCalleeObserves(info, s, n, s.pkg) {
 				continue
 			}
 			ast.Inspect(n, func(x ast.Node) bool {
@@ -835,7 +837,7 @@ func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
 // goCalleeObserves reports whether the function a go statement runs by
 // name observes cancellation: its body, for a function of pkg; true for a
 // function declared elsewhere, whose body is out of sight.
-func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
+func goCalleeObserves(info *types.Info, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
 	fn := grpcctx.Callee(info, g.Call)
 	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
 		// go func() { errc <- sws.recvLoop() }(): the functions of the
@@ -846,7 +848,7 @@ func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoS
 			case *ast.FuncLit:
 				return false
 			case *ast.CallExpr:
-				if decl := declOf(info, m, grpcctx.Callee(info, n)); decl != nil {
+				if decl := s.cache.decls.of(grpcctx.Callee(info, n)); decl != nil {
 					observes = s.bodyObserves(decl)
 				}
 			}
@@ -860,7 +862,7 @@ func goCalleeObserves(info *types.Info, m *grpcctx.Model, s *scanner, g *ast.GoS
 	if fn.Pkg() != pkg {
 		return true
 	}
-	decl := declOf(info, m, fn)
+	decl := s.cache.decls.of(fn)
 	return decl != nil && s.bodyObserves(decl)
 }
 
@@ -887,7 +889,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		check = "check its Err() or select on its Done() in the loop"
 	}
 	where := h.Describe()
-	if grpcctx.InGoStmt(l.cur, h.Func) {
+	if lint.InGoStmt(l.cur, h.Func) {
 		where = "goroutine started by " + where
 	}
 	ignored := ""
@@ -907,7 +909,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 	if ok {
 		d.SuggestedFixes = c.insertCheck(pass, m, h, l, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // loopHeaderEnd is the end of the loop's header: the opening brace.

@@ -163,8 +163,8 @@
 // loop itself advances, computed without calls, with a bound the loop does
 // not change: a counter it steps (y++ and y > maxYear), a cursor it moves
 // through data in memory (v, ok := m[cur]; !ok; cur = v.next; cur ==
-// target), the bounds of a binary search. How long it runs is a property of
-// that data. A search's exits test what calls compute (!s.Next(),
+// target; err = errors.Unwrap(err) down an error's chain to nil), the
+// bounds of a binary search. How long it runs is a property of that data. A search's exits test what calls compute (!s.Next(),
 // hash(n) == target, a value assigned from a call): how long it runs
 // depends on work whose bound the analyzer cannot see, and it is reported.
 // So is a loop whose exit reads shared state (a field, a package variable,
@@ -183,8 +183,12 @@
 // optimistic update a spin: a loop that leaves when its sync/atomic
 // CompareAndSwap succeeds (alone or as an operand of ||: if cur <= peak ||
 // v.CompareAndSwap(peak, cur)) goes round again only when another
-// goroutine changed the value in between, and never waits for anyone. A
-// select wakes when any of its cases does: a receive from a server's
+// goroutine changed the value in between, and never waits for anyone.
+// Nor is rejection sampling: a loop that draws a random candidate
+// (math/rand, math/rand/v2, crypto/rand) on every round and leaves when it
+// is not taken (id = rand.Uint64(); if reg.Get(id) == nil { break }) goes
+// round again only on a collision; a random search that leaves on a hit
+// (if hash(n) < target) is still reported. A select wakes when any of its cases does: a receive from a server's
 // shutdown channel next to one from a local channel whose producers
 // observe cancellation (the error of the RPC's Recv goroutine) is no wait.
 //

@@ -59,10 +59,11 @@ type scanCache struct {
 	producers map[ast.Node]*producerIndex    // per handler function
 	closes    map[*ast.FuncDecl][]*types.Var // the fields a function's body closes (fieldsClosedBy)
 	observes  map[*ast.FuncDecl]bool         // whether a function's body observes cancellation (bodyObserves)
+	decls     funcDecls                      // the package's function declarations by object
 }
 
 func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {
-	return &scanner{info: pass.TypesInfo, m: m, pkg: pass.Pkg, cache: &scanCache{producers: make(map[ast.Node]*producerIndex)}}
+	return &scanner{info: pass.TypesInfo, m: m, pkg: pass.Pkg, cache: &scanCache{producers: make(map[ast.Node]*producerIndex), decls: indexDecls(pass.TypesInfo, m)}}
 }
 
 // in returns the scanner for loops in h's scope. The fields of the

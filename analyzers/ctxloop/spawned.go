@@ -35,7 +35,7 @@ type spawn struct {
 type spawns map[*ast.FuncDecl]*spawn
 
 // findSpawns walks the package's go statements once.
-func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes) spawns {
+func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes, decls funcDecls) spawns {
 	out := make(spawns)
 	if len(m.Handlers()) == 0 {
 		return out
@@ -62,7 +62,7 @@ func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes) spawns {
 			calls = append(calls, g.Call)
 		}
 		for _, call := range calls {
-			decl := declOf(info, m, grpcctx.Callee(info, call))
+			decl := decls.of(grpcctx.Callee(info, call))
 			if decl == nil || out[decl] != nil || m.HandlerOf(decl) != nil || takesContext(info, decl) {
 				continue
 			}
@@ -75,22 +75,38 @@ func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes) spawns {
 	return out
 }
 
-// declOf returns the declaration of fn when it is a function of the
-// package with a body.
-func declOf(info *types.Info, m *grpcctx.Model, fn *types.Func) *ast.FuncDecl {
+// funcDecls indexes the package's function declarations that have a body
+// by their objects, built once per pass. The callee of every call and go
+// statement the producer index and findSpawns look at is looked up here:
+// a lookup with the inspector's FindByPos from the root stepped over
+// every declaration before the one it found, which made a file of
+// thousands of functions started by go statements quadratic
+// (internal/stress's GoStatements).
+type funcDecls map[*types.Func]*ast.FuncDecl
+
+// indexDecls indexes the declarations of the files the model inspects
+// (in a dependency, generated files that do not import context are not).
+func indexDecls(info *types.Info, m *grpcctx.Model) funcDecls {
+	idx := make(funcDecls)
+	for file := range m.Inspector().Root().Children() {
+		for _, d := range file.Node().(*ast.File).Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := info.Defs[fd.Name].(*types.Func); ok {
+					idx[fn] = fd
+				}
+			}
+		}
+	}
+	return idx
+}
+
+// of returns the declaration of fn when it is a function of the package
+// with a body.
+func (idx funcDecls) of(fn *types.Func) *ast.FuncDecl {
 	if fn == nil {
 		return nil
 	}
-	fn = fn.Origin()
-	id, ok := m.Inspector().Root().FindByPos(fn.Pos(), fn.Pos())
-	if !ok {
-		return nil
-	}
-	d, ok := id.Parent().Node().(*ast.FuncDecl)
-	if !ok || d.Body == nil || info.Defs[d.Name] != fn {
-		return nil
-	}
-	return d
+	return idx[fn.Origin()]
 }
 
 // handsOwn reports whether call's receiver or arguments mention a variable

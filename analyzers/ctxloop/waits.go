@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/cfg"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A loop in handler scope observes cancellation only if every point where
@@ -315,26 +316,51 @@ func (w *waitFinder) givenRPC(call *ast.CallExpr) bool {
 }
 
 // lastSend reports whether the send at c is the last thing the loop does
-// (the statement after it returns or breaks out) on a channel that may have
+// (what runs after it returns or breaks out) on a channel that may have
 // room for it: a local channel made with a buffer, or one whose making the
 // analyzer cannot see (a field, a parameter). errCh <- err; return hands
-// over a final result; only on a local unbuffered channel is it known to
-// wait for a receiver that may be gone.
+// over a final result, and so does a send at the end of an if's or a
+// case's body that the statement after the if, switch or select leaves by
+// (case err := <-errs: if !ignorable(err) { errCh <- err }; return: one
+// result per worker, on a channel made with room for every worker); only
+// on a local unbuffered channel is it known to wait for a receiver that
+// may be gone.
 func (w *waitFinder) lastSend(c inspector.Cursor, send *ast.SendStmt) bool {
 	if v := w.local(send.Chan); v != nil && !w.buffered[v] && w.made[v] {
 		return false
 	}
-	next, ok := c.NextSibling()
-	if !ok {
-		return false
+	for {
+		if next, ok := c.NextSibling(); ok {
+			switch n := next.Node().(type) {
+			case *ast.ReturnStmt:
+				return true
+			case *ast.BranchStmt:
+				return n.Tok == token.BREAK
+			}
+			return false
+		}
+		// c ends its block: what runs next follows the if, switch or
+		// select the block belongs to; the end of the loop's body (or
+		// of anything else) goes round again.
+		p := c.Parent()
+		switch p.Node().(type) {
+		case *ast.IfStmt: // c is an else if
+			c = p
+		case *ast.BlockStmt:
+			switch p.Parent().Node().(type) {
+			case *ast.IfStmt:
+				c = p.Parent()
+			case *ast.BlockStmt:
+				c = p // a block statement
+			default:
+				return false
+			}
+		case *ast.CaseClause, *ast.CommClause:
+			c = p.Parent().Parent() // the switch or select statement
+		default:
+			return false
+		}
 	}
-	switch n := next.Node().(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.BranchStmt:
-		return n.Tok == token.BREAK
-	}
-	return false
 }
 
 // isMake reports whether e is make(chan T) or make(chan T, n).
@@ -532,7 +558,7 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 // its enclosing function, unless the function runs under sync.Once (for
 // the server).
 func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
-	fn := grpcctx.EnclosingFuncOf(cur)
+	fn := lint.EnclosingFuncOf(cur)
 	if fn == nil {
 		return nil
 	}
@@ -551,7 +577,7 @@ func (sc *scopes) resolve(fn ast.Node) scoped {
 		if !ok {
 			return scoped{}
 		}
-		outer := grpcctx.EnclosingFuncOf(cur)
+		outer := lint.EnclosingFuncOf(cur)
 		if outer == nil {
 			return scoped{}
 		}
@@ -652,7 +678,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 				finders[key] = wf
 			}
 		}
-		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
+		wf.fn, wf.goroutine = l.fn, l.spawn != nil || lint.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {
@@ -681,7 +707,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
 		}
 	}
-	slices.SortFunc(order, func(a, b ast.Node) int { return grpcctx.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
+	slices.SortFunc(order, func(a, b ast.Node) int { return lint.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)
@@ -732,7 +758,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	switch {
 	case l.spawn != nil:
 		where = "goroutine " + l.spawn.self.Name + " started by " + where
-	case grpcctx.InGoStmt(l.cur, h.Func):
+	case lint.InGoStmt(l.cur, h.Func):
 		where = "goroutine started by " + where
 	}
 	var remedy string
@@ -780,7 +806,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	if ok && wt.sel != nil {
 		d.SuggestedFixes = c.insertDoneCase(pass, m, l, wt.sel, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // waitEnd is the end of the reported range: a select's keyword, not its

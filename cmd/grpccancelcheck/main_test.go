@@ -33,6 +33,9 @@ var tool string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(toolEnv) == "1" {
+		// It loads the fixture module from source as the tests that load it
+		// in process do: the same collector settings.
+		fixturetest.FewerCollections()
 		grpccancelcheck.Main()
 		os.Exit(0)
 	}

@@ -11,9 +11,9 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/tools/go/analysis/checker"
-	"golang.org/x/tools/go/ast/astutil"
 )
 
 // An edit is a text edit by byte offsets in one file.
@@ -119,6 +119,34 @@ func apply(src []byte, edits []edit) ([]byte, error) {
 	return append(out, src[last:]...), nil
 }
 
+// defaultImportName is the name a package is imported by without one
+// given, as goimports guesses it: the last element of its path, or the one
+// before a major-version suffix (math/rand/v2 is rand).
+func defaultImportName(path string) string {
+	elems := strings.Split(path, "/")
+	name := elems[len(elems)-1]
+	if len(elems) > 1 && len(name) > 1 && name[0] == 'v' && strings.Trim(name[1:], "0123456789") == "" {
+		name = elems[len(elems)-2]
+	}
+	return name
+}
+
+// usesName reports whether f refers to an import by name: a selector
+// name.X anywhere in the file (astutil.UsesImport guesses v2 for
+// math/rand/v2).
+func usesName(f *ast.File, name string) bool {
+	used := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == name && id.Obj == nil {
+				used = true
+			}
+		}
+		return !used
+	})
+	return used
+}
+
 // formatStrict formats a fixed file, which must not import a package it no
 // longer uses.
 func formatStrict(src []byte) ([]byte, error) {
@@ -133,7 +161,10 @@ func formatStrict(src []byte) ([]byte, error) {
 		if spec.Name != nil {
 			name = spec.Name.Name
 		}
-		if name != "_" && name != "." && path != "C" && !astutil.UsesImport(f, path) {
+		if name == "" {
+			name = defaultImportName(path)
+		}
+		if name != "_" && name != "." && path != "C" && !usesName(f, name) {
 			return nil, fmt.Errorf("the fixes leave import %s unused (drivers that apply edits as they are, gopls and golangci-lint, get a file that does not compile)", spec.Path.Value)
 		}
 	}

@@ -277,6 +277,12 @@ func addLineNumbers(src []byte) string {
 	return b.String()
 }
 
+// programs is the number of programs TestGenerated checks. With 0, a
+// coverage profile (-covermode=count) counts the analysis of the
+// dependencies alone: subtracted from a profile of a run with programs, it
+// shows what the generated programs reach (scripts/fuzzcover.sh).
+var programs = flag.Int("fuzzgen.programs", -1, "TestGenerated: the number of programs (default 300, 30 with -short)")
+
 // TestGenerated checks the invariants on programs from many random tapes
 // (the seeds of a fuzzing run, without the fuzzing).
 func TestGenerated(t *testing.T) {
@@ -284,6 +290,9 @@ func TestGenerated(t *testing.T) {
 	n := 300
 	if testing.Short() {
 		n = 30
+	}
+	if *programs >= 0 {
+		n = *programs
 	}
 	r := rand.New(rand.NewPCG(7, 7))
 	total := stats{findings: make(map[string]int)}

@@ -3,22 +3,32 @@
 // dependency graph loaded once (Universe).
 //
 // A program is two packages of the fixture module: helper, whose
-// functions (a context deriver, an RPC caller, a detached caller, a
-// spinning loop, mutually recursive functions, a range-over-func
-// iterator, a generic function constrained to context.Context) give the
-// second package facts to import, and svc: the four handlers of the real
-// generated Echo service (generic or pre-generic generated code), a unary
-// and a stream interceptor, a client-side function and a function with a
-// context parameter. Each package also gets package-level declarations
-// before its functions (contexts, a context and its cancel function
-// declared together, function literals in variables, a function over an
-// alias of context.Context, init functions). Bodies come from a small
-// grammar: context definitions (Background, TODO, WithValue, WithTimeout,
-// WithCancel, WithDeadline, WithoutCancel, the request context,
-// stream.Context(), metadata, errgroup), reassignments of contexts under
-// branches, if/switch/for/range/select/labels/goto, go/defer, closures,
-// channel and stream operations, RPCs, calls into helper and into the
-// package's own package-level functions.
+// functions (a context deriver, one that returns a context and its cancel
+// function, an RPC caller, a detached caller, a spinning loop, mutually
+// recursive functions, a range-over-func iterator, a channel iterator
+// that may be a snapshot, a generic function constrained to
+// context.Context) give the second package facts to import, and svc: the
+// four handlers of the real generated Echo service (generic or pre-generic
+// generated code), a unary and a stream interceptor, a client-side
+// function and a function with a context parameter. The server has a
+// context field, set in its literal, through a constructor or not at all,
+// and a request channel, made unbuffered, buffered or out of sight,
+// served by a worker for good, by one that can return, or by none, with
+// methods that send on it and receive from it; an interface of the package
+// has one implementation. Each package also gets package-level
+// declarations before its functions (contexts, a context and its cancel
+// function declared together, function literals in variables, a function
+// over an alias of context.Context, init functions, goroutine bodies that
+// feed a channel). Bodies come from a small grammar: context definitions
+// (Background, TODO, WithValue, WithTimeout, WithCancel, WithDeadline,
+// WithoutCancel, the request context, stream.Context(), the server's
+// field, metadata, errgroup), reassignments of contexts and of the field
+// under branches, if/switch/for/range/select/labels/goto, go/defer,
+// closures, channel and stream operations, local channels with the
+// goroutine that feeds them (a literal or a function of the package) and
+// their consumer, sends and receives on the server's channel, RPCs, calls
+// into helper, into the package's own package-level functions and through
+// its interface.
 //
 // The byte string is a tape of choices: each byte picks an alternative,
 // and a used-up tape picks the first one, which never nests, so every
@@ -63,6 +73,8 @@ type gen struct {
 	copies  int             // copies of each function body (Repeat)
 	pkgCtxs []string        // package-level contexts of the file being written
 	locals  []string        // calls of its package-level functions; %s is a context
+	workers []string        // package-level functions of (ch chan int, n int), a goroutine's work
+	runner  bool            // the interface runner is declared before the function being written
 }
 
 // pick consumes one choice among n alternatives; 0 once the tape is used up.
@@ -227,6 +239,31 @@ func (g *gen) helper() []byte {
 	body = g.body(sc)
 	fmt.Fprintf(&b, "// Seq yields 0..n-1.\nfunc Seq(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n%s\t\tfor i := range n {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\n\n", body)
 
+	// DeriveCancel returns a context and its cancel function: the
+	// returned-context fact with what the body adds (a deadline, a
+	// cancel), or a detached one.
+	dc := "return context.WithCancel(ctx)"
+	switch g.pick(4) {
+	case 1:
+		g.use("time")
+		dc = "c, cancel := context.WithTimeout(ctx, time.Second)\n\treturn c, cancel"
+	case 2:
+		dc = "return context.WithCancel(context.Background())"
+	case 3:
+		dc = "c, cancel := context.WithCancel(Derive(ctx))\n\treturn c, cancel"
+	}
+	fmt.Fprintf(&b, "// DeriveCancel returns a context derived from ctx, or not, and its cancel function.\nfunc DeriveCancel(ctx context.Context) (context.Context, context.CancelFunc) {\n\t%s\n}\n\n", dc)
+
+	// Snapshot returns a channel of n values: closed and sized by the
+	// data (ctxloop's snapshotChan fact), or not.
+	snap := [...]string{
+		"ch := make(chan int, n)\n\tfor i := range n {\n\t\tch <- i\n\t}\n\tclose(ch)\n\treturn ch",
+		"ch := make(chan int, n)\n\tgo fill(ch, n)\n\treturn ch",
+		"ch := make(chan int)\n\tgo fill(ch, n)\n\treturn ch",
+		"ch := make(chan int, n)\n\tgo func() {\n\t\tfor i := range n {\n\t\t\tch <- i\n\t\t}\n\t}()\n\treturn ch",
+	}[g.pick(4)]
+	fmt.Fprintf(&b, "// Snapshot yields 0..n-1 on a channel.\nfunc Snapshot(n int) <-chan int {\n\t%s\n}\n\nfunc fill(ch chan int, n int) {\n\tfor i := range n {\n\t\tch <- i\n\t}\n\tclose(ch)\n}\n\n", snap)
+
 	// Use is generic over a context type.
 	b.WriteString("// Use makes an RPC on a context of any context type.\nfunc Use[C context.Context](c C, cl pb.EchoClient) error {\n\t_, err := cl.Unary(c, &pb.Msg{})\n\treturn err\n}\n")
 	return g.file("helper", b.String())
@@ -238,8 +275,8 @@ func (g *gen) svc() []byte {
 	var b strings.Builder
 	b.WriteString("type key struct{}\n\nvar (\n\tclient pb.EchoClient\n\tconn   *grpc.ClientConn\n\tevents = make(chan int, 1)\n\t_      = helper.Odd\n)\n\n")
 	b.WriteString(g.pkgDecls("client"))
-	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n}\n\n")
-	b.WriteString("// Register registers the service.\nfunc Register(g *grpc.Server) { pb.RegisterEchoServer(g, &server{c: client}) }\n\n")
+	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n\tctx    context.Context\n\treqs   chan int\n}\n\n")
+	b.WriteString(g.serverDecls())
 
 	streamType := func(generic, legacy string) string {
 		if g.v13 {
@@ -290,6 +327,51 @@ func (g *gen) svc() []byte {
 	return g.file("svc", b.String())
 }
 
+// serverDecls returns the declarations around the server type: Register,
+// which makes the server directly or through an unexported constructor
+// (the context field's value then comes from the constructor's callers),
+// with its request channel made unbuffered, buffered or not at all, and
+// the server's context set or not; a worker method that serves the
+// channel for the process's life, or one that can return, or none; the
+// methods that send on and receive from the channel outside any select
+// (ctxloop's blocks fact), and an interface of the package with one
+// implementation (what may run for its method).
+func (g *gen) serverDecls() string {
+	var b strings.Builder
+	g.use("context")
+	reqs := [...]string{"", ", reqs: make(chan int)", ", reqs: make(chan int, 1)"}[g.pick(3)]
+	var srv string
+	switch g.pick(3) {
+	case 0:
+		srv = "&server{c: client" + reqs + "}"
+	case 1:
+		srv = "&server{c: client, ctx: " + g.ctxExpr(&scope{}, 0) + reqs + "}"
+	case 2:
+		fmt.Fprintf(&b, "func newServer(ctx context.Context) *server {\n\treturn &server{c: client, ctx: ctx%s}\n}\n\n", reqs)
+		srv = "newServer(" + g.ctxExpr(&scope{}, 0) + ")"
+	}
+	start := ""
+	switch g.pick(4) {
+	case 1: // serves for good: a send waits only for its backlog
+		b.WriteString("func (s *server) serve() {\n\tfor r := range s.reqs {\n\t\t_ = r\n\t}\n}\n\n")
+		start = "\tgo srv.serve()\n"
+	case 2:
+		b.WriteString("func (s *server) serve() {\n\tfor {\n\t\tr, ok := <-s.reqs\n\t\tif !ok {\n\t\t\treturn\n\t\t}\n\t\t_ = r\n\t}\n}\n\n")
+		start = "\tgo srv.serve()\n"
+	case 3: // can return on its own: serves nobody for sure
+		b.WriteString("func (s *server) serve() {\n\tfor {\n\t\tselect {\n\t\tcase r := <-s.reqs:\n\t\t\t_ = r\n\t\tcase <-events:\n\t\t\treturn\n\t\t}\n\t}\n}\n\n")
+		start = "\tgo srv.serve()\n"
+	}
+	fmt.Fprintf(&b, "// Register registers the service.\nfunc Register(g *grpc.Server) {\n\tsrv := %s\n%s\tpb.RegisterEchoServer(g, srv)\n}\n\n", srv, start)
+	b.WriteString("func (s *server) push(n int) {\n\ts.reqs <- n\n}\n\nfunc (s *server) pull() int {\n\treturn <-s.reqs\n}\n\n")
+	sc := &scope{client: "client", ret: retZero("n")}
+	fmt.Fprintf(&b, "type runner interface {\n\trun(n int) int\n}\n\ntype spinner struct{}\n\nfunc (spinner) run(n int) int {\n%sreturn n\n}\n\n", g.body(sc))
+	// Later functions may call run: only a later declaration refers to an
+	// earlier one (see pkgDecls).
+	g.runner = true
+	return b.String()
+}
+
 // pkgDecls returns up to three package-level declarations, before any
 // function of the file: a context, a context and its cancel function
 // declared together (var c, stop = context.WithCancel(...)), a function
@@ -301,11 +383,11 @@ func (g *gen) svc() []byte {
 // to an earlier one, so no initialization cycle arises. client is the package's EchoClient variable, or
 // "".
 func (g *gen) pkgDecls(client string) string {
-	g.pkgCtxs, g.locals = nil, nil
+	g.pkgCtxs, g.locals, g.workers, g.runner = nil, nil, nil, false
 	var b strings.Builder
 	withN := func(body string) string { return "n := 1\n_ = n\n" + body }
 	for range g.pick(4) {
-		switch g.pick(7) {
+		switch g.pick(8) {
 		case 0: // a context
 			v := g.fresh("pc")
 			fmt.Fprintf(&b, "var %s = %s\n\n", v, g.ctxExpr(&scope{}, 0))
@@ -345,6 +427,12 @@ func (g *gen) pkgDecls(client string) string {
 			v := g.fresh("pv")
 			sc := &scope{client: client, ret: retZero("1")}
 			fmt.Fprintf(&b, "var %s = func() int {\n%sreturn 1\n}()\n\n", v, withN(g.body(sc)))
+		case 7: // a goroutine's work: feeds a channel, closes it or not
+			f := g.fresh("pk")
+			sc := &scope{client: client, ret: retNone}
+			end := [...]string{"ch <- n\n", "ch <- n\nclose(ch)\n", "for i := range n {\nch <- i\n}\nclose(ch)\n", "defer close(ch)\nfor {\nch <- n\n}\n"}[g.pick(4)]
+			fmt.Fprintf(&b, "func %s(ch chan int, n int) {\n%s%s}\n\n", f, g.body(sc), end)
+			g.workers = append(g.workers, f)
 		}
 	}
 	return b.String()
@@ -404,7 +492,7 @@ func (g *gen) ctxExpr(sc *scope, depth int) string {
 		}
 		return g.ctxExpr(sc, depth+1)
 	}
-	switch g.pick(10) {
+	switch g.pick(11) {
 	case 1:
 		g.use("context")
 		return "context.Background()"
@@ -433,6 +521,10 @@ func (g *gen) ctxExpr(sc *scope, depth int) string {
 	case 9:
 		g.use("google.golang.org/grpc/metadata")
 		return "metadata.AppendToOutgoingContext(" + parent() + ", \"k\", \"v\")"
+	case 10: // the server's context field
+		if sc.receiver {
+			return "s.ctx"
+		}
 	}
 	if len(sc.ctxs) > 0 {
 		return sc.ctxs[0]
@@ -451,7 +543,7 @@ func (g *gen) clientExpr(sc *scope) string {
 // stmt returns one statement (possibly several lines) and may add the
 // variables it declares to sc.
 func (g *gen) stmt(sc *scope) string {
-	const n = 29
+	const n = 34
 	switch g.pick(n) {
 	case 1: // a context variable
 		v := g.fresh("c")
@@ -702,6 +794,76 @@ func (g *gen) stmt(sc *scope) string {
 			call = fmt.Sprintf(call, g.ctxExpr(sc, 0))
 		}
 		return "_ = " + call + "\n"
+	case 29: // the server's request channel
+		if !sc.receiver {
+			break
+		}
+		switch g.pick(5) {
+		case 0:
+			return "s.reqs <- n\n"
+		case 1:
+			return "s.push(n)\n"
+		case 2:
+			return "n = s.pull()\n"
+		case 3:
+			return "<-s.reqs\n"
+		}
+		ctx := g.ctxExpr(sc, 0)
+		return fmt.Sprintf("select {\ncase s.reqs <- n:\ncase <-%s.Done():\n%s\n}\n", ctx, sc.ret(ctx+".Err()"))
+	case 30: // a local channel, a goroutine that feeds it, and its consumer
+		ch := g.fresh("ch")
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s := make(chan int%s)\n", ch, [...]string{"", ", 1"}[g.pick(2)])
+		c := sc.closure(retNone)
+		switch w := g.pick(3); {
+		case w == 1 && len(g.workers) > 0:
+			fmt.Fprintf(&b, "go %s(%s, n)\n", g.workers[g.pick(len(g.workers))], ch)
+		case w == 2 && len(g.workers) > 0:
+			fmt.Fprintf(&b, "go func() {\n%s%s(%s, n)\n}()\n", g.nested(c), g.workers[g.pick(len(g.workers))], ch)
+		default:
+			fmt.Fprintf(&b, "go func() {\n%s%s <- n\n%s}()\n", g.nested(c), ch, [...]string{"", "close(" + ch + ")\n"}[g.pick(2)])
+		}
+		v := g.fresh("v")
+		lc := sc.child()
+		lc.loop, lc.breakOK = true, true
+		switch g.pick(3) {
+		case 0:
+			fmt.Fprintf(&b, "%s := <-%s\n_ = %s\n", v, ch, v)
+		case 1:
+			fmt.Fprintf(&b, "for %s := range %s {\n_ = %s\n%s}\n", v, ch, v, g.nested(lc))
+		case 2:
+			ctx := g.ctxExpr(sc, 0)
+			fmt.Fprintf(&b, "for {\nselect {\ncase %s := <-%s:\n_ = %s\ncase <-%s.Done():\n%s\n}\n%s}\n", v, ch, v, ctx, sc.ret(ctx+".Err()"), g.nested(lc))
+		}
+		return b.String()
+	case 31: // a range over a channel a helper returns
+		if !g.imports[HelperPath] {
+			break
+		}
+		v := g.fresh("v")
+		c := sc.child()
+		c.loop, c.breakOK = true, true
+		return fmt.Sprintf("for %s := range helper.Snapshot(n) {\n_ = %s\n%s}\n", v, v, g.nested(c))
+	case 32: // a context and its cancel function from a helper
+		if !g.imports[HelperPath] {
+			break
+		}
+		v, cancel := g.fresh("c"), g.fresh("cancel")
+		use := [...]string{"defer " + cancel + "()\n", "_ = " + cancel + "\n"}[g.pick(2)]
+		s := fmt.Sprintf("%s, %s := helper.DeriveCancel(%s)\n_ = %s\n%s", v, cancel, g.ctxExpr(sc, 0), v, use)
+		sc.ctxs = append(sc.ctxs, v)
+		return s
+	case 33: // the server's context field stored, or the package's interface
+		if sc.receiver && g.pick(2) == 1 {
+			s := "s.ctx = " + g.ctxExpr(sc, 0) + "\n"
+			if g.pick(2) == 1 {
+				return "if " + g.cond(sc) + " {\n" + s + "}\n"
+			}
+			return s
+		}
+		if g.runner {
+			return "_ = runner(spinner{}).run(n)\n"
+		}
 	case 27: // a loop that passes its context on
 		c := sc.child()
 		c.loop, c.breakOK = true, true

@@ -20,6 +20,7 @@ type originCache struct {
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
 	values     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.usedAsValues
 	stored     lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.storedLocals
+	timed      lockedMap[*ast.FuncDecl, map[*types.Var]bool] // see Model.timedVars
 	sent       lockedMap[ast.Node, map[types.Object]bool]    // see Model.sentInFunc
 	fields     fieldIndex                                    // see fields.go
 	reach      reachIndex                                    // see reach.go

@@ -160,7 +160,7 @@ func (ix *clientIndex) build(m *Model) {
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
-		fn := EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
@@ -405,7 +405,7 @@ func indexed(t types.Type) bool {
 	switch {
 	case IsContext(t):
 		return false
-	case types.IsInterface(t), isConn(t), isOption(t):
+	case types.IsInterface(t), isConn(t), isOption(t), isInterceptor(t):
 		return true
 	}
 	if sig, ok := types.Unalias(t).Underlying().(*types.Signature); ok {
@@ -554,7 +554,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 					continue
 				}
 				for j, a := range call.Args {
-					if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn {
+					if m.ClientValue(a, lint.EnclosingFuncOf(c)).Kind == ClientConn {
 						add(cd.fn, callbackClient{k, j})
 					}
 				}

@@ -14,7 +14,8 @@ import (
 // serverAsClient.Series. It returns nil for any other call.
 //
 // A constructor is a function, declared in a hand-written file, whose one
-// result is an interface and whose every return statement returns a value
+// result is an interface (or an interface and an error, with return nil,
+// err on its failing paths) and whose every return statement returns a value
 // of the same hand-written, non-generic named type T of its package
 // (&T{...}, T{...} or new(T)). thanos' storepb.ServerAsClient is one: it
 // returns a StoreClient that calls the server in process, no RPC.
@@ -73,8 +74,7 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			if !ok {
 				continue
 			}
-			res := fn.Signature().Results()
-			if res.Len() != 1 || !types.IsInterface(res.At(0).Type()) {
+			if !ctorResults(fn.Signature().Results()) {
 				continue
 			}
 			if t := m.constructed(pass.TypesInfo, decl); t != nil {
@@ -85,9 +85,24 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 	}
 }
 
+// ctorResults reports whether a constructor may have these results: an
+// interface, or an interface and an error (func GetClient(target string)
+// (Client, error), which returns nil and the error when the dial fails).
+func ctorResults(res *types.Tuple) bool {
+	switch res.Len() {
+	case 1:
+		return types.IsInterface(res.At(0).Type())
+	case 2:
+		return types.IsInterface(res.At(0).Type()) && types.Identical(res.At(1).Type(), types.Universe.Lookup("error").Type())
+	}
+	return false
+}
+
 // constructed returns the type decl constructs when every return
 // statement in its body (not in function literals) returns the same named
-// type of this package, declared in a hand-written file and not generic.
+// type of this package, declared in a hand-written file and not generic;
+// with an error result, a return of nil (and the error) makes nothing and
+// does not count, but one return at least must make the value.
 func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) types.Type {
 	var t types.Type
 	ok := true
@@ -96,6 +111,9 @@ func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) types.Type {
 		case *ast.FuncLit:
 			return false
 		case *ast.ReturnStmt:
+			if len(n.Results) == 2 && isNil(info, n.Results[0]) {
+				return true // return nil, err
+			}
 			rt := m.concreteValue(info, n)
 			if rt == nil || t != nil && !types.Identical(rt, t) {
 				ok = false
@@ -113,8 +131,8 @@ func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) types.Type {
 // concreteValue returns the type ret returns, if it is a value of a named
 // type of this package made right there.
 func (m *Model) concreteValue(info *types.Info, ret *ast.ReturnStmt) types.Type {
-	if len(ret.Results) != 1 {
-		return nil
+	if len(ret.Results) != 1 && (len(ret.Results) != 2 || !isNil(info, ret.Results[1])) {
+		return nil // one value, or the value and a nil error
 	}
 	var t types.Type
 	pointer := false

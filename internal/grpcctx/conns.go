@@ -271,21 +271,25 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 }
 
 // boundingInterceptor reports whether e, an interceptor given to
-// WithUnaryInterceptor or WithChainUnaryInterceptor, bounds every call: a
-// function or a call of a function with the boundsCalls fact, or a literal
-// that does. For the variadic WithChainUnaryInterceptor(ics...), e may be
-// a slice of interceptors (a literal, append(...), or a variable of this
-// package they are stored in): it bounds if one of them does, as a chain
-// hands every call through each (a library's dial helper builds the chain
-// in a slice: cerbos-sdk-go's mkDialOpts prepends go-grpc-middleware's
-// retry interceptor with a per-try timeout).
+// WithUnaryInterceptor or WithChainUnaryInterceptor, bounds every call, or
+// may: a function or a call of a function with the boundsCalls fact, or a
+// literal that does; an interceptor the model cannot see (a parameter, an
+// exported field, a call of a function value) may, and a unary call on
+// such a connection is not known to lack a deadline. For the variadic
+// WithChainUnaryInterceptor(ics...), e may be a slice of interceptors (a
+// literal, append(...), or a variable of this package they are stored
+// in): it bounds if one of them does, as a chain hands every call through
+// each (a library's dial helper builds the chain in a slice:
+// cerbos-sdk-go's mkDialOpts prepends go-grpc-middleware's retry
+// interceptor with a per-try timeout). A variable holding one interceptor
+// is followed the same way.
 func (m *Model) boundingInterceptor(e ast.Expr, depth int) bool {
 	return m.boundingIn(e, depth, make(map[*types.Var]bool))
 }
 
-// boundingIn is boundingInterceptor; seen holds the slice variables
-// already followed, each once (a chain built by ics = append(ics, x)
-// refers to itself).
+// boundingIn is boundingInterceptor; seen holds the variables already
+// followed, each once (a chain built by ics = append(ics, x) refers to
+// itself).
 func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool {
 	if depth > maxDialDepth {
 		return false
@@ -312,21 +316,42 @@ func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool
 			}
 		}
 		fn := typeutil.StaticCallee(m.info, e)
-		return fn != nil && m.boundingFuncs.Has(fn.Origin())
+		if fn == nil {
+			return isInterceptor(m.info.TypeOf(e)) // a function value's result: unseen
+		}
+		return m.boundingFuncs.Has(fn.Origin())
 	case *ast.Ident, *ast.SelectorExpr:
 		if fn, ok := m.info.ObjectOf(identOf(e)).(*types.Func); ok {
 			return m.boundingFuncs.Has(fn.Origin())
 		}
-		if v := m.storedVar(e); v != nil && isInterceptorSlice(v.Type()) && !seen[v] {
-			seen[v] = true
-			for _, a := range m.clientIndex().assigns[v] {
-				if a.rhs != nil && a.index == 0 && m.boundingIn(a.rhs, depth+1, seen) {
-					return true
-				}
+		t := m.info.TypeOf(e)
+		if !isInterceptor(t) && !isInterceptorSlice(t) {
+			return false
+		}
+		v := m.storedVar(e)
+		if v == nil {
+			return true // an exported field, a package-level variable: unseen
+		}
+		if seen[v] {
+			return false
+		}
+		seen[v] = true
+		assigns := m.clientIndex().assigns[v]
+		if len(assigns) == 0 {
+			return true // a parameter: what the caller passes is unseen here
+		}
+		for _, a := range assigns {
+			if a.rhs == nil || a.index != 0 || m.boundingIn(a.rhs, depth+1, seen) {
+				return true
 			}
 		}
 	}
 	return false
+}
+
+// isInterceptor reports whether t is grpc.UnaryClientInterceptor.
+func isInterceptor(t types.Type) bool {
+	return t != nil && isNamed(t, grpcPath, "UnaryClientInterceptor")
 }
 
 // isInterceptorSlice reports whether t is []grpc.UnaryClientInterceptor.

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"sync"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A MethodValue is one method value a function value may hold: Recv.Method,
@@ -144,7 +146,7 @@ func (ix *funcValueIndex) build(m *Model) {
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.UnaryExpr)(nil), (*ast.CallExpr)(nil),
 		(*ast.CompositeLit)(nil), (*ast.ReturnStmt)(nil), (*ast.SendStmt)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
-		fn := EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {

@@ -236,3 +236,58 @@ func (m *Model) outsideLocals(lhs ast.Expr) bool {
 	}
 	return false
 }
+
+// cancelTimed reports whether the cancel function returned by call (a
+// context.WithCancel or WithCancelCause) is armed on a timer in the
+// function that makes it: given to time.AfterFunc, or called by the
+// function literal given to it. The timer is a watchdog (swarmkit's raft
+// transport resets it after each message sent): the context cannot outlive
+// it, as if it had a deadline.
+func (m *Model) cancelTimed(call *ast.CallExpr) bool {
+	a, ok := m.assignments()[call]
+	if !ok || a.decl == (inspector.Cursor{}) {
+		return false
+	}
+	id, ok := ast.Unparen(a.lhs).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, ok := m.info.ObjectOf(id).(*types.Var)
+	return ok && m.timedVars(a.decl)[v]
+}
+
+// timedVars returns the variables that the declaration at decl gives to
+// time.AfterFunc as its function, or calls in the literal it gives. One
+// walk per declaration.
+func (m *Model) timedVars(decl inspector.Cursor) map[*types.Var]bool {
+	fd := decl.Node().(*ast.FuncDecl)
+	if timed, ok := m.cache.timed.get(fd); ok {
+		return timed
+	}
+	timed := make(map[*types.Var]bool)
+	for c := range decl.Preorder((*ast.CallExpr)(nil)) {
+		call := c.Node().(*ast.CallExpr)
+		if len(call.Args) != 2 || !isFunc(typeutil.StaticCallee(m.info, call), "time", "AfterFunc") {
+			continue
+		}
+		switch f := ast.Unparen(call.Args[1]).(type) {
+		case *ast.Ident:
+			if v, ok := m.info.Uses[f].(*types.Var); ok {
+				timed[v] = true
+			}
+		case *ast.FuncLit:
+			ast.Inspect(f.Body, func(n ast.Node) bool {
+				if inner, ok := n.(*ast.CallExpr); ok {
+					if id, ok := ast.Unparen(inner.Fun).(*ast.Ident); ok {
+						if v, ok := m.info.Uses[id].(*types.Var); ok {
+							timed[v] = true
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	m.cache.timed.set(fd, timed)
+	return timed
+}

@@ -40,7 +40,8 @@ func (r Root) String() string { return rootNames[r] }
 type Origin struct {
 	Root Root
 	// Deadline: a deadline (WithTimeout, WithDeadline, or their Cause
-	// variants) was added on every path from the root.
+	// variants, or a WithCancel whose cancel function a timer calls:
+	// time.AfterFunc(d, cancel)) was added on every path from the root.
 	Deadline bool
 	// Cancel: a cancel function (WithCancel*, WithTimeout*, WithDeadline*,
 	// errgroup.WithContext) was created on every path from the root.
@@ -220,6 +221,9 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		return derive(arg(0), func(o *Origin) {
 			o.Cancel, o.MayCancel = true, true
 			o.Owned = o.Owned || fn.Pkg().Path() == contextPath && q.m.cancelKept(call)
+			if fn.Pkg().Path() == contextPath && q.m.cancelTimed(call) {
+				o.Deadline, o.MayDeadline = true, true // a watchdog: time.AfterFunc(d, cancel)
+			}
 		})
 	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
 		return derive(arg(0), func(o *Origin) {

@@ -1,20 +1,24 @@
 // Package stress benchmarks grpccancelcheck's analyzers on adversarial
-// inputs, each at three sizes so that growth shows: a function of
+// inputs, each at three or four sizes so that growth shows: a function of
 // thousands of statements (mixed, and a third of them detached RPCs with
-// fixes), closures nested a hundred deep, branches that
-// rewrite a context, a service of thousands of methods and a generated
-// .pb.go of about ten megabytes (generated with protoc at benchmark time,
-// never committed). Every size is also checked once, as a test, for the
+// fixes), closures nested a hundred deep, branches that rewrite a context,
+// thousands of go statements in one file, a service of thousands of
+// methods and a generated .pb.go of ten megabytes (generated with protoc
+// at benchmark time, never committed). Every size is also checked once, as a test, for the
 // invariants the fuzzer checks: it type-checks, no analyzer fails.
 //
 // Each benchmark reports, besides the time of a whole iteration (type
 // checking included), the CPU time of the analysis alone and of the type
 // checking alone (garbage collection included: analysis-cpu-ms/op,
-// typecheck-cpu-ms/op), allocs of the analysis per AST node (allocs/node)
-// and the input's size (nodes).
+// typecheck-cpu-ms/op), allocs of the analysis per AST node (allocs/node),
+// the input's size (nodes), and the analysis's CPU time and allocations per
+// unit of the input's size (analysis-cpu-ns/method, allocs/method...): flat
+// across the sizes when the analysis is linear.
 package stress_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"os"
@@ -52,35 +56,42 @@ func universe(t testing.TB) (*fuzzgen.Universe, string) {
 	return uni, dir
 }
 
-// An input is one adversarial program at one size.
+// An input is one adversarial program at one size: size units (a
+// statement, a method, a message...), whose name the per-unit metrics
+// carry.
 type input struct {
 	name string
 	size int
+	unit string
 	prog func(tb testing.TB, size int) []fuzzgen.Package
 }
 
 var inputs = []input{
-	{"LongFunction", 1250, longFunction},
-	{"LongFunction", 2500, longFunction},
-	{"LongFunction", 5000, longFunction},
-	{"DetachedCalls", 1250, detachedCalls},
-	{"DetachedCalls", 2500, detachedCalls},
-	{"DetachedCalls", 5000, detachedCalls},
-	{"Loops", 1000, loops},
-	{"Loops", 2000, loops},
-	{"Loops", 4000, loops},
-	{"NestedClosures", 25, nestedClosures},
-	{"NestedClosures", 50, nestedClosures},
-	{"NestedClosures", 100, nestedClosures},
-	{"BranchRewrites", 4, branchRewrites},
-	{"BranchRewrites", 8, branchRewrites},
-	{"BranchRewrites", 12, branchRewrites},
-	{"Service", 500, service},
-	{"Service", 1000, service},
-	{"Service", 2000, service},
-	{"LargePB", 1250, largePB},
-	{"LargePB", 2500, largePB},
-	{"LargePB", 5000, largePB},
+	{"LongFunction", 1250, "stmt", longFunction},
+	{"LongFunction", 2500, "stmt", longFunction},
+	{"LongFunction", 5000, "stmt", longFunction},
+	{"DetachedCalls", 1250, "stmt", detachedCalls},
+	{"DetachedCalls", 2500, "stmt", detachedCalls},
+	{"DetachedCalls", 5000, "stmt", detachedCalls},
+	{"Loops", 1000, "loop", loops},
+	{"Loops", 2000, "loop", loops},
+	{"Loops", 4000, "loop", loops},
+	{"NestedClosures", 25, "level", nestedClosures},
+	{"NestedClosures", 50, "level", nestedClosures},
+	{"NestedClosures", 100, "level", nestedClosures},
+	{"BranchRewrites", 4, "branch", branchRewrites},
+	{"BranchRewrites", 8, "branch", branchRewrites},
+	{"BranchRewrites", 12, "branch", branchRewrites},
+	{"GoStatements", 1000, "go", goStatements},
+	{"GoStatements", 2000, "go", goStatements},
+	{"GoStatements", 4000, "go", goStatements},
+	{"Service", 250, "method", service},
+	{"Service", 500, "method", service},
+	{"Service", 1000, "method", service},
+	{"Service", 2000, "method", service},
+	{"LargePB", 775, "msg", largePB},  // 2.5 MB of big.pb.go
+	{"LargePB", 1550, "msg", largePB}, // 5 MB
+	{"LargePB", 3100, "msg", largePB}, // 10 MB
 }
 
 var allSizes = flag.Bool("stress.all", false, "TestInputs: check every size, not only the smallest")
@@ -141,6 +152,9 @@ func BenchmarkInputs(b *testing.B) {
 			b.ReportMetric(typecheck/float64(b.N), "typecheck-cpu-ms/op")
 			b.ReportMetric(float64(c.Analysis)/float64(c.Nodes), "allocs/node")
 			b.ReportMetric(float64(c.Nodes), "nodes")
+			// Per unit of size: flat when the analysis is linear.
+			b.ReportMetric(analysis/float64(b.N)*1e6/float64(in.size), "analysis-cpu-ns/"+in.unit)
+			b.ReportMetric(float64(c.Analysis)/float64(in.size), "allocs/"+in.unit)
 		})
 	}
 }
@@ -269,6 +283,24 @@ func nestedClosures(_ testing.TB, depth int) []fuzzgen.Package {
 	return svc(b.String())
 }
 
+// goStatements is a file of n functions and, after them, a handler that
+// starts each in a goroutine feeding one channel (go wK(ch)) and then
+// loops receiving from it: ctxloop follows each goroutine's function
+// (findSpawns) and judges the loop by its producers' bodies
+// (goCalleeObserves), looking up the declaration of each callee.
+func goStatements(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "func w%d(ch chan int) {\n\tch <- %d\n}\n\n", i, i)
+	}
+	b.WriteString("func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tch := make(chan int)\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\tgo w%d(ch)\n", i)
+	}
+	b.WriteString("\tfor {\n\t\tif v := <-ch; v < 0 {\n\t\t\tbreak\n\t\t}\n\t}\n\treturn req, nil\n}\n")
+	return svc(b.String())
+}
+
 // branchRewrites rewrites the context under n successive branches, then
 // uses it: the shape on which an origin engine that walks every path is
 // exponential.
@@ -281,6 +313,9 @@ func branchRewrites(_ testing.TB, n int) []fuzzgen.Package {
 	b.WriteString("\treturn s.c.Unary(c, req)\n}\n")
 	return svc(b.String())
 }
+
+// generatorVersions are the code generators testdata/pb was generated with.
+const generatorVersions = "google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12 google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2"
 
 var (
 	genOnce sync.Once
@@ -300,7 +335,7 @@ func generators(tb testing.TB) string {
 		if genErr != nil {
 			return
 		}
-		for _, mod := range []string{"google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12", "google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2"} {
+		for _, mod := range strings.Fields(generatorVersions) {
 			cmd := exec.Command("go", "install", mod)
 			cmd.Env = append(os.Environ(), "GOBIN="+genBin, "GOFLAGS=-mod=mod")
 			if out, err := cmd.CombinedOutput(); err != nil {
@@ -317,23 +352,40 @@ func generators(tb testing.TB) string {
 
 // protoc compiles proto (the file big.proto, package path
 // example.com/fixtures/stress/bigpb) and returns the generated package.
+// The output is kept in the temporary directory, by the proto's hash:
+// protoc-gen-go's own time grows faster than its output (15 minutes of
+// wall time on the loaded machine here for the 10 MB file), and TestInputs
+// and BenchmarkInputs, run one after the other, ask for the same files.
 func protoc(tb testing.TB, proto string) fuzzgen.Package {
 	tb.Helper()
-	bin := generators(tb)
-	dir := tb.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "big.proto"), []byte(proto), 0o666); err != nil {
-		tb.Fatal(err)
-	}
-	cmd := exec.Command("protoc", "-I", dir,
-		"--plugin=protoc-gen-go="+filepath.Join(bin, "protoc-gen-go"),
-		"--plugin=protoc-gen-go-grpc="+filepath.Join(bin, "protoc-gen-go-grpc"),
-		"--go_out="+dir, "--go_opt=paths=source_relative",
-		"--go-grpc_out="+dir, "--go-grpc_opt=paths=source_relative", "big.proto")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("protoc: %v\n%s", err, out)
+	sum := sha256.Sum256([]byte(generatorVersions + proto))
+	dir := filepath.Join(os.TempDir(), "grpccancelcheck-stress-protoc", hex.EncodeToString(sum[:8]))
+	names := []string{"big.pb.go", "big_grpc.pb.go"}
+	if _, err := os.Stat(filepath.Join(dir, names[1])); err != nil {
+		bin := generators(tb)
+		tmp := tb.TempDir()
+		if err := os.WriteFile(filepath.Join(tmp, "big.proto"), []byte(proto), 0o666); err != nil {
+			tb.Fatal(err)
+		}
+		cmd := exec.Command("protoc", "-I", tmp,
+			"--plugin=protoc-gen-go="+filepath.Join(bin, "protoc-gen-go"),
+			"--plugin=protoc-gen-go-grpc="+filepath.Join(bin, "protoc-gen-go-grpc"),
+			"--go_out="+tmp, "--go_opt=paths=source_relative",
+			"--go-grpc_out="+tmp, "--go-grpc_opt=paths=source_relative", "big.proto")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("protoc: %v\n%s", err, out)
+		}
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			tb.Fatal(err)
+		}
+		for _, name := range names { // big_grpc.pb.go last: its presence says the entry is whole
+			if err := os.Rename(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+				tb.Fatal(err)
+			}
+		}
 	}
 	pkg := fuzzgen.Package{Path: fuzzgen.Module + "/stress/bigpb"}
-	for _, name := range []string{"big.pb.go", "big_grpc.pb.go"} {
+	for _, name := range names {
 		src, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			tb.Fatal(err)
@@ -368,8 +420,8 @@ func service(tb testing.TB, n int) []fuzzgen.Package {
 	return []fuzzgen.Package{pb, {Path: fuzzgen.Module + "/stress/svc", Files: []fuzzgen.File{{Name: "svc.go", Src: []byte(b.String())}}}}
 }
 
-// largePB is the generated code of n messages of eight fields each (5,000
-// messages make a .pb.go of about ten megabytes) and one small service.
+// largePB is the generated code of n messages of eight fields each (3,100
+// messages make a big.pb.go of ten megabytes) and one small service.
 func largePB(tb testing.TB, n int) []fuzzgen.Package {
 	var p strings.Builder
 	p.WriteString(protoHeader)

@@ -2,6 +2,7 @@ package ctxdeadline
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"google.golang.org/grpc"
@@ -35,7 +36,7 @@ func retrying(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc
 }
 
 // tagged adds metadata only: its callers are reported through the fact.
-func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:39 on client param 1\)`
+func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:40 on client param 1\)`
 	return c.Unary(ctx, in, opts...)
 }
 
@@ -43,7 +44,7 @@ func shapedCallers(conn *grpc.ClientConn) {
 	c := echo.NewEchoClient(conn)
 	bg := context.Background()
 	_, _ = retrying(bg, c, msg)        // silent: every attempt has its own timeout
-	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:39\) with no deadline`
+	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:40\) with no deadline`
 	_ = rpcs.DoWithTimeout(bg, c)      // silent: the helper sets its own timeout
 	_ = rpcs.DoCancelAfterBegin(bg, c) // silent: the helper cancels its own stream
 	_ = rpcs.DoUnary(bg, c)            // want `call to rpcs.DoUnary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:20\) with no deadline`
@@ -78,6 +79,48 @@ func ctorFactCallers(conn *grpc.ClientConn) {
 	partial := rpcs.NewPartial(echo.NewEchoClient(conn))
 	_, _ = partial.Unary(bg, msg) // silent: the override adds a timeout
 	_, _ = partial.Bidi(bg)       // want `gRPC stream echo.EchoClient.Bidi uses bg \(from context.Background\(\)\), which has neither a deadline nor a cancel function`
+}
+
+// Constructors with an error result are constructors too.
+func ctorErrCallers(conn *grpc.ClientConn) error {
+	bg := context.Background()
+	timed, err := rpcs.DialTimed("dns:///upstream", time.Second)
+	if err != nil {
+		return err
+	}
+	_, _ = timed.Unary(bg, msg) // silent: the method adds its own timeout
+	plain, err := rpcs.DialPlain("dns:///upstream")
+	if err != nil {
+		return err
+	}
+	_, _ = plain.Unary(bg, msg) // want `call to rpcs.UnaryClient.Unary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:\d+\) with no deadline`
+	local, err := dialLocal(conn, true)
+	if err != nil {
+		return err
+	}
+	_, _ = local.Unary(bg, msg) // silent: this package's constructor, whose method adds a timeout
+	open, err := dialLocal(conn, false)
+	if err != nil {
+		return err
+	}
+	_, err = open.Unary(bg, msg) // silent: the same constructor (its one type decides)
+	return err
+}
+
+// dialLocal returns this package's timed client, or nil and an error.
+func dialLocal(conn *grpc.ClientConn, ok bool) (unaryClient, error) {
+	if !ok {
+		return nil, errors.New("no client")
+	}
+	return &timedLocal{echo.NewEchoClient(conn)}, nil
+}
+
+type timedLocal struct{ c echo.EchoClient }
+
+func (t *timedLocal) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	return t.c.Unary(ctx, in, opts...)
 }
 
 // forwarding passes the call on to a real client.

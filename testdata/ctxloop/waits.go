@@ -249,6 +249,70 @@ func (s *watchServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, e
 	}
 }
 
+// fanoutServer: one worker per target, each handing over at most one
+// error on a channel made with room for all of them (gnmic's proxy).
+type fanoutServer struct {
+	echo.UnimplementedEchoServer
+	targets map[string]chan *echo.Msg
+}
+
+func (s *fanoutServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	errCh := make(chan error, len(s.targets))
+	var wg sync.WaitGroup
+	for _, t := range s.targets {
+		wg.Add(1)
+		go func(t chan *echo.Msg) {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case m, ok := <-t:
+					if !ok {
+						return
+					}
+					if m.Text == "" {
+						continue
+					}
+					if m.Text != "eof" {
+						errCh <- errors.New(m.Text) // silent: the worker's one result; the buffer has room for every worker
+					}
+					return
+				}
+			}
+		}(t)
+	}
+	wg.Wait()
+	close(errCh)
+	return in, <-errCh
+}
+
+// ClientStream: the same on an unbuffered channel, which the handler
+// drains only after every worker is done: the send waits for good.
+func (s *fanoutServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	errCh := make(chan error)
+	var wg sync.WaitGroup
+	for _, t := range s.targets {
+		wg.Add(1)
+		go func(t chan *echo.Msg) {
+			defer wg.Done()
+			for {
+				select {
+				case <-stream.Context().Done():
+					return
+				case m := <-t:
+					if m.Text != "eof" {
+						errCh <- errors.New(m.Text) // want `send on errCh in goroutine started by handler ClientStream does not wake when the RPC ends`
+					}
+					return
+				}
+			}
+		}(t)
+	}
+	wg.Wait()
+	return <-errCh
+}
+
 // ServerStream: a range over a server-wide channel waits between updates
 // without watching the stream: reported at the channel, even though the
 // Send error leaves the loop.

@@ -120,3 +120,53 @@ func viaLoggedConn() error {
 	_, err = echo.NewEchoClient(cc).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
 	return err
 }
+
+// Config is how a program configures its connections: the interceptors
+// come from whoever fills it in.
+type Config struct {
+	Interceptors []grpc.UnaryClientInterceptor
+	Retry        grpc.UnaryClientInterceptor
+}
+
+// viaConfiguredChain dials with interceptors the model cannot see (an
+// exported field's, a parameter's): one of them may give every call a
+// deadline (a retry interceptor with a per-try timeout), so a unary call
+// on the connection is not known to lack one. Silent, like a context that
+// passes through a function the model does not know.
+func viaConfiguredChain(cfg Config, extra grpc.UnaryClientInterceptor) error {
+	conn, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithChainUnaryInterceptor(cfg.Interceptors...))
+	if err != nil {
+		return err
+	}
+	if _, err := echo.NewEchoClient(conn).Unary(context.Background(), msg); err != nil {
+		return err
+	}
+	conn2, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithUnaryInterceptor(extra))
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn2).Unary(context.Background(), msg)
+	return err
+}
+
+// viaLocalInterceptors holds the interceptors in local variables, every
+// value of which is in view: they only log, so the call can hang.
+func viaLocalInterceptors() error {
+	logging := mw.Logging()
+	conn, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithUnaryInterceptor(logging))
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	if err != nil {
+		return err
+	}
+	// Silent: a local variable that holds a bounding interceptor.
+	timeout := mw.Timeout(time.Second)
+	conn2, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithUnaryInterceptor(timeout))
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn2).Unary(context.Background(), msg)
+	return err
+}

@@ -114,3 +114,23 @@ func (p *partialClient) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.Ca
 	defer cancel()
 	return p.EchoClient.Unary(ctx, in, opts...)
 }
+
+// DialTimed dials and returns a client whose every method adds its own
+// timeout, or nil and the error (dragonfly's GetClientByAddr): the same
+// fact as NewTimed's.
+func DialTimed(target string, timeout time.Duration) (UnaryClient, error) { // want DialTimed:`ctorMethods\(\)`
+	conn, err := grpc.NewClient(target)
+	if err != nil {
+		return nil, err
+	}
+	return &timedClient{c: echo.NewEchoClient(conn), timeout: timeout}, nil
+}
+
+// DialPlain is DialTimed for a client that passes its context on.
+func DialPlain(target string) (UnaryClient, error) { // want DialPlain:`ctorMethods\(Unary: deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:\d+\)\)`
+	conn, err := grpc.NewClient(target)
+	if err != nil {
+		return nil, err
+	}
+	return plainClient{echo.NewEchoClient(conn)}, nil
+}
