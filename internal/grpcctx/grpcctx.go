@@ -71,8 +71,9 @@ type Model struct {
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	cache   originCache // origins that do not depend on the query that computed them
-	clients clientIndex // values stored in interface-typed variables, built on first use
+	cache   originCache    // origins that do not depend on the query that computed them
+	clients clientIndex    // values stored in interface-typed variables, built on first use
+	funcs   funcValueIndex // what function values may hold, built on first use (funcvalues.go)
 }
 
 type paramInfo struct {
