@@ -10,12 +10,14 @@ import (
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/analyzerdoc"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // TestRegistry checks the invariants drivers rely on: a valid analyzer
 // set, one name per analyzer, each with its documentation page and a doc
-// whose first line is "NAME: title" (lowercase, no period, short), and
-// flags of its own, with usage, per instance.
+// whose first line is "NAME: title" (lowercase, no period, short), flags
+// of its own, with usage, per instance, and lint.Analyzer among its
+// requirements, the per-package reporter lint.Report shares.
 func TestRegistry(t *testing.T) {
 	all := analyzers.All()
 	if err := analysis.Validate(all); err != nil {
@@ -24,6 +26,9 @@ func TestRegistry(t *testing.T) {
 	var names []string
 	for _, a := range all {
 		names = append(names, a.Name)
+		if !slices.Contains(a.Requires, lint.Analyzer) {
+			t.Errorf("%s does not require lint.Analyzer", a.Name)
+		}
 		if want := analyzerdoc.URL(a.Name); a.URL != want {
 			t.Errorf("%s: URL %q, want %q", a.Name, a.URL, want)
 		}

@@ -13,7 +13,8 @@
 #
 # The binary is cached, keyed by the golangci-lint version, the Go version
 # and platform, the configuration, these build scripts and a hash of the
-# plugins' Go sources (non-test .go files, go.mod, go.sum): a second run with
+# plugins' Go sources (non-test .go files, go.mod, go.sum; nested modules such
+# as runtime/ left out, they are not part of the build): a second run with
 # nothing changed only copies it. The three newest builds are kept.
 #
 # Usage: scripts/build-golangci.sh [-c CONFIG] [-o BINARY] [-f]
@@ -72,6 +73,7 @@ hash_sources() {
 	(
 		cd "$1"
 		find . \( -name .git -o -name testdata -o -name node_modules -o -name '.?*' -o -name bin \) -prune -o \
+			\( -type d ! -name . -exec test -e '{}/go.mod' \; \) -prune -o \
 			-type f \( \( -name '*.go' ! -name '*_test.go' \) -o -name go.mod -o -name go.sum -o -name '*.s' \) -print |
 			LC_ALL=C sort | xargs -r sha256sum
 	) | sha256sum | cut -d' ' -f1

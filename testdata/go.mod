@@ -8,7 +8,7 @@ require (
 	github.com/btcsuite/btclog/v2 v2.0.0
 	github.com/go-logr/logr v1.4.4
 	github.com/golang/protobuf v1.5.4
-	github.com/grpccancelcheck/grpccancelcheck v0.0.0
+	github.com/grpccancelcheck/grpccancelcheck/runtime v0.0.0
 	github.com/rs/zerolog v1.35.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/log v1.47.0
@@ -30,4 +30,4 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
 )
 
-replace github.com/grpccancelcheck/grpccancelcheck => ../
+replace github.com/grpccancelcheck/grpccancelcheck/runtime => ../runtime

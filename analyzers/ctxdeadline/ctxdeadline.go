@@ -68,8 +68,8 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdeadline",
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods), new(detachedRPC)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
@@ -250,6 +250,10 @@ type use struct {
 	// index. callee is nil for direct gRPC calls.
 	callee *types.Func
 	param  int
+	// via, for a direct call on a client made on a hand-written
+	// connection type (grpcctx.Client.Conn): the type's Invoke or
+	// NewStream, whose deadlineParams fact says whether an RPC is made.
+	via *types.Func
 }
 
 // A finding is a use whose context carries no deadline.
@@ -258,6 +262,9 @@ type finding struct {
 	origin grpcctx.Origin
 	// noCancel: the context cannot be cancelled either.
 	noCancel bool
+	// detached, for a call of a function with the detachedRPC fact: the
+	// fact (origin is unset then).
+	detached *detachedRPC
 }
 
 // localCall is a static call to a function of this package that takes a
@@ -280,6 +287,11 @@ type state struct {
 	// verdicts caches judge's answers: the fixed point in exportFacts asks
 	// again on every round.
 	verdicts map[verdictKey]verdict
+	// ctors holds the ctorMethods facts: other packages' constructors',
+	// imported, and this package's, exported by exportCtorFacts.
+	ctors *lint.FactTable[ctorMethods, *ctorMethods]
+	// funcValues caches funcValueName's answers.
+	funcValues map[*grpcctx.FuncValue]string
 }
 
 type verdictKey struct {
@@ -295,13 +307,14 @@ type verdict struct {
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := &state{
-		checker:  c,
-		pass:     pass,
-		m:        pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
-		exempt:   make(map[string]bool),
-		rpc:      make(map[string]bool),
-		detach:   c.cfg.Ctxdetach,
-		verdicts: make(map[verdictKey]verdict),
+		checker:    c,
+		pass:       pass,
+		m:          pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model),
+		exempt:     make(map[string]bool),
+		rpc:        make(map[string]bool),
+		detach:     c.cfg.Ctxdetach,
+		verdicts:   make(map[verdictKey]verdict),
+		funcValues: make(map[*grpcctx.FuncValue]string),
 	}
 	for _, name := range c.cfg.Exempt {
 		s.exempt[normalize(name)] = true
@@ -322,10 +335,13 @@ func (s *state) run() {
 
 	var uses []use
 	var locals []localCall
+	var helpers []helperCall
+	var vias []use // calls on clients made on a hand-written connection type
 	facts := lint.NewFactTable[deadlineParams](pass)
+	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
 		declared := false
@@ -333,11 +349,11 @@ func (s *state) run() {
 			g, rpc = s.declaredRPC(call)
 			declared = rpc
 		}
-		var valueClient *grpcctx.Client // for a method value's call: its receiver's
+		var valueClient *grpcctx.Client // for a call through a function value: its receivers'
+		valueName := ""                 // and the methods it may call
 		if !rpc && callee == nil {
-			if mg, recv, recvFn, ok := s.m.MethodValueCall(call); ok && !concreteWrapper(mg.Method) {
-				c := s.m.ClientValue(recv, recvFn)
-				g, rpc, valueClient = mg, true, &c
+			if mg, c, name, ok := s.methodValueCall(call); ok {
+				g, rpc, valueClient, valueName = mg, true, &c, name
 			}
 		}
 		if rpc && !declared {
@@ -369,15 +385,37 @@ func (s *state) run() {
 			// A unary call on a client whose connection has an
 			// interceptor that bounds every call has a deadline.
 			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
-				uses = append(uses, use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
-					Method:       grpcctx.FuncName(g.Method),
+				name := lint.FuncName(g.Method)
+				if valueName != "" {
+					name = valueName
+				}
+				u := use{call: call, arg: g.Ctx, fn: fn, rpc: paramRPC{
+					Method:       name,
 					At:           lint.LocationOf(pass.Fset, call.Pos()),
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
-				}})
+				}}
+				if client.Conn != nil && !declared {
+					// The call runs the connection's own Invoke or
+					// NewStream: judged once their facts are known.
+					if u.via = connMethod(client.Conn, g.Stream); u.via != nil {
+						vias = append(vias, u)
+					}
+					continue
+				}
+				uses = append(uses, u)
 			}
 			continue
+		}
+		if target := cmp.Or(callee, grpcctx.Callee(info, call)); target != nil && !rpc {
+			// A call that may reach a detachedRPC fact: another
+			// package's function, or one of this package's that takes
+			// no context or ignores it.
+			target = target.Origin()
+			if target.Pkg() != pass.Pkg || !grpcctx.TakesContext(target.Signature()) || s.m.IgnoresContext(target) {
+				helpers = append(helpers, helperCall{call: call, callee: target, fn: fn})
+			}
 		}
 		if callee == nil || len(grpcctx.ContextParams(callee.Signature())) == 0 {
 			continue
@@ -392,6 +430,11 @@ func (s *state) run() {
 
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
+	for _, u := range vias {
+		if fact, ok := facts.Lookup(u.via); ok && fact.entry(0) != nil {
+			uses = append(uses, u) // the connection's method makes an RPC on the context
+		}
+	}
 	for _, l := range locals {
 		if fact, ok := facts.Local(l.callee); ok {
 			uses = append(uses, s.factUses(l.call, l.callee, l.fn, fact)...)
@@ -407,10 +450,62 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
+	findings = s.moveDetached(findings, helpers)
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
 	}
+}
+
+// methodValueCall returns call, a call through a function value, as a
+// gRPC call when every method value it may hold (the model's
+// MethodValueCall) is a client interface's method that is not exempt,
+// with what is known of their clients and the methods' names for
+// messages ("echo.EchoClient.Unary", "echo.EchoClient.A or
+// echo.EchoClient.B" for a dispatch table, beyond two the first and how
+// many others). A method value of a concrete
+// type's method (a wrapper, an in-process stand-in), or of a client made by
+// another package's constructor whose ctorMethods fact says what its
+// methods do (in process, or with their own timeout), keeps the call
+// silent: through a function value, the method that runs is not followed.
+func (s *state) methodValueCall(call *ast.CallExpr) (grpcctx.GRPCCall, grpcctx.Client, string, bool) {
+	g, fv, ok := s.m.MethodValueCall(call)
+	if !ok {
+		return grpcctx.GRPCCall{}, grpcctx.Client{}, "", false
+	}
+	name, known := s.funcValues[fv] // fv is shared by the calls through one variable
+	if !known {
+		name = s.funcValueName(fv)
+		s.funcValues[fv] = name
+	}
+	return g, fv.Client, name, name != ""
+}
+
+// funcValueName returns the names of the methods fv may call, or "" when
+// the call through it is not judged (see methodValueCall).
+func (s *state) funcValueName(fv *grpcctx.FuncValue) string {
+	var names []string
+	seen := make(map[*types.Func]bool)
+	for _, v := range fv.Values {
+		if concreteWrapper(v.Method) || isExempt(s.exempt, v.Method) {
+			return ""
+		}
+		if ctor := s.m.ClientValue(v.Recv, v.Fn).Ctor; ctor != nil && ctor.Pkg() != s.pass.Pkg && s.ctors.Has(ctor) {
+			return ""
+		}
+		if !seen[v.Method] {
+			seen[v.Method] = true
+			if name := lint.FuncName(v.Method); !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	if len(names) > 2 {
+		// A large table: name one, count the others, so that messages
+		// stay short however many methods it holds.
+		return fmt.Sprintf("%s (or one of %d other methods)", names[0], len(names)-1)
+	}
+	return strings.Join(names, " or ")
 }
 
 // factUses returns a use for every argument of call that the callee's fact
@@ -430,8 +525,8 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 				continue
 			}
 			client := s.m.ClientValue(args[p.Client], fn)
-			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream {
-				continue
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.Conn != nil {
+				continue // a client on a hand-written connection: what runs is not followed through a fact
 			}
 			p.WaitForReady = p.WaitForReady || client.WaitForReady
 		}
@@ -443,12 +538,19 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 // reportable reports whether u may be reported: a direct call on any client
 // (the call site chose the context), a call through a fact only where the
 // RPC's client is a network client; and, unless -tests, not in a _test.go
-// file.
+// file. A call through a fact is never reported in a _test.go file: there
+// the path the fact describes is mostly not the one the test takes (a fake
+// put into the field that guards a lazy dial, a chain of in-process
+// servers), and the test's own direct calls say what it runs on.
 func (s *state) reportable(u use) bool {
 	if u.callee != nil && u.rpc.Client != clientConn {
 		return false
 	}
-	return s.cfg.Tests || !strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
+	test := strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
+	if test && u.callee != nil {
+		return false
+	}
+	return s.cfg.Tests || !test
 }
 
 // judge decides whether the context of u is missing what the RPC needs:
@@ -490,7 +592,7 @@ func (s *state) judge(u use) (finding, bool) {
 func deferredInHandler(m *grpcctx.Model, u use) bool {
 	h := m.HandlerOf(u.fn)
 	cur, ok := m.Cursor(u.arg)
-	return h != nil && ok && grpcctx.InDeferStmt(cur, h.Func)
+	return h != nil && ok && lint.InDeferStmt(cur, h.Func)
 }
 
 func (s *state) decide(u use) verdict {
@@ -596,8 +698,8 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
 		return nil, ctorMethod{}, false
 	}
-	fact := new(ctorMethods)
-	if !s.pass.ImportObjectFact(ctor, fact) {
+	fact, ok := s.ctors.Lookup(ctor)
+	if !ok {
 		return nil, ctorMethod{}, false
 	}
 	m, ok := fact.method(method.Name())
@@ -636,9 +738,10 @@ func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineP
 		}
 		if takesContext {
 			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
-			s.pass.ExportObjectFact(ctor, fact)
+			s.ctors.Set(ctor, fact)
 		}
 	}
+	s.ctors.Export()
 }
 
 // rank orders the RPCs one parameter may reach by what they ask of callers.
@@ -782,6 +885,7 @@ func (s *state) report(f finding) {
 	if f.origin.Root == grpcctx.Deliberate {
 		lack += " (context.WithoutCancel drops its parent's)"
 	}
+	helperRemedy := remedy // for a detachedRPC call: what to do in the helper's body, tests or not
 	if t := s.testingVar(f.fn); t != "" {
 		// In a test the test's own context is the parent to take: it is
 		// cancelled when the test ends, and a timeout on it bounds the call
@@ -793,6 +897,19 @@ func (s *state) report(f finding) {
 	}
 
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
+	if f.detached != nil {
+		d.Category += ViaCallSuffix
+		if f.noCancel && !rpc.Stream {
+			effect += " and nothing can cancel it"
+		}
+		d.Message = detachedMessage(f, what, lack, effect, helperRemedy)
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
+			Message: what + " on " + f.detached.Root + ", without a deadline",
+		})
+		lint.Report(s.pass, d)
+		return
+	}
 	if f.callee == nil {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
 			what, f.origin.Describe(f.arg), lack, effect, remedy)
@@ -800,7 +917,7 @@ func (s *state) report(f finding) {
 		d.Category += ViaCallSuffix
 		param := f.callee.Signature().Params().At(f.param).Name()
 		d.Message = fmt.Sprintf("call to %s passes %s as %s, which reaches %s (%s) with %s, so %s; %s",
-			grpcctx.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
+			lint.FuncName(f.callee), f.origin.Describe(f.arg), param, what, rpc.At, lack, effect, remedy)
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
 			Message: what + " on " + param + ", without a deadline of its own",
@@ -811,7 +928,23 @@ func (s *state) report(f finding) {
 			Pos: at.Pos(), End: at.End(), Message: f.origin.RootText() + " is called here",
 		})
 	}
-	s.m.Report(s.pass, d)
+	lint.Report(s.pass, d)
+}
+
+// connMethod returns the method of conn, a hand-written implementation of
+// grpc.ClientConnInterface, that a call on a client made on it runs: Invoke
+// for a unary call, NewStream for a stream.
+func connMethod(conn types.Type, stream bool) *types.Func {
+	name := "Invoke"
+	if stream {
+		name = "NewStream"
+	}
+	obj, _, _ := types.LookupFieldOrMethod(conn, true, nil, name)
+	fn, _ := obj.(*types.Func)
+	if fn != nil {
+		fn = fn.Origin()
+	}
+	return fn
 }
 
 // concreteWrapper reports whether fn, a function with a gRPC client

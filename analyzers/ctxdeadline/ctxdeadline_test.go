@@ -47,7 +47,7 @@ func TestCtxdeadline(t *testing.T) {
 // default, see TestTests).
 var ctxdeadlineFixtures = []string{
 	"./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns",
-	"./ctxdeadline/callbacks", "./patterns/dlwrapper", "./patterns/pkgtuple",
+	"./ctxdeadline/callbacks", "./ctxdeadline/crosspkg/...", "./patterns/dlwrapper", "./patterns/pkgtuple",
 }
 
 // TestNogoPackage checks that withdetach.Analyzer, for nogo lists with
@@ -166,7 +166,7 @@ func TestOneFinding(t *testing.T) {
 
 // TestOneFindingCtxFuncs does the same with -ctxdetach.ctx-funcs, as the
 // registry builds the pair; without telling ctxdeadline about it, the
-// widened ctxdetach and ctxdeadline would both report wide.Worker's call.
+// widened ctxdetach and ctxdeadline would both report wide.worker's call.
 func TestOneFindingCtxFuncs(t *testing.T) {
 	t.Parallel()
 	a := shipped(analyzers.Settings{Ctxdetach: ctxdetach.Config{CtxFuncs: true}})
@@ -226,9 +226,13 @@ func TestDetachOff(t *testing.T) {
 var fixtureDirs = []string{"./ctxdetach/...", "./ctxdeadline/..."}
 
 // findBoth runs each analyzer on the packages and returns the lines that
-// more than one reports on.
+// more than one reports on, and the lines one reports on that are a
+// related position of another's finding: the detached RPC in a helper,
+// which ctxdetach points at from the handler's call, in the same package
+// or another.
 func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) []string {
-	byLine := make(map[string][]string) // file:line -> "analyzer: message"
+	byLine := make(map[string][]string)  // file:line -> "analyzer: message"
+	related := make(map[string][]string) // file:line -> "analyzer: message" of findings related to it
 	for _, a := range analyzers {
 		// The other analyzer's wants do not match: only the findings count.
 		results := fixturetest.RunFunc(t, (&recorder{T: t, quiet: true}).Errorf, a, patterns...)
@@ -238,6 +242,11 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 				p := r.Package.Fset.Position(d.Pos)
 				key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
 				byLine[key] = append(byLine[key], a.Name+": "+d.Message)
+				for _, rel := range d.Related {
+					rp := r.Package.Fset.Position(rel.Pos)
+					rkey := fmt.Sprintf("%s:%d", rp.Filename, rp.Line)
+					related[rkey] = append(related[rkey], a.Name+": "+d.Message)
+				}
 				n++
 			}
 		}
@@ -249,6 +258,13 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 	for line, msgs := range byLine {
 		if len(msgs) > 1 {
 			both = append(both, line+"\n\t"+strings.Join(msgs, "\n\t"))
+		}
+		for _, rel := range related[line] {
+			for _, msg := range msgs {
+				if a, _, _ := strings.Cut(msg, ":"); !strings.HasPrefix(rel, a+":") {
+					both = append(both, line+" (and a finding that points at it)\n\t"+msg+"\n\t"+rel)
+				}
+			}
 		}
 	}
 	slices.Sort(both)
@@ -262,7 +278,7 @@ func TestFacts(t *testing.T) {
 	t.Parallel()
 	// One parameter entry: the RPC's method name and file path.
 	kinds := fixturetest.CheckFactsStable(t, func() []*checker.Action {
-		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs")
+		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs", "./ctxdeadline/crosspkg/...")
 	}, 600)
 	if n := sum(kinds); n < 5 {
 		t.Fatalf("only %d facts on the fixtures", n)

@@ -116,9 +116,45 @@
 // function of the package that takes no context and that handler scope
 // calls (directly, through further such functions, or as an interface
 // method's implementation): ctxdetach reports the handler's call of it,
-// with the detached call as related position. When ctxdetach
-// is switched off, or ctxdeadline runs without it (the package's Analyzer
-// on its own), ctxdeadline reports such a call itself.
+// with the detached call as related position. A helper that another
+// package can call (an exported function or method, an exported
+// interface's implementation, or a helper one of them calls) cannot know
+// whether a handler calls it: facts flow from a package to its importers,
+// not back. So, in the module under analysis, its finding moves to its
+// calls (the detachedRPC fact): a call outside ctxdetach's scope, in any
+// package, is reported, with the RPC as related position, a call in
+// handler scope is ctxdetach's, and a call in another such helper passes
+// the fact on. A helper no other package can reach keeps its finding in
+// its body.
+//
+//	// package node
+//	func (n *Node) Send(in *pb.Req) error { ... n.c.Put(context.Background(), in) ... }
+//
+//	// package server
+//	func (s *server) Put(ctx context.Context, in *pb.Req) (*pb.Resp, error) {
+//		return nil, s.n.Send(in) // ctxdetach's finding
+//	}
+//	func flush(n *node.Node) { _ = n.Send(req) } // reported here
+//
+// When ctxdetach is switched off, or ctxdeadline runs without it (the
+// package's Analyzer on its own), ctxdeadline reports such a call itself,
+// in the helper's body.
+//
+// Function values: a call through a function value is a gRPC call when
+// every value it may hold is a method value of a client method, and where
+// the value comes from is visible in the package: a local variable
+// (call := c.Lookup), an unexported struct field every store of which in
+// the package is such a value, or an element of a local map, slice or
+// array (a dispatch table, m[name](ctx, req) or f, ok := m[name]) whose
+// every definition is a composite literal of such values, whose element
+// stores store such values, and which goes nowhere else (not passed to a
+// function, aliased, stored, returned or address-taken). The message
+// names every method the value may call. Anything else is not followed: a
+// parameter or a function's result (a callback, a wrapper with its own
+// timeout), a package variable, a range value, a table made by make. A
+// method value of a client made by a constructor whose method that runs
+// is known (storepb.ServerAsClient's, in process) is silent, as its direct
+// call is.
 //
 // Context parameters: a context that arrives as a parameter is the caller's
 // business, so the call is not reported where it is made. Instead, through
@@ -128,7 +164,9 @@
 // callers: a call that gives it a context without a deadline is reported at
 // that argument, with the RPC as related position. Calls inside function
 // literals do not count (they may run later, once, or never), nor do calls
-// through function values or interfaces, whose callee is unknown.
+// through interfaces or function values, whose callee is unknown (a
+// function value that can only hold client method values is the RPC
+// itself, below).
 //
 // Clients of unknown origin: an interface-typed client is not known to be a
 // network client. In a unit test it is a gomock or mockery mock; in
@@ -157,7 +195,11 @@
 // in tests are mocks. With -ctxdeadline.tests they are, with the rules
 // above (a mock stays silent), and the remedy names the test's context,
 // context.WithTimeout(t.Context(), ...), when a *testing.T, B, F or TB is
-// in scope and the Go version has it.
+// in scope and the Go version has it. A call that passes a context to a
+// function with the fact (no-deadline-via-call) is never reported in a
+// _test.go file, even then: in tests the path the fact describes is mostly
+// not the one taken (a fake put into the field that guards a lazy dial, a
+// chain of in-process servers); the test's direct calls are.
 //
 // # Flags
 //

@@ -40,7 +40,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxdetach",
 		Doc:       analyzerdoc.Extract(doc, "ctxdetach"),
 		URL:       analyzerdoc.URL("ctxdetach"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(detachedCall), new(handoffParams), new(keepsParams)},
 		Run:       c.run,
 	}
@@ -147,7 +147,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue // package-level initializer
 		}
@@ -158,7 +158,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		var dropped *types.Var // the request message of a handler that drops its context
-		if h := m.HandlerOf(fn); h != nil && !grpcctx.InGoStmt(cur, h.Func) {
+		if h := m.HandlerOf(fn); h != nil && !lint.InGoStmt(cur, h.Func) {
 			dropped = c.drops(pass, h)
 		}
 		if arg, o, ok := detachedArg(pass, m, call, lives, dropped); ok {
@@ -214,12 +214,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		}
 	}
-	slices.SortFunc(findings, func(a, b finding) int { return grpcctx.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
+	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !grpcctx.InDeferStmt(f.cur, h.Func) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -236,7 +236,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 // documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
 // also keeps the request's values; the bare form is not worth a finding.
 func boundedBackground(h *grpcctx.Handler, f finding) bool {
-	return f.fact == nil && f.origin.Deadline && grpcctx.InGoStmt(f.cur, h.Func)
+	return f.fact == nil && f.origin.Deadline && lint.InGoStmt(f.cur, h.Func)
 }
 
 // lifetimes are the facts of functions whose context parameters are the
@@ -438,8 +438,8 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
 		} else if f.twin != nil {
 			add(fn, &detachedCall{
-				Call: grpcctx.FuncName(f.callee),
-				Twin: grpcctx.FuncName(f.twin),
+				Call: lint.FuncName(f.callee),
+				Twin: lint.FuncName(f.twin),
 				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:  grpcctx.InMainModule(pass),
 			})
@@ -516,12 +516,12 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		use = "the request context"
 	}
 	if f.twin != nil {
-		m.Report(pass, analysis.Diagnostic{
+		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryContextVariant,
 			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
-				grpcctx.FuncName(f.callee), h.Describe(), grpcctx.FuncName(f.twin), use),
+				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use),
 		})
 		return
 	}
@@ -538,7 +538,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
-		m.Report(pass, analysis.Diagnostic{
+		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryDetachedHelper,
@@ -552,7 +552,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		return
 	}
 	remedy := "pass " + use
-	if grpcctx.InGoStmt(f.cur, h.Func) {
+	if lint.InGoStmt(f.cur, h.Func) {
 		// The goroutine may outlive the handler, and gRPC cancels the
 		// request context when the handler returns.
 		base := use
@@ -574,7 +574,7 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	for _, fx := range fixes {
 		d.SuggestedFixes = append(d.SuggestedFixes, fx.SuggestedFix)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // A fix is a suggested fix and the request context expression it uses.
@@ -590,7 +590,7 @@ type fix struct {
 // context.WithoutCancel or the request context, a choice the user makes).
 func (c *checker) fix(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, f finding) []fix {
 	at := f.origin.At
-	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || grpcctx.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
+	if at == nil || f.origin.Factory || at.Pos() < h.Func.Pos() || at.End() > h.Func.End() || lint.InGoStmt(f.cur, h.Func) || c.sharedWithGoroutine(pass, m, h, at) {
 		return nil
 	}
 	want, ok := m.RequestContextExpr(h, at)

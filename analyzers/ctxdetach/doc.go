@@ -49,8 +49,11 @@
 // Anything else is not: loggers and telemetry that take a context to read
 // a trace or a logger from it (log/slog, OpenTelemetry's Logger and
 // metric instruments, zerolog, logr, btclog, a Logger interface of the
-// user's), calls through function values, and interfaces whose
-// implementation is not known (a mock, a wrapper). Calls that return a
+// user's), calls through function values whose origin is not visible,
+// and interfaces whose implementation is not known (a mock, a wrapper). A
+// function value that can only hold client method values (a local
+// call := c.Lookup, an unexported field so set, a dispatch table of them
+// built in the function; see ctxdeadline's doc) is a gRPC call. Calls that return a
 // context derive one and are judged where the result is used. Nor is
 // net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
 // socket on context.Background(); the context only bounds looking up the

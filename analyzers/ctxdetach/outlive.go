@@ -10,6 +10,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // An outlived is outbound work that a goroutine started by a unary handler
@@ -27,7 +28,7 @@ type outlived struct {
 // does not wait for. Streaming handlers are left alone: a goroutine that
 // serves a stream is meant to end with it.
 func (c *checker) outlivedArg(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler, call *ast.CallExpr, cur inspector.Cursor) (ast.Expr, bool) {
-	if h == nil || h.Kind != grpcctx.Unary || !grpcctx.InGoStmt(cur, h.Func) {
+	if h == nil || h.Kind != grpcctx.Unary || !lint.InGoStmt(cur, h.Func) {
 		return nil, false
 	}
 	for _, use := range grpcctx.ContextArgs(pass.TypesInfo, call) {
@@ -77,7 +78,7 @@ func (c *checker) waits(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handle
 
 func (c *checker) reportOutlived(pass *analysis.Pass, m *grpcctx.Model, o outlived) {
 	ctx := types.ExprString(o.arg)
-	m.Report(pass, analysis.Diagnostic{
+	lint.Report(pass, analysis.Diagnostic{
 		Pos:      o.arg.Pos(),
 		End:      o.arg.End(),
 		Category: CategoryRequestContextOutlived,

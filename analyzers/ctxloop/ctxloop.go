@@ -42,7 +42,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Name:      "ctxloop",
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
-		Requires:  []*analysis.Analyzer{grpcctx.Analyzer},
+		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
 		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
 		Run:       c.run,
 	}
@@ -139,7 +139,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	for i := len(cands) - 1; i >= 0; i-- {
 		cur := cands[i]
 		order[cur.Node()] = i
-		fn := grpcctx.EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue
 		}
@@ -212,7 +212,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if callee == nil || grpcctx.TakesContext(callee.Signature()) || isLoopCondition(cur) || setAside(pass.TypesInfo, cur) {
 			continue
 		}
-		if fn := grpcctx.EnclosingFuncOf(cur); fn != nil {
+		if fn := lint.EnclosingFuncOf(cur); fn != nil {
 			_, spawns := cur.Parent().Node().(*ast.GoStmt)
 			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
 		}
@@ -273,7 +273,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			if cs.spawns {
 				who = "the goroutine"
 			}
-			m.Report(pass, analysis.Diagnostic{
+			lint.Report(pass, analysis.Diagnostic{
 				Pos:      cs.call.Fun.Pos(),
 				End:      cs.call.Fun.End(),
 				Category: CategoryBlindHelper,
@@ -889,7 +889,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 		check = "check its Err() or select on its Done() in the loop"
 	}
 	where := h.Describe()
-	if grpcctx.InGoStmt(l.cur, h.Func) {
+	if lint.InGoStmt(l.cur, h.Func) {
 		where = "goroutine started by " + where
 	}
 	ignored := ""
@@ -909,7 +909,7 @@ func (c *checker) reportLoop(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.H
 	if ok {
 		d.SuggestedFixes = c.insertCheck(pass, m, h, l, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // loopHeaderEnd is the end of the loop's header: the opening brace.

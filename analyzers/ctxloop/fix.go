@@ -270,7 +270,7 @@ func (c *checker) insertDoneCase(pass *analysis.Pass, m *grpcctx.Model, l loopFi
 	if !ok {
 		return nil
 	}
-	fn := grpcctx.EnclosingFuncOf(cur)
+	fn := lint.EnclosingFuncOf(cur)
 	sig := grpcctx.Signature(pass.TypesInfo, fn)
 	if sig == nil || c.holdsLock(pass, fn, l.loop) {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A hand-off is a wait outside any loop: a send, in handler scope and
@@ -50,7 +51,7 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		if !found {
 			return false
 		}
-		fn := grpcctx.EnclosingFuncOf(loop)
+		fn := lint.EnclosingFuncOf(loop)
 		return fn != nil && !rpc(fn) && endsOnlyOnClose(info, loop, ok)
 	}
 	made := func(f *types.Var, rhs ast.Expr) {
@@ -189,7 +190,7 @@ func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scop
 		if !fc.unbuffered[f] || fc.buffered[f] || fc.served[f] {
 			continue
 		}
-		l := loopFinding{cur: cur, fn: grpcctx.EnclosingFuncOf(cur), h: h}
+		l := loopFinding{cur: cur, fn: lint.EnclosingFuncOf(cur), h: h}
 		c.reportWait(pass, m, l, wait{at: send, what: "send on " + types.ExprString(send.Chan)})
 	}
 }

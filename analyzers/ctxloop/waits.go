@@ -13,6 +13,7 @@ import (
 	"golang.org/x/tools/go/cfg"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A loop in handler scope observes cancellation only if every point where
@@ -557,7 +558,7 @@ func (sc *scopes) handlerOf(fn ast.Node) (h *grpcctx.Handler, once bool) {
 // its enclosing function, unless the function runs under sync.Once (for
 // the server).
 func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
-	fn := grpcctx.EnclosingFuncOf(cur)
+	fn := lint.EnclosingFuncOf(cur)
 	if fn == nil {
 		return nil
 	}
@@ -576,7 +577,7 @@ func (sc *scopes) resolve(fn ast.Node) scoped {
 		if !ok {
 			return scoped{}
 		}
-		outer := grpcctx.EnclosingFuncOf(cur)
+		outer := lint.EnclosingFuncOf(cur)
 		if outer == nil {
 			return scoped{}
 		}
@@ -677,7 +678,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 				finders[key] = wf
 			}
 		}
-		wf.fn, wf.goroutine = l.fn, l.spawn != nil || grpcctx.InGoStmt(l.cur, l.h.Func)
+		wf.fn, wf.goroutine = l.fn, l.spawn != nil || lint.InGoStmt(l.cur, l.h.Func)
 		var ws, bounded []wait
 		for _, wt := range wf.waits(l.cur) {
 			switch {
@@ -706,7 +707,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			byPoint[wt.at] = found{wt, l} // inner loops come later: the innermost wins
 		}
 	}
-	slices.SortFunc(order, func(a, b ast.Node) int { return grpcctx.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
+	slices.SortFunc(order, func(a, b ast.Node) int { return lint.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)
@@ -757,7 +758,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	switch {
 	case l.spawn != nil:
 		where = "goroutine " + l.spawn.self.Name + " started by " + where
-	case grpcctx.InGoStmt(l.cur, h.Func):
+	case lint.InGoStmt(l.cur, h.Func):
 		where = "goroutine started by " + where
 	}
 	var remedy string
@@ -805,7 +806,7 @@ func (c *checker) reportWait(pass *analysis.Pass, m *grpcctx.Model, l loopFindin
 	if ok && wt.sel != nil {
 		d.SuggestedFixes = c.insertDoneCase(pass, m, l, wt.sel, ctx)
 	}
-	m.Report(pass, d)
+	lint.Report(pass, d)
 }
 
 // waitEnd is the end of the reported range: a select's keyword, not its

@@ -33,6 +33,9 @@ var tool string
 
 func TestMain(m *testing.M) {
 	if os.Getenv(toolEnv) == "1" {
+		// It loads the fixture module from source as the tests that load it
+		// in process do: the same collector settings.
+		fixturetest.FewerCollections()
 		grpccancelcheck.Main()
 		os.Exit(0)
 	}
@@ -386,7 +389,7 @@ func TestJSONShape(t *testing.T) {
 }
 
 // copyFixtures copies the fixture module to a temporary directory and
-// points its replace directive back at this module.
+// points its replace directives (../runtime) back at this repository.
 func copyFixtures(t *testing.T) string {
 	t.Helper()
 	src := fixturetest.Dir(t)
@@ -408,7 +411,7 @@ func copyFixtures(t *testing.T) string {
 			return err
 		}
 		if r == "go.mod" {
-			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root))
+			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root+string(filepath.Separator)))
 		}
 		return os.WriteFile(filepath.Join(dst, r), data, 0o644)
 	})

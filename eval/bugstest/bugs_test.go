@@ -57,6 +57,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
 // bugsDir is the absolute path of eval/bugs.
@@ -91,6 +92,7 @@ var (
 func analyze(t *testing.T) []finding {
 	t.Helper()
 	analyzeOnce.Do(func() {
+		fixturetest.FewerCollections() // the load below is as large as the fixture module's
 		dir := bugsDir()
 		dl := exec.Command("go", "mod", "download")
 		dl.Dir = dir

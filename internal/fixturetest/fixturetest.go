@@ -22,6 +22,7 @@ var (
 // dependencies through the configured module proxy on first use.
 func Dir(t testing.TB) string {
 	t.Helper()
+	FewerCollections()
 	once.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
 		dir = filepath.Join(filepath.Dir(file), "..", "..", "testdata")

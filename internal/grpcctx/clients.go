@@ -57,6 +57,14 @@ type Client struct {
 	// WaitForReady: the connection the client was made on, on some way,
 	// has grpc.WaitForReady(true) among its default call options.
 	WaitForReady bool
+	// Conn, for a client made on every way on a connection of one
+	// hand-written type that implements grpc.ClientConnInterface (an
+	// in-process channel such as grpchan's inprocgrpc.Channel, a pool of
+	// connections), is that type: every unary call on the client runs its
+	// Invoke, every stream its NewStream, which decide whether an RPC is
+	// made. Nil for a *grpc.ClientConn, for a type that gets its Invoke
+	// from one it embeds, and where the type is not known.
+	Conn types.Type
 }
 
 // ClientOf returns what is known about the client g is made on, in fn,
@@ -152,7 +160,7 @@ func (ix *clientIndex) build(m *Model) {
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
-		fn := EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
@@ -225,6 +233,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		c := Client{Ctor: callee.Origin()}
 		if conn := connArg(m.info, callee.Signature(), e); conn != nil {
 			c.Kind = ClientConn
+			c.Conn = m.connImpl(conn)
 			d := m.dialOf(conn, fn, 0)
 			c.Bounded, c.WaitForReady = d.bounded, d.waitForReady
 		}
@@ -319,7 +328,55 @@ func joinClient(a, b Client) Client {
 	}
 	out.Bounded = a.Bounded && b.Bounded
 	out.WaitForReady = a.WaitForReady || b.WaitForReady
+	if a.Conn != nil && b.Conn != nil && types.Identical(a.Conn, b.Conn) {
+		out.Conn = a.Conn
+	}
 	return out
+}
+
+// connImpl returns the type of the connection e when it is a hand-written
+// implementation of grpc.ClientConnInterface (see Client.Conn): its static
+// type, or, for an interface-typed local variable or unexported field,
+// the one concrete type every assignment in the package stores in it. It
+// returns nil for a *grpc.ClientConn, a type whose Invoke is grpc's
+// (embedded), and anything else.
+func (m *Model) connImpl(e ast.Expr) types.Type {
+	t := m.info.TypeOf(e)
+	if t == nil {
+		return nil
+	}
+	if types.IsInterface(t) {
+		v := m.storedVar(ast.Unparen(e))
+		if v == nil {
+			return nil // a parameter or a result: what it holds is not known here
+		}
+		t = nil
+		for _, a := range m.clientIndex().assigns[v] {
+			if a.rhs == nil {
+				return nil
+			}
+			at := m.info.TypeOf(a.rhs)
+			if tup, ok := at.(*types.Tuple); ok && a.index < tup.Len() {
+				at = tup.At(a.index).Type()
+			}
+			if at == nil || types.IsInterface(at) || t != nil && !types.Identical(t, at) {
+				return nil
+			}
+			t = at
+		}
+		if t == nil {
+			return nil
+		}
+	}
+	if isPointerTo(t, grpcPath, "ClientConn") {
+		return nil
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "Invoke")
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() == grpcPath {
+		return nil
+	}
+	return t
 }
 
 // connArg returns the argument of call, a call of a function with
@@ -497,7 +554,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 					continue
 				}
 				for j, a := range call.Args {
-					if m.ClientValue(a, EnclosingFuncOf(c)).Kind == ClientConn {
+					if m.ClientValue(a, lint.EnclosingFuncOf(c)).Kind == ClientConn {
 						add(cd.fn, callbackClient{k, j})
 					}
 				}
@@ -570,41 +627,4 @@ func hasClientCallback(sig *types.Signature) bool {
 		}
 	}
 	return false
-}
-
-// MethodValueCall returns call as a gRPC call when it calls a local
-// variable every assignment of which is a method value of one client
-// method (call := c.Lookup; call(ctx, req)), with the receiver of the
-// method value and the function around that assignment, for ClientValue.
-func (m *Model) MethodValueCall(call *ast.CallExpr) (g GRPCCall, recv ast.Expr, recvFn ast.Node, ok bool) {
-	id, isIdent := ast.Unparen(call.Fun).(*ast.Ident)
-	if !isIdent {
-		return GRPCCall{}, nil, nil, false
-	}
-	v, isVar := m.info.Uses[id].(*types.Var)
-	if !isVar || v.Pkg() != m.pkg || v.Parent() == m.pkg.Scope() {
-		return GRPCCall{}, nil, nil, false
-	}
-	var method *types.Func
-	for _, a := range m.clientIndex().assigns[v] {
-		sel, isSel := ast.Unparen(a.rhs).(*ast.SelectorExpr)
-		if !isSel || a.index != 0 {
-			return GRPCCall{}, nil, nil, false
-		}
-		s, isSel := m.info.Selections[sel]
-		fn, isFunc := s.Obj().(*types.Func)
-		if !isSel || s.Kind() != types.MethodVal || !isFunc || method != nil && fn != method {
-			return GRPCCall{}, nil, nil, false
-		}
-		method, recv, recvFn = fn, sel.X, a.fn
-	}
-	args := Args(m.info, call)
-	if method == nil || !IsClientCallSignature(method.Signature()) || len(args) == 0 {
-		return GRPCCall{}, nil, nil, false
-	}
-	g = GRPCCall{Call: call, Method: method, Ctx: args[0]}
-	if res := method.Signature().Results(); res.Len() > 0 {
-		g.Stream = isClientStream(res.At(0).Type())
-	}
-	return g, recv, recvFn, true
 }

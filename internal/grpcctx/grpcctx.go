@@ -56,7 +56,7 @@ type Model struct {
 	concrete  map[*types.Func]types.Type    // constructors -> the one type they return
 	ctors     []*types.Func                 // constructors, in source order
 	helpers   map[*ast.FuncDecl]*types.Func // ContextFreeDecl of every declaration
-	generated map[*token.File]bool
+	generated map[*token.File]bool          // files marked generated (lint.IsGeneratedFile): no constructor there
 
 	// Facts of functions, this package's and the ones it uses.
 	valueReaders  *lint.FactTable[readsValues, *readsValues]         // functions that only read values from their contexts
@@ -71,9 +71,9 @@ type Model struct {
 	mu   sync.Mutex
 	cfgs map[ast.Node]*flowGraph
 
-	ignore  *lint.Directives // //grpccancelcheck:ignore directives, parsed on first report
-	cache   originCache      // origins that do not depend on the query that computed them
-	clients clientIndex      // values stored in interface-typed variables, built on first use
+	cache   originCache    // origins that do not depend on the query that computed them
+	clients clientIndex    // values stored in interface-typed variables, built on first use
+	funcs   funcValueIndex // what function values may hold, built on first use (funcvalues.go)
 }
 
 type paramInfo struct {
@@ -105,13 +105,12 @@ func run(pass *analysis.Pass) (any, error) {
 		declFn:    make(map[*types.Var]ast.Node),
 		addrTaken: make(map[*types.Var]bool),
 		doneChans: make(map[*types.Var]bool),
-		generated: make(map[*token.File]bool),
 		helpers:   make(map[*ast.FuncDecl]*types.Func),
 		cfgs:      make(map[ast.Node]*flowGraph),
-		ignore:    lint.NewDirectives(pass.Fset),
+		generated: make(map[*token.File]bool),
 	}
 	for _, f := range pass.Files {
-		if ast.IsGenerated(f) && !isCgoOutput(f) {
+		if lint.IsGeneratedFile(f) {
 			m.generated[pass.Fset.File(f.FileStart)] = true
 		}
 	}
@@ -240,7 +239,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addHandler(newHandler(kind, n, litName(cur), sig))
 			}
 		case *ast.AssignStmt:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for i, lhs := range n.Lhs {
 				if len(n.Lhs) == len(n.Rhs) {
 					m.noteDone(lhs, n.Rhs[i])
@@ -258,7 +257,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, n.Tok == token.DEFINE)
 			}
 		case *ast.ValueSpec:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for i, name := range n.Names {
 				if len(n.Names) == len(n.Values) {
 					m.noteDone(name, n.Values[i])
@@ -276,7 +275,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 				m.addDef(v, d, true)
 			}
 		case *ast.RangeStmt:
-			fn := EnclosingFuncOf(cur)
+			fn := lint.EnclosingFuncOf(cur)
 			for _, e := range []ast.Expr{n.Key, n.Value} {
 				if v := m.contextVar(e); v != nil {
 					m.addDef(v, &def{node: e, fn: fn}, n.Tok == token.DEFINE)
@@ -379,20 +378,6 @@ func (m *Model) scopeLiterals() {
 	}
 }
 
-// EnclosingFuncOf returns the innermost FuncDecl or FuncLit around cur, not
-// counting cur itself, or nil at package level.
-func EnclosingFuncOf(cur inspector.Cursor) ast.Node {
-	// A plain walk up: Cursor.Enclosing allocates its type mask and
-	// iterator, and this runs for most nodes the analyzers look at.
-	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
-		switch n := c.Node().(type) {
-		case *ast.FuncDecl, *ast.FuncLit:
-			return n
-		}
-	}
-	return nil
-}
-
 // Handlers returns the package's handlers and interceptors in source order.
 func (m *Model) Handlers() []*Handler { return m.handlers }
 
@@ -400,12 +385,7 @@ func (m *Model) Handlers() []*Handler { return m.handlers }
 // FuncLit) belongs to, or nil.
 func (m *Model) HandlerOf(fn ast.Node) *Handler { return m.scope[fn] }
 
-// IsGenerated reports whether pos lies in a file marked
-// "// Code generated ... DO NOT EDIT.". Analyzers analyze such files (facts
-// flow through them) but never report inside them.
-func (m *Model) IsGenerated(pos token.Pos) bool { return m.generated[m.fset.File(pos)] }
-
-// enclosingFunc is EnclosingFuncOf for a node of the package: the
+// enclosingFunc is lint.EnclosingFuncOf for a node of the package: the
 // innermost FuncDecl or FuncLit containing n, other than n.
 func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 	cur, ok := m.Cursor(n)
@@ -418,7 +398,7 @@ func (m *Model) enclosingFunc(n ast.Node) ast.Node {
 			return c // the innermost node that spans n (FindByPos)
 		}
 	}
-	return EnclosingFuncOf(cur)
+	return lint.EnclosingFuncOf(cur)
 }
 
 // Cursor returns the inspector cursor of n.
@@ -546,21 +526,6 @@ func (m *Model) runsOnce(cur inspector.Cursor) bool {
 		(fn.Name() != "Do" || fn.Signature().Recv() != nil && isPointerTo(fn.Signature().Recv().Type(), "sync", "Once"))
 }
 
-// isCgoOutput reports whether f is cmd/cgo's rewrite of a user's file: it
-// carries a generated-code header, but its positions map back (through
-// //line directives) to code the user wrote, which must be reported on.
-func isCgoOutput(f *ast.File) bool {
-	for _, g := range f.Comments {
-		if g.Pos() >= f.Package {
-			break
-		}
-		if strings.Contains(g.Text(), "Code generated by cmd/cgo") {
-			return true
-		}
-	}
-	return false
-}
-
 // ContextFreeDecl returns the function declared by fn when fn is a
 // FuncDecl that takes no context (see TakesContext): a helper, in the
 // analyzers' words, whose behaviour they carry to its callers as a fact.
@@ -584,25 +549,4 @@ func (m *Model) ContextFreeDecl(fn ast.Node) *types.Func {
 		return m.helpers[d]
 	}
 	return nil
-}
-
-// InGoStmt reports whether cur lies inside a go statement within root: code
-// that may still run after root has returned.
-func InGoStmt(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.GoStmt)(nil)) {
-		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
-	}
-	return false
-}
-
-// InDeferStmt reports whether cur lies in a defer statement within root:
-// the deferred call, or the body of a deferred function literal. That is
-// cleanup, which runs when the function returns, often because the
-// request failed or was cancelled, and so must not depend on the request
-// context.
-func InDeferStmt(cur inspector.Cursor, root ast.Node) bool {
-	for c := range cur.Enclosing((*ast.DeferStmt)(nil)) {
-		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
-	}
-	return false
 }

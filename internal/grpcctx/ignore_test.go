@@ -7,7 +7,7 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
-// TestIgnoreDirective runs ctxdetach, which reports through Model.Report,
+// TestIgnoreDirective runs ctxdetach, which reports through lint.Report,
 // on the directive fixtures: every finding a directive with a reason covers
 // is gone, and every malformed directive that covers a finding is reported
 // once. It runs on the binary's one load of the fixture module

@@ -110,7 +110,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	}
 	fn := Callee(m.info, call)
 	if fn == nil {
-		_, _, _, ok := m.MethodValueCall(call) // call := c.Lookup; call(ctx, req)
+		_, _, ok := m.MethodValueCall(call) // call := c.Lookup; call(ctx, req); m[k](ctx, req)
 		return ok && index == 0
 	}
 	if returnsRequest(m.info, call) {

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A reachIndex says which of this package's functions that take no
@@ -201,7 +203,7 @@ func (ix *reachIndex) build(m *Model) {
 	callsIn := make(map[ast.Node][]*ast.CallExpr)
 	var inScope []ast.Node // functions in handler scope with calls, in source order
 	for cur := range m.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
-		fn := EnclosingFuncOf(cur)
+		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue
 		}

@@ -10,7 +10,10 @@
 //   - Location: a position as a fact carries it across packages;
 //   - Directives: the //grpccancelcheck:ignore comments that suppress
 //     findings, and the diagnostic of a malformed one
-//     (CategoryIgnoreDirective).
+//     (CategoryIgnoreDirective);
+//   - Analyzer and Report: the one way analyzers report, which drops
+//     findings in generated files (IsGeneratedFile) and those a directive
+//     covers; FuncName and ComparePos, for messages and their order.
 //
 // It imports nothing of grpccancelcheck's.
 package lint

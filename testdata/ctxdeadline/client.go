@@ -227,6 +227,9 @@ func crossPackage(conn *grpc.ClientConn) error {
 	if err := rpcs.Pick(bg, bg, c); err != nil { // want `call to rpcs.Pick passes bg \(from context.Background\(\)\) as b, which reaches`
 		return err
 	}
+	if err := rpcs.Background(c); err != nil { // want `call to rpcs.Background makes gRPC call echo.EchoClient.Unary \(rpcs.go:88\) on context.Background\(\), which has no deadline, so the call can wait forever and nothing can cancel it; in rpcs.Background, derive the context with context.WithTimeout`
+		return err
+	}
 	cl := rpcs.NewClient(conn)
 	if err := cl.Get(bg); err != nil { // want `call to rpcs.Client.Get passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(rpcs.go:109\)`
 		return err

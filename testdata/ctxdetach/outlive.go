@@ -104,3 +104,34 @@ func (s *methodValue) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error
 	call := s.up.Unary
 	return call(context.Background(), in) // want `call to call in handler Unary uses context.Background\(\), not the request context`
 }
+
+// dispatchTable calls its upstream through a table of method values built
+// in the handler: every value it may call is a client method, an outbound
+// gRPC call, like the method value above.
+type dispatchTable struct {
+	echo.UnimplementedEchoServer
+	up echo.EchoClient
+}
+
+type unaryCall = func(context.Context, *echo.Msg, ...grpc.CallOption) (*echo.Msg, error)
+
+func (s *dispatchTable) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	calls := map[string]unaryCall{"up": s.up.Unary}
+	return calls[in.Text](context.Background(), in) // want `call to calls\[in.Text\] in handler Unary uses context.Background\(\), not the request context`
+}
+
+// injectedTable's table holds a function the server was given: what it
+// does is not visible (a local fake, a cache), so there is no evidence of
+// outbound work.
+type injectedTable struct {
+	echo.UnimplementedEchoServer
+	local unaryCall
+}
+
+func (s *injectedTable) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	if err := ctx.Err(); err != nil { // the handler uses its context: nothing dropped
+		return nil, err
+	}
+	calls := map[string]unaryCall{"local": s.local}
+	return calls[in.Text](context.Background(), in) // silent: s.local's origin is not visible
+}

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,13 +144,53 @@ func Keys(ms []Marker, keep func(Marker) bool) []string {
 	return slices.Compact(out)
 }
 
-// Command builds the grpccancelcheck command into the test's temporary
-// directory and returns its path (a link step when the build cache is warm).
+// command is the grpccancelcheck command Command built, once per test
+// binary, in a directory Main removes.
+var command struct {
+	main bool // Main runs the tests
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// Main runs the tests of a package that uses Command (from its TestMain)
+// and then removes the command's directory.
+func Main(m *testing.M) int {
+	command.main = true
+	code := m.Run()
+	if command.dir != "" {
+		os.RemoveAll(command.dir)
+	}
+	return code
+}
+
+// Command builds the grpccancelcheck command, once per test binary, and
+// returns its path: the tests of a package share it (each build of the
+// command is a link step of some seconds even with a warm build cache).
+// The package's TestMain must call Main.
 func Command(t testing.TB) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "grpccancelcheck")
-	Run(t, Root(), nil, 10*time.Minute, "go", "build", "-o", path, "./cmd/grpccancelcheck")
-	return path
+	if !command.main {
+		t.Fatal("itest.Command: the package's TestMain must run its tests with itest.Main")
+	}
+	command.once.Do(func() {
+		if command.dir, command.err = os.MkdirTemp("", "itest-grpccancelcheck-"); command.err != nil {
+			return
+		}
+		command.path = filepath.Join(command.dir, "grpccancelcheck")
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", command.path, "./cmd/grpccancelcheck")
+		cmd.Dir = Root()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			command.err = fmt.Errorf("go build ./cmd/grpccancelcheck: %v\n%s", err, out)
+		}
+	})
+	if command.err != nil {
+		t.Fatal(command.err)
+	}
+	return command.path
 }
 
 // A Result is what a command did.

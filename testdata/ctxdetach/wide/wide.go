@@ -26,3 +26,12 @@ func NoContext(c echo.EchoClient) error { // want NoContext:`detachedCall\(c.Una
 	_, err := c.Unary(context.Background(), &echo.Msg{})
 	return err
 }
+
+// worker is Worker unexported: no other package can call it, so
+// ctxdeadline, told of ctxdetach's default scope only, reports its call in
+// its body, where the widened ctxdetach reports it too (what
+// TestOneFindingCtxFuncs checks the registry avoids).
+func worker(ctx context.Context, c echo.EchoClient) error { // want worker:`detachedCall\(c.Unary on context.Background\(\) at wide.go:\d+, ignoring its context\)`
+	_, err := c.Unary(context.Background(), &echo.Msg{}) // want `call to c.Unary in function worker uses context.Background\(\), .*; pass ctx`
+	return err
+}

@@ -1,4 +1,4 @@
-package grpcctx
+package lint
 
 import (
 	"go/token"

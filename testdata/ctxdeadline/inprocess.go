@@ -1,0 +1,74 @@
+package ctxdeadline
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/pb/echo"
+	"example.com/fixtures/pb/echolegacy"
+)
+
+// Clients made on a hand-written grpc.ClientConnInterface run its Invoke
+// and NewStream for every call: they are judged by what those methods do
+// with the context, the same whether the client is used directly or held
+// in a variable first.
+
+// inProcessConn serves every call in process (grpchan's
+// inprocgrpc.Channel): there is no RPC to bound.
+type inProcessConn struct{ s echo.EchoServer }
+
+func (c *inProcessConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	out, err := c.s.Unary(ctx, args.(*echo.Msg))
+	if err == nil {
+		*reply.(*echo.Msg) = *out
+	}
+	return err
+}
+
+func (c *inProcessConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return nil, ctx.Err()
+}
+
+// poolConn spreads calls over real connections: every call is an RPC.
+type poolConn struct{ conns []*grpc.ClientConn }
+
+func (p *poolConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error { // want Invoke:`deadlineParams\(param 0 reaches call grpc.ClientConn.Invoke at inprocess.go:37\)`
+	return p.conns[0].Invoke(ctx, method, args, reply, opts...)
+}
+
+func (p *poolConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) { // want NewStream:`deadlineParams\(param 0 reaches stream grpc.ClientConn.NewStream at inprocess.go:41\)`
+	return p.conns[0].NewStream(ctx, desc, method, opts...)
+}
+
+// taggedConn gets Invoke and NewStream from the real connection it
+// embeds: a network connection.
+type taggedConn struct{ *grpc.ClientConn }
+
+func inProcessClients(s echo.EchoServer) {
+	bg := context.Background()
+	_, _ = echo.NewEchoClient(&inProcessConn{s}).Unary(bg, msg) // silent: served in process
+	c := echo.NewEchoClient(&inProcessConn{s})
+	_, _ = c.Unary(bg, msg) // silent: the same client held in a variable
+	call := c.Unary
+	_, _ = call(bg, msg) // silent: and through a method value
+	_, _ = c.Bidi(bg)    // silent: its NewStream makes no RPC either
+	var cc grpc.ClientConnInterface = &inProcessConn{s}
+	_, _ = echo.NewEchoClient(cc).Unary(bg, msg) // silent: the variable only ever holds the in-process channel
+	legacy := echolegacy.NewEchoClient(&inProcessConn{s})
+	_, _ = legacy.Unary(bg, &echolegacy.Msg{}) // silent: pre-generic generated code, in process
+}
+
+func pooledClients(conns []*grpc.ClientConn, conn *grpc.ClientConn) {
+	bg := context.Background()
+	_, _ = echo.NewEchoClient(&poolConn{conns}).Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	c := echo.NewEchoClient(&poolConn{conns})
+	_, _ = c.Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	call := c.Unary
+	_, _ = call(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_, _ = c.Bidi(bg)    // want `gRPC stream echo.EchoClient.Bidi uses bg \(from context.Background\(\)\), which has neither a deadline nor a cancel function`
+	legacy := echolegacy.NewEchoClient(&poolConn{conns})
+	_, _ = legacy.Unary(bg, &echolegacy.Msg{}) // want `gRPC call echolegacy.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	tagged := echo.NewEchoClient(taggedConn{conn})
+	_, _ = tagged.Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+}
