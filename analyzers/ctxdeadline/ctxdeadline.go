@@ -447,12 +447,19 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 // reportable reports whether u may be reported: a direct call on any client
 // (the call site chose the context), a call through a fact only where the
 // RPC's client is a network client; and, unless -tests, not in a _test.go
-// file.
+// file. A call through a fact is never reported in a _test.go file: there
+// the path the fact describes is mostly not the one the test takes (a fake
+// put into the field that guards a lazy dial, a chain of in-process
+// servers), and the test's own direct calls say what it runs on.
 func (s *state) reportable(u use) bool {
 	if u.callee != nil && u.rpc.Client != clientConn {
 		return false
 	}
-	return s.cfg.Tests || !strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
+	test := strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
+	if test && u.callee != nil {
+		return false
+	}
+	return s.cfg.Tests || !test
 }
 
 // judge decides whether the context of u is missing what the RPC needs:

@@ -157,7 +157,11 @@
 // in tests are mocks. With -ctxdeadline.tests they are, with the rules
 // above (a mock stays silent), and the remedy names the test's context,
 // context.WithTimeout(t.Context(), ...), when a *testing.T, B, F or TB is
-// in scope and the Go version has it.
+// in scope and the Go version has it. A call that passes a context to a
+// function with the fact (no-deadline-via-call) is never reported in a
+// _test.go file, even then: in tests the path the fact describes is mostly
+// not the one taken (a fake put into the field that guards a lazy dial, a
+// chain of in-process servers); the test's direct calls are.
 //
 // # Flags
 //
