@@ -20,6 +20,10 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
+// The fixture packages the tests of this binary analyze: the binary loads
+// only them (with their dependencies), not the whole fixture module.
+var _ = fixturetest.Uses("./ctxdeadline/...", "./ctxdetach/...", "./patterns/dltestctx", "./patterns/dlwrapper", "./patterns/pkgtuple")
+
 // shipped returns the analyzers the registry builds for s, as the command
 // and the golangci-lint plugin run them, by name.
 func shipped(s analyzers.Settings) map[string]*analysis.Analyzer {

@@ -9,6 +9,11 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
+// The fixture packages the tests of this binary analyze: the binary loads
+// only them (with their dependencies), not the whole fixture module.
+var _ = fixturetest.Uses("./ctxdetach/...", "./patterns/cgo", "./patterns/detachdeliberate", "./patterns/detachhttpget",
+	"./patterns/detachvaluereader", "./patterns/fixsharedroot", "./patterns/fixstream")
+
 func TestCtxdetach(t *testing.T) {
 	t.Parallel()
 	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse", "./ctxdetach/deferred")

@@ -9,6 +9,12 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
+// The fixture packages the tests of this binary analyze: the binary loads
+// only them (with their dependencies), not the whole fixture module.
+var _ = fixturetest.Uses("./ctxloop/...", "./patterns/fixoneline", "./patterns/loopboundedfor", "./patterns/loopconsume",
+	"./patterns/loopdrain", "./patterns/loopexits/...", "./patterns/loopfanin", "./patterns/loopfinite", "./patterns/looponce",
+	"./patterns/looprecvswitch", "./patterns/loopscope", "./patterns/loopvaluesonly")
+
 func TestCtxloop(t *testing.T) {
 	t.Parallel()
 	fixturetest.RunWithSuggestedFixes(t, ctxloop.Analyzer, "./ctxloop", "./ctxloop/helpers")

@@ -544,10 +544,7 @@ func analyzerNames(t *testing.T) []string {
 // x/tools' driver, and whether it takes a value: a flag it did not know
 // would make it misread the rest of the command line.
 func TestDriverFlags(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the command: not with -short")
-	}
-	t.Parallel()
+	t.Parallel() // one run of -flags, which loads nothing: with -short too
 	out, _, _ := run(t, ".", tool, "-flags")
 	var flags []struct {
 		Name string
@@ -644,7 +641,7 @@ func TestSARIFAnalyzerFlags(t *testing.T) {
 // TestSARIFLoadErrors checks that a package that does not load makes exit
 // status 1 and an error notification in a log that is still valid.
 func TestSARIFLoadErrors(t *testing.T) {
-	long(t)
+	t.Parallel() // go list fails at once on the missing package: with -short too
 	out, stderr, code := run(t, fixturetest.Dir(t), tool, "-sarif", "./nosuchpackage")
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -666,7 +663,7 @@ func TestSARIFLoadErrors(t *testing.T) {
 }
 
 func TestSARIFBadCommandLines(t *testing.T) {
-	long(t)
+	t.Parallel() // the command stops before it loads a package: with -short too
 	for _, args := range [][]string{
 		{"-json", "./ctxdetach"},
 		{"-fix", "./ctxdetach"},

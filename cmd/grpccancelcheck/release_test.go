@@ -172,7 +172,10 @@ func TestReleaseConfig(t *testing.T) {
 // test unless the command exits 0.
 func runOK(t *testing.T, dir string, env []string, name string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// The -trimpath CGO_ENABLED=0 build recompiles the standard library
+	// and every dependency: on a cold cache and a busy 2-core machine that
+	// took longer than 5 minutes.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir

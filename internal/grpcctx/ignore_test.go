@@ -7,6 +7,8 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
+var _ = fixturetest.Uses("./suppress") // this binary loads only the fixtures it analyzes
+
 // TestIgnoreDirective runs ctxdetach, which reports through lint.Report,
 // on the directive fixtures: every finding a directive with a reason covers
 // is gone, and every malformed directive that covers a finding is reported

@@ -71,6 +71,8 @@ func run(t *testing.T, patterns ...string) (log *sarif.Log, raw []byte, g *check
 // with related locations (facts from helpers), fixes, and directives.
 var fixturePatterns = []string{"./ctxdetach", "./ctxdetach/helpers", "./suppress"}
 
+var _ = fixturetest.Uses(fixturePatterns...) // this binary loads only them
+
 func TestFixturesValidateAgainstSchema(t *testing.T) {
 	t.Parallel()
 	log, raw, _ := run(t, fixturePatterns...)
