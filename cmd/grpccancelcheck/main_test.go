@@ -389,7 +389,8 @@ func TestJSONShape(t *testing.T) {
 }
 
 // copyFixtures copies the fixture module to a temporary directory and
-// points its replace directive back at this module.
+// makes its replace directives (../runtime) absolute paths into this
+// repository.
 func copyFixtures(t *testing.T) string {
 	t.Helper()
 	src := fixturetest.Dir(t)
@@ -411,7 +412,7 @@ func copyFixtures(t *testing.T) string {
 			return err
 		}
 		if r == "go.mod" {
-			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root))
+			data = bytes.ReplaceAll(data, []byte("=> ../"), []byte("=> "+root+"/"))
 		}
 		return os.WriteFile(filepath.Join(dst, r), data, 0o644)
 	})
