@@ -93,7 +93,9 @@ func TestVSCode(t *testing.T) {
 	dir := filepath.Join(mod, "server")
 	args := []string{"run", "--issues-exit-code=0", "--output.text.print-issued-lines=false", "--show-stats=false",
 		"--output.text.path=stdout", "--path-mode=abs"}
-	r := itest.RunCode(t, dir, []string{"GOLANGCI_LINT_CACHE=" + t.TempDir()}, 5*time.Minute, bin, args...)
+	// TMPDIR: golangci-lint allows one run per machine through a lock in
+	// the temporary directory, and other test binaries run it at the same time.
+	r := itest.RunCode(t, dir, []string{"GOLANGCI_LINT_CACHE=" + t.TempDir(), "TMPDIR=" + t.TempDir()}, 5*time.Minute, bin, args...)
 	if r.Code != 0 && r.Stderr != "" {
 		t.Fatalf("exit %d with standard error output: VS Code would show nothing\n%s", r.Code, r.Stderr)
 	}
@@ -156,7 +158,7 @@ func TestLangserver(t *testing.T) {
 		dir, _ := filepath.Split(path)
 		cmd := exec.Command(command[0], append(slices.Clone(command[1:]), dir)...)
 		cmd.Dir = mod
-		cmd.Env = append(os.Environ(), "GOLANGCI_LINT_CACHE="+t.TempDir())
+		cmd.Env = append(os.Environ(), "GOLANGCI_LINT_CACHE="+t.TempDir(), "TMPDIR="+t.TempDir()) // TMPDIR: as in TestVSCode
 		start := time.Now()
 		out, err := cmd.Output()
 		t.Logf("%s: %v in %v", file, err, time.Since(start).Round(time.Millisecond))

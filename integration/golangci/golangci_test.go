@@ -65,7 +65,9 @@ issues:
 		t.Fatal(err)
 	}
 	report := filepath.Join(t.TempDir(), "report.json")
-	r := itest.RunCode(t, mod, []string{"GOLANGCI_LINT_CACHE=" + t.TempDir()}, 5*time.Minute, bin,
+	// TMPDIR: golangci-lint allows one run per machine through a lock in
+	// the temporary directory, and other test binaries run it at the same time.
+	r := itest.RunCode(t, mod, []string{"GOLANGCI_LINT_CACHE=" + t.TempDir(), "TMPDIR=" + t.TempDir()}, 5*time.Minute, bin,
 		append([]string{"run", "--output.json.path=" + report, "--output.text.path=stderr", "--show-stats=false"}, append(args, "./...")...)...)
 	if r.Code != 0 && r.Code != 1 { // 1: issues found
 		t.Fatalf("golangci-lint run: exit %d\n%s", r.Code, r.Stderr)
