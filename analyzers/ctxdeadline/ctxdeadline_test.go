@@ -236,7 +236,7 @@ var fixtureDirs = []string{"./ctxdetach/...", "./ctxdeadline/..."}
 // or another.
 func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) []string {
 	byLine := make(map[string][]string)  // file:line -> "analyzer: message"
-	related := make(map[string][]string) // file:line -> "analyzer: message" of findings related to it
+	related := make(map[string][]string) // file:line -> "analyzer: message" of findings of its package related to it
 	for _, a := range analyzers {
 		// The other analyzer's wants do not match: only the findings count.
 		results := fixturetest.RunFunc(t, (&recorder{T: t, quiet: true}).Errorf, a, patterns...)
@@ -247,7 +247,13 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 				key := fmt.Sprintf("%s:%d", p.Filename, p.Line)
 				byLine[key] = append(byLine[key], a.Name+": "+d.Message)
 				for _, rel := range d.Related {
+					// Only within a package: across packages a helper's
+					// finding and a handler's call of it are both
+					// reported (see ctxdeadline's moveToCallers).
 					rp := r.Package.Fset.Position(rel.Pos)
+					if filepath.Dir(rp.Filename) != filepath.Dir(p.Filename) {
+						continue
+					}
 					rkey := fmt.Sprintf("%s:%d", rp.Filename, rp.Line)
 					related[rkey] = append(related[rkey], a.Name+": "+d.Message)
 				}

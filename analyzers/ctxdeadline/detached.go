@@ -28,6 +28,21 @@ import (
 // passes the fact on to that helper. A helper no other package can reach
 // keeps its finding in its body, as before.
 
+// moveToCallers switches the move on. It is off: on the eval projects
+// (session 5) it lost more than it saved. An exposed helper whose callers
+// are all in _test.go files (which ctxdeadline leaves out by default), in
+// handler scope only through an interface or a goroutine the facts do not
+// follow, or in no package of the build, lost its finding altogether
+// (fabric's stream to an external chaincode server, the round-5
+// validation's most valuable ctxdeadline finding; three seaweedfs ones),
+// and a helper with many callers became as many findings for one bug
+// (fabric's InitCmdFactory: eleven). With it off, a helper that a handler
+// in another package calls is reported twice, both true (ctxdetach at the
+// handler's call, ctxdeadline in the helper); within a package there is one
+// finding. A move that keeps recall needs to know that a caller outside
+// tests exists, which facts flowing bottom-up cannot tell.
+const moveToCallers = false
+
 // detachedRPC is the fact of a function of the module under analysis that
 // takes no context (or ignores the one it takes) and that other packages
 // can call, whose body makes a gRPC call on a context it detaches with
@@ -162,7 +177,7 @@ func (s *state) defers(f finding, exposed map[*ast.FuncDecl]bool) bool {
 // fact outside ctxdetach's scope, in this package or another.
 func (s *state) moveDetached(findings []finding, calls []helperCall) []finding {
 	facts := lint.NewFactTable[detachedRPC](s.pass)
-	if s.detach == division.Off || !grpcctx.InMainModule(s.pass) {
+	if s.detach == division.Off || !grpcctx.InMainModule(s.pass) || !moveToCallers {
 		// Alone, this analyzer reports every detached context itself; a
 		// dependency's findings are not shown, and a handler's call of
 		// its helper is ctxdetach's, with no finding in the dependency

@@ -120,25 +120,24 @@
 // package can call (an exported function or method, an exported
 // interface's implementation, or a helper one of them calls) cannot know
 // whether a handler calls it: facts flow from a package to its importers,
-// not back. So, in the module under analysis, its finding moves to its
-// calls (the detachedRPC fact): a call outside ctxdetach's scope, in any
-// package, is reported, with the RPC as related position, a call in
-// handler scope is ctxdetach's, and a call in another such helper passes
-// the fact on. A helper no other package can reach keeps its finding in
-// its body.
+// not back. It keeps its finding in its body, and a handler of another
+// package that calls it gets ctxdetach's finding too: two findings, both
+// true. (Moving the finding to the helper's calls, with a detachedRPC
+// fact, lost the findings of helpers whose callers are in tests or behind
+// an interface or a goroutine, and made one finding per call of others;
+// it is off.)
 //
 //	// package node
-//	func (n *Node) Send(in *pb.Req) error { ... n.c.Put(context.Background(), in) ... }
+//	func (n *Node) Send(in *pb.Req) error { ... n.c.Put(context.Background(), in) ... } // reported here
 //
 //	// package server
 //	func (s *server) Put(ctx context.Context, in *pb.Req) (*pb.Resp, error) {
 //		return nil, s.n.Send(in) // ctxdetach's finding
 //	}
-//	func flush(n *node.Node) { _ = n.Send(req) } // reported here
 //
 // When ctxdetach is switched off, or ctxdeadline runs without it (the
-// package's Analyzer on its own), ctxdeadline reports such a call itself,
-// in the helper's body.
+// package's Analyzer on its own), ctxdeadline reports a detached call in
+// handler scope itself.
 //
 // Function values: a call through a function value is a gRPC call when
 // every value it may hold is a method value of a client method, and where

@@ -83,9 +83,9 @@ func Later(ctx context.Context, c echo.EchoClient) func() error {
 }
 
 // Background makes a deadline-less detached call and takes no context: it
-// is reported at its calls outside handler scope (detachedRPC), not here.
-func Background(c echo.EchoClient) error { // want Background:`detachedRPC\(call echo.EchoClient.Unary on context.Background\(\) at rpcs.go:88\)`
-	_, err := c.Unary(context.Background(), &echo.Msg{}) // silent here: at the calls of Background
+// is reported here, in its body, whoever calls it.
+func Background(c echo.EchoClient) error {
+	_, err := c.Unary(context.Background(), &echo.Msg{}) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
 	return err
 }
 
