@@ -20,9 +20,7 @@ const (
 	CategoryWaitForReadyNoDeadline = "wait-for-ready-no-deadline"
 
 	// ViaCallSuffix marks a finding at the call of a function whose
-	// context parameter reaches the RPC, or that makes a detached RPC
-	// itself and that another package can call (its detachedRPC fact); the
-	// RPC is the related position.
+	// context parameter reaches the RPC; the RPC is the related position.
 	ViaCallSuffix = "-via-call"
 )
 

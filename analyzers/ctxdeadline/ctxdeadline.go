@@ -69,7 +69,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods), new(detachedRPC)},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
@@ -262,9 +262,6 @@ type finding struct {
 	origin grpcctx.Origin
 	// noCancel: the context cannot be cancelled either.
 	noCancel bool
-	// detached, for a call of a function with the detachedRPC fact: the
-	// fact (origin is unset then).
-	detached *detachedRPC
 }
 
 // localCall is a static call to a function of this package that takes a
@@ -335,7 +332,6 @@ func (s *state) run() {
 
 	var uses []use
 	var locals []localCall
-	var helpers []helperCall
 	var vias []use // calls on clients made on a hand-written connection type
 	facts := lint.NewFactTable[deadlineParams](pass)
 	s.ctors = lint.NewFactTable[ctorMethods](pass)
@@ -408,15 +404,6 @@ func (s *state) run() {
 			}
 			continue
 		}
-		if target := cmp.Or(callee, grpcctx.Callee(info, call)); target != nil && !rpc {
-			// A call that may reach a detachedRPC fact: another
-			// package's function, or one of this package's that takes
-			// no context or ignores it.
-			target = target.Origin()
-			if target.Pkg() != pass.Pkg || !grpcctx.TakesContext(target.Signature()) || s.m.IgnoresContext(target) {
-				helpers = append(helpers, helperCall{call: call, callee: target, fn: fn})
-			}
-		}
 		if callee == nil || len(grpcctx.ContextParams(callee.Signature())) == 0 {
 			continue
 		}
@@ -450,7 +437,6 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
-	findings = s.moveDetached(findings, helpers)
 	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
 		s.report(f)
@@ -885,7 +871,6 @@ func (s *state) report(f finding) {
 	if f.origin.Root == grpcctx.Deliberate {
 		lack += " (context.WithoutCancel drops its parent's)"
 	}
-	helperRemedy := remedy // for a detachedRPC call: what to do in the helper's body, tests or not
 	if t := s.testingVar(f.fn); t != "" {
 		// In a test the test's own context is the parent to take: it is
 		// cancelled when the test ends, and a timeout on it bounds the call
@@ -897,19 +882,6 @@ func (s *state) report(f finding) {
 	}
 
 	d := analysis.Diagnostic{Pos: f.arg.Pos(), End: f.arg.End(), Category: category}
-	if f.detached != nil {
-		d.Category += ViaCallSuffix
-		if f.noCancel && !rpc.Stream {
-			effect += " and nothing can cancel it"
-		}
-		d.Message = detachedMessage(f, what, lack, effect, helperRemedy)
-		d.Related = append(d.Related, analysis.RelatedInformation{
-			Pos:     rpc.At.Pos(s.pass.Fset, f.callee.Pos()),
-			Message: what + " on " + f.detached.Root + ", without a deadline",
-		})
-		lint.Report(s.pass, d)
-		return
-	}
 	if f.callee == nil {
 		d.Message = fmt.Sprintf("%s uses %s, which has %s, so %s; %s",
 			what, f.origin.Describe(f.arg), lack, effect, remedy)

@@ -249,7 +249,7 @@ func findBoth(t *testing.T, patterns []string, analyzers ...*analysis.Analyzer) 
 				for _, rel := range d.Related {
 					// Only within a package: across packages a helper's
 					// finding and a handler's call of it are both
-					// reported (see ctxdeadline's moveToCallers).
+					// reported (ctxdeadline's doc.go, Handlers).
 					rp := r.Package.Fset.Position(rel.Pos)
 					if filepath.Dir(rp.Filename) != filepath.Dir(p.Filename) {
 						continue

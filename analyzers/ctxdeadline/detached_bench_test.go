@@ -25,8 +25,8 @@ var detachedShapes = []struct {
 	body func(n int) string
 }{
 	// n exported helpers that take no context, each calling the next,
-	// declared last first, the last making the detached RPC: the
-	// detachedRPC fact passes through all of them to run's call.
+	// declared last first, the last making the detached RPC: ctxdetach's
+	// detachedCall fact passes through all of them to run's call.
 	{"helpers", func(n int) string {
 		var b strings.Builder
 		for i := n - 1; i >= 0; i-- {

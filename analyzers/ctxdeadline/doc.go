@@ -122,10 +122,10 @@
 // whether a handler calls it: facts flow from a package to its importers,
 // not back. It keeps its finding in its body, and a handler of another
 // package that calls it gets ctxdetach's finding too: two findings, both
-// true. (Moving the finding to the helper's calls, with a detachedRPC
-// fact, lost the findings of helpers whose callers are in tests or behind
-// an interface or a goroutine, and made one finding per call of others;
-// it is off.)
+// true. (Moving the finding to the helper's calls was measured in
+// session 5: it lost the findings of helpers whose callers are in tests or
+// behind an interface or a goroutine, and made one finding per call of
+// others.)
 //
 //	// package node
 //	func (n *Node) Send(in *pb.Req) error { ... n.c.Put(context.Background(), in) ... } // reported here

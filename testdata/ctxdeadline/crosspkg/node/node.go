@@ -3,8 +3,8 @@
 // whose body calls the store on context.Background()). Its exported
 // helpers cannot know their callers: a handler in another package makes
 // the detached call ctxdetach's finding at the handler's call, and
-// ctxdeadline reports it here too (moveToCallers is off: moving the
-// finding to the callers lost findings whose callers are out of sight).
+// ctxdeadline reports it here too (moving the finding to the callers lost
+// the findings whose callers are out of sight).
 package node
 
 import (
