@@ -1,0 +1,211 @@
+package lint
+
+import (
+	"cmp"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// Per-function cost measurement, for eval/scale.sh (issue 16): with
+// GRPCCANCELCHECK_FUNCTIMES=FILE in the environment, the analyzers'
+// per-function work is timed and appended to FILE, one line per function,
+// analysis pass and site, for eval/functimes to merge. Off by default, it
+// costs a test of one boolean per call of Enter and Leave.
+//
+// The analyzers do not work function by function: each walks its package's
+// calls or loops and asks the model about each (an origin, a CFG, a scan
+// of a loop), and the model builds its indexes in walks over the
+// package's declarations. A site is such a walk: Enter at the top of each
+// step, with the node the step is about, says that from then on the pass's
+// time goes to the top-level declaration around that node (a function with
+// its literals, or a package-level variable's initializer); Leave after
+// the walk stops the clock and writes what the walk measured. Steps on the
+// same declaration follow each other in a walk in source order, so the
+// clock is read when the walk moves to another declaration, not at every
+// step. What the model computes on demand for a step (origins, CFGs, the
+// indexes it builds on first use) counts for the declaration of the step
+// that asked.
+//
+// Time is the thread's CPU time (Linux; wall time elsewhere): the pass's
+// goroutine is locked to its thread from its first Enter to Leave, so the
+// figure is its own work and the garbage collection its allocations
+// assist, not the machine's load. Wall time is written beside it.
+//
+// Each line of FILE (tab-separated): CPU ns, wall ns, statements of the
+// declaration (ast.Stmt nodes other than blocks, its literals' included),
+// analyzer, site (file:line of the Leave), package path, declaration name,
+// file:line of the declaration. One write per Leave, with O_APPEND, so that
+// the passes of one process (the standalone driver runs packages in
+// parallel) and the processes of go vet (one per package) can share FILE.
+var (
+	funcTimesFile = os.Getenv("GRPCCANCELCHECK_FUNCTIMES")
+	funcTimesOn   = funcTimesFile != ""
+	funcTimers    sync.Map   // *analysis.Pass -> *funcTimer
+	funcTimesMu   sync.Mutex // one write at a time from this process
+)
+
+// Enter attributes pass's time from now on, until the next Enter or
+// Leave, to the top-level declaration that contains n (none when n is nil
+// or lies outside every declaration).
+func Enter(pass *analysis.Pass, n ast.Node) {
+	if funcTimesOn {
+		enter(pass, n)
+	}
+}
+
+// Leave stops pass's clock and writes what it measured since the first
+// Enter (or the last Leave): call it after the walk whose steps Enter.
+func Leave(pass *analysis.Pass) {
+	if funcTimesOn {
+		leave(pass, 2)
+	}
+}
+
+type funcTimer struct {
+	pass      *analysis.Pass
+	files     []*ast.File // by position
+	cur       ast.Decl    // the declaration the clock runs for, or nil
+	cpu, wall int64       // the clocks when cur was entered
+	spent     map[ast.Decl]*[2]int64
+}
+
+func enter(pass *analysis.Pass, n ast.Node) {
+	var t *funcTimer
+	if v, ok := funcTimers.Load(pass); ok {
+		t = v.(*funcTimer)
+	} else {
+		files := slices.Clone(pass.Files)
+		slices.SortFunc(files, func(a, b *ast.File) int { return cmp.Compare(a.FileStart, b.FileStart) })
+		t = &funcTimer{pass: pass, files: files, spent: make(map[ast.Decl]*[2]int64)}
+		funcTimers.Store(pass, t)
+		runtime.LockOSThread() // until Leave: the thread's CPU clock is the pass's
+	}
+	if n != nil && t.cur != nil && t.cur.Pos() <= n.Pos() && n.Pos() < t.cur.End() {
+		return // the same declaration: its clock runs on
+	}
+	t.stop()
+	if n != nil {
+		t.cur = t.declOf(n.Pos())
+	}
+	if t.cur != nil {
+		t.cpu, t.wall = threadCPU(), time.Now().UnixNano()
+	}
+}
+
+// stop adds the time since the current declaration was entered to it.
+func (t *funcTimer) stop() {
+	if t.cur == nil {
+		return
+	}
+	cpu, wall := threadCPU(), time.Now().UnixNano()
+	s := t.spent[t.cur]
+	if s == nil {
+		s = new([2]int64)
+		t.spent[t.cur] = s
+	}
+	s[0] += cpu - t.cpu
+	s[1] += wall - t.wall
+	t.cur = nil
+}
+
+// declOf returns the top-level declaration around pos, or nil.
+func (t *funcTimer) declOf(pos token.Pos) ast.Decl {
+	i, found := slices.BinarySearchFunc(t.files, pos, func(f *ast.File, p token.Pos) int { return cmp.Compare(f.FileStart, p) })
+	if !found {
+		i--
+	}
+	if i < 0 || pos >= t.files[i].FileEnd {
+		return nil
+	}
+	decls := t.files[i].Decls
+	j, _ := slices.BinarySearchFunc(decls, pos, func(d ast.Decl, p token.Pos) int { return cmp.Compare(d.End(), p+1) })
+	if j < len(decls) && decls[j].Pos() <= pos {
+		return decls[j]
+	}
+	return nil
+}
+
+func leave(pass *analysis.Pass, skip int) {
+	v, ok := funcTimers.LoadAndDelete(pass)
+	if !ok {
+		return
+	}
+	t := v.(*funcTimer)
+	t.stop()
+	runtime.UnlockOSThread()
+	if len(t.spent) == 0 {
+		return
+	}
+	site := "?"
+	if _, file, line, ok := runtime.Caller(skip); ok {
+		site = fmt.Sprintf("%s:%d", filepath.Base(file), line)
+	}
+	var b strings.Builder
+	for d, s := range t.spent {
+		p := pass.Fset.Position(d.Pos())
+		fmt.Fprintf(&b, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s:%d\n", s[0], s[1], CountStmts(d), pass.Analyzer.Name, site,
+			pass.Pkg.Path(), declName(d), p.Filename, p.Line)
+	}
+	funcTimesMu.Lock()
+	defer funcTimesMu.Unlock()
+	f, err := os.OpenFile(funcTimesFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err == nil {
+		_, err = f.WriteString(b.String())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "GRPCCANCELCHECK_FUNCTIMES: %v\n", err)
+	}
+}
+
+// CountStmts counts the statements under n, blocks apart: a function's
+// size, as eval/scalesize counts it.
+func CountStmts(n ast.Node) int {
+	k := 0
+	ast.Inspect(n, func(n ast.Node) bool {
+		if _, ok := n.(ast.Stmt); ok {
+			if _, block := n.(*ast.BlockStmt); !block {
+				k++
+			}
+		}
+		return true
+	})
+	return k
+}
+
+// declName names a top-level declaration: F, T.M, (*T).M, or "var x" for
+// a package-level variable.
+func declName(d ast.Decl) string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv == nil || len(d.Recv.List) == 0 {
+			return d.Name.Name
+		}
+		recv := types.ExprString(d.Recv.List[0].Type)
+		if strings.HasPrefix(recv, "*") {
+			recv = "(" + recv + ")"
+		}
+		return recv + "." + d.Name.Name
+	case *ast.GenDecl:
+		for _, s := range d.Specs {
+			if vs, ok := s.(*ast.ValueSpec); ok && len(vs.Names) > 0 {
+				return d.Tok.String() + " " + vs.Names[0].Name
+			}
+		}
+		return d.Tok.String()
+	}
+	return "?"
+}

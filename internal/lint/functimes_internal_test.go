@@ -1,0 +1,179 @@
+package lint
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+const timedSrc = `package p
+
+var x = f(1)
+
+func f(n int) int { return n }
+
+type T struct{}
+
+func (*T) Heavy(n int) int {
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			n = f(n)
+		}
+	}
+	g := func() { f(2); f(3) }
+	g()
+	return n
+}
+
+func Light() { f(4) }
+
+func Never() {}
+`
+
+// TestFuncTimes walks a small package's calls as an analyzer's site does,
+// burning CPU in the steps of one declaration, and checks what the hook
+// writes: one line per declaration entered, with its statements (its
+// literal's included), the analyzer, the site, and the time where it was
+// spent.
+func TestFuncTimes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "times")
+	defer func(file string, on bool) { funcTimesFile, funcTimesOn = file, on }(funcTimesFile, funcTimesOn)
+	funcTimesFile, funcTimesOn = out, true
+
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", timedSrc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := parser.ParseFile(fset, "q.go", "package p\n\nfunc Q() { f(5) }\n", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := &analysis.Pass{Analyzer: &analysis.Analyzer{Name: "probe"}, Fset: fset, Files: []*ast.File{other, f}, Pkg: types.NewPackage("example.com/p", "p")}
+	sink := 0
+	for _, file := range pass.Files {
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			Enter(pass, call)
+			if fd := enclosingDecl(file, call); fd == "Heavy" {
+				for i := range 20_000_000 {
+					sink += i % 7
+				}
+			}
+			return true
+		})
+	}
+	_, file, line, _ := runtime.Caller(0)
+	Leave(pass)
+	site := fmt.Sprintf("%s:%d", filepath.Base(file), line+1)
+	_ = sink
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type entry struct {
+		cpu, wall int64
+		stmts     int
+		analyzer  string
+		site      string
+	}
+	got := make(map[string]entry)
+	for line := range strings.SplitSeq(strings.TrimSpace(string(data)), "\n") {
+		fs := strings.Split(line, "\t")
+		if len(fs) != 8 {
+			t.Fatalf("line %q: %d fields, want 8", line, len(fs))
+		}
+		cpu, _ := strconv.ParseInt(fs[0], 10, 64)
+		wall, _ := strconv.ParseInt(fs[1], 10, 64)
+		stmts, _ := strconv.Atoi(fs[2])
+		if fs[5] != "example.com/p" {
+			t.Errorf("line %q: package %s", line, fs[5])
+		}
+		k := fs[6] + " " + filepath.Base(fs[7])
+		if _, dup := got[k]; dup {
+			t.Errorf("%s written twice", k)
+		}
+		got[k] = entry{cpu, wall, stmts, fs[3], fs[4]}
+	}
+	want := map[string]int{ // declaration and position -> statements
+		"var x p.go:3":      0,
+		"(*T).Heavy p.go:9": 10, // for, its i := 0 and i++, if, n = f(n), g := ..., the literal's two, g(), return
+		"Light p.go:20":     1,
+		"Q q.go:3":          1,
+	}
+	for k, stmts := range want {
+		e, ok := got[k]
+		if !ok {
+			t.Errorf("no entry for %s; got %v", k, got)
+			continue
+		}
+		if e.stmts != stmts {
+			t.Errorf("%s: %d statements, want %d", k, e.stmts, stmts)
+		}
+		if e.analyzer != "probe" || e.site != site {
+			t.Errorf("%s: analyzer %s, site %s; want probe, %s", k, e.analyzer, e.site, site)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d entries, want %d (Never has no call, f's call is the initializer's): %v", len(got), len(want), got)
+	}
+	heavy, light := got["(*T).Heavy p.go:9"], got["Light p.go:20"]
+	if heavy.cpu < 10*light.cpu || heavy.cpu <= 0 || heavy.wall < heavy.cpu/2 {
+		t.Errorf("Heavy %d ns CPU (%d wall), Light %d: the spin is not Heavy's", heavy.cpu, heavy.wall, light.cpu)
+	}
+}
+
+// TestFuncTimesOff checks that the hook writes nothing when it is off.
+func TestFuncTimesOff(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "times")
+	defer func(file string, on bool) { funcTimesFile, funcTimesOn = file, on }(funcTimesFile, funcTimesOn)
+	funcTimesFile, funcTimesOn = out, false
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", timedSrc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := &analysis.Pass{Analyzer: &analysis.Analyzer{Name: "probe"}, Fset: fset, Files: []*ast.File{f}, Pkg: types.NewPackage("example.com/p", "p")}
+	Enter(pass, f.Decls[1])
+	Leave(pass)
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the hook is off, yet %s exists (%v)", out, err)
+	}
+	if _, ok := funcTimers.Load(pass); ok {
+		t.Error("the hook is off, yet the pass has a timer")
+	}
+}
+
+// BenchmarkEnterOff is the cost of a site's step with the hook off.
+func BenchmarkEnterOff(b *testing.B) {
+	defer func(on bool) { funcTimesOn = on }(funcTimesOn)
+	funcTimesOn = false
+	pass := &analysis.Pass{}
+	n := ast.NewIdent("x")
+	for b.Loop() {
+		Enter(pass, n)
+	}
+	Leave(pass)
+}
+
+func enclosingDecl(f *ast.File, n ast.Node) string {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Pos() <= n.Pos() && n.End() <= fd.End() {
+			return fd.Name.Name
+		}
+	}
+	return ""
+}
