@@ -337,6 +337,7 @@ func (s *state) run() {
 	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		lint.Enter(pass, call)
 		fn := lint.EnclosingFuncOf(cur)
 		callee := typeutil.StaticCallee(info, call)
 		g, rpc := grpcctx.AsGRPCCall(info, call)
@@ -414,6 +415,7 @@ func (s *state) run() {
 			uses = append(uses, s.factUses(call, callee, fn, fact)...)
 		}
 	}
+	lint.Leave(pass)
 
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
@@ -430,6 +432,7 @@ func (s *state) run() {
 
 	var findings []finding
 	for _, u := range uses {
+		lint.Enter(pass, u.call)
 		if !s.reportable(u) {
 			continue
 		}
@@ -437,10 +440,13 @@ func (s *state) run() {
 			findings = append(findings, f)
 		}
 	}
+	lint.Leave(pass)
 	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.arg.Pos(), b.arg.Pos()) })
 	for _, f := range findings {
+		lint.Enter(pass, f.arg)
 		s.report(f)
 	}
+	lint.Leave(pass)
 }
 
 // methodValueCall returns call, a call through a function value, as a

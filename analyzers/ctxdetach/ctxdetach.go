@@ -147,6 +147,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var helperCalls []finding // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		lint.Enter(pass, call)
 		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
 			continue // package-level initializer
@@ -206,6 +207,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			findings = append(findings, f)
 		}
 	}
+	lint.Leave(pass)
 
 	c.exportFacts(pass, m, findings, helperCalls, facts)
 	for _, f := range helperCalls {
@@ -216,6 +218,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	slices.SortFunc(findings, func(a, b finding) int { return lint.ComparePos(pass.Fset, a.call.Pos(), b.call.Pos()) })
 	for _, f := range findings {
+		lint.Enter(pass, f.call)
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
@@ -224,8 +227,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	for _, o := range outlives {
+		lint.Enter(pass, o.call)
 		c.reportOutlived(pass, m, o)
 	}
+	lint.Leave(pass)
 	return nil, nil
 }
 

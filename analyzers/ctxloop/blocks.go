@@ -96,6 +96,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 	var calls []callSite
 	for cur := range m.Inspector().Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
+		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
 		if !ok || decl.Body == nil || m.HandlerOf(decl) != nil {
 			continue
@@ -113,6 +114,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 			facts.Add(fn, f)
 		}
 	}
+	lint.Leave(pass)
 	lint.Propagate(calls, func(cs callSite) bool {
 		if _, ok := facts.Local(cs.fn); ok {
 			return false

@@ -138,6 +138,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	order := make(map[ast.Node]int, len(cands))
 	for i := len(cands) - 1; i >= 0; i-- {
 		cur := cands[i]
+		lint.Enter(pass, cur.Node())
 		order[cur.Node()] = i
 		fn := lint.EnclosingFuncOf(cur)
 		if fn == nil {
@@ -184,6 +185,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			waitLoops = append(waitLoops, l)
 		}
 	}
+	lint.Leave(pass)
 	bySource := func(a, b loopFinding) int { return cmp.Compare(order[a.loop], order[b.loop]) }
 	slices.SortFunc(loops, bySource)
 	slices.SortFunc(waitLoops, bySource)
@@ -233,10 +235,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	// Reports, in source order: blind loops and calls to blind helpers in
 	// handler scope.
 	for _, l := range loops {
+		lint.Enter(pass, l.loop)
 		if l.h != nil {
 			c.reportLoop(pass, m, l.h, l)
 		}
 	}
+	lint.Leave(pass)
 	fields := &lazyFields{info: pass.TypesInfo, in: in, rpc: func(fn ast.Node) bool {
 		h, _ := sc.handlerOf(fn)
 		return h != nil || spawned.of(fn) != nil
@@ -252,6 +256,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	c.reportWaits(pass, m, s, waitLoops, loops, blockingCall, fields)
 	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
+		lint.Enter(pass, cs.call)
 		h, once := sc.handlerOf(cs.fn)
 		if h == nil || once && cs.spawns {
 			continue // a goroutine started under sync.Once runs for the server
@@ -286,6 +291,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			})
 		}
 	}
+	lint.Leave(pass)
 	return nil, nil
 }
 

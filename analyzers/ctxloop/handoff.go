@@ -44,6 +44,7 @@ type fieldChans struct {
 }
 
 func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.Node) bool) *fieldChans {
+	defer lint.Aside()() // the package's index, not the asking function's work
 	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
 		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool)}
 	serves := func(cur inspector.Cursor, ok *types.Var) bool {
@@ -178,6 +179,7 @@ func (l *lazyFields) get() *fieldChans {
 func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scopes, fields *lazyFields) {
 	for cur := range m.Inspector().Root().Preorder((*ast.SendStmt)(nil)) {
 		send := cur.Node().(*ast.SendStmt)
+		lint.Enter(pass, send)
 		f := fieldOf(pass.TypesInfo, send.Chan)
 		if f == nil || isComm(cur) || inLoop(cur) {
 			continue
@@ -193,4 +195,5 @@ func (c *checker) reportHandoffs(pass *analysis.Pass, m *grpcctx.Model, sc *scop
 		l := loopFinding{cur: cur, fn: lint.EnclosingFuncOf(cur), h: h}
 		c.reportWait(pass, m, l, wait{at: send, what: "send on " + types.ExprString(send.Chan)})
 	}
+	lint.Leave(pass)
 }

@@ -660,6 +660,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 	graphs := make(map[ast.Node]*cfg.CFG)
 	queries := make(map[ast.Node]int)
 	for _, l := range loops {
+		lint.Enter(pass, l.loop)
 		var key any = l.h
 		if l.spawn != nil {
 			key = l.spawn
@@ -709,9 +710,11 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 	}
 	slices.SortFunc(order, func(a, b ast.Node) int { return lint.ComparePos(pass.Fset, a.Pos(), b.Pos()) })
 	for _, at := range order {
+		lint.Enter(pass, at)
 		f := byPoint[at]
 		c.reportWait(pass, m, f.l, f.wt)
 	}
+	lint.Leave(pass)
 }
 
 // inReported reports whether n lies in a loop of fn reported as a whole.

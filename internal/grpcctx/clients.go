@@ -138,6 +138,7 @@ func (m *Model) clientIndex() *clientIndex {
 }
 
 func (ix *clientIndex) build(m *Model) {
+	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.assigns = make(map[*types.Var][]assigned)
 	info := m.info
 	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
@@ -546,6 +547,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 	}
 	if importsGRPC(pass.Pkg) { // else it cannot make a client from a connection
 		for _, cd := range cands {
+			lint.Enter(pass, cd.cur.Node())
 			params := cd.fn.Signature().Params()
 			for c := range cd.cur.Preorder((*ast.CallExpr)(nil)) {
 				call := c.Node().(*ast.CallExpr)
@@ -560,6 +562,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 				}
 			}
 		}
+		lint.Leave(pass)
 	}
 	// Forwarding edges: argument Arg of a call of From is parameter Param
 	// of To. Each edge is evaluated once at first and again only when

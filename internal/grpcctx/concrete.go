@@ -5,6 +5,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // ConcreteMethod returns the method that call, an interface method called
@@ -66,6 +68,7 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			continue
 		}
 		for _, d := range file.Decls {
+			lint.Enter(pass, d)
 			decl, ok := d.(*ast.FuncDecl)
 			if !ok || decl.Body == nil {
 				continue
@@ -83,6 +86,7 @@ func (m *Model) findConstructors(pass *analysis.Pass) {
 			}
 		}
 	}
+	lint.Leave(pass)
 }
 
 // ctorResults reports whether a constructor may have these results: an

@@ -429,6 +429,7 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 	}
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
+		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
 		if !ok || decl.Body == nil {
 			continue
@@ -442,17 +443,20 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 		}
 		m.boundingFuncs.Set(fn, new(boundsCalls))
 	}
+	lint.Leave(pass)
 	// Functions that return a connection dialled with such an interceptor
 	// on every return (cerbos-sdk-go's MkConn), once the interceptors are
 	// known, so that clients made on it in other packages are bounded too.
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
+		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
 		if ok && decl.Body != nil && returnsConn(fn.Signature()) &&
 			m.joinReturns(fn, 0, func(res ast.Expr, d *ast.FuncDecl) dial { return m.dialOf(res, d, 1) }).bounded {
 			m.boundingFuncs.Set(fn, new(boundsCalls))
 		}
 	}
+	lint.Leave(pass)
 	m.boundingFuncs.Export()
 }
 

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"sync"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // The origin of a context held in a struct field (a component's or a
@@ -76,6 +78,7 @@ func (m *Model) fields() *fieldIndex {
 }
 
 func (ix *fieldIndex) build(m *Model) {
+	defer lint.Aside()() // the package's index, not the asking function's work
 	info := m.info
 	ix.stores = make(map[*types.Var][]ast.Expr)
 	ix.opaque = make(map[*types.Var]bool)

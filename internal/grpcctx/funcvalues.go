@@ -123,6 +123,7 @@ func isFuncContainer(t types.Type) bool {
 }
 
 func (ix *funcValueIndex) build(m *Model) {
+	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.defs = make(map[*types.Var][]assigned)
 	ix.stores = make(map[*types.Var][]assigned)
 	ix.escaped = make(map[*types.Var]bool)

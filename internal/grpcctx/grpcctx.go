@@ -116,7 +116,7 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	methods := handlerMethods(pass.Pkg, serviceInterfaces(pass.Pkg))
 	sigs := lookupInterceptorSigs(pass.Pkg)
-	m.collect(methods, sigs)
+	m.collect(pass, methods, sigs)
 	m.findValueReaders(pass)
 	m.findConstructors(pass)
 	m.findReturnedContexts(pass)
@@ -206,13 +206,14 @@ func usesContext(pass *analysis.Pass) bool {
 
 // collect walks the package once: it finds handler roots, records context
 // parameters, and indexes every definition of a context variable.
-func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSigs) {
+func (m *Model) collect(pass *analysis.Pass, methods map[*types.Func]HandlerKind, sigs interceptorSigs) {
 	info := m.info
 	filter := []ast.Node{
 		(*ast.FuncDecl)(nil), (*ast.FuncLit)(nil), (*ast.AssignStmt)(nil),
 		(*ast.ValueSpec)(nil), (*ast.RangeStmt)(nil), (*ast.UnaryExpr)(nil),
 	}
 	for cur := range m.inspect.Root().Preorder(filter...) {
+		lint.Enter(pass, cur.Node())
 		switch n := cur.Node().(type) {
 		case *ast.FuncDecl:
 			fn, _ := info.Defs[n.Name].(*types.Func)
@@ -289,6 +290,7 @@ func (m *Model) collect(methods map[*types.Func]HandlerKind, sigs interceptorSig
 			}
 		}
 	}
+	lint.Leave(pass)
 	m.scopeLiterals()
 }
 

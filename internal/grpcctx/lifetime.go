@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // cancelKept reports whether the cancel function returned by call (a
@@ -64,6 +66,7 @@ type assignment struct {
 // each call would search the file from its root.
 func (m *Model) assignments() map[*ast.CallExpr]assignment {
 	m.cache.assignOnce.Do(func() {
+		defer lint.Aside()() // the package's index, not the asking function's work
 		index := make(map[*ast.CallExpr]assignment)
 		var decl inspector.Cursor
 		for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil), (*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil)) {

@@ -237,6 +237,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	var edges []outboundEdge
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
+		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
 		if !ok || decl.Body == nil {
 			continue
@@ -298,6 +299,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 		}
 	}
+	lint.Leave(pass)
 	edges = append(edges, m.implementationEdges(pass)...)
 	// What a callee's guards switch off at a call (the constant passed for
 	// its flag) passes no evidence on; what passes on is unguarded (a

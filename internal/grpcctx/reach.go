@@ -127,6 +127,7 @@ func (m *Model) ReachedFrom(decl *ast.FuncDecl) *Handler {
 }
 
 func (ix *reachIndex) build(m *Model) {
+	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.impls = make(map[*types.Func][]*types.Func)
 	ix.reached = make(map[*ast.FuncDecl]*Handler)
 	ix.ignores = make(map[*ast.FuncDecl]*types.Func)

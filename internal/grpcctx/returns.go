@@ -135,10 +135,12 @@ func (m *Model) findReturnedContexts(pass *analysis.Pass) {
 		}
 	}
 	for _, fn := range order {
+		lint.Enter(pass, r.decls[fn]) // a callee's summary, computed first, counts for its first caller
 		if f := m.returnedBy(fn); f != nil {
 			r.table.Set(fn, f)
 		}
 	}
+	lint.Leave(pass)
 	r.table.Export()
 }
 

@@ -46,6 +46,7 @@ func (m *Model) findValueReaders(pass *analysis.Pass) {
 	deps := make(map[*types.Func][]*types.Func)
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
+		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
 		if !ok || decl.Body == nil || len(ContextParams(fn.Signature())) == 0 {
 			continue
@@ -55,6 +56,7 @@ func (m *Model) findValueReaders(pass *analysis.Pass) {
 			deps[fn] = callees
 		}
 	}
+	lint.Leave(pass)
 	lint.Propagate(m.valueReaders.Funcs(), func(fn *types.Func) bool {
 		if !m.valueReaders.Has(fn) {
 			return false

@@ -52,7 +52,9 @@ var (
 	funcTimesFile = os.Getenv("GRPCCANCELCHECK_FUNCTIMES")
 	funcTimesOn   = funcTimesFile != ""
 	funcTimers    sync.Map   // *analysis.Pass -> *funcTimer
+	funcTimersOf  sync.Map   // goroutine id -> *funcTimer, for Aside
 	funcTimesMu   sync.Mutex // one write at a time from this process
+	funcStmts     sync.Map   // "file:line" -> statements, counted once per process
 )
 
 // Enter attributes pass's time from now on, until the next Enter or
@@ -72,12 +74,64 @@ func Leave(pass *analysis.Pass) {
 	}
 }
 
+// Aside sets the time until the function it returns is called apart from
+// the declaration the calling goroutine's pass is timing, as the package's:
+// an index of the whole package that the model builds when a step first
+// needs it is not that step's function's work. Use it as
+// defer lint.Aside()().
+func Aside() func() {
+	if !funcTimesOn {
+		return noop
+	}
+	return aside()
+}
+
+func noop() {}
+
 type funcTimer struct {
 	pass      *analysis.Pass
+	goid      uint64
 	files     []*ast.File // by position
 	cur       ast.Decl    // the declaration the clock runs for, or nil
 	cpu, wall int64       // the clocks when cur was entered
 	spent     map[ast.Decl]*[2]int64
+	aside     [2]int64 // the package's (Aside)
+}
+
+// packageWide stands for the time set aside as the package's.
+var packageWide = &ast.BadDecl{}
+
+func aside() func() {
+	v, ok := funcTimersOf.Load(goid())
+	if !ok {
+		return noop
+	}
+	t := v.(*funcTimer)
+	d := t.cur
+	if d == nil || d == packageWide {
+		return noop
+	}
+	t.stop()
+	t.cur, t.cpu, t.wall = packageWide, threadCPU(), time.Now().UnixNano()
+	return func() {
+		if t.cur != packageWide {
+			return // Left, or entered elsewhere meanwhile
+		}
+		t.stop()
+		t.cur, t.cpu, t.wall = d, threadCPU(), time.Now().UnixNano()
+	}
+}
+
+// goid returns the calling goroutine's id, from the header of its stack
+// trace ("goroutine 18 [running]:").
+func goid() uint64 {
+	var buf [64]byte
+	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
+	var id uint64
+	for i := 0; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		id = id*10 + uint64(s[i]-'0')
+	}
+	return id
 }
 
 func enter(pass *analysis.Pass, n ast.Node) {
@@ -87,8 +141,9 @@ func enter(pass *analysis.Pass, n ast.Node) {
 	} else {
 		files := slices.Clone(pass.Files)
 		slices.SortFunc(files, func(a, b *ast.File) int { return cmp.Compare(a.FileStart, b.FileStart) })
-		t = &funcTimer{pass: pass, files: files, spent: make(map[ast.Decl]*[2]int64)}
+		t = &funcTimer{pass: pass, goid: goid(), files: files, spent: make(map[ast.Decl]*[2]int64)}
 		funcTimers.Store(pass, t)
+		funcTimersOf.Store(t.goid, t)
 		runtime.LockOSThread() // until Leave: the thread's CPU clock is the pass's
 	}
 	if n != nil && t.cur != nil && t.cur.Pos() <= n.Pos() && n.Pos() < t.cur.End() {
@@ -109,6 +164,12 @@ func (t *funcTimer) stop() {
 		return
 	}
 	cpu, wall := threadCPU(), time.Now().UnixNano()
+	if t.cur == packageWide {
+		t.aside[0] += cpu - t.cpu
+		t.aside[1] += wall - t.wall
+		t.cur = nil
+		return
+	}
 	s := t.spent[t.cur]
 	if s == nil {
 		s = new([2]int64)
@@ -142,9 +203,10 @@ func leave(pass *analysis.Pass, skip int) {
 		return
 	}
 	t := v.(*funcTimer)
+	funcTimersOf.Delete(t.goid)
 	t.stop()
 	runtime.UnlockOSThread()
-	if len(t.spent) == 0 {
+	if len(t.spent) == 0 && t.aside == [2]int64{} {
 		return
 	}
 	site := "?"
@@ -153,9 +215,16 @@ func leave(pass *analysis.Pass, skip int) {
 	}
 	var b strings.Builder
 	for d, s := range t.spent {
-		p := pass.Fset.Position(d.Pos())
-		fmt.Fprintf(&b, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s:%d\n", s[0], s[1], CountStmts(d), pass.Analyzer.Name, site,
-			pass.Pkg.Path(), declName(d), p.Filename, p.Line)
+		p := pass.Fset.PositionFor(d.Pos(), false) // the file as parsed: cgo's //line directives map several to one
+		at := fmt.Sprintf("%s:%d", p.Filename, p.Line)
+		n, ok := funcStmts.Load(at)
+		if !ok {
+			n, _ = funcStmts.LoadOrStore(at, CountStmts(d))
+		}
+		fmt.Fprintf(&b, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", s[0], s[1], n, pass.Analyzer.Name, site, pass.Pkg.Path(), declName(d), at)
+	}
+	if t.aside != [2]int64{} {
+		fmt.Fprintf(&b, "%d\t%d\t0\t%s\t%s\t%s\t%s\t-\n", t.aside[0], t.aside[1], pass.Analyzer.Name, site, pass.Pkg.Path(), PackageWide)
 	}
 	funcTimesMu.Lock()
 	defer funcTimesMu.Unlock()
@@ -170,6 +239,10 @@ func leave(pass *analysis.Pass, skip int) {
 		fmt.Fprintf(os.Stderr, "GRPCCANCELCHECK_FUNCTIMES: %v\n", err)
 	}
 }
+
+// PackageWide is the name under which FILE holds the time set aside with
+// Aside.
+const PackageWide = "(package-wide)"
 
 // CountStmts counts the statements under n, blocks apart: a function's
 // size, as eval/scalesize counts it.
