@@ -68,10 +68,19 @@ func TestFuncTimes(t *testing.T) {
 				return true
 			}
 			Enter(pass, call)
-			if fd := enclosingDecl(file, call); fd == "Heavy" {
+			switch enclosingDecl(file, call) {
+			case "Heavy":
 				for i := range 20_000_000 {
 					sink += i % 7
 				}
+			case "Light":
+				// An index of the package, built when Light's step first
+				// needs it: the package's time, not Light's.
+				done := Aside()
+				for i := range 20_000_000 {
+					sink += i % 7
+				}
+				done()
 			}
 			return true
 		})
@@ -127,12 +136,15 @@ func TestFuncTimes(t *testing.T) {
 			t.Errorf("%s: analyzer %s, site %s; want probe, %s", k, e.analyzer, e.site, site)
 		}
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d entries, want %d (Never has no call, f's call is the initializer's): %v", len(got), len(want), got)
+	if len(got) != len(want)+1 {
+		t.Errorf("%d entries, want %d (Never has no call, f's call is the initializer's; and the package's): %v", len(got), len(want)+1, got)
 	}
-	heavy, light := got["(*T).Heavy p.go:9"], got["Light p.go:20"]
+	heavy, light, pkg := got["(*T).Heavy p.go:9"], got["Light p.go:20"], got[PackageWide+" -"]
 	if heavy.cpu < 10*light.cpu || heavy.cpu <= 0 || heavy.wall < heavy.cpu/2 {
 		t.Errorf("Heavy %d ns CPU (%d wall), Light %d: the spin is not Heavy's", heavy.cpu, heavy.wall, light.cpu)
+	}
+	if pkg.cpu < 10*light.cpu || pkg.stmts != 0 || pkg.site != site {
+		t.Errorf("set aside: %+v, Light %d ns: the spin in Aside is not the package's", pkg, light.cpu)
 	}
 }
 
