@@ -22,11 +22,20 @@
 #     functions) with the package's size in lines of Go and statements,
 #     the time per thousand statements and the package's largest function
 #     with its statements, so that a super-linear path shows up as an
-#     outlier (per function, internal/stress's benchmarks measure growth).
-# Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing} and OUT/scale.md.
+#     outlier (per function, internal/stress's benchmarks measure growth);
+#   - the ten slowest functions, with their statements and CPU time per
+#     statement, and the outliers: functions more than ten times the
+#     median time per statement (of functions of 50 or more statements)
+#     that take at least 1 ms (eval/functimes, from a run of its own with
+#     GRPCCANCELCHECK_FUNCTIMES, the analyzers' per-function timing: the
+#     thread CPU time of each step of the analyzers' walks, by the
+#     top-level declaration the step is about, see internal/lint/functimes.go).
+# Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing,functimes}
+# and OUT/scale.md.
 #
 # Environment: NICE (default 10), TIMING (default 1: the sequential timing
-# run; 0 skips it), REUSE (1: summarize a target's earlier measurements in
+# run; 0 skips it), FUNCTIMES (default 1: the per-function run; 0 skips
+# it), REUSE (1: summarize a target's earlier measurements in
 # OUT instead of measuring again), EVALSRC. Needs go and GNU time
 # (/usr/bin/time).
 set -euo pipefail
@@ -44,7 +53,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 nice=${NICE:-10}
 (cd "$root" && go build -o "$out/grpccancelcheck" ./cmd/grpccancelcheck && go build -o "$out/floor" ./eval/floor
- go build -o "$out/scalesize" ./eval/scalesize)
+ go build -o "$out/scalesize" ./eval/scalesize && go build -o "$out/functimes" ./eval/functimes)
 flags=(-ctxdetach.ctx-funcs -ctxdeadline.streams)
 
 # measure NAME.SUFFIX DIR CMD...: GNU time's figures go to OUT/NAME.SUFFIX.time
@@ -94,6 +103,18 @@ for t in "${targets[@]}"; do
 			echo "### $name: ten slowest analysis actions"
 			echo
 			(cd "$dir" && GOFLAGS=$goflags "$out/scalesize" -slowest 10 "$out/$name.timing")
+			echo
+		} >>"$slowest"
+	fi
+	if [[ ${FUNCTIMES:-1} == 1 ]]; then
+		if [[ ${REUSE:-0} != 1 || ! -s $out/$name.functimes ]]; then
+			rm -f "$out/$name.functimes"
+			(cd "$dir" && GOFLAGS=$goflags GRPCCANCELCHECK_FUNCTIMES=$out/$name.functimes nice -n "$nice" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >/dev/null 2>"$out/$name.functimes.err") || true
+		fi
+		{
+			echo "### $name: ten slowest functions"
+			echo
+			"$out/functimes" "$out/$name.functimes"
 			echo
 		} >>"$slowest"
 	fi
