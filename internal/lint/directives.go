@@ -129,6 +129,7 @@ func malformed(dir *directive, analyzer string) analysis.Diagnostic {
 
 // parse returns the directives of the file tf and the lines each covers.
 func (st *Directives) parse(pass *analysis.Pass, tf *token.File) []*directive {
+	defer Aside()() // the file's, not the reporting function's work
 	var file *ast.File
 	for _, f := range pass.Files {
 		if st.fset.File(f.FileStart) == tf {

@@ -63,6 +63,7 @@ func Report(pass *analysis.Pass, d analysis.Diagnostic) {
 // IsGeneratedFile).
 func (r *Reporter) IsGenerated(pos token.Pos) bool {
 	r.once.Do(func() {
+		defer Aside()() // the package's, not the reporting function's work
 		r.generated = make(map[*token.File]bool)
 		for _, f := range r.files {
 			if IsGeneratedFile(f) {
