@@ -4,6 +4,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"strconv"
+	"sync"
 )
 
 // A Location is a position that travels inside a fact: facts cross process
@@ -40,10 +41,9 @@ func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
 		return fallback
 	}
 	col := max(l.Col, 1)
-	pos := token.NoPos
-	fset.Iterate(func(f *token.File) bool {
-		if f.Name() != l.File || l.Line > f.LineCount() {
-			return true
+	for _, f := range filesNamed(fset, l.File) {
+		if l.Line > f.LineCount() || fset.File(token.Pos(f.Base())) != f { // a file removed since the index was made
+			continue
 		}
 		// The column must stay on its line.
 		end := f.Size()
@@ -51,13 +51,8 @@ func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
 			end = f.Offset(f.LineStart(l.Line + 1))
 		}
 		if off := f.Offset(f.LineStart(l.Line)) + col - 1; off < end {
-			pos = f.Pos(off)
-			return false
+			return f.Pos(off)
 		}
-		return true
-	})
-	if pos != token.NoPos {
-		return pos
 	}
 	f := fset.AddFile(l.File, -1, l.Line+col)
 	lines := make([]int, l.Line)
@@ -66,4 +61,33 @@ func (l Location) Pos(fset *token.FileSet, fallback token.Pos) token.Pos {
 	}
 	f.SetLines(lines)
 	return f.Pos(l.Line - 1 + col - 1)
+}
+
+// fileNames indexes the files of the FileSet Pos was last given by name,
+// so that a finding's related position does not cost a walk of every
+// file of the build (the standalone driver's FileSet holds every file of
+// every package it loaded: tens of thousands in a large build list). The
+// index is rebuilt when files have been added since (the FileSet's base
+// has moved: a placeholder of Pos's, a package loaded later); one FileSet
+// at a time is kept, since a driver uses one.
+var fileNames struct {
+	mu     sync.Mutex
+	fset   *token.FileSet
+	base   int
+	byName map[string][]*token.File // in the FileSet's order
+}
+
+// filesNamed returns fset's files of that name, in fset's order.
+func filesNamed(fset *token.FileSet, name string) []*token.File {
+	fileNames.mu.Lock()
+	defer fileNames.mu.Unlock()
+	if fileNames.fset != fset || fileNames.base != fset.Base() {
+		byName := make(map[string][]*token.File)
+		fset.Iterate(func(f *token.File) bool {
+			byName[f.Name()] = append(byName[f.Name()], f)
+			return true
+		})
+		fileNames.fset, fileNames.base, fileNames.byName = fset, fset.Base(), byName
+	}
+	return fileNames.byName[name]
 }

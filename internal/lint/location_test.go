@@ -52,3 +52,30 @@ func TestLocationPos(t *testing.T) {
 		t.Errorf("the zero Location maps to %s, want the fallback", fset.Position(got))
 	}
 }
+
+// TestLocationPosIndex checks that Pos sees the files added to a FileSet
+// after its last lookup there, and keeps FileSets apart.
+func TestLocationPosIndex(t *testing.T) {
+	const name = "/src/late.go"
+	fset, other := token.NewFileSet(), token.NewFileSet()
+	other.AddFile(name, -1, 5000).SetLines([]int{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900, 2000, 2100})
+	early := Location{File: name, Line: 3, Col: 1}
+	if got := fset.Position(early.Pos(fset, token.NoPos)); got.Filename != name || got.Line != 3 {
+		t.Fatalf("%+v maps to %s", early, got) // a placeholder of three lines
+	}
+	// The whole file arrives later: a line beyond the placeholder's is found in it.
+	f := fset.AddFile(name, -1, 5000)
+	f.SetLines([]int{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900, 2000, 2100})
+	late := Location{File: name, Line: 20, Col: 50}
+	pos := late.Pos(fset, token.NoPos)
+	if fset.File(pos) != f || fset.Position(pos).Line != 20 || fset.Position(pos).Column != 50 {
+		t.Errorf("%+v maps to %s in %p, want the file added late (%p)", late, fset.Position(pos), fset.File(pos), f)
+	}
+	// Another FileSet's file of the same name is not this one's.
+	if p := late.Pos(other, token.NoPos); other.File(p) == nil || other.Position(p).Line != 20 {
+		t.Errorf("in the other FileSet %+v maps to %s", late, other.Position(p))
+	}
+	if p := late.Pos(fset, token.NoPos); p != pos {
+		t.Errorf("back in the first FileSet %+v maps to %s, first %s", late, fset.Position(p), fset.Position(pos))
+	}
+}
