@@ -82,6 +82,7 @@ func filesNamed(fset *token.FileSet, name string) []*token.File {
 	fileNames.mu.Lock()
 	defer fileNames.mu.Unlock()
 	if fileNames.fset != fset || fileNames.base != fset.Base() {
+		defer Aside()() // the build's index, not the reporting function's work
 		byName := make(map[string][]*token.File)
 		fset.Iterate(func(f *token.File) bool {
 			byName[f.Name()] = append(byName[f.Name()], f)
