@@ -23,10 +23,10 @@
 #     the time per thousand statements and the package's largest function
 #     with its statements, so that a super-linear path shows up as an
 #     outlier (per function, internal/stress's benchmarks measure growth);
-#   - the ten slowest functions, with their statements and CPU time per
-#     statement, and the outliers: functions more than ten times the
-#     median time per statement (of functions of 50 or more statements)
-#     that take at least 1 ms (eval/functimes, from a run of its own with
+#   - the ten slowest functions, with their statements, nodes and CPU time
+#     per statement, and the outliers: functions more than ten times the
+#     median time per statement and per node (of functions of 50 or more
+#     statements) that take at least 1 ms (eval/functimes, from a run of its own with
 #     GRPCCANCELCHECK_FUNCTIMES, the analyzers' per-function timing: the
 #     thread CPU time of each step of the analyzers' walks, by the
 #     top-level declaration the step is about, see internal/lint/functimes.go).

@@ -12,14 +12,17 @@
 //
 //   - the time measured: in functions, and set aside as package-wide
 //     indexes (lint.Aside);
-//   - the median CPU time per statement of the functions with at least
-//     -min statements;
-//   - the -n slowest functions, with their statements, time per
-//     statement, its ratio to that median and the site that took most;
-//   - the outliers: functions whose time per statement is more than
-//     -factor times the median and whose time is at least -floor (below
+//   - the median CPU time per statement, and per AST node, of the
+//     functions with at least -min statements;
+//   - the -n slowest functions, with their statements and nodes, time per
+//     statement, its ratio to that median, the ratio per node, and the
+//     site that took most;
+//   - the outliers: functions whose time is more than -factor times the
+//     median both per statement and per node, and at least -floor (below
 //     it, a fixed cost per function dominates and nothing matters to a
-//     run), the -n slowest of them.
+//     run), the -n slowest of them. Per node too: a table-driven test of
+//     seven statements can span 1,800 lines of one composite literal,
+//     whose walk is linear in its nodes.
 package main
 
 import (
@@ -38,7 +41,7 @@ import (
 
 type fn struct {
 	pkg, name, pos string
-	stmts          int
+	stmts, nodes   int
 	cpu, wall      int64            // summed over analyses
 	lines          map[string]int   // analyzer and site -> lines written
 	bySite         map[string]int64 // analyzer and site -> CPU
@@ -59,6 +62,11 @@ func (f *fn) perAnalysis() time.Duration { return time.Duration(f.cpu / int64(f.
 // declaration without statements (a variable's initializer) counts one.
 func (f *fn) perStmt() float64 {
 	return float64(f.perAnalysis().Nanoseconds()) / 1e3 / float64(max(f.stmts, 1))
+}
+
+// perNode is the CPU time per AST node of one analysis, in ns.
+func (f *fn) perNode() float64 {
+	return float64(f.perAnalysis().Nanoseconds()) / float64(max(f.nodes, 1))
 }
 
 func (f *fn) topSite() (string, float64) {
@@ -93,53 +101,67 @@ func main() {
 		all = append(all, f)
 		total += f.cpu
 	}
-	var per []float64
+	var per, perNode []float64
 	for _, f := range all {
 		if f.stmts >= *minStmts {
 			per = append(per, f.perStmt())
+			perNode = append(perNode, f.perNode())
 		}
 	}
-	slices.Sort(per)
-	median := 0.0
-	if len(per) > 0 {
-		median = per[len(per)/2]
-	}
+	median, medianNode := middle(per), middle(perNode)
 	slices.SortFunc(all, func(a, b *fn) int {
 		return cmp.Or(cmp.Compare(b.perAnalysis(), a.perAnalysis()), cmp.Compare(a.pkg+a.pos, b.pkg+b.pos))
 	})
 	fmt.Printf("%d functions, %v CPU in them (summed over every analysis of their packages), %v set aside as package-wide indexes; "+
-		"median %.2f µs per statement over the %d functions of %d or more statements\n\n",
-		len(all), time.Duration(total).Round(time.Millisecond), time.Duration(aside).Round(time.Millisecond), median, len(per), *minStmts)
-	table(all[:min(*n, len(all))], median)
-	var outliers []*fn
+		"median %.2f µs per statement and %.0f ns per node over the %d functions of %d or more statements\n\n",
+		len(all), time.Duration(total).Round(time.Millisecond), time.Duration(aside).Round(time.Millisecond), median, medianNode, len(per), *minStmts)
+	table(all[:min(*n, len(all))], median, medianNode)
+	var outliers, perStmtOnly []*fn
 	for _, f := range all {
-		if median > 0 && f.perStmt() > *factor*median && f.perAnalysis() >= *floor {
+		if median == 0 || f.perStmt() <= *factor*median || f.perAnalysis() < *floor {
+			continue
+		}
+		if f.perNode() > *factor*medianNode {
 			outliers = append(outliers, f)
+		} else {
+			perStmtOnly = append(perStmtOnly, f)
 		}
 	}
-	fmt.Printf("\n%d outliers (more than %g times the median per statement, at least %v per analysis)\n", len(outliers), *factor, *floor)
+	fmt.Printf("\n%d outliers (more than %g times the median per statement and per node, at least %v per analysis)\n", len(outliers), *factor, *floor)
 	if len(outliers) > 0 {
 		fmt.Println()
-		table(outliers[:min(*n, len(outliers))], median)
+		table(outliers[:min(*n, len(outliers))], median, medianNode)
+	}
+	if len(perStmtOnly) > 0 {
+		fmt.Printf("\n%d more above %g times the median per statement only (large expressions: not per node)\n\n", len(perStmtOnly), *factor)
+		table(perStmtOnly[:min(*n, len(perStmtOnly))], median, medianNode)
 	}
 }
 
-func table(fns []*fn, median float64) {
-	fmt.Println("| function | statements | analyses | CPU per analysis | µs per statement | × median | most in (share) |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+func middle(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+func table(fns []*fn, median, medianNode float64) {
+	fmt.Println("| function | statements | nodes | analyses | CPU per analysis | µs per statement | × median | × median per node | most in (share) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for _, f := range fns {
 		site, share := f.topSite()
-		ratio := 0.0
-		if median > 0 {
-			ratio = f.perStmt() / median
+		ratio, ratioNode := 0.0, 0.0
+		if median > 0 && medianNode > 0 {
+			ratio, ratioNode = f.perStmt()/median, f.perNode()/medianNode
 		}
-		fmt.Printf("| %s.%s (%s) | %d | %d | %v | %.2f | %.1f | %s (%.0f%%) |\n", f.pkg, f.name, f.pos, f.stmts, f.analyses(),
-			f.perAnalysis().Round(10*time.Microsecond), f.perStmt(), ratio, site, 100*share)
+		fmt.Printf("| %s.%s (%s) | %d | %d | %d | %v | %.2f | %.1f | %.1f | %s (%.0f%%) |\n", f.pkg, f.name, f.pos, f.stmts, f.nodes, f.analyses(),
+			f.perAnalysis().Round(10*time.Microsecond), f.perStmt(), ratio, ratioNode, site, 100*share)
 	}
 }
 
 // read merges FILE's lines: CPU ns, wall ns, statements, analyzer, site,
-// package path, declaration, file:line.
+// package path, declaration, file:line, nodes.
 func read(name string) (map[string]*fn, int64, error) {
 	file, err := os.Open(name)
 	if err != nil {
@@ -152,13 +174,14 @@ func read(name string) (map[string]*fn, int64, error) {
 	sc.Buffer(nil, 1<<20)
 	for ln := 1; sc.Scan(); ln++ {
 		fs := strings.Split(sc.Text(), "\t")
-		if len(fs) != 8 {
-			return nil, 0, fmt.Errorf("%s:%d: %d fields, want 8", name, ln, len(fs))
+		if len(fs) != 9 {
+			return nil, 0, fmt.Errorf("%s:%d: %d fields, want 9", name, ln, len(fs))
 		}
 		cpu, err1 := strconv.ParseInt(fs[0], 10, 64)
 		wall, err2 := strconv.ParseInt(fs[1], 10, 64)
 		stmts, err3 := strconv.Atoi(fs[2])
-		if err := cmp.Or(err1, err2, err3); err != nil {
+		nodes, err4 := strconv.Atoi(fs[8])
+		if err := cmp.Or(err1, err2, err3, err4); err != nil {
 			return nil, 0, fmt.Errorf("%s:%d: %v", name, ln, err)
 		}
 		if fs[6] == "(package-wide)" {
@@ -172,7 +195,7 @@ func read(name string) (map[string]*fn, int64, error) {
 		key := fs[5] + "\t" + fs[7]
 		f := fns[key]
 		if f == nil {
-			f = &fn{pkg: fs[5], name: fs[6], pos: pos, stmts: stmts, lines: make(map[string]int), bySite: make(map[string]int64)}
+			f = &fn{pkg: fs[5], name: fs[6], pos: pos, stmts: stmts, nodes: nodes, lines: make(map[string]int), bySite: make(map[string]int64)}
 			fns[key] = f
 		}
 		site := fs[3] + " " + fs[4]

@@ -45,7 +45,8 @@ import (
 // Each line of FILE (tab-separated): CPU ns, wall ns, statements of the
 // declaration (ast.Stmt nodes other than blocks, its literals' included),
 // analyzer, site (file:line of the Leave), package path, declaration name,
-// file:line of the declaration. One write per Leave, with O_APPEND, so that
+// file:line of the declaration, its AST nodes. The time set aside with
+// Aside is written as a declaration named PackageWide, at "-". One write per Leave, with O_APPEND, so that
 // the passes of one process (the standalone driver runs packages in
 // parallel) and the processes of go vet (one per package) can share FILE.
 var (
@@ -54,7 +55,7 @@ var (
 	funcTimers    sync.Map   // *analysis.Pass -> *funcTimer
 	funcTimersOf  sync.Map   // goroutine id -> *funcTimer, for Aside
 	funcTimesMu   sync.Mutex // one write at a time from this process
-	funcStmts     sync.Map   // "file:line" -> statements, counted once per process
+	funcStmts     sync.Map   // "file:line" -> [2]int{statements, nodes}, counted once per process
 )
 
 // Enter attributes pass's time from now on, until the next Enter or
@@ -217,14 +218,15 @@ func leave(pass *analysis.Pass, skip int) {
 	for d, s := range t.spent {
 		p := pass.Fset.PositionFor(d.Pos(), false) // the file as parsed: cgo's //line directives map several to one
 		at := fmt.Sprintf("%s:%d", p.Filename, p.Line)
-		n, ok := funcStmts.Load(at)
+		v, ok := funcStmts.Load(at)
 		if !ok {
-			n, _ = funcStmts.LoadOrStore(at, CountStmts(d))
+			v, _ = funcStmts.LoadOrStore(at, sizeOf(d))
 		}
-		fmt.Fprintf(&b, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\n", s[0], s[1], n, pass.Analyzer.Name, site, pass.Pkg.Path(), declName(d), at)
+		sz := v.([2]int)
+		fmt.Fprintf(&b, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\n", s[0], s[1], sz[0], pass.Analyzer.Name, site, pass.Pkg.Path(), declName(d), at, sz[1])
 	}
 	if t.aside != [2]int64{} {
-		fmt.Fprintf(&b, "%d\t%d\t0\t%s\t%s\t%s\t%s\t-\n", t.aside[0], t.aside[1], pass.Analyzer.Name, site, pass.Pkg.Path(), PackageWide)
+		fmt.Fprintf(&b, "%d\t%d\t0\t%s\t%s\t%s\t%s\t-\t0\n", t.aside[0], t.aside[1], pass.Analyzer.Name, site, pass.Pkg.Path(), PackageWide)
 	}
 	funcTimesMu.Lock()
 	defer funcTimesMu.Unlock()
@@ -244,14 +246,19 @@ func leave(pass *analysis.Pass, skip int) {
 // Aside.
 const PackageWide = "(package-wide)"
 
-// CountStmts counts the statements under n, blocks apart: a function's
-// size, as eval/scalesize counts it.
-func CountStmts(n ast.Node) int {
-	k := 0
+// sizeOf counts the statements under n, blocks apart (a function's size,
+// as eval/scalesize counts it), and all its nodes: a table-driven test of
+// a few statements can hold thousands of nodes in one composite literal.
+func sizeOf(n ast.Node) [2]int {
+	var k [2]int
 	ast.Inspect(n, func(n ast.Node) bool {
+		if n == nil {
+			return false
+		}
+		k[1]++
 		if _, ok := n.(ast.Stmt); ok {
 			if _, block := n.(*ast.BlockStmt); !block {
-				k++
+				k[0]++
 			}
 		}
 		return true

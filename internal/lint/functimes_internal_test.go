@@ -96,18 +96,20 @@ func TestFuncTimes(t *testing.T) {
 	type entry struct {
 		cpu, wall int64
 		stmts     int
+		nodes     int
 		analyzer  string
 		site      string
 	}
 	got := make(map[string]entry)
 	for line := range strings.SplitSeq(strings.TrimSpace(string(data)), "\n") {
 		fs := strings.Split(line, "\t")
-		if len(fs) != 8 {
-			t.Fatalf("line %q: %d fields, want 8", line, len(fs))
+		if len(fs) != 9 {
+			t.Fatalf("line %q: %d fields, want 9", line, len(fs))
 		}
 		cpu, _ := strconv.ParseInt(fs[0], 10, 64)
 		wall, _ := strconv.ParseInt(fs[1], 10, 64)
 		stmts, _ := strconv.Atoi(fs[2])
+		nodes, _ := strconv.Atoi(fs[8])
 		if fs[5] != "example.com/p" {
 			t.Errorf("line %q: package %s", line, fs[5])
 		}
@@ -115,22 +117,23 @@ func TestFuncTimes(t *testing.T) {
 		if _, dup := got[k]; dup {
 			t.Errorf("%s written twice", k)
 		}
-		got[k] = entry{cpu, wall, stmts, fs[3], fs[4]}
+		got[k] = entry{cpu, wall, stmts, nodes, fs[3], fs[4]}
 	}
-	want := map[string]int{ // declaration and position -> statements
-		"var x p.go:3":      0,
-		"(*T).Heavy p.go:9": 10, // for, its i := 0 and i++, if, n = f(n), g := ..., the literal's two, g(), return
-		"Light p.go:20":     1,
-		"Q q.go:3":          1,
+	want := map[string][2]int{ // declaration and position -> statements, nodes
+		"var x p.go:3":      {0, 6},   // GenDecl, ValueSpec, x, f(1): CallExpr, f, 1
+		"(*T).Heavy p.go:9": {10, 56}, // for, its i := 0 and i++, if, n = f(n), g := ..., the literal's two, g(), return; 56 nodes counted by hand
+		"Light p.go:20":     {1, 9},   // FuncDecl, Light, FuncType, FieldList, BlockStmt, ExprStmt, CallExpr, f, 4
+		"Q q.go:3":          {1, 9},
 	}
-	for k, stmts := range want {
+	for k, size := range want {
+		stmts, nodes := size[0], size[1]
 		e, ok := got[k]
 		if !ok {
 			t.Errorf("no entry for %s; got %v", k, got)
 			continue
 		}
-		if e.stmts != stmts {
-			t.Errorf("%s: %d statements, want %d", k, e.stmts, stmts)
+		if e.stmts != stmts || e.nodes != nodes {
+			t.Errorf("%s: %d statements and %d nodes, want %d and %d", k, e.stmts, e.nodes, stmts, nodes)
 		}
 		if e.analyzer != "probe" || e.site != site {
 			t.Errorf("%s: analyzer %s, site %s; want probe, %s", k, e.analyzer, e.site, site)
