@@ -1,9 +1,12 @@
 package grpcctx
 
 import (
+	"go/ast"
 	"go/types"
 
 	"golang.org/x/tools/go/cfg"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // The origins of a package's context variables are the least solution of a
@@ -61,6 +64,9 @@ type query struct {
 	cur   *slot             // the node being evaluated, nil at the top
 	// rounds counts evaluations after a node's first, for tests.
 	rounds int
+	// clock, when the analyzers are timed per function, is moved to
+	// the function of each node evaluated (see lint.FuncClock).
+	clock *lint.FuncClock
 }
 
 // A slot is a node in the course of one query.
@@ -76,7 +82,22 @@ type slot struct {
 	readers    []*slot // nodes on the stack that read this one
 }
 
-func newQuery(m *Model) *query { return &query{m: m} }
+func newQuery(m *Model) *query { return &query{m: m, clock: lint.Clock()} }
+
+// funcOf returns the function whose code node k stands for, or nil (a
+// field's value, a package-level variable).
+func (q *query) funcOf(k nodeKey) ast.Node {
+	switch k.kind {
+	case defValue:
+		return k.d.fn
+	case blockEntry, allDefs, paramCallers:
+		if p, ok := q.m.params[k.v]; ok {
+			return p.fn
+		}
+		return q.m.declFn[k.v]
+	}
+	return nil
+}
 
 // get returns the value of node k: solved, or so far when k is part of a
 // loop still being solved.
@@ -99,7 +120,9 @@ func (q *query) get(k nodeKey) Origin {
 	q.stack = append(q.stack, s)
 	reader := q.cur
 	q.cur = s
+	fn := q.clock.For(q.funcOf(k))
 	s.val = q.eval(k)
+	q.clock.Restore(fn)
 	q.cur = reader
 	if s.low == s.index {
 		q.solve(s)
@@ -141,7 +164,9 @@ func (q *query) solve(root *slot) {
 			s.queued = false
 			reader := q.cur
 			q.cur = s
+			fn := q.clock.For(q.funcOf(s.key))
 			o := join(s.val, q.eval(s.key))
+			q.clock.Restore(fn)
 			q.cur = reader
 			q.rounds++
 			if o == s.val {

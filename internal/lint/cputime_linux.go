@@ -8,6 +8,9 @@ import (
 
 const clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
 
+// threadID returns the calling thread's id.
+func threadID() uint64 { return uint64(syscall.Gettid()) }
+
 // threadCPU returns the CPU time of the calling thread in nanoseconds.
 func threadCPU() int64 {
 	var ts syscall.Timespec

@@ -53,7 +53,7 @@ var (
 	funcTimesFile = os.Getenv("GRPCCANCELCHECK_FUNCTIMES")
 	funcTimesOn   = funcTimesFile != ""
 	funcTimers    sync.Map   // *analysis.Pass -> *funcTimer
-	funcTimersOf  sync.Map   // goroutine id -> *funcTimer, for Aside
+	funcTimersOf  sync.Map   // thread id -> *funcTimer, for Aside and Clock (the pass's goroutine is locked to its thread)
 	funcTimesMu   sync.Mutex // one write at a time from this process
 	funcStmts     sync.Map   // "file:line" -> [2]int{statements, nodes}, counted once per process
 )
@@ -91,7 +91,8 @@ func noop() {}
 
 type funcTimer struct {
 	pass      *analysis.Pass
-	goid      uint64
+	clock     *FuncClock
+	tid       uint64
 	files     []*ast.File // by position
 	cur       ast.Decl    // the declaration the clock runs for, or nil
 	cpu, wall int64       // the clocks when cur was entered
@@ -102,8 +103,57 @@ type funcTimer struct {
 // packageWide stands for the time set aside as the package's.
 var packageWide = &ast.BadDecl{}
 
+// A FuncClock is the clock of the pass the calling goroutine is timing,
+// for work on demand that knows which function it is about while the step
+// that asked for it is another function's: the model's origin solver,
+// which follows a value into the functions it comes from.
+type FuncClock struct{ t *funcTimer }
+
+// Clock returns the calling goroutine's FuncClock, nil when the hook is
+// off or the goroutine is not timing a walk. A nil FuncClock's methods do
+// nothing.
+func Clock() *FuncClock {
+	if !funcTimesOn {
+		return nil
+	}
+	v, ok := funcTimersOf.Load(threadID())
+	if !ok {
+		return nil
+	}
+	return v.(*funcTimer).clock
+}
+
+// For moves the clock to the top-level declaration around n, and returns
+// what Restore needs to move it back. It does not move it out of the time
+// set aside (Aside), nor for a node outside every declaration.
+func (c *FuncClock) For(n ast.Node) ast.Decl {
+	if c == nil || n == nil {
+		return nil
+	}
+	t := c.t
+	prev := t.cur
+	if prev == nil || prev == packageWide || prev.Pos() <= n.Pos() && n.Pos() < prev.End() {
+		return prev
+	}
+	if d := t.declOf(n.Pos()); d != nil {
+		t.stop()
+		t.cur, t.cpu, t.wall = d, threadCPU(), time.Now().UnixNano()
+	}
+	return prev
+}
+
+// Restore moves the clock back to prev, which For returned.
+func (c *FuncClock) Restore(prev ast.Decl) {
+	if c == nil || c.t.cur == prev || prev == nil {
+		return
+	}
+	t := c.t
+	t.stop()
+	t.cur, t.cpu, t.wall = prev, threadCPU(), time.Now().UnixNano()
+}
+
 func aside() func() {
-	v, ok := funcTimersOf.Load(goid())
+	v, ok := funcTimersOf.Load(threadID())
 	if !ok {
 		return noop
 	}
@@ -124,7 +174,8 @@ func aside() func() {
 }
 
 // goid returns the calling goroutine's id, from the header of its stack
-// trace ("goroutine 18 [running]:").
+// trace ("goroutine 18 [running]:"): threadID where threads have no id of
+// their own here.
 func goid() uint64 {
 	var buf [64]byte
 	s := strings.TrimPrefix(string(buf[:runtime.Stack(buf[:], false)]), "goroutine ")
@@ -142,10 +193,11 @@ func enter(pass *analysis.Pass, n ast.Node) {
 	} else {
 		files := slices.Clone(pass.Files)
 		slices.SortFunc(files, func(a, b *ast.File) int { return cmp.Compare(a.FileStart, b.FileStart) })
-		t = &funcTimer{pass: pass, goid: goid(), files: files, spent: make(map[ast.Decl]*[2]int64)}
-		funcTimers.Store(pass, t)
-		funcTimersOf.Store(t.goid, t)
 		runtime.LockOSThread() // until Leave: the thread's CPU clock is the pass's
+		t = &funcTimer{pass: pass, tid: threadID(), files: files, spent: make(map[ast.Decl]*[2]int64)}
+		t.clock = &FuncClock{t}
+		funcTimers.Store(pass, t)
+		funcTimersOf.Store(t.tid, t)
 	}
 	if n != nil && t.cur != nil && t.cur.Pos() <= n.Pos() && n.Pos() < t.cur.End() {
 		return // the same declaration: its clock runs on
@@ -204,7 +256,7 @@ func leave(pass *analysis.Pass, skip int) {
 		return
 	}
 	t := v.(*funcTimer)
-	funcTimersOf.Delete(t.goid)
+	funcTimersOf.Delete(t.tid)
 	t.stop()
 	runtime.UnlockOSThread()
 	if len(t.spent) == 0 && t.aside == [2]int64{} {

@@ -73,6 +73,15 @@ func TestFuncTimes(t *testing.T) {
 				for i := range 20_000_000 {
 					sink += i % 7
 				}
+			case "Q":
+				// Work on demand about another function (the origin
+				// solver following a value into it): Never's.
+				c := Clock()
+				prev := c.For(f.Decls[len(f.Decls)-1])
+				for i := range 20_000_000 {
+					sink += i % 7
+				}
+				c.Restore(prev)
 			case "Light":
 				// An index of the package, built when Light's step first
 				// needs it: the package's time, not Light's.
@@ -124,6 +133,7 @@ func TestFuncTimes(t *testing.T) {
 		"(*T).Heavy p.go:9": {10, 56}, // for, its i := 0 and i++, if, n = f(n), g := ..., the literal's two, g(), return; 56 nodes counted by hand
 		"Light p.go:20":     {1, 9},   // FuncDecl, Light, FuncType, FieldList, BlockStmt, ExprStmt, CallExpr, f, 4
 		"Q q.go:3":          {1, 9},
+		"Never p.go:22":     {0, 5}, // FuncDecl, Never, FuncType, FieldList, BlockStmt
 	}
 	for k, size := range want {
 		stmts, nodes := size[0], size[1]
@@ -140,11 +150,14 @@ func TestFuncTimes(t *testing.T) {
 		}
 	}
 	if len(got) != len(want)+1 {
-		t.Errorf("%d entries, want %d (Never has no call, f's call is the initializer's; and the package's): %v", len(got), len(want)+1, got)
+		t.Errorf("%d entries, want %d (f's call is the initializer's; and the package's): %v", len(got), len(want)+1, got)
 	}
 	heavy, light, pkg := got["(*T).Heavy p.go:9"], got["Light p.go:20"], got[PackageWide+" -"]
 	if heavy.cpu < 10*light.cpu || heavy.cpu <= 0 || heavy.wall < heavy.cpu/2 {
 		t.Errorf("Heavy %d ns CPU (%d wall), Light %d: the spin is not Heavy's", heavy.cpu, heavy.wall, light.cpu)
+	}
+	if never, q := got["Never p.go:22"], got["Q q.go:3"]; never.cpu < 10*q.cpu {
+		t.Errorf("Never %d ns CPU, Q %d: the spin after Clock().For(Never) is not Never's", never.cpu, q.cpu)
 	}
 	if pkg.cpu < 10*light.cpu || pkg.stmts != 0 || pkg.site != site {
 		t.Errorf("set aside: %+v, Light %d ns: the spin in Aside is not the package's", pkg, light.cpu)
