@@ -46,20 +46,8 @@ func Never() {}
 // literal's included), the analyzer, the site, and the time where it was
 // spent.
 func TestFuncTimes(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "times")
-	defer func(file string, on bool) { funcTimesFile, funcTimesOn = file, on }(funcTimesFile, funcTimesOn)
-	funcTimesFile, funcTimesOn = out, true
-
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", timedSrc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := parser.ParseFile(fset, "q.go", "package p\n\nfunc Q() { f(5) }\n", 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pass := &analysis.Pass{Analyzer: &analysis.Analyzer{Name: "probe"}, Fset: fset, Files: []*ast.File{other, f}, Pkg: types.NewPackage("example.com/p", "p")}
+	out, pass := timedPass(t, true)
+	f := pass.Files[1]
 	sink := 0
 	for _, file := range pass.Files {
 		ast.Inspect(file, func(n ast.Node) bool {
@@ -166,16 +154,8 @@ func TestFuncTimes(t *testing.T) {
 
 // TestFuncTimesOff checks that the hook writes nothing when it is off.
 func TestFuncTimesOff(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "times")
-	defer func(file string, on bool) { funcTimesFile, funcTimesOn = file, on }(funcTimesFile, funcTimesOn)
-	funcTimesFile, funcTimesOn = out, false
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", timedSrc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pass := &analysis.Pass{Analyzer: &analysis.Analyzer{Name: "probe"}, Fset: fset, Files: []*ast.File{f}, Pkg: types.NewPackage("example.com/p", "p")}
-	Enter(pass, f.Decls[1])
+	out, pass := timedPass(t, false)
+	Enter(pass, pass.Files[1].Decls[1])
 	Leave(pass)
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the hook is off, yet %s exists (%v)", out, err)
@@ -204,4 +184,24 @@ func enclosingDecl(f *ast.File, n ast.Node) string {
 		}
 	}
 	return ""
+}
+
+// timedPass sets the hook on or off, writing to a file of the test's, for
+// the test's duration, and returns the file and a pass over q.go (Q, which
+// calls f) and p.go (timedSrc).
+func timedPass(t *testing.T, on bool) (string, *analysis.Pass) {
+	out := filepath.Join(t.TempDir(), "times")
+	file, was := funcTimesFile, funcTimesOn
+	t.Cleanup(func() { funcTimesFile, funcTimesOn = file, was })
+	funcTimesFile, funcTimesOn = out, on
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, src := range [][2]string{{"q.go", "package p\n\nfunc Q() { f(5) }\n"}, {"p.go", timedSrc}} {
+		f, err := parser.ParseFile(fset, src[0], src[1], 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	return out, &analysis.Pass{Analyzer: &analysis.Analyzer{Name: "probe"}, Fset: fset, Files: files, Pkg: types.NewPackage("example.com/p", "p")}
 }
