@@ -112,9 +112,9 @@ func assignedIn(info *types.Info, f *ast.ForStmt) loopVars {
 }
 
 // callFree reports whether e computes its value without calls (other than
-// len, cap, min and max, conversions, and errors.Unwrap, which steps down
-// an error's finite chain as cur.next steps down a list) and without
-// receiving.
+// len, cap, min and max, conversions, and an Unwrap function (isUnwrap),
+// which steps down an error's finite chain as cur.next steps down a list)
+// and without receiving.
 func callFree(info *types.Info, e ast.Expr) bool {
 	free := true
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -137,7 +137,7 @@ func callFree(info *types.Info, e ast.Expr) bool {
 					}
 				}
 			}
-			if fn := grpcctx.Callee(info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Unwrap" {
+			if isUnwrap(grpcctx.Callee(info, n)) {
 				return free
 			}
 			free = false
@@ -814,4 +814,102 @@ func draws(info *types.Info, e ast.Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// isUnwrap reports whether fn is a package-level function named Unwrap of
+// type func(error) error: the standard library's errors.Unwrap or one of
+// the error packages that mirror it (github.com/pkg/errors,
+// cockroachdb/errors, mailgun/errors), each one step down the chain.
+func isUnwrap(fn *types.Func) bool {
+	if fn == nil || fn.Name() != "Unwrap" {
+		return false
+	}
+	sig := fn.Signature()
+	return sig.Recv() == nil && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+		isErrorType(sig.Params().At(0).Type()) && isErrorType(sig.Results().At(0).Type())
+}
+
+func isErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// inMemory reports whether a loop that does not wait computes on memory
+// only: neither its condition, post statement nor body (function literals
+// aside) makes a call other than a builtin (append, delete, len), a
+// conversion or an Unwrap, nor receives, and no exit of it spins on shared state (spins). Such a loop
+// in a helper is a bounded computation over data the helper holds
+// (fabric's endorsement plan: for endorsers == nil { ... p.nextLayout++
+// ... }), however its exits are written: it gives its function no fact.
+// In handler scope it is judged as before.
+func inMemory(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	for _, n := range []ast.Node{f.Cond, f.Post, f.Body} {
+		if n == nil {
+			continue
+		}
+		free := true
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.UnaryExpr:
+				free = n.Op != token.ARROW
+			case *ast.CallExpr:
+				tv, ok := info.Types[n.Fun]
+				free = ok && (tv.IsType() || tv.IsBuiltin()) || isUnwrap(grpcctx.Callee(info, n))
+			}
+			return free
+		})
+		if !free {
+			return false
+		}
+	}
+	return !spins(info, f, at)
+}
+
+// spins reports whether an exit of the loop (its condition, or an if
+// statement that leaves it) reads a field or a package variable and
+// mentions nothing the loop assigns: it waits for another goroutine to
+// change shared state (for !s.done {}, for lock.token == "" { ... }).
+func spins(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	assigned := make(map[string]bool) // what the loop assigns, as written
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				assigned[types.ExprString(ast.Unparen(l))] = true
+			}
+		case *ast.IncDecStmt:
+			assigned[types.ExprString(ast.Unparen(n.X))] = true
+		}
+		return true
+	})
+	shared := func(cond ast.Expr) bool {
+		reads, moves := false, false
+		ast.Inspect(cond, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if assigned[types.ExprString(n)] {
+					moves = true
+				}
+				if v, ok := info.Uses[n.Sel].(*types.Var); ok && v.IsField() {
+					reads = true
+				}
+			case *ast.Ident:
+				if assigned[n.Name] {
+					moves = true
+				}
+				if v, ok := info.Uses[n].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+					reads = true
+				}
+			}
+			return !moves
+		})
+		return reads && !moves
+	}
+	if f.Cond != nil && shared(f.Cond) {
+		return true
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return shared(n.Cond) && exits(at, n.Body, f)
+	})
 }

@@ -96,8 +96,11 @@ type loopFinding struct {
 	// dry: the loop does not wait and leaves when a call reports that
 	// there is nothing more (runsDry): reported in handler scope, but it
 	// gives its function no fact.
-	dry   bool
-	spawn *spawn // the loop is in a function a goroutine of h runs (spawned.go)
+	dry bool
+	// inMemory: the loop does not wait, calls nothing and does not spin
+	// on shared state (inMemory): reported in handler scope, no fact.
+	inMemory bool
+	spawn    *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -144,6 +147,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
+		if sc.outlives(h, cur) {
+			h = nil // work meant to outlive the RPC: see outlives
+		}
 		sp := spawned.of(fn) // a function a goroutine of a handler runs (a stream function too)
 		if h == nil && sp == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
@@ -167,6 +173,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				l.kind = kind
 				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
+					l.inMemory = inMemory(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
 				reportedAt[loop] = true
@@ -195,7 +202,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		// A helper's loop that consumes what its calls produce until they
 		// run dry (a parser's walk over its tokens) is judged as an
 		// iterator: no fact. In handler scope it is still reported.
-		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry {
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry && !l.inMemory {
 			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -204,6 +211,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		fn     ast.Node
 		callee *types.Func
 		spawns bool // go helper(): the goroutine runs on, not the handler
+		// outlived: in a goroutine a unary handler does not wait for
+		// (scopes.outlives): not the RPC's work.
+		outlived bool
 	}
 	var calls []callSite
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -214,7 +224,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		if fn := lint.EnclosingFuncOf(cur); fn != nil {
 			_, spawns := cur.Parent().Node().(*ast.GoStmt)
-			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
+			h, _ := sc.handlerOf(fn)
+			calls = append(calls, callSite{call, fn, callee.Origin(), spawns, sc.outlives(h, cur)})
 		}
 	}
 	lint.Propagate(calls, func(cs callSite) bool {
@@ -253,7 +264,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
-		if h == nil || once && cs.spawns {
+		if h == nil || once && cs.spawns || cs.outlived {
 			continue // a goroutine started under sync.Once runs for the server
 		}
 		if inTestFile(pass, cs.call.Pos()) {
@@ -264,6 +275,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if f, ok := facts.Lookup(cs.callee); ok {
+			if !cs.spawns && s.givesRPC(h, cs.call) {
+				continue // the callee has the RPC's stream: see givesRPC
+			}
 			ctx, ok := m.RequestContextExpr(h, cs.call)
 			if !ok {
 				ctx = "the request context"

@@ -110,3 +110,60 @@ func (s *Sender) Run() { // want Run:`blindLoop\(polling loop in Run`
 func (s *Sender) Drain() { // want Drain:`blindLoop\(polling loop in Run`
 	s.Run()
 }
+
+// Plan hands out groups of endorsers layout by layout (hyperledger
+// fabric's endorsement plan).
+type Plan struct {
+	Layouts [][]string
+	Next    int
+}
+
+// Endorsers computes on the plan it holds, without a call: no fact. Its
+// for-search leaves when a layout fits or none is left, and every round
+// moves p.Next on, so it ends with the plan's layouts; how its exits are
+// written (a search condition) does not matter for a helper. The same
+// loop written in a handler is reported (bounded.go's shapes).
+func (p *Plan) Endorsers(min int) []string {
+	var out []string
+	for out == nil {
+		if p.Next >= len(p.Layouts) {
+			return nil
+		}
+		if len(p.Layouts[p.Next]) >= min {
+			out = append(out, p.Layouts[p.Next]...)
+		}
+		p.Next++
+	}
+	return out
+}
+
+// Pending spins until another goroutine empties the plan: it makes no call
+// either, but its exit reads a field that nothing in the loop changes, so
+// it waits on shared state, and has the fact.
+func (p *Plan) Pending() { // want Pending:`blindLoop\(search loop in Pending`
+	for p.Next == 0 {
+	}
+}
+
+// Unwrap is an error package's mirror of errors.Unwrap
+// (github.com/mailgun/errors, github.com/pkg/errors): func(error) error.
+func Unwrap(err error) error {
+	u, ok := err.(interface{ Unwrap() error })
+	if !ok {
+		return nil
+	}
+	return u.Unwrap()
+}
+
+// Depth walks an error's chain with that Unwrap to its end: a bounded
+// walk, as with errors.Unwrap, no fact (gubernator's countError).
+func Depth(err error) int {
+	n := 0
+	for {
+		if err == nil {
+			return n
+		}
+		n++
+		err = Unwrap(err)
+	}
+}

@@ -1,0 +1,246 @@
+package ctxloop
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/ctxloop/helpers"
+	"example.com/fixtures/pb/echo"
+)
+
+// The shapes of this file are waits and helper loops whose other side is
+// out of view, where the tool leans to silence (issue 17's round-5 reads),
+// each next to its twin whose both sides are in view, still reported.
+
+// sendReq is a request handed to the stream's sender goroutine with the
+// channel for its one reply (hashicorp/go-plugin's GRPCBroker).
+type sendReq struct {
+	msg   *echo.Msg
+	reply chan error
+}
+
+type brokerServer struct {
+	echo.UnimplementedEchoServer
+	send chan *sendReq
+	quit chan struct{}
+	jobs chan any
+}
+
+// Send is the requester: it makes the reply channel and waits for the
+// reply after the hand-off. The hand-off can block (nothing of the
+// package's serves s.send for good), hence its fact; no handler calls it.
+func (s *brokerServer) Send(m *echo.Msg) error { // want Send:`blocks\(select on s.send and s.quit in Send`
+	ch := make(chan error)
+	select {
+	case s.send <- &sendReq{m, ch}:
+	case <-s.quit:
+		return errors.New("closed")
+	}
+	return <-ch
+}
+
+// Bidi: the sender goroutine answers each request on the channel that came
+// with it. Silent: the reply channel is the requester's (made with room for
+// its reply, or with a receiver that waits for it), and neither side of
+// that exchange is in this handler.
+func (s *brokerServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	done := stream.Context().Done()
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-s.quit:
+				return
+			case r := <-s.send:
+				r.reply <- stream.Send(r.msg) // silent: a reply on a received request's channel
+			}
+		}
+	}()
+	for {
+		if _, err := stream.Recv(); err != nil {
+			return err
+		}
+	}
+}
+
+// ClientStream: the same reply through a request dequeued as an interface
+// value (cortex's frontend: req := wrapper.(*request)). Silent.
+func (s *brokerServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		m, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		select {
+		case j := <-s.jobs:
+			r := j.(*sendReq)
+			r.reply <- stream.SendMsg(m) // silent: the reply channel of a request handed over
+		case <-stream.Context().Done():
+			return stream.Context().Err()
+		}
+	}
+}
+
+// ServerStream: the twin, the handler's own request object, whose reply
+// channel it made and whose only receiver it is. Reported: after the
+// handler returns on its first reply, the goroutine blocks on the next
+// send for good.
+func (s *brokerServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	r := &sendReq{msg: in, reply: make(chan error)}
+	go func() {
+		for {
+			m := &echo.Msg{}
+			if err := stream.RecvMsg(m); err != nil {
+				return
+			}
+			r.reply <- stream.Send(m) // want `send on r.reply in goroutine started by handler ServerStream does not wake when the RPC ends`
+		}
+	}()
+	return <-r.reply
+}
+
+// readChannel reads a client stream into a channel, which it closes when
+// the stream ends (networkservicemesh's registry.ReadNetworkServiceChannel).
+func readChannel(c grpc.ServerStreamingClient[echo.Msg]) <-chan *echo.Msg {
+	ch := make(chan *echo.Msg)
+	go func() {
+		defer close(ch)
+		for {
+			m, err := c.Recv()
+			if err != nil {
+				return
+			}
+			ch <- m
+		}
+	}()
+	return ch
+}
+
+type proxyServer struct {
+	echo.UnimplementedEchoServer
+	upstream echo.EchoClient
+	feed     func() <-chan *echo.Msg
+}
+
+// ServerStream: silent: the channel comes from a call given the client
+// stream opened on the request's context, so what feeds it ends with
+// the RPC (the same as when the call's result is assigned first).
+func (s *proxyServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	up, err := s.upstream.ServerStream(stream.Context(), in)
+	if err != nil {
+		return err
+	}
+	for m := range readChannel(up) {
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bidi: the twin, a channel from a call given nothing of the RPC's.
+// Reported: nothing ends it when the RPC does.
+func (s *proxyServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	for m := range s.feed() { // want `receive from s.feed\(\) in handler Bidi does not wake when the RPC ends`
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chatStream is the narrow view of an RPC's stream that a chatSession loop
+// takes (fabric's ChaincodeStream): no Context method, so the function
+// that takes it counts as taking no context.
+type chatStream interface {
+	Send(*echo.Msg) error
+	Recv() (*echo.Msg, error)
+}
+
+// processStream serves a chat stream: a Recv goroutine feeds msgs and
+// reports the stream's end on errs, and a keepalive ticks. Its loop ends
+// when the stream's Recv fails; the tool cannot see that through the
+// narrow type, so the function has the fact.
+func processStream(cs chatStream) error { // want processStream:`blindLoop\(polling loop in processStream`
+	msgs := make(chan *echo.Msg)
+	errs := make(chan error, 1)
+	go func() {
+		for {
+			m, err := cs.Recv()
+			if err != nil {
+				errs <- err
+				return
+			}
+			msgs <- m
+		}
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case m := <-msgs:
+			_ = cs.Send(m)
+		case err := <-errs:
+			return err
+		case <-tick.C:
+			_ = cs.Send(&echo.Msg{})
+		}
+	}
+}
+
+// chatSession is a per-stream object built on the stream (fabric's gossip
+// connection).
+type chatSession struct {
+	cs chatStream
+}
+
+func newChatSession(cs chatStream) *chatSession { return &chatSession{cs: cs} }
+
+func (c *chatSession) serve() error { return processStream(c.cs) } // want serve:`blindLoop\(polling loop in processStream`
+
+type chatServer struct {
+	echo.UnimplementedEchoServer
+	peer chatStream // a long-lived connection of the server's
+}
+
+// Bidi: silent: the helper is given the RPC's stream (behind its narrow
+// type), whose end ends its loop.
+func (s *chatServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	return processStream(stream)
+}
+
+type chatServer2 struct {
+	echo.UnimplementedEchoServer
+}
+
+// Bidi: silent: the helper runs on a session the handler built on its
+// stream.
+func (s *chatServer2) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	c := newChatSession(stream)
+	return c.serve()
+}
+
+// ServerStream: the twin, the same helper on the server's long-lived
+// connection, which the RPC's end does not end. Reported.
+func (s *chatServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	return processStream(s.peer) // want `call to processStream in handler ServerStream runs a polling loop in processStream`
+}
+
+type planServer struct {
+	echo.UnimplementedEchoServer
+	plan *helpers.Plan
+}
+
+// Unary: silent: Endorsers and Depth compute on memory they hold (no call,
+// no wait; a walk down an error chain with an Unwrap of another package):
+// no fact. Pending spins on a field nothing in its loop changes: reported.
+func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	n := len(s.plan.Endorsers(int(in.N)))
+	n += helpers.Depth(ctx.Err())
+	s.plan.Pending() // want `call to s.plan.Pending in handler Unary runs a search loop in Pending`
+	return &echo.Msg{N: int64(n)}, nil
+}
