@@ -99,7 +99,7 @@ func (w *waitFinder) local(ch ast.Expr) *types.Var {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		fed: make(map[*types.Var]bool), handed: make(map[*types.Var]bool)}
+		fed: make(map[*types.Var]bool), handed: handedVars(info, h.Func)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -121,13 +121,7 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 				if v := channelVar(info, n.X); v != nil && isChan(v.Type()) && !exits(c, n.Body, n) {
 					w.drained[v] = true
 				}
-				if isChan(typeOf(info, n.X)) {
-					w.noteHanded(n.Key)
-				}
 			case *ast.AssignStmt:
-				if len(n.Rhs) == 1 && handedOver(n.Rhs[0]) {
-					w.noteHanded(n.Lhs[0]) // se := <-s.send, case req := <-q, req := v.(*request)
-				}
 				if len(n.Lhs) != len(n.Rhs) && len(n.Rhs) != 1 {
 					continue
 				}
@@ -206,6 +200,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 // one of its cases is ready; it wakes when one of them does.
 func (w *waitFinder) selectWait(sel *ast.SelectStmt) (wait, bool) {
 	wt := wait{at: sel, what: "select", sel: sel}
+	var recvs []*types.Var // computed for the first send case
 	for _, cc := range sel.Body.List {
 		comm := cc.(*ast.CommClause).Comm
 		var wakes, bounded bool
@@ -215,6 +210,12 @@ func (w *waitFinder) selectWait(sel *ast.SelectStmt) (wait, bool) {
 			return wait{}, false // default: never blocks
 		case *ast.SendStmt:
 			wakes, on = w.sendWakes(comm.Chan), types.ExprString(comm.Chan)
+			if !wakes && w.fields != nil {
+				if recvs == nil {
+					recvs = recvFields(w.info, sel)
+				}
+				wakes = w.fields.get().wakesWith(fieldOf(w.info, comm.Chan), recvs) // see fieldChans.until
+			}
 		case *ast.ExprStmt:
 			wakes, bounded, on = w.recvComm(comm.X)
 		case *ast.AssignStmt:
@@ -311,13 +312,32 @@ func handedOver(e ast.Expr) bool {
 	return false
 }
 
-// noteHanded records the variable e names as a handed-over value.
-func (w *waitFinder) noteHanded(e ast.Expr) {
-	if id, ok := e.(*ast.Ident); ok {
-		if v, ok := w.info.ObjectOf(id).(*types.Var); ok {
-			w.handed[v] = true
+// handedVars returns the variables of the function body at root (function
+// literals included) that hold a value handed over (handedOver), or a
+// range's key over a channel.
+func handedVars(info *types.Info, root ast.Node) map[*types.Var]bool {
+	out := make(map[*types.Var]bool)
+	note := func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok {
+				out[v] = true
+			}
 		}
 	}
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			if isChan(typeOf(info, n.X)) {
+				note(n.Key)
+			}
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && handedOver(n.Rhs[0]) {
+				note(n.Lhs[0])
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // noteFed records the channels that a call given the request context (or
@@ -725,6 +745,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			wf = base
 			if l.spawn != nil {
 				wf = newSpawnFinder(s, l.spawn, base)
+				wf.handed = handedVars(pass.TypesInfo, l.fn) // the requests the spawned function receives
 				finders[key] = wf
 			}
 		}

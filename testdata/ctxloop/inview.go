@@ -244,3 +244,77 @@ func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error)
 	s.plan.Pending() // want `call to s.plan.Pending in handler Unary runs a search loop in Pending`
 	return &echo.Msg{N: int64(n)}, nil
 }
+
+// mgmtOp is an operation handed to the server's event loop, with the
+// channel for its result (osrg/gobgp's BgpServer).
+type mgmtOp struct {
+	f     func() error
+	errCh chan error
+}
+
+type loopServer struct {
+	echo.UnimplementedEchoServer
+	mgmtCh  chan *mgmtOp
+	closeCh chan struct{}
+	stopCh  chan struct{}
+}
+
+func newLoopServer() *loopServer {
+	return &loopServer{mgmtCh: make(chan *mgmtOp), closeCh: make(chan struct{}), stopCh: make(chan struct{})}
+}
+
+// Serve is the process's event loop: it serves mgmtCh until its context
+// ends, and closes closeCh as it returns.
+func (s *loopServer) Serve(ctx context.Context) {
+	defer close(s.closeCh)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case op := <-s.mgmtCh:
+			op.errCh <- op.f()
+		}
+	}
+}
+
+// mgmtOperation hands an operation to the event loop. No fact: the select
+// wakes on closeCh, which the loop that serves mgmtCh closes when it
+// stops, so the hand-off waits only for the loop's backlog.
+func (s *loopServer) mgmtOperation(f func() error) error {
+	ch := make(chan error)
+	select {
+	case s.mgmtCh <- &mgmtOp{f, ch}:
+		return <-ch
+	case <-s.closeCh:
+		return errors.New("server stopped")
+	}
+}
+
+// stoppable is the twin: its other case is a signal the event loop does
+// not close, so when the loop has stopped the hand-off blocks for good.
+func (s *loopServer) stoppable(f func() error) error { // want stoppable:`blocks\(select on s.mgmtCh and s.stopCh in stoppable`
+	ch := make(chan error)
+	select {
+	case s.mgmtCh <- &mgmtOp{f, ch}:
+		return <-ch
+	case <-s.stopCh:
+		return errors.New("server stopped")
+	}
+}
+
+func (s *loopServer) Stop() { close(s.stopCh) }
+
+// ServerStream: silent at mgmtOperation (see there); reported at stoppable.
+func (s *loopServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	for {
+		if err := s.mgmtOperation(func() error { return nil }); err != nil {
+			return err
+		}
+		if err := s.stoppable(func() error { return nil }); err != nil { // want `call to s.stoppable in handler ServerStream blocks in a select on s.mgmtCh and s.stopCh in stoppable`
+			return err
+		}
+		if err := stream.Send(in); err != nil {
+			return err
+		}
+	}
+}
