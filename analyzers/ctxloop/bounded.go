@@ -913,3 +913,61 @@ func spins(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		return shared(n.Cond) && exits(at, n.Body, f)
 	})
 }
+
+// retries reports whether a loop that does not wait carries nothing from
+// one round to the next: it assigns no variable declared before it (a
+// parameter included), no field and no element, steps nothing, and calls
+// no method on and takes the address of no local declared before it (the
+// state of var s Searcher; s.Next() is carried); and no exit spins on
+// shared state (spins). Every round then starts afresh, and the loop goes
+// round again only when another goroutine changed what its calls read
+// between two rounds (seaweedfs's RegisterVolumeLayout: for { vl :=
+// t.GetVolumeLayout(...); if vl.RegisterVolume(&v, dn) { return } }), an
+// optimistic retry like casLoop's. Such a loop in a helper gives no fact.
+func retries(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	before := func(e ast.Expr) (*types.Var, bool) {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return nil, false
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		return v, ok && !v.IsField() && (v.Pos() < f.Pos() || v.Pos() > f.End())
+	}
+	local := func(e ast.Expr) bool {
+		v, ok := before(e)
+		return ok && v.Kind() == types.LocalVar
+	}
+	carries := false
+	for _, n := range []ast.Node{f.Cond, f.Post, f.Body} {
+		if n == nil {
+			continue
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if _, ok := ast.Unparen(l).(*ast.Ident); !ok {
+						carries = true // a field or an element
+					} else if _, ok := before(l); ok && n.Tok != token.DEFINE {
+						carries = true
+					}
+				}
+			case *ast.IncDecStmt:
+				carries = true
+			case *ast.UnaryExpr:
+				carries = carries || n.Op == token.AND && local(n.X)
+			case *ast.CallExpr:
+				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && local(sel.X) {
+					if _, isMethod := info.Selections[sel]; isMethod {
+						carries = true
+					}
+				}
+			}
+			return !carries
+		})
+		if carries {
+			return false
+		}
+	}
+	return !spins(info, f, at)
+}

@@ -97,10 +97,11 @@ type loopFinding struct {
 	// there is nothing more (runsDry): reported in handler scope, but it
 	// gives its function no fact.
 	dry bool
-	// inMemory: the loop does not wait, calls nothing and does not spin
-	// on shared state (inMemory): reported in handler scope, no fact.
-	inMemory bool
-	spawn    *spawn // the loop is in a function a goroutine of h runs (spawned.go)
+	// noFact: the loop does not wait and either computes on memory
+	// only (inMemory) or retries afresh (retries): reported in handler
+	// scope, but it gives its function no fact.
+	noFact bool
+	spawn  *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -173,7 +174,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				l.kind = kind
 				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
-					l.inMemory = inMemory(pass.TypesInfo, f, cur)
+					l.noFact = inMemory(pass.TypesInfo, f, cur) || retries(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
 				reportedAt[loop] = true
@@ -202,7 +203,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		// A helper's loop that consumes what its calls produce until they
 		// run dry (a parser's walk over its tokens) is judged as an
 		// iterator: no fact. In handler scope it is still reported.
-		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry && !l.inMemory {
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry && !l.noFact {
 			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}

@@ -233,12 +233,15 @@ func (s *chatServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServe
 type planServer struct {
 	echo.UnimplementedEchoServer
 	plan *helpers.Plan
+	reg  *helpers.Registry
 }
 
 // Unary: silent: Endorsers and Depth compute on memory they hold (no call,
 // no wait; a walk down an error chain with an Unwrap of another package):
-// no fact. Pending spins on a field nothing in its loop changes: reported.
+// no fact; Register retries afresh, no fact either. Pending spins on a
+// field nothing in its loop changes: reported.
 func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	s.reg.Register(in.Text, 1)
 	n := len(s.plan.Endorsers(int(in.N)))
 	n += helpers.Depth(ctx.Err())
 	s.plan.Pending() // want `call to s.plan.Pending in handler Unary runs a search loop in Pending`

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"strconv"
+	"sync"
 
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/hashsearch"
 )
@@ -165,5 +166,55 @@ func Depth(err error) int {
 		}
 		n++
 		err = Unwrap(err)
+	}
+}
+
+// Registry holds layouts that another goroutine may drop.
+type Registry struct {
+	mu      sync.Mutex
+	layouts map[string]*Layout
+}
+
+// Layout takes volumes until it is dropped.
+type Layout struct {
+	mu      sync.Mutex
+	dropped bool
+	vols    []int
+}
+
+// Get returns the layout of name, a fresh one if it was dropped.
+func (r *Registry) Get(name string) *Layout {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l := r.layouts[name]
+	if l == nil || l.dropped {
+		l = &Layout{}
+		r.layouts[name] = l
+	}
+	return l
+}
+
+// Add adds v unless the layout was dropped meanwhile.
+func (l *Layout) Add(v int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.dropped {
+		return false
+	}
+	l.vols = append(l.vols, v)
+	return true
+}
+
+// Register retries afresh (seaweedfs's RegisterVolumeLayout): every round
+// looks the layout up again and carries nothing to the next, so it goes
+// round again only when another goroutine dropped the layout in between,
+// an optimistic retry: no fact. FindSecret, whose rounds advance the
+// searcher they share, keeps its fact.
+func (r *Registry) Register(name string, v int) {
+	for {
+		l := r.Get(name)
+		if l.Add(v) {
+			return
+		}
 	}
 }
