@@ -282,7 +282,13 @@
 // p.next++ } over a plan it holds) gives no fact, whatever its exits test,
 // unless an exit spins on shared state (for p.pending == 0 {}: an exit
 // that reads a field or package variable and mentions nothing the loop
-// assigns), which waits for another goroutine.
+// assigns), which waits for another goroutine. Nor does a helper's loop
+// that does not wait and carries nothing from one round to the next (it
+// assigns no variable declared before it, writes no field or element,
+// steps nothing, calls no method on a local it keeps across rounds: for {
+// vl := t.layout(name); if vl.register(v) { return } }): every round starts
+// afresh, and it goes round again only when another goroutine changed what
+// it reads in between, an optimistic retry like a CompareAndSwap loop.
 //
 // A call that hands the helper the RPC's stream, as an argument or
 // receiver, directly (HandleChaincodeStream(stream), a helper whose
