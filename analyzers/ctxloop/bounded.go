@@ -569,6 +569,24 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 	carried := func(v *types.Var) bool {
 		return (lv.stepped[v] || lv.opaque[v]) && (v.Pos() < f.Body.Lbrace || v.Pos() > f.Body.Rbrace)
 	}
+	results, sets := loopAssignments(info, f)
+	// A cursor of call: a carried variable that the loop sets, every
+	// time, from what call returned (start = page[len(page)-1].End): the
+	// next call goes on where the last one ended, a walk of its input
+	// page by page, not a function of a candidate.
+	cursor := func(v *types.Var, call *ast.CallExpr) bool {
+		rhs := sets[v]
+		for _, r := range rhs {
+			from := false
+			for _, x := range results[call] {
+				from = from || mentions(info, r, x)
+			}
+			if !from {
+				return false
+			}
+		}
+		return len(rhs) > 0
+	}
 	producer := func(e ast.Expr) bool {
 		call, ok := ast.Unparen(e).(*ast.CallExpr)
 		if !ok || !dataCall(info, call) {
@@ -577,7 +595,7 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		varies := false
 		ast.Inspect(call, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
-				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) {
+				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) && !cursor(v, call) {
 					varies = true
 				}
 			}
@@ -619,6 +637,18 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		}
 		return producer(e)
 	}
+	// len(page) == 0: an empty page from a producer.
+	emptied := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return false
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		if b, isB := info.Uses[id].(*types.Builtin); !ok || !isB || b.Name() != "len" {
+			return false
+		}
+		return fromProducer(call.Args[0])
+	}
 	var dry func(e ast.Expr) bool
 	dry = func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
@@ -627,7 +657,7 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 			case token.LOR:
 				return dry(e.X) || dry(e.Y)
 			case token.EQL:
-				return isConst(e.Y) && fromProducer(e.X) || isConst(e.X) && fromProducer(e.Y)
+				return isConst(e.Y) && (fromProducer(e.X) || emptied(e.X)) || isConst(e.X) && (fromProducer(e.Y) || emptied(e.Y))
 			}
 		case *ast.UnaryExpr:
 			if e.Op != token.NOT {
@@ -970,4 +1000,52 @@ func retries(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		}
 	}
 	return !spins(info, f, at)
+}
+
+// loopAssignments returns, for the loop's body (function literals aside),
+// the variables each call's results are assigned to (page, err :=
+// list(start)), and the right-hand sides each variable is assigned from.
+func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExpr][]*types.Var, sets map[*types.Var][]ast.Expr) {
+	results = make(map[*ast.CallExpr][]*types.Var)
+	sets = make(map[*types.Var][]ast.Expr)
+	varOf := func(e ast.Expr) *types.Var {
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			v, _ := info.ObjectOf(id).(*types.Var)
+			return v
+		}
+		return nil
+	}
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && len(n.Lhs) > 1 {
+				if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
+					for _, l := range n.Lhs {
+						if v := varOf(l); v != nil {
+							results[call] = append(results[call], v)
+							sets[v] = append(sets[v], n.Rhs[0])
+						}
+					}
+				}
+				return true
+			}
+			for i, l := range n.Lhs {
+				if i >= len(n.Rhs) {
+					break
+				}
+				v := varOf(l)
+				if v == nil {
+					continue
+				}
+				sets[v] = append(sets[v], n.Rhs[i])
+				if call, ok := ast.Unparen(n.Rhs[i]).(*ast.CallExpr); ok {
+					results[call] = append(results[call], v)
+				}
+			}
+		}
+		return true
+	})
+	return results, sets
 }

@@ -242,6 +242,9 @@ type planServer struct {
 // field nothing in its loop changes: reported.
 func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	s.reg.Register(in.Text, 1)
+	if _, errno := helpers.Blocks(nil); errno != 0 { // silent: a walk page by page, see Blocks
+		return nil, errors.New("fiemap")
+	}
 	n := len(s.plan.Endorsers(int(in.N)))
 	n += helpers.Depth(ctx.Err())
 	s.plan.Pending() // want `call to s.plan.Pending in handler Unary runs a search loop in Pending`
