@@ -268,7 +268,9 @@
 // loop that does not wait and leaves when a call it makes reports that
 // there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
 // !ok { return }; c := l.next(); if c == eof { return }, where the call's
-// arguments mention nothing the loop carries from one round to the next)
+// arguments mention nothing the loop carries from one round to the next
+// but a cursor set from what the call returned, and len(page) == 0 counts
+// as nothing more: a walk page by page, start = page[len(page)-1].End)
 // give a fact: that is how a parser, lexer or decoder consumes
 // its input (spicedb's schema parser, three packages below the handler
 // that calls it), as for it.Next() iterates results. A search leaves when
