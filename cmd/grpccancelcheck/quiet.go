@@ -89,7 +89,7 @@ func quietFilter(r io.Reader, w io.Writer) {
 	}
 	const skippedSuffix = ": analysis skipped due to errors in package"
 	skipped := make(map[string]int) // per prerequisite: skipped lines seen, less those announced packages account for
-	named := make(map[string]bool) // packages already announced
+	named := make(map[string]bool)  // packages already announced
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
