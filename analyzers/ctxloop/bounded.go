@@ -688,13 +688,6 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 	type pair struct{ next, cur *types.Var }
 	from := make(map[*types.Var]*ast.CallExpr) // next := f(...)
 	copies := make(map[pair]bool)              // cur = next
-	varOf := func(e ast.Expr) *types.Var {
-		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-			v, _ := info.ObjectOf(id).(*types.Var)
-			return v
-		}
-		return nil
-	}
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -703,13 +696,13 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
 				return true
 			}
-			l := varOf(n.Lhs[0])
+			l := varOf(info, n.Lhs[0])
 			if l == nil {
 				return true
 			}
 			if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && dataCall(info, call) {
 				from[l] = call
-			} else if r := varOf(n.Rhs[0]); r != nil {
+			} else if r := varOf(info, n.Rhs[0]); r != nil {
 				copies[pair{next: r, cur: l}] = true
 			}
 		}
@@ -723,7 +716,7 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		if !ok || b.Op != token.EQL || !exits(at, n.Body, f) {
 			return false
 		}
-		x, y := varOf(b.X), varOf(b.Y)
+		x, y := varOf(info, b.X), varOf(info, b.Y)
 		if x == nil || y == nil {
 			return false
 		}
@@ -1008,13 +1001,6 @@ func retries(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExpr][]*types.Var, sets map[*types.Var][]ast.Expr) {
 	results = make(map[*ast.CallExpr][]*types.Var)
 	sets = make(map[*types.Var][]ast.Expr)
-	varOf := func(e ast.Expr) *types.Var {
-		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-			v, _ := info.ObjectOf(id).(*types.Var)
-			return v
-		}
-		return nil
-	}
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -1023,7 +1009,7 @@ func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExp
 			if len(n.Rhs) == 1 && len(n.Lhs) > 1 {
 				if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
 					for _, l := range n.Lhs {
-						if v := varOf(l); v != nil {
+						if v := varOf(info, l); v != nil {
 							results[call] = append(results[call], v)
 							sets[v] = append(sets[v], n.Rhs[0])
 						}
@@ -1035,7 +1021,7 @@ func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExp
 				if i >= len(n.Rhs) {
 					break
 				}
-				v := varOf(l)
+				v := varOf(info, l)
 				if v == nil {
 					continue
 				}
@@ -1048,4 +1034,14 @@ func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExp
 		return true
 	})
 	return results, sets
+}
+
+// varOf returns the variable the identifier e names (defined or used),
+// or nil.
+func varOf(info *types.Info, e ast.Expr) *types.Var {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		v, _ := info.ObjectOf(id).(*types.Var)
+		return v
+	}
+	return nil
 }
