@@ -70,7 +70,8 @@ func capWhat(s string) string {
 type blockingFinder struct {
 	pass   *analysis.Pass
 	fc     *fieldChans
-	handed map[*types.Var]bool // of the function at hand: see handedVars
+	body   ast.Node            // the function body point is judging
+	handed map[*types.Var]bool // of body, on first use: see handedVars
 }
 
 // findBlocking computes and exports the blocks facts of the package's
@@ -129,7 +130,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 // onCall with every call made directly in it.
 func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr)) *blocks {
 	var found *blocks
-	b.handed = handedVars(b.pass.TypesInfo, cur.Node())
+	b.body, b.handed = cur.Node(), nil // handedVars on first use
 	at := func(n ast.Node, what string) {
 		found = &blocks{What: capWhat(what), At: lint.LocationOf(b.pass.Fset, n.Pos())}
 	}
@@ -207,7 +208,13 @@ func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
 // requester's, as for waitFinder.sendWakes.
 func (b *blockingFinder) reply(ch ast.Expr) bool {
 	sel, ok := ast.Unparen(ch).(*ast.SelectorExpr)
-	return ok && b.handed[channelVar(b.pass.TypesInfo, sel.X)]
+	if !ok {
+		return false
+	}
+	if b.handed == nil {
+		b.handed = handedVars(b.pass.TypesInfo, b.body)
+	}
+	return b.handed[channelVar(b.pass.TypesInfo, sel.X)]
 }
 
 // recvBlocks: a receive from a queue the package makes unbuffered. A

@@ -212,9 +212,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		fn     ast.Node
 		callee *types.Func
 		spawns bool // go helper(): the goroutine runs on, not the handler
-		// outlived: in a goroutine a unary handler does not wait for
-		// (scopes.outlives): not the RPC's work.
-		outlived bool
+		cur    inspector.Cursor
 	}
 	var calls []callSite
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -225,8 +223,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		if fn := lint.EnclosingFuncOf(cur); fn != nil {
 			_, spawns := cur.Parent().Node().(*ast.GoStmt)
-			h, _ := sc.handlerOf(fn)
-			calls = append(calls, callSite{call, fn, callee.Origin(), spawns, sc.outlives(h, cur)})
+			calls = append(calls, callSite{call, fn, callee.Origin(), spawns, cur})
 		}
 	}
 	lint.Propagate(calls, func(cs callSite) bool {
@@ -265,7 +262,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	c.reportHandoffs(pass, m, sc, fields)
 	for _, cs := range calls {
 		h, once := sc.handlerOf(cs.fn)
-		if h == nil || once && cs.spawns || cs.outlived {
+		if h == nil || once && cs.spawns {
 			continue // a goroutine started under sync.Once runs for the server
 		}
 		if inTestFile(pass, cs.call.Pos()) {
@@ -276,6 +273,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if f, ok := facts.Lookup(cs.callee); ok {
+			if sc.outlives(h, cs.cur) {
+				continue // work meant to outlive the RPC: see outlives
+			}
 			if !cs.spawns && s.givesRPC(h, cs.call) {
 				continue // the callee has the RPC's stream: see givesRPC
 			}
