@@ -108,8 +108,6 @@ func (f *handoffParams) String() string {
 
 type checker struct {
 	cfg Config
-	// waiting caches whether a handler waits for its goroutines; one run's.
-	waiting map[*grpcctx.Handler]bool
 	// funcs indexes the handlers' functions for their fixes; one run's.
 	funcs map[ast.Node]*funcIndex
 	// contextUses caches each file's import of package context; one run's.
@@ -139,7 +137,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	lives := lifetimes{handoffs: exportHandoffs(pass, in), keeps: exportKeeps(pass, m)}
-	c = &checker{cfg: c.cfg, waiting: make(map[*grpcctx.Handler]bool), dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
+	c = &checker{cfg: c.cfg, dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
 	var outlives []outlived
 
 	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
