@@ -67,6 +67,12 @@ type detachedCall struct {
 	// Ignores: the function takes a context and never uses it (the
 	// model's ContextIgnoringDecl): its callers pass one that it drops.
 	Ignores bool
+	// Bounded: every such call the function makes (directly or through
+	// the functions it inherits the fact from) is on a detached context
+	// with a deadline on every path (Background plus a timeout): work
+	// with a lifetime of its own, which a goroutine that outlives the
+	// RPC may run (see boundedBackground).
+	Bounded bool
 }
 
 func (*detachedCall) AFact() {}
@@ -75,6 +81,9 @@ func (f *detachedCall) String() string {
 	ignores := ""
 	if f.Ignores {
 		ignores = ", ignoring its context"
+	}
+	if f.Bounded {
+		ignores += ", bounded"
 	}
 	if f.Twin != "" {
 		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s%s)", f.Call, f.Twin, f.At, ignores)
@@ -234,7 +243,13 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 // documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
 // also keeps the request's values; the bare form is not worth a finding.
 func boundedBackground(h *grpcctx.Handler, f finding) bool {
-	return f.fact == nil && f.origin.Deadline && lint.InGoStmt(f.cur, h.Func)
+	if f.twin != nil || !lint.InGoStmt(f.cur, h.Func) {
+		return false
+	}
+	if f.fact != nil {
+		return f.fact.Bounded // every detached call the helper reaches has its own deadline
+	}
+	return f.origin.Deadline
 }
 
 // lifetimes are the facts of functions whose context parameters are the
@@ -422,10 +437,22 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		return m.ContextIgnoringDecl(fn)
 	}
 	// add sets fn's fact, saying whether fn ignores a context it takes.
+	// A fact that is Bounded gives way to one that is not, so that
+	// Bounded holds for every detached call of fn (it changes a fact at
+	// most once: the fixed point below still ends).
 	add := func(fn *types.Func, fact *detachedCall) bool {
 		f := *fact
 		f.Ignores = m != nil && m.IgnoresContext(fn)
+		if old, ok := facts.Local(fn); ok && old.Bounded && !f.Bounded {
+			facts.Set(fn, &f)
+			return true
+		}
 		return facts.Add(fn, &f)
+	}
+	// better reports whether fact would change fn's.
+	better := func(fn *types.Func, fact *detachedCall) bool {
+		old, ok := facts.Local(fn)
+		return !ok || old.Bounded && !fact.Bounded
 	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
@@ -443,10 +470,11 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			})
 		} else {
 			add(fn, &detachedCall{
-				Call: types.ExprString(f.call.Fun),
-				Root: f.origin.RootText(),
-				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
-				Own:  grpcctx.InMainModule(pass),
+				Call:    types.ExprString(f.call.Fun),
+				Root:    f.origin.RootText(),
+				At:      lint.LocationOf(pass.Fset, f.call.Pos()),
+				Own:     grpcctx.InMainModule(pass),
+				Bounded: f.origin.Deadline,
 			})
 		}
 	}
@@ -458,24 +486,28 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		lint.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
 			fact, ok := facts.Local(f.callee)
-			if fn == nil || facts.Has(fn) || !ok {
+			if fn == nil || !ok || !better(fn, fact) {
 				return false
 			}
 			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
 		})
 		changed = false
 		for _, im := range ifaceMethods {
-			if facts.Has(im) || grpcctx.TakesContext(im.Signature()) {
+			if grpcctx.TakesContext(im.Signature()) {
 				continue
 			}
 			impls := m.Implementations(im)
 			all := len(impls) > 0
+			var rep *detachedCall // an unbounded implementation's fact, if any
 			for _, cm := range impls {
-				all = all && facts.Has(cm)
+				fact, ok := facts.Local(cm)
+				all = all && ok
+				if ok && (rep == nil || rep.Bounded && !fact.Bounded) {
+					rep = fact
+				}
 			}
-			if all {
-				fact, _ := facts.Local(impls[0])
-				changed = add(im, fact) || changed
+			if all && better(im, rep) {
+				changed = add(im, rep) || changed
 			}
 		}
 	}
@@ -513,13 +545,14 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	} else if !ok {
 		use = "the request context"
 	}
+	use, suffix, outlives := c.lifetime(m, h, f, use, ok || len(fixes) > 0)
 	if f.twin != nil {
 		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryContextVariant,
-			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
-				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use),
+			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s%s",
+				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use, suffix),
 		})
 		return
 	}
@@ -536,6 +569,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
+		if f.fact.Ignores && outlives {
+			remedy += ", and pass it " + use
+		}
+		remedy += suffix
 		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
@@ -550,15 +587,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		return
 	}
 	remedy := "pass " + use
-	if lint.InGoStmt(f.cur, h.Func) {
-		// The goroutine may outlive the handler, and gRPC cancels the
-		// request context when the handler returns.
-		base := use
-		if !ok && len(fixes) == 0 {
-			base = "ctx"
-		}
-		remedy += fmt.Sprintf(" if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	if outlives {
+		remedy = "use " + use
 	}
+	remedy += suffix
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
@@ -573,6 +605,44 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		d.SuggestedFixes = append(d.SuggestedFixes, fx.SuggestedFix)
 	}
 	lint.Report(pass, d)
+}
+
+// lifetime returns the context a report's remedy names (use, or the
+// detached form below) and what the remedy adds, for the lifetime the work
+// at f needs; known says whether use is an expression (else the remedy
+// names ctx). outlives is true in a goroutine that a unary handler starts
+// and does not wait for (Model.HandlerWaits): gRPC cancels the request
+// context when the handler returns, so passing it would cut the work off
+// (appleboy/gorush#789); the remedy is
+// context.WithTimeout(context.WithoutCancel(ctx), ...) alone. In another
+// goroutine it is either, depending on whether the handler waits for it.
+// In the handler's flow, where the detached context looks deliberate (it
+// has a deadline of its own, or a function given the request context
+// replaced it with context.Background()), the remedy names the detached
+// form too: the work may be meant to finish after the caller gives up
+// (a multi-step mutation), which WithoutCancel says, keeping the
+// request's values; the analyzer cannot tell that from a dropped
+// context, so it still reports.
+func (c *checker) lifetime(m *grpcctx.Model, h *grpcctx.Handler, f finding, use string, known bool) (string, string, bool) {
+	base := use
+	if !known {
+		base = "ctx"
+	}
+	detach := fmt.Sprintf("context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	if lint.InGoStmt(f.cur, h.Func) {
+		if h.Kind == grpcctx.Unary && !m.HandlerWaits(h) {
+			return detach, fmt.Sprintf(" (the handler does not wait for this goroutine, and gRPC cancels %s when it returns)", base), true
+		}
+		return use, " if the handler waits for this goroutine; if the work must outlive the RPC, use " + detach, false
+	}
+	deliberate := f.origin.Deadline
+	if f.fact != nil {
+		deliberate = f.fact.Bounded || f.fact.Ignores && f.fact.Root == "context.Background()"
+	}
+	if f.twin == nil && deliberate {
+		return use, " (if the work must finish after the caller gives up, use " + detach + ")", false
+	}
+	return use, "", false
 }
 
 // A fix is a suggested fix and the request context expression it uses.
