@@ -73,6 +73,12 @@ type detachedCall struct {
 	// with a lifetime of its own, which a goroutine that outlives the
 	// RPC may run (see boundedBackground).
 	Bounded bool
+	// RPC, when the call is a unary gRPC client call, is its method name
+	// and message types, "Get(*pkg.Req) *pkg.Resp" (see rpcOf): a handler
+	// of that same RPC that reaches the call through an interface method
+	// of that name is the adapter pattern (see selfStub), not a detached
+	// upstream call.
+	RPC string
 }
 
 func (*detachedCall) AFact() {}
@@ -226,7 +232,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !selfStub(pass.TypesInfo, h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -250,6 +256,56 @@ func boundedBackground(h *grpcctx.Handler, f finding) bool {
 		return f.fact.Bounded // every detached call the helper reaches has its own deadline
 	}
 	return f.origin.Deadline
+}
+
+// selfStub reports whether f is a call, in the unary handler h, of an
+// interface method whose detachedCall fact is a gRPC call of h's own RPC
+// (the method's name, the same as the handler's and the interface
+// method's, and its request and response types): the adapter pattern of plugin
+// systems, where a server adapter's Impl field holds the real
+// implementation behind the same interface as the remote stub that
+// forwards each method to the generated client (hashicorp/go-plugin's
+// GRPCServer.Get calls Impl.Get; GRPCClient.Get is the only
+// implementation in view and calls client.Get). The stub is what the
+// other side of the connection holds; were it the handler's Impl, the
+// handler would call itself. A direct call of the same RPC (a proxy
+// forwarding upstream) is not an interface call and stays reported.
+func selfStub(info *types.Info, h *grpcctx.Handler, f finding) bool {
+	if f.fact == nil || f.fact.RPC == "" || f.callee == nil || h.Kind != grpcctx.Unary {
+		return false
+	}
+	if recv := f.callee.Signature().Recv(); recv == nil || !types.IsInterface(recv.Type()) {
+		return false
+	}
+	decl, ok := h.Func.(*ast.FuncDecl)
+	if !ok || decl.Recv == nil || decl.Name.Name != f.callee.Name() {
+		return false
+	}
+	sig := grpcctx.Signature(info, h.Func)
+	if sig == nil || sig.Params().Len() != 2 || sig.Results().Len() != 2 {
+		return false
+	}
+	return f.fact.RPC == rpcName(decl.Name.Name, sig.Params().At(1).Type(), sig.Results().At(0).Type())
+}
+
+// rpcOf returns the message types of call, a unary gRPC client call
+// (ctx, *Req, ...grpc.CallOption) (*Resp, error), or "".
+func rpcOf(info *types.Info, call *ast.CallExpr) string {
+	g, ok := grpcctx.AsGRPCCall(info, call)
+	if !ok || g.Stream || g.Method == nil {
+		return ""
+	}
+	sig := g.Method.Signature()
+	if sig.Params().Len() != 3 || sig.Results().Len() != 2 {
+		return "" // ClientConn.Invoke and other shapes: no message types
+	}
+	return rpcName(g.Method.Name(), sig.Params().At(1).Type(), sig.Results().At(0).Type())
+}
+
+// rpcName renders an RPC's method name and its request and response
+// types, package paths in full, for comparison across packages.
+func rpcName(method string, req, resp types.Type) string {
+	return method + "(" + types.TypeString(req, nil) + ") " + types.TypeString(resp, nil)
 }
 
 // lifetimes are the facts of functions whose context parameters are the
@@ -475,6 +531,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 				At:      lint.LocationOf(pass.Fset, f.call.Pos()),
 				Own:     grpcctx.InMainModule(pass),
 				Bounded: f.origin.Deadline,
+				RPC:     rpcOf(pass.TypesInfo, f.call),
 			})
 		}
 	}
@@ -499,15 +556,27 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			impls := m.Implementations(im)
 			all := len(impls) > 0
 			var rep *detachedCall // an unbounded implementation's fact, if any
-			for _, cm := range impls {
+			rpc, sameRPC := "", true
+			for i, cm := range impls {
 				fact, ok := facts.Local(cm)
 				all = all && ok
-				if ok && (rep == nil || rep.Bounded && !fact.Bounded) {
+				if !ok {
+					continue
+				}
+				if rep == nil || rep.Bounded && !fact.Bounded {
 					rep = fact
 				}
+				if i == 0 {
+					rpc = fact.RPC
+				}
+				sameRPC = sameRPC && fact.RPC == rpc
 			}
 			if all && better(im, rep) {
-				changed = add(im, rep) || changed
+				f := *rep
+				if !sameRPC {
+					f.RPC = "" // the implementations call different RPCs
+				}
+				changed = add(im, &f) || changed
 			}
 		}
 	}
