@@ -173,7 +173,16 @@
 // takes no context has the fact when every implementation of it in the
 // interface's package has it (a component's Set whose gRPC store calls on
 // the component's context.Background()); one that does not, or one whose
-// body is unknown, keeps the interface's calls silent. ctxdeadline, beside
+// body is unknown, keeps the interface's calls silent. Nor is a unary
+// handler's call of an interface method of its own name whose fact is a
+// gRPC call of the handler's own RPC (the same method name, request and
+// response types): the adapter pattern of plugin systems, where the server
+// adapter's Impl holds the real implementation behind the same interface
+// as the remote stub that forwards each method to the generated client
+// (hashicorp/go-plugin's GRPCServer.Get calls Impl.Get, and the only
+// implementation in view is the stub GRPCClient.Get). Were the stub the
+// handler's Impl, the handler would call itself. A direct call of the same
+// RPC (a proxy forwarding upstream) is still reported. ctxdeadline, beside
 // ctxdetach, leaves the detached calls in such functions to this report.
 //
 // A call of a function that takes no context, while its variant that takes
