@@ -704,11 +704,15 @@ func (c *checker) lifetime(m *grpcctx.Model, h *grpcctx.Handler, f finding, use 
 		}
 		return use, " if the handler waits for this goroutine; if the work must outlive the RPC, use " + detach, false
 	}
-	deliberate := f.origin.Deadline
-	if f.fact != nil {
-		deliberate = f.fact.Bounded || f.fact.Ignores && f.fact.Root == "context.Background()"
+	if f.twin != nil {
+		return use, "", false
 	}
-	if f.twin == nil && deliberate {
+	if f.fact != nil && f.fact.Ignores && !f.fact.Bounded && f.fact.Root == "context.Background()" && f.callee != nil {
+		// The detachment is made inside the callee, from the context it
+		// is given: that is where the idiom goes.
+		return use, fmt.Sprintf(" (if the work must finish after the caller gives up, make %s detach the context it is given with context.WithoutCancel and a timeout)", f.callee.Name()), false
+	}
+	if f.origin.Deadline || f.fact != nil && f.fact.Bounded {
 		return use, " (if the work must finish after the caller gives up, use " + detach + ")", false
 	}
 	return use, "", false

@@ -157,8 +157,9 @@
 // true on the projects read; cockroachdb/cockroach#5551), and the caller's
 // cancellation is lost either way. The remedy then also names the idiom
 // for the deliberate case, context.WithTimeout(context.WithoutCancel(ctx),
-// d): it says so in the code, keeps the request's values, and is never
-// reported. A context.TODO() root, or one without a deadline passed
+// d) (for a function that replaced its context, made there from the
+// context it is given): it says so in the code, keeps the request's
+// values, and is never reported. A context.TODO() root, or one without a deadline passed
 // inline, gets the plain remedy.
 //
 // Through facts, a call from handler scope to a function in any package

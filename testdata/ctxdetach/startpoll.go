@@ -102,7 +102,7 @@ func (s *inFlow) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	if err := helpers.Reload(s.up); err != nil { // want `call to helpers.Reload in handler Unary reaches c.Unary on context.Background\(\) \(helpers.go:\d+\), .*; give Reload a context parameter and pass ctx \(if the work must finish after the caller gives up, use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)\)$`
 		return nil, err
 	}
-	if err := helpers.Delete(ctx, s.up, in.Text); err != nil { // want `call to helpers.Delete in handler Unary reaches c.Unary on context.Background\(\) .*; make Delete use the context it is given, not context.Background\(\) \(if the work must finish after the caller gives up, use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)\)$`
+	if err := helpers.Delete(ctx, s.up, in.Text); err != nil { // want `call to helpers.Delete in handler Unary reaches c.Unary on context.Background\(\) .*; make Delete use the context it is given, not context.Background\(\) \(if the work must finish after the caller gives up, make Delete detach the context it is given with context.WithoutCancel and a timeout\)$`
 		return nil, err
 	}
 	if _, err := helpers.Lookup(s.up, in.Text); err != nil { // want `; give Lookup a context parameter and pass ctx$`
