@@ -67,6 +67,18 @@ type detachedCall struct {
 	// Ignores: the function takes a context and never uses it (the
 	// model's ContextIgnoringDecl): its callers pass one that it drops.
 	Ignores bool
+	// Bounded: every such call the function makes (directly or through
+	// the functions it inherits the fact from) is on a detached context
+	// with a deadline on every path (Background plus a timeout): work
+	// with a lifetime of its own, which a goroutine that outlives the
+	// RPC may run (see boundedBackground).
+	Bounded bool
+	// RPC, when the call is a unary gRPC client call, is its method name
+	// and message types, "Get(*pkg.Req) *pkg.Resp" (see rpcOf): a handler
+	// of that same RPC that reaches the call through an interface method
+	// of that name is the adapter pattern (see selfStub), not a detached
+	// upstream call.
+	RPC string
 }
 
 func (*detachedCall) AFact() {}
@@ -75,6 +87,9 @@ func (f *detachedCall) String() string {
 	ignores := ""
 	if f.Ignores {
 		ignores = ", ignoring its context"
+	}
+	if f.Bounded {
+		ignores += ", bounded"
 	}
 	if f.Twin != "" {
 		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s%s)", f.Call, f.Twin, f.At, ignores)
@@ -217,7 +232,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !selfStub(pass.TypesInfo, h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -234,7 +249,63 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 // documented idiom, context.WithTimeout(context.WithoutCancel(ctx), d),
 // also keeps the request's values; the bare form is not worth a finding.
 func boundedBackground(h *grpcctx.Handler, f finding) bool {
-	return f.fact == nil && f.origin.Deadline && lint.InGoStmt(f.cur, h.Func)
+	if f.twin != nil || !lint.InGoStmt(f.cur, h.Func) {
+		return false
+	}
+	if f.fact != nil {
+		return f.fact.Bounded // every detached call the helper reaches has its own deadline
+	}
+	return f.origin.Deadline
+}
+
+// selfStub reports whether f is a call, in the unary handler h, of an
+// interface method whose detachedCall fact is a gRPC call of h's own RPC
+// (the method's name, the same as the handler's and the interface
+// method's, and its request and response types): the adapter pattern of plugin
+// systems, where a server adapter's Impl field holds the real
+// implementation behind the same interface as the remote stub that
+// forwards each method to the generated client (hashicorp/go-plugin's
+// GRPCServer.Get calls Impl.Get; GRPCClient.Get is the only
+// implementation in view and calls client.Get). The stub is what the
+// other side of the connection holds; were it the handler's Impl, the
+// handler would call itself. A direct call of the same RPC (a proxy
+// forwarding upstream) is not an interface call and stays reported.
+func selfStub(info *types.Info, h *grpcctx.Handler, f finding) bool {
+	if f.fact == nil || f.fact.RPC == "" || f.callee == nil || h.Kind != grpcctx.Unary {
+		return false
+	}
+	if recv := f.callee.Signature().Recv(); recv == nil || !types.IsInterface(recv.Type()) {
+		return false
+	}
+	decl, ok := h.Func.(*ast.FuncDecl)
+	if !ok || decl.Recv == nil || decl.Name.Name != f.callee.Name() {
+		return false
+	}
+	sig := grpcctx.Signature(info, h.Func)
+	if sig == nil || sig.Params().Len() != 2 || sig.Results().Len() != 2 {
+		return false
+	}
+	return f.fact.RPC == rpcName(decl.Name.Name, sig.Params().At(1).Type(), sig.Results().At(0).Type())
+}
+
+// rpcOf returns the message types of call, a unary gRPC client call
+// (ctx, *Req, ...grpc.CallOption) (*Resp, error), or "".
+func rpcOf(info *types.Info, call *ast.CallExpr) string {
+	g, ok := grpcctx.AsGRPCCall(info, call)
+	if !ok || g.Stream || g.Method == nil {
+		return ""
+	}
+	sig := g.Method.Signature()
+	if sig.Params().Len() != 3 || sig.Results().Len() != 2 {
+		return "" // ClientConn.Invoke and other shapes: no message types
+	}
+	return rpcName(g.Method.Name(), sig.Params().At(1).Type(), sig.Results().At(0).Type())
+}
+
+// rpcName renders an RPC's method name and its request and response
+// types, package paths in full, for comparison across packages.
+func rpcName(method string, req, resp types.Type) string {
+	return method + "(" + types.TypeString(req, nil) + ") " + types.TypeString(resp, nil)
 }
 
 // lifetimes are the facts of functions whose context parameters are the
@@ -422,10 +493,22 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		return m.ContextIgnoringDecl(fn)
 	}
 	// add sets fn's fact, saying whether fn ignores a context it takes.
+	// A fact that is Bounded gives way to one that is not, so that
+	// Bounded holds for every detached call of fn (it changes a fact at
+	// most once: the fixed point below still ends).
 	add := func(fn *types.Func, fact *detachedCall) bool {
 		f := *fact
 		f.Ignores = m != nil && m.IgnoresContext(fn)
+		if old, ok := facts.Local(fn); ok && old.Bounded && !f.Bounded {
+			facts.Set(fn, &f)
+			return true
+		}
 		return facts.Add(fn, &f)
+	}
+	// better reports whether fact would change fn's.
+	better := func(fn *types.Func, fact *detachedCall) bool {
+		old, ok := facts.Local(fn)
+		return !ok || old.Bounded && !fact.Bounded
 	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
@@ -443,10 +526,12 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			})
 		} else {
 			add(fn, &detachedCall{
-				Call: types.ExprString(f.call.Fun),
-				Root: f.origin.RootText(),
-				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
-				Own:  grpcctx.InMainModule(pass),
+				Call:    types.ExprString(f.call.Fun),
+				Root:    f.origin.RootText(),
+				At:      lint.LocationOf(pass.Fset, f.call.Pos()),
+				Own:     grpcctx.InMainModule(pass),
+				Bounded: f.origin.Deadline,
+				RPC:     rpcOf(pass.TypesInfo, f.call),
 			})
 		}
 	}
@@ -458,24 +543,40 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		lint.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
 			fact, ok := facts.Local(f.callee)
-			if fn == nil || facts.Has(fn) || !ok {
+			if fn == nil || !ok || !better(fn, fact) {
 				return false
 			}
 			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
 		})
 		changed = false
 		for _, im := range ifaceMethods {
-			if facts.Has(im) || grpcctx.TakesContext(im.Signature()) {
+			if grpcctx.TakesContext(im.Signature()) {
 				continue
 			}
 			impls := m.Implementations(im)
 			all := len(impls) > 0
-			for _, cm := range impls {
-				all = all && facts.Has(cm)
+			var rep *detachedCall // an unbounded implementation's fact, if any
+			rpc, sameRPC := "", true
+			for i, cm := range impls {
+				fact, ok := facts.Local(cm)
+				all = all && ok
+				if !ok {
+					continue
+				}
+				if rep == nil || rep.Bounded && !fact.Bounded {
+					rep = fact
+				}
+				if i == 0 {
+					rpc = fact.RPC
+				}
+				sameRPC = sameRPC && fact.RPC == rpc
 			}
-			if all {
-				fact, _ := facts.Local(impls[0])
-				changed = add(im, fact) || changed
+			if all && better(im, rep) {
+				f := *rep
+				if !sameRPC {
+					f.RPC = "" // the implementations call different RPCs
+				}
+				changed = add(im, &f) || changed
 			}
 		}
 	}
@@ -513,13 +614,14 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 	} else if !ok {
 		use = "the request context"
 	}
+	use, suffix, outlives := c.lifetime(m, h, f, use, ok || len(fixes) > 0)
 	if f.twin != nil {
 		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
 			Category: CategoryContextVariant,
-			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s",
-				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use),
+			Message: fmt.Sprintf("call to %s in %s takes no context, so the RPC's cancellation and deadline never reach it; call %s with %s%s",
+				lint.FuncName(f.callee), h.Describe(), lint.FuncName(f.twin), use, suffix),
 		})
 		return
 	}
@@ -536,6 +638,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		case f.fact.Twin != "" && f.fact.Own:
 			remedy = fmt.Sprintf("give %s a context parameter, pass %s and call %s with it", f.callee.Name(), use, f.fact.Twin)
 		}
+		if f.fact.Ignores && outlives {
+			remedy += ", and pass it " + use
+		}
+		remedy += suffix
 		lint.Report(pass, analysis.Diagnostic{
 			Pos:      f.call.Fun.Pos(),
 			End:      f.call.Fun.End(),
@@ -550,15 +656,10 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		return
 	}
 	remedy := "pass " + use
-	if lint.InGoStmt(f.cur, h.Func) {
-		// The goroutine may outlive the handler, and gRPC cancels the
-		// request context when the handler returns.
-		base := use
-		if !ok && len(fixes) == 0 {
-			base = "ctx"
-		}
-		remedy += fmt.Sprintf(" if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	if outlives {
+		remedy = "use " + use
 	}
+	remedy += suffix
 	d := analysis.Diagnostic{
 		Pos:      f.arg.Pos(),
 		End:      f.arg.End(),
@@ -573,6 +674,48 @@ func (c *checker) report(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handl
 		d.SuggestedFixes = append(d.SuggestedFixes, fx.SuggestedFix)
 	}
 	lint.Report(pass, d)
+}
+
+// lifetime returns the context a report's remedy names (use, or the
+// detached form below) and what the remedy adds, for the lifetime the work
+// at f needs; known says whether use is an expression (else the remedy
+// names ctx). outlives is true in a goroutine that a unary handler starts
+// and does not wait for (Model.HandlerWaits): gRPC cancels the request
+// context when the handler returns, so passing it would cut the work off
+// (appleboy/gorush#789); the remedy is
+// context.WithTimeout(context.WithoutCancel(ctx), ...) alone. In another
+// goroutine it is either, depending on whether the handler waits for it.
+// In the handler's flow, where the detached context looks deliberate (it
+// has a deadline of its own, or a function given the request context
+// replaced it with context.Background()), the remedy names the detached
+// form too: the work may be meant to finish after the caller gives up
+// (a multi-step mutation), which WithoutCancel says, keeping the
+// request's values; the analyzer cannot tell that from a dropped
+// context, so it still reports.
+func (c *checker) lifetime(m *grpcctx.Model, h *grpcctx.Handler, f finding, use string, known bool) (string, string, bool) {
+	base := use
+	if !known {
+		base = "ctx"
+	}
+	detach := fmt.Sprintf("context.WithTimeout(context.WithoutCancel(%s), ...)", base)
+	if lint.InGoStmt(f.cur, h.Func) {
+		if h.Kind == grpcctx.Unary && !m.HandlerWaits(h) {
+			return detach, fmt.Sprintf(" (the handler does not wait for this goroutine, and gRPC cancels %s when it returns)", base), true
+		}
+		return use, " if the handler waits for this goroutine; if the work must outlive the RPC, use " + detach, false
+	}
+	if f.twin != nil {
+		return use, "", false
+	}
+	if f.fact != nil && f.fact.Ignores && !f.fact.Bounded && f.fact.Root == "context.Background()" && f.callee != nil {
+		// The detachment is made inside the callee, from the context it
+		// is given: that is where the idiom goes.
+		return use, fmt.Sprintf(" (if the work must finish after the caller gives up, make %s detach the context it is given with context.WithoutCancel and a timeout)", f.callee.Name()), false
+	}
+	if f.origin.Deadline || f.fact != nil && f.fact.Bounded {
+		return use, " (if the work must finish after the caller gives up, use " + detach + ")", false
+	}
+	return use, "", false
 }
 
 // A fix is a suggested fix and the request context expression it uses.
