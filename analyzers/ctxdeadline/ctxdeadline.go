@@ -428,6 +428,10 @@ func (s *state) run() {
 		}
 	}
 
+	// A call on another package's client interface whose implementations
+	// there all bound their context is no RPC to report, here or through
+	// this package's facts.
+	uses = slices.DeleteFunc(uses, func(u use) bool { return u.iface != nil && u.iface.Pkg() != pass.Pkg && s.implBounded(u) })
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
 	s.exportImplFacts(facts)

@@ -11,6 +11,8 @@ package impls
 import (
 	"context"
 
+	"google.golang.org/grpc"
+
 	"example.com/fixtures/ctxdeadline/impls/mgr"
 	"example.com/fixtures/ctxdeadline/rpcs"
 	"example.com/fixtures/pb/echo"
@@ -62,4 +64,23 @@ func (a *announcer) remove(addr string) error {
 func verify(c mgr.Client, p mgr.Plain) {
 	_, _ = c.Unary(context.Background(), &echo.Msg{}) // silent: every Client mgr makes adds its own timeout
 	_, _ = p.Unary(context.Background(), &echo.Msg{}) // want `gRPC call mgr.Plain.Unary uses context.Background\(\), which has no deadline`
+}
+
+// check and checkPlain pass their context to the client they are given:
+// checkPlain's fact says its callers' contexts reach an RPC on that client;
+// check gets none, every Client mgr makes bounding its calls.
+func check(ctx context.Context, c mgr.Client) error {
+	_, err := c.Legacy(ctx, &echolegacy.Msg{})
+	return err
+}
+
+func checkPlain(ctx context.Context, p mgr.Plain) error { // want checkPlain:`deadlineParams\(param 0 reaches call mgr.Plain.Legacy at impls.go:\d+ on client param 1\)`
+	_, err := p.Legacy(ctx, &echolegacy.Msg{})
+	return err
+}
+
+// run is a CLI's path: clients made from a connection in view.
+func run(conn *grpc.ClientConn) {
+	_ = check(context.Background(), mgr.FromConn(conn))           // silent: FromConn's Client adds its own timeout
+	_ = checkPlain(context.Background(), mgr.PlainFromConn(conn)) // want `call to impls.checkPlain passes context.Background\(\) as ctx, which reaches gRPC call mgr.Plain.Legacy \(impls.go:\d+\) with no deadline`
 }

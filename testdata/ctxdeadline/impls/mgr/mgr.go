@@ -42,6 +42,11 @@ func Dial(target string) (Client, error) { // want Dial:`ctorMethods\(\)`
 	return &client{c: echo.NewEchoClient(conn), lc: echolegacy.NewEchoClient(conn), conn: conn}, nil
 }
 
+// FromConn returns the timed client on conn.
+func FromConn(conn *grpc.ClientConn) Client { // want FromConn:`ctorMethods\(\)`
+	return &client{c: echo.NewEchoClient(conn), lc: echolegacy.NewEchoClient(conn), conn: conn}
+}
+
 func (c *client) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -99,6 +104,11 @@ func DialPlain(target string) (Plain, error) { // want DialPlain:`ctorMethods\(L
 		return nil, err
 	}
 	return plain{echo.NewEchoClient(conn), echolegacy.NewEchoClient(conn)}, nil
+}
+
+// PlainFromConn returns the plain client on conn.
+func PlainFromConn(conn *grpc.ClientConn) Plain { // want PlainFromConn:`ctorMethods\(Legacy: deadlineParams\(param 0 reaches call echolegacy.EchoClient.Unary at mgr.go:\d+\); Unary: deadlineParams\(param 0 reaches call echo.EchoClient.Unary at mgr.go:\d+\)\)`
+	return plain{echo.NewEchoClient(conn), echolegacy.NewEchoClient(conn)}
 }
 
 func (p plain) Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want Unary:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at mgr.go:\d+\)`
