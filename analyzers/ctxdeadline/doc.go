@@ -195,7 +195,8 @@
 // client) or the package returns a value of another package as the
 // interface (a generated client). The interface's package exports this as
 // a fact on the interface (implMethods), so it works across packages and
-// under go vet. A generated client interface (pb.UsersClient) of unknown
+// under go vet; a function of another package that passes its context to
+// such a bounded call gets no fact for it either. A generated client interface (pb.UsersClient) of unknown
 // origin is always judged by its shape: a direct call on it is reported.
 //
 //	type announcer struct{ mgr managerclient.V2 }     // set from New's parameter
