@@ -175,6 +175,7 @@ func (s *state) implsOf() []impls {
 				order = append(order, obj)
 				found[obj] = nil
 			}
+			r := &returns{decl: decl, obj: obj, resultIface: resultIface, handWritten: handWritten}
 			ast.Inspect(decl.Body, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.FuncLit:
@@ -184,7 +185,7 @@ func (s *state) implsOf() []impls {
 						bad[obj] = true // named results: not followed
 						return false
 					}
-					t, ok := s.returnedImpl(n.Results[0], decl, obj, resultIface, handWritten, nil)
+					t, ok := s.returnedImpl(n.Results[0], r, nil)
 					if !ok {
 						bad[obj] = true
 						return false
@@ -206,15 +207,29 @@ func (s *state) implsOf() []impls {
 	return out
 }
 
+// returns is what returnedImpl needs of one function: the function, the
+// interface obj it returns, implsOf's tests, and the values its body
+// stores in its local variables of type obj, by variable, from one walk
+// of the body made on the first question.
+type returns struct {
+	decl        *ast.FuncDecl
+	obj         *types.TypeName
+	resultIface func(*types.Signature) *types.TypeName
+	handWritten func(types.Object) bool
+	stores      map[*types.Var][]ast.Expr
+	verdicts    map[*types.Var]bool // a variable's stores add no type
+}
+
 // returnedImpl classifies e, the first result of a return statement of
-// decl, a function whose first result is the interface obj (see implsOf):
+// r.decl, a function whose first result is the interface r.obj (see implsOf):
 // the concrete type it returns, or nil with ok for a value that adds no
 // type (nil, a type assertion to obj, a call of another function of this
 // package returning obj, a local variable of type obj that decl sets only
 // to such values); ok is false for anything else. visiting cuts cycles
 // between local variables.
-func (s *state) returnedImpl(e ast.Expr, decl *ast.FuncDecl, obj *types.TypeName, resultIface func(*types.Signature) *types.TypeName, handWritten func(types.Object) bool, visiting map[*types.Var]bool) (types.Type, bool) {
+func (s *state) returnedImpl(e ast.Expr, r *returns, visiting map[*types.Var]bool) (types.Type, bool) {
 	info := s.pass.TypesInfo
+	decl, obj := r.decl, r.obj
 	e = ast.Unparen(e)
 	if tv, ok := info.Types[e]; ok && tv.IsNil() {
 		return nil, true
@@ -223,6 +238,9 @@ func (s *state) returnedImpl(e ast.Expr, decl *ast.FuncDecl, obj *types.TypeName
 	case *ast.Ident:
 		v, ok := info.Uses[e].(*types.Var)
 		if ok && types.Identical(v.Type(), obj.Type()) && v.Pos() > decl.Body.Lbrace && v.Pos() < decl.Body.Rbrace {
+			if ok, known := r.verdicts[v]; known {
+				return nil, ok
+			}
 			if visiting[v] {
 				return nil, true
 			}
@@ -230,22 +248,34 @@ func (s *state) returnedImpl(e ast.Expr, decl *ast.FuncDecl, obj *types.TypeName
 				visiting = make(map[*types.Var]bool)
 			}
 			visiting[v] = true
-			for _, rhs := range localStores(info, decl.Body, v) {
+			if r.stores == nil {
+				r.stores = localStores(info, decl.Body, obj.Type())
+				r.verdicts = make(map[*types.Var]bool)
+			}
+			ok := true
+			for _, rhs := range r.stores[v] {
 				if rhs == nil {
-					return nil, false
+					ok = false
+					break
 				}
-				if t, ok := s.returnedImpl(rhs, decl, obj, resultIface, handWritten, visiting); !ok || t != nil {
-					return nil, false // a concrete value through a variable: not followed
+				// A concrete value through a variable is not followed.
+				if t, k := s.returnedImpl(rhs, r, visiting); !k || t != nil {
+					ok = false
+					break
 				}
 			}
-			return nil, true
+			delete(visiting, v)
+			if len(visiting) == 0 {
+				r.verdicts[v] = ok // computed with no cycle cut on the way
+			}
+			return nil, ok
 		}
 	case *ast.TypeAssertExpr:
 		if e.Type != nil && info.TypeOf(e.Type) == obj.Type() {
 			return nil, true
 		}
 	case *ast.CallExpr:
-		if callee := typeutil.StaticCallee(info, e); callee != nil && callee.Pkg() == s.pass.Pkg && resultIface(callee.Signature()) == obj {
+		if callee := typeutil.StaticCallee(info, e); callee != nil && callee.Pkg() == s.pass.Pkg && r.resultIface(callee.Signature()) == obj {
 			return nil, true
 		}
 	}
@@ -261,7 +291,7 @@ func (s *state) returnedImpl(e ast.Expr, decl *ast.FuncDecl, obj *types.TypeName
 		base = p.Elem()
 	}
 	n, ok := types.Unalias(base).(*types.Named)
-	if !ok || n.TypeParams().Len() > 0 || !handWritten(n.Obj()) {
+	if !ok || n.TypeParams().Len() > 0 || !r.handWritten(n.Obj()) {
 		return nil, false
 	}
 	return t, true
@@ -310,49 +340,57 @@ func unknownIface(info *types.Info, g grpcctx.GRPCCall, client grpcctx.Client) (
 	return n.Obj(), sel.Sel.Name
 }
 
-// localStores returns the values body assigns to v, a variable declared
-// in it: for c, err := f(), the call; nil for a store that is not a plain
-// assignment of one value (a second result, a range value).
-func localStores(info *types.Info, body *ast.BlockStmt, v *types.Var) []ast.Expr {
-	var out []ast.Expr
+// localStores returns the values body assigns to its variables of type
+// t, by variable: for c, err := f(), the call; nil for a store that is not
+// a plain assignment of one value (a second result, a range value, an
+// address taken).
+func localStores(info *types.Info, body *ast.BlockStmt, t types.Type) map[*types.Var][]ast.Expr {
+	out := make(map[*types.Var][]ast.Expr)
+	var v *types.Var // the variable is last matched
 	is := func(e ast.Expr) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
-		return ok && info.ObjectOf(id) == v
+		if !ok {
+			return false
+		}
+		v, ok = info.ObjectOf(id).(*types.Var)
+		return ok && types.Identical(v.Type(), t)
+	}
+	// store records the value stored by the i-th of n names or
+	// expressions assigned values.
+	store := func(i, n int, values []ast.Expr) {
+		switch {
+		case len(values) == 0: // var c Client: the zero value, nil
+		case n == len(values):
+			out[v] = append(out[v], values[i])
+		case i == 0 && len(values) == 1:
+			out[v] = append(out[v], values[0])
+		default:
+			out[v] = append(out[v], nil)
+		}
 	}
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
-				switch {
-				case !is(lhs):
-				case len(n.Lhs) == len(n.Rhs):
-					out = append(out, n.Rhs[i])
-				case i == 0 && len(n.Rhs) == 1:
-					out = append(out, n.Rhs[0])
-				default:
-					out = append(out, nil)
+				if is(lhs) {
+					store(i, len(n.Lhs), n.Rhs)
 				}
 			}
 		case *ast.ValueSpec:
 			for i, name := range n.Names {
-				switch {
-				case !is(name):
-				case len(n.Values) == 0:
-				case len(n.Names) == len(n.Values):
-					out = append(out, n.Values[i])
-				case i == 0 && len(n.Values) == 1:
-					out = append(out, n.Values[0])
-				default:
-					out = append(out, nil)
+				if is(name) {
+					store(i, len(n.Names), n.Values)
 				}
 			}
 		case *ast.RangeStmt:
-			if n.Key != nil && is(n.Key) || n.Value != nil && is(n.Value) {
-				out = append(out, nil)
+			for _, e := range []ast.Expr{n.Key, n.Value} {
+				if e != nil && is(e) {
+					out[v] = append(out[v], nil)
+				}
 			}
 		case *ast.UnaryExpr:
 			if n.Op == token.AND && is(n.X) {
-				out = append(out, nil) // its address escapes
+				out[v] = append(out[v], nil) // its address escapes
 			}
 		}
 		return true
