@@ -118,7 +118,10 @@ type impls struct {
 // before, dragonfly's pool.Get), or the result of another such function of
 // this package; and at least one concrete type is returned. Any other
 // return (another package's value, a variable of another interface type)
-// leaves the interface without a fact. In source order.
+// leaves the interface without a fact. The types are those returned and
+// every other named type of the package that implements the interface
+// (an exported type may be made elsewhere and stored in it). In source
+// order.
 func (s *state) implsOf() []impls {
 	pass := s.pass
 	info := pass.TypesInfo
@@ -198,11 +201,38 @@ func (s *state) implsOf() []impls {
 			})
 		}
 	}
+	// Every other type of the package that implements the interface may
+	// be made elsewhere and stored in it (an exported type returned as
+	// itself): it joins too.
+	var named []types.Type
+	scope := pass.Pkg.Scope()
+	for _, name := range scope.Names() {
+		tn, ok := scope.Lookup(name).(*types.TypeName)
+		if !ok || tn.IsAlias() || !handWritten(tn) {
+			continue
+		}
+		if n, ok := tn.Type().(*types.Named); ok && !types.IsInterface(n) && n.TypeParams().Len() == 0 {
+			named = append(named, n)
+		}
+	}
 	var out []impls
 	for _, obj := range order {
-		if !bad[obj] && len(found[obj]) > 0 {
-			out = append(out, impls{obj, found[obj]})
+		if bad[obj] || len(found[obj]) == 0 {
+			continue
 		}
+		iface := obj.Type().Underlying().(*types.Interface)
+		ts := found[obj]
+		for _, n := range named {
+			for _, t := range []types.Type{n, types.NewPointer(n)} {
+				if types.Implements(t, iface) {
+					if !slices.ContainsFunc(ts, func(u types.Type) bool { return types.Identical(u, t) }) {
+						ts = append(ts, t)
+					}
+					break
+				}
+			}
+		}
+		out = append(out, impls{obj, ts})
 	}
 	return out
 }

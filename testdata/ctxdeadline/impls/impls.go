@@ -84,3 +84,8 @@ func run(conn *grpc.ClientConn) {
 	_ = check(context.Background(), mgr.FromConn(conn))           // silent: FromConn's Client adds its own timeout
 	_ = checkPlain(context.Background(), mgr.PlainFromConn(conn)) // want `call to impls.checkPlain passes context.Background\(\) as ctx, which reaches gRPC call mgr.Plain.Legacy \(impls.go:\d+\) with no deadline`
 }
+
+// other may hold mgr's PlainOther.
+func other(o mgr.Other) {
+	_, _ = o.Send(context.Background(), &echo.Msg{}) // want `gRPC call mgr.Other.Send uses context.Background\(\), which has no deadline`
+}

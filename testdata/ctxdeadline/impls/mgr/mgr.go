@@ -155,3 +155,34 @@ func PingPlain(p Plain) error {
 	_, err := p.Unary(context.Background(), &echo.Msg{}) // want `gRPC call mgr.Plain.Unary uses context.Background\(\), which has no deadline`
 	return err
 }
+
+// Other is returned as itself only by the timed client, but the package
+// also exports PlainOther, which implements it and passes its context on:
+// a value of it may be stored in an Other elsewhere, so the join keeps
+// its RPC.
+type Other interface { // want Other:`implMethods\(Send: deadlineParams\(param 0 reaches call echo.EchoClient.Unary at mgr.go:\d+\)\)`
+	Send(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error)
+}
+
+// NewOther returns the timed client.
+func NewOther(conn *grpc.ClientConn) Other { // want NewOther:`ctorMethods\(\)`
+	return &client{c: echo.NewEchoClient(conn), lc: echolegacy.NewEchoClient(conn), conn: conn}
+}
+
+func (c *client) Send(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return c.c.Unary(ctx, in, opts...)
+}
+
+// PlainOther is an Other made by its own type's constructor.
+type PlainOther struct{ c echo.EchoClient }
+
+// NewPlainOther returns the PlainOther on conn, as itself.
+func NewPlainOther(conn *grpc.ClientConn) *PlainOther {
+	return &PlainOther{c: echo.NewEchoClient(conn)}
+}
+
+func (p *PlainOther) Send(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want Send:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at mgr.go:\d+\)`
+	return p.c.Unary(ctx, in, opts...)
+}
