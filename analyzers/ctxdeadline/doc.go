@@ -187,8 +187,9 @@
 // there whose result is the interface returns, besides nil, a value of a
 // type of that package, a type assertion to the interface or another such
 // function's result, through local variables too), the call is judged by
-// what those implementations' methods do with their context, joined over
-// all of them: silent when each adds its own deadline or makes no RPC
+// what the methods of those types, and of every other type of that
+// package that implements the interface, do with their context, joined
+// over all of them: silent when each adds its own deadline or makes no RPC
 // (dragonfly's managerclient.V2, whose only implementation starts every
 // method with context.WithTimeout(ctx, contextTimeout)), reported when one
 // of them passes the context on unchanged, has no body there (an embedded
@@ -196,8 +197,9 @@
 // interface (a generated client). The interface's package exports this as
 // a fact on the interface (implMethods), so it works across packages and
 // under go vet; a function of another package that passes its context to
-// such a bounded call gets no fact for it either. A generated client interface (pb.UsersClient) of unknown
-// origin is always judged by its shape: a direct call on it is reported.
+// such a bounded call gets no fact for it either. A generated client
+// interface (pb.UsersClient) of unknown origin is always judged by its
+// shape: a direct call on it is reported.
 //
 //	type announcer struct{ mgr managerclient.V2 }     // set from New's parameter
 //	a.mgr.UpdateScheduler(context.Background(), req)  // silent: V2's implementation adds a timeout
