@@ -178,8 +178,33 @@
 // argument for it decides (a mock or an injected value: silent; a client
 // made from a connection: reported). An exported field, or one set from a
 // constructor's parameter, may hold anything: no fact. A direct call is
-// judged wherever its client comes from: the call site itself chose a
-// context without a deadline.
+// judged wherever its client comes from (the call site itself chose a
+// context without a deadline), with one exception for a client interface
+// the user's code declares (in a hand-written file) rather than protoc:
+// when the client's value is not in view (an interface-typed field set
+// from a constructor's parameter, a parameter, a pool's Get, a map) and
+// the interface's package makes all its values itself (every function
+// there whose result is the interface returns, besides nil, a value of a
+// type of that package, a type assertion to the interface or another such
+// function's result, through local variables too), the call is judged by
+// what the methods of those types, and of every other type of that
+// package that implements the interface, do with their context, joined
+// over all of them: silent when each adds its own deadline or makes no RPC
+// (dragonfly's managerclient.V2, whose only implementation starts every
+// method with context.WithTimeout(ctx, contextTimeout)), reported when one
+// of them passes the context on unchanged, has no body there (an embedded
+// client) or the package returns a value of another package as the
+// interface (a generated client). The interface's package exports this as
+// a fact on the interface (implMethods), so it works across packages and
+// under go vet; a function of another package that passes its context to
+// such a bounded call gets no fact for it either. A generated client
+// interface (pb.UsersClient) of unknown origin is always judged by its
+// shape: a direct call on it is reported.
+//
+//	type announcer struct{ mgr managerclient.V2 }     // set from New's parameter
+//	a.mgr.UpdateScheduler(context.Background(), req)  // silent: V2's implementation adds a timeout
+//	type engine struct{ users pb.UsersClient }        // set from New's parameter
+//	e.users.Lookup(context.Background(), req)         // reported: a generated client
 //
 //	func Verify(ctx context.Context, c pb.UsersClient) error { ... c.Lookup(ctx, req) ... }
 //
