@@ -30,7 +30,8 @@ func (s *scanner) givesRPC(h *grpcctx.Handler, call *ast.CallExpr) bool {
 
 // carries reports whether e is the RPC's stream, or a local variable (or a
 // selector on one) assigned in h from a call or composite literal that is
-// given the stream or the request context.
+// given the stream or the request context, of a type that can hold them
+// (an object, not a number or a slice computed with the context).
 func (s *scanner) carries(h *grpcctx.Handler, e ast.Expr) bool {
 	e = ast.Unparen(e)
 	if sel, ok := e.(*ast.SelectorExpr); ok {
@@ -95,10 +96,20 @@ func (s *scanner) builtOnRPC(h *grpcctx.Handler) map[*types.Var]bool {
 			continue
 		}
 		if id, ok := as.Lhs[0].(*ast.Ident); ok {
-			if v, ok := s.info.ObjectOf(id).(*types.Var); ok {
+			if v, ok := s.info.ObjectOf(id).(*types.Var); ok && holdsState(v.Type()) {
 				b[v] = true
 			}
 		}
 	}
 	return b
+}
+
+// holdsState reports whether a value of type t can keep what it was built
+// from: a pointer, a struct or an interface.
+func holdsState(t types.Type) bool {
+	switch t.Underlying().(type) {
+	case *types.Pointer, *types.Struct, *types.Interface:
+		return true
+	}
+	return false
 }
