@@ -57,7 +57,12 @@
 // context derive one and are judged where the result is used. Nor is
 // net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
 // socket on context.Background(); the context only bounds looking up the
-// local address).
+// local address). Nor is grpc.DialContext unless an option that makes it
+// wait (WithBlock, WithReturnConnectionError, FailOnNonTempDialError) is
+// in view: without one the dial returns at once and connects in the
+// background, so grpc's own Dial (DialContext(context.Background(), ...))
+// and a provider that dials once and caches the connection are no detached
+// outbound work; the RPCs on the connection carry their own contexts.
 //
 // Evidence that lies only behind a bool parameter of the callee (every
 // outbound use of the context sits under if retry { ... }, or after if
