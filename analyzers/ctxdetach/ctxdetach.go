@@ -205,6 +205,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			}
 			continue
 		}
+		if selfProbe(pass.TypesInfo, call, fn) {
+			continue // a fixed command probing its environment: see selfProbe
+		}
 		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
 			f.twin = tw // this package's own pair (net/http's NewRequest)
 			findings = append(findings, f)
@@ -1101,4 +1104,97 @@ func assigns(info *types.Info, body ast.Node, field *types.Var) bool {
 // within reports whether n lies inside outer.
 func within(n, outer ast.Node) bool {
 	return n.Pos() >= outer.Pos() && n.End() <= outer.End()
+}
+
+// selfProbe reports whether call is exec.Command with arguments that are
+// all constants or a temporary directory or file the same function made
+// (os.MkdirTemp, os.CreateTemp(...).Name()): a fixed command by which a
+// library checks its environment (k8s mount-utils' constructor runs
+// umount on a fresh temp dir to learn its "not mounted" message; a
+// namespace executor runs nsenter -V), which serves no request and reads
+// nothing of it; round 6's V6-A1. The remedy, CommandContext, is not the
+// caller's to apply there. A command built from a parameter, a field or
+// data read at run time (exec.Command("umount", path)) stays reported.
+func selfProbe(info *types.Info, call *ast.CallExpr, fn ast.Node) bool {
+	callee := grpcctx.Callee(info, call)
+	if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != "os/exec" || callee.Name() != "Command" || call.Ellipsis.IsValid() {
+		return false
+	}
+	var temps map[*types.Var]bool // made lazily: the variables fn assigns a temp path to
+	temp := func(v *types.Var) bool {
+		if temps == nil {
+			temps = tempPaths(info, fn)
+		}
+		return temps[v]
+	}
+	for _, a := range call.Args {
+		if tv, ok := info.Types[a]; ok && tv.Value != nil {
+			continue
+		}
+		id, ok := ast.Unparen(a).(*ast.Ident)
+		if !ok {
+			return false
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || !temp(v) {
+			return false
+		}
+	}
+	return true
+}
+
+// tempPaths returns the variables fn assigns, as their only value, the
+// first result of os.MkdirTemp, or of os.CreateTemp followed by Name().
+func tempPaths(info *types.Info, fn ast.Node) map[*types.Var]bool {
+	out := make(map[*types.Var]bool)
+	other := make(map[*types.Var]bool)
+	ast.Inspect(fn, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok {
+			return true
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			v, ok := info.ObjectOf(id).(*types.Var)
+			if !ok {
+				continue
+			}
+			if i == 0 && len(as.Rhs) == 1 && isTempPath(info, as.Rhs[0]) {
+				out[v] = true
+			} else {
+				other[v] = true
+			}
+		}
+		return true
+	})
+	for v := range other {
+		delete(out, v)
+	}
+	return out
+}
+
+func isTempPath(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	fn := grpcctx.Callee(info, call)
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	switch {
+	case fn.Pkg().Path() == "os" && fn.Name() == "MkdirTemp":
+		return true
+	case fn.Name() == "Name" && fn.Signature().Recv() != nil:
+		if inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if c, ok := ast.Unparen(inner.X).(*ast.CallExpr); ok {
+				f := grpcctx.Callee(info, c)
+				return f != nil && f.Pkg() != nil && f.Pkg().Path() == "os" && f.Name() == "CreateTemp"
+			}
+		}
+	}
+	return false
 }

@@ -62,7 +62,12 @@
 // in view: without one the dial returns at once and connects in the
 // background, so grpc's own Dial (DialContext(context.Background(), ...))
 // and a provider that dials once and caches the connection are no detached
-// outbound work; the RPCs on the connection carry their own contexts.
+// outbound work; the RPCs on the connection carry their own contexts. Nor
+// is a fixed command by which code checks its environment: exec.Command
+// whose arguments are all constants or a temporary path the same function
+// made (k8s mount-utils runs umount on a fresh temp dir to learn its "not
+// mounted" message); one built from a parameter, a field or run-time data
+// does the request's work and counts.
 //
 // Evidence that lies only behind a bool parameter of the callee (every
 // outbound use of the context sits under if retry { ... }, or after if
