@@ -1045,3 +1045,62 @@ func varOf(info *types.Info, e ast.Expr) *types.Var {
 	}
 	return nil
 }
+
+// walksUp reports whether the loop walks a finite tree or list through a
+// field of a node's own type: it sets a cursor (a variable or a slice's
+// element) from that field of a node (invs[idx] = i.parent, cur =
+// cur.next) and leaves when the field is nil (if i.parent == nil { ...;
+// return }). Each round moves the cursors one step toward the root or
+// the end, which a finite structure reaches (bb-remote-execution's
+// breadth-first walk up its invocation tree, round 6's R1 shape). Such a
+// loop in a helper gives no fact.
+func walksUp(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	steps := make(map[*types.Var]bool) // the self-typed fields the loop steps through
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			sel, ok := ast.Unparen(n.Rhs[0]).(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			fld, ok := info.Uses[sel.Sel].(*types.Var)
+			if !ok || !fld.IsField() {
+				return true
+			}
+			t := info.TypeOf(sel)
+			if _, isPtr := types.Unalias(t).(*types.Pointer); isPtr && types.Identical(t, info.TypeOf(sel.X)) && types.Identical(t, info.TypeOf(n.Lhs[0])) {
+				steps[fld] = true
+			}
+		}
+		return true
+	})
+	if len(steps) == 0 {
+		return false
+	}
+	atEnd := func(e ast.Expr) bool {
+		b, ok := ast.Unparen(e).(*ast.BinaryExpr)
+		if !ok || b.Op != token.EQL {
+			return false
+		}
+		x := b.X
+		if isNil(x) {
+			x = b.Y
+		} else if !isNil(b.Y) {
+			return false
+		}
+		sel, ok := ast.Unparen(x).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		fld, ok := info.Uses[sel.Sel].(*types.Var)
+		return ok && steps[fld]
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return atEnd(n.Cond) && exits(at, n.Body, f)
+	})
+}

@@ -97,9 +97,10 @@ type loopFinding struct {
 	// there is nothing more (runsDry): reported in handler scope, but it
 	// gives its function no fact.
 	dry bool
-	// noFact: the loop does not wait and either computes on memory
-	// only (inMemory) or retries afresh (retries): reported in handler
-	// scope, but it gives its function no fact.
+	// noFact: the loop does not wait and computes on memory only
+	// (inMemory), retries afresh (retries) or walks a finite tree up
+	// (walksUp): reported in handler scope, but it gives its function no
+	// fact.
 	noFact bool
 	spawn  *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
@@ -174,7 +175,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				l.kind = kind
 				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
-					l.noFact = inMemory(pass.TypesInfo, f, cur) || retries(pass.TypesInfo, f, cur)
+					l.noFact = inMemory(pass.TypesInfo, f, cur) || retries(pass.TypesInfo, f, cur) || walksUp(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
 				reportedAt[loop] = true

@@ -291,6 +291,11 @@
 // vl := t.layout(name); if vl.register(v) { return } }): every round starts
 // afresh, and it goes round again only when another goroutine changed what
 // it reads in between, an optimistic retry like a CompareAndSwap loop.
+// Nor does a walk of a finite tree or list through a field of a node's own
+// type that leaves where the field is nil (for { for i, n := range starts
+// { if n.hasIdle() { return n }; if n.parent == nil { return nil };
+// starts[i] = n.parent } }): every round moves the cursors a step toward
+// the root.
 //
 // A call that hands the helper the RPC's stream, as an argument or
 // receiver, directly (HandleChaincodeStream(stream), a helper whose

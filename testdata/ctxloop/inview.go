@@ -232,8 +232,9 @@ func (s *chatServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServe
 
 type planServer struct {
 	echo.UnimplementedEchoServer
-	plan *helpers.Plan
-	reg  *helpers.Registry
+	plan  *helpers.Plan
+	reg   *helpers.Registry
+	nodes []*helpers.Node
 }
 
 // Unary: silent: Endorsers and Depth compute on memory they hold (no call,
@@ -242,6 +243,8 @@ type planServer struct {
 // field nothing in its loop changes: reported.
 func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	s.reg.Register(in.Text, 1)
+	_ = helpers.Nearest(s.nodes)                     // silent: a walk up a finite tree, see Nearest
+	_ = helpers.AwaitIdle(s.nodes)                   // want `call to helpers.AwaitIdle in handler Unary runs a polling loop in AwaitIdle`
 	if _, errno := helpers.Blocks(nil); errno != 0 { // silent: a walk page by page, see Blocks
 		return nil, errors.New("fiemap")
 	}

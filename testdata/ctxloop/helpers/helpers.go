@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/grpccancelcheck/grpccancelcheck/runtime/hashsearch"
 )
@@ -260,5 +261,45 @@ func Blocks(m []Extent) (n int64, errno uintptr) {
 			}
 		}
 		start = page[len(page)-1].Start + page[len(page)-1].Len
+	}
+}
+
+// Node is a node of a finite tree.
+type Node struct {
+	Parent *Node
+	idle   int
+}
+
+// HasIdle reports whether the node has an idle slot.
+func (n *Node) HasIdle() bool { return n.idle > 0 }
+
+// Nearest walks up from each start, breadth first, to the first node with
+// an idle slot (bb-remote-execution's task.schedule): every pass moves each
+// cursor to its parent and the walk leaves at the root, so it ends with
+// the tree. No fact.
+func Nearest(starts []*Node) *Node {
+	for {
+		for i, n := range starts {
+			if n.HasIdle() {
+				return n
+			}
+			if n.Parent == nil {
+				return nil
+			}
+			starts[i] = n.Parent
+		}
+	}
+}
+
+// AwaitIdle polls the same nodes until one has an idle slot: it waits for
+// another goroutine, and has the fact.
+func AwaitIdle(starts []*Node) *Node { // want AwaitIdle:`blindLoop\(polling loop in AwaitIdle`
+	for {
+		for _, n := range starts {
+			if n.HasIdle() {
+				return n
+			}
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
