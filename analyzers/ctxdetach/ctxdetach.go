@@ -129,6 +129,8 @@ type checker struct {
 	contextUses map[*token.File]*contextImport
 	// dropping caches drops' answers; one run's.
 	dropping map[*grpcctx.Handler]*types.Var
+	// caches indexes functions for fillsCache; one run's.
+	caches map[ast.Node]*cacheIndex
 }
 
 // A finding is an outbound call on a detached context, or a call to a
@@ -152,7 +154,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	in := m.Inspector()
 	lives := lifetimes{handoffs: exportHandoffs(pass, in), keeps: exportKeeps(pass, m)}
-	c = &checker{cfg: c.cfg, dropping: make(map[*grpcctx.Handler]*types.Var)} // this run's state
+	c = &checker{cfg: c.cfg, dropping: make(map[*grpcctx.Handler]*types.Var), caches: make(map[ast.Node]*cacheIndex)} // this run's state
 	var outlives []outlived
 
 	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
@@ -235,7 +237,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
 		}
-		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !selfStub(pass.TypesInfo, h, f) && !lazyFill(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
+		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !selfStub(pass.TypesInfo, h, f) && !lazyFill(pass.TypesInfo, f.cur) && !c.fillsCache(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
 		}
 	}
@@ -515,8 +517,8 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
-		if fn == nil {
-			continue
+		if fn == nil || c.fillsCache(pass.TypesInfo, f.cur) {
+			continue // the cache's work, not its callers' (see fillsCache)
 		}
 		if f.fact != nil {
 			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
@@ -546,7 +548,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		lint.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
 			fact, ok := facts.Local(f.callee)
-			if fn == nil || !ok || !better(fn, fact) {
+			if fn == nil || !ok || !better(fn, fact) || c.fillsCache(pass.TypesInfo, f.cur) {
 				return false
 			}
 			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
@@ -1197,4 +1199,126 @@ func isTempPath(info *types.Info, e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// fillsCache reports whether the call at cur fills a cache of an object:
+// its result is stored in a field (x.f = v, x.f[k] = v, directly or through
+// the variable it is assigned to) in a function that, before the call,
+// returns early when that field already holds it (if v, ok := x.f[k]; ok {
+// return v, nil }; if x.f != nil { return x.f }). Armada's leader
+// connection provider dials once per leader and keeps the connection for
+// every later request (round 6's class B shape): its setup is the cache's
+// work, which one request's cancellation must not cut short, as lazyFill
+// says for the guarded form. One index per function (cacheIndexOf).
+func (c *checker) fillsCache(info *types.Info, cur inspector.Cursor) bool {
+	if cur == (inspector.Cursor{}) || c.caches == nil {
+		return false // a light model's finding: no cursor
+	}
+	call, ok := cur.Node().(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	as, ok := cur.Parent().Node().(*ast.AssignStmt)
+	if !ok || len(as.Rhs) != 1 || as.Rhs[0] != call {
+		return false
+	}
+	ix := c.cacheIndexOf(info, lint.EnclosingFuncOf(cur))
+	if ix == nil {
+		return false
+	}
+	field := storedField(info, as.Lhs[0])
+	if id, ok := as.Lhs[0].(*ast.Ident); ok {
+		if v, ok := info.ObjectOf(id).(*types.Var); ok {
+			if st, ok := ix.stores[v]; ok && st.pos > call.Pos() {
+				field = st.field
+			}
+		}
+	}
+	hit, ok := ix.hits[field]
+	return field != nil && ok && hit < call.Pos()
+}
+
+// A cacheIndex is what one walk of a function learns for fillsCache: the
+// fields each local is stored in (its first store), and the first if
+// statement reading each field whose body returns.
+type cacheIndex struct {
+	stores map[*types.Var]fieldStore
+	hits   map[*types.Var]token.Pos
+}
+
+type fieldStore struct {
+	field *types.Var
+	pos   token.Pos
+}
+
+func (c *checker) cacheIndexOf(info *types.Info, fn ast.Node) *cacheIndex {
+	if ix, ok := c.caches[fn]; ok {
+		return ix
+	}
+	var body *ast.BlockStmt
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		body = fn.Body
+	case *ast.FuncLit:
+		body = fn.Body
+	}
+	if body == nil {
+		c.caches[fn] = nil
+		return nil
+	}
+	ix := &cacheIndex{stores: make(map[*types.Var]fieldStore), hits: make(map[*types.Var]token.Pos)}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				return true
+			}
+			for i, r := range n.Rhs {
+				id, ok := ast.Unparen(r).(*ast.Ident)
+				if !ok {
+					continue
+				}
+				v, ok := info.Uses[id].(*types.Var)
+				if f := storedField(info, n.Lhs[i]); ok && f != nil {
+					if _, seen := ix.stores[v]; !seen {
+						ix.stores[v] = fieldStore{f, n.Pos()}
+					}
+				}
+			}
+		case *ast.IfStmt:
+			if len(n.Body.List) == 0 {
+				return true
+			}
+			if _, ret := n.Body.List[len(n.Body.List)-1].(*ast.ReturnStmt); !ret {
+				return true
+			}
+			for _, part := range []ast.Node{n.Init, n.Cond} {
+				if part == nil {
+					continue
+				}
+				ast.Inspect(part, func(m ast.Node) bool {
+					if sel, ok := m.(*ast.SelectorExpr); ok {
+						if f := fieldOf(info, sel); f != nil {
+							if _, seen := ix.hits[f]; !seen {
+								ix.hits[f] = n.Pos()
+							}
+						}
+					}
+					return true
+				})
+			}
+		}
+		return true
+	})
+	c.caches[fn] = ix
+	return ix
+}
+
+// storedField returns f when e is x.f or x.f[k].
+func storedField(info *types.Info, e ast.Expr) *types.Var {
+	e = ast.Unparen(e)
+	if ix, ok := e.(*ast.IndexExpr); ok {
+		e = ast.Unparen(ix.X)
+	}
+	return fieldOf(info, e)
 }

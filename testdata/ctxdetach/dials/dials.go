@@ -42,6 +42,24 @@ func (p *provider) blocking(leader string) (*grpc.ClientConn, error) { // want b
 	return grpc.DialContext(context.Background(), leader, grpc.WithBlock(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 }
 
+// cached makes the blocking dial once per leader and keeps the connection
+// for every later request (armada's leader connection provider, round 6's
+// class B shape): the dial is the cache's work, which one request's
+// cancellation must not cut short. No fact.
+func (p *provider) cached(leader string) (*grpc.ClientConn, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if c, ok := p.conns[leader]; ok {
+		return c, nil
+	}
+	c, err := p.blocking(leader)
+	if err != nil {
+		return nil, err
+	}
+	p.conns[leader] = c
+	return c, nil
+}
+
 type proxy struct {
 	echo.UnimplementedEchoServer
 	p *provider
@@ -66,4 +84,22 @@ func (s *proxy) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[ech
 	}
 	_, err = echo.NewEchoClient(c).Unary(stream.Context(), in)
 	return err
+}
+
+// ClientStream: silent: the blocking dial behind cached fills the
+// provider's cache (see cached); ServerStream is its twin without one.
+func (s *proxy) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	in, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	c, err := s.p.cached(in.Text)
+	if err != nil {
+		return err
+	}
+	out, err := echo.NewEchoClient(c).Unary(stream.Context(), in)
+	if err != nil {
+		return err
+	}
+	return stream.SendAndClose(out)
 }
