@@ -249,8 +249,14 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 				return Client{Kind: ClientParam, Param: i}
 			}
 		case *ast.FuncLit:
-			if c := m.literalParamClient(fn, v); c.Kind == ClientConn {
-				return c
+			// A parameter of fn, or of a literal around fn (the
+			// callback's client used in a literal inside the callback:
+			// a goroutine, a retry, a walk's visitor), never assigned:
+			// the value the callback was given.
+			if lit := m.declaringLit(fn, v); lit != nil && len(ix.assigns[v]) == 0 {
+				if c := m.literalParamClient(lit, v); c.Kind == ClientConn {
+					return c
+				}
 			}
 		}
 		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
@@ -459,6 +465,42 @@ func (f *callbackClients) String() string {
 		parts = append(parts, fmt.Sprintf("param %d gets a client as arg %d", c.Param, c.Arg))
 	}
 	return "callbackClients(" + strings.Join(parts, "; ") + ")"
+}
+
+// declaringLit returns the function literal, fn or one around it inside
+// the same declaration, of which v is a parameter; nil when there is none
+// (v is a local variable, or a parameter of the declaration). Only a
+// variable declared before fn begins is looked for around it, so most
+// calls cost one comparison; the walk up is as deep as the nesting.
+func (m *Model) declaringLit(fn *ast.FuncLit, v *types.Var) *ast.FuncLit {
+	scope := v.Parent()
+	if scope == nil || v.Pos() > fn.Type.End() {
+		return nil // declared in fn's body: not a parameter
+	}
+	if m.info.Scopes[fn.Type] == scope {
+		return fn
+	}
+	if v.Pos() >= fn.Pos() {
+		return nil // declared inside fn, not as its parameter
+	}
+	cur, ok := m.Cursor(fn)
+	if !ok {
+		return nil
+	}
+	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl:
+			return nil
+		case *ast.FuncLit:
+			if m.info.Scopes[n.Type] == scope {
+				return n
+			}
+			if v.Pos() >= n.Pos() {
+				return nil // declared inside n, not as its parameter
+			}
+		}
+	}
+	return nil
 }
 
 // literalParamClient returns what is known about v, parameter j of the
