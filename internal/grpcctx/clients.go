@@ -120,6 +120,9 @@ type clientIndex struct {
 	once    sync.Once
 	assigns map[*types.Var][]assigned
 	memo    lockedMap[*types.Var, Client]
+	// lits holds the package's function literals by the scope of their
+	// parameters and body.
+	lits map[*types.Scope]*ast.FuncLit
 }
 
 // An assigned is one value stored in a variable or field.
@@ -139,6 +142,7 @@ func (m *Model) clientIndex() *clientIndex {
 
 func (ix *clientIndex) build(m *Model) {
 	ix.assigns = make(map[*types.Var][]assigned)
+	ix.lits = make(map[*types.Scope]*ast.FuncLit)
 	info := m.info
 	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
 		if v != nil && indexed(v.Type()) {
@@ -158,8 +162,14 @@ func (ix *clientIndex) build(m *Model) {
 		}
 		return nil
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
+		if lit, ok := cur.Node().(*ast.FuncLit); ok {
+			if sc := info.Scopes[lit.Type]; sc != nil {
+				ix.lits[sc] = lit
+			}
+			continue
+		}
 		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
@@ -467,40 +477,16 @@ func (f *callbackClients) String() string {
 	return "callbackClients(" + strings.Join(parts, "; ") + ")"
 }
 
-// declaringLit returns the function literal, fn or one around it inside
-// the same declaration, of which v is a parameter; nil when there is none
-// (v is a local variable, or a parameter of the declaration). Only a
-// variable declared before fn begins is looked for around it, so most
-// calls cost one comparison; the walk up is as deep as the nesting.
+// declaringLit returns the function literal, fn or one around it, of
+// which v is a parameter; nil when there is none (v is a local variable,
+// or a parameter of the declaration). One look-up in the index: the
+// function literals by their scope.
 func (m *Model) declaringLit(fn *ast.FuncLit, v *types.Var) *ast.FuncLit {
-	scope := v.Parent()
-	if scope == nil || v.Pos() > fn.Type.End() {
-		return nil // declared in fn's body: not a parameter
-	}
-	if m.info.Scopes[fn.Type] == scope {
-		return fn
-	}
-	if v.Pos() >= fn.Pos() {
-		return nil // declared inside fn, not as its parameter
-	}
-	cur, ok := m.Cursor(fn)
-	if !ok {
+	lit := m.clientIndex().lits[v.Parent()]
+	if lit == nil || fn.Pos() < lit.Pos() || fn.End() > lit.End() {
 		return nil
 	}
-	for c := cur.Parent(); c.Node() != nil; c = c.Parent() {
-		switch n := c.Node().(type) {
-		case *ast.FuncDecl:
-			return nil
-		case *ast.FuncLit:
-			if m.info.Scopes[n.Type] == scope {
-				return n
-			}
-			if v.Pos() >= n.Pos() {
-				return nil // declared inside n, not as its parameter
-			}
-		}
-	}
-	return nil
+	return lit
 }
 
 // literalParamClient returns what is known about v, parameter j of the
