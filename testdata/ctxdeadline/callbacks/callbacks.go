@@ -115,3 +115,74 @@ func shadowed(other echo.EchoClient) error {
 }
 
 func walk(visit func(string) error) error { return visit("/") }
+
+// Unexported package-level helpers that the package only calls, each call
+// passing a network client (here the callback's): their client parameter
+// is a network client too, so the helper's own detached call is reported
+// in its body, as seaweedfs' s3api deleteObjectEntry(client, ...) ->
+// demoteDirectoryMarkerToImplicitDirectory(client, ...).
+func viaHelpers() error {
+	return pool.WithClient("dns:///upstream", func(c echo.EchoClient) error {
+		if err := deleteEntry(c); err != nil {
+			return err
+		}
+		return countdown(c, 3)
+	})
+}
+
+func deleteEntry(c echo.EchoClient) error { return demote(c) }
+
+func demote(c echo.EchoClient) error {
+	return rpcs.Fetch(context.Background(), c) // want `call to rpcs.Fetch passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary`
+}
+
+// countdown calls itself: the recursive call passes on what the others
+// pass.
+func countdown(c echo.EchoClient, n int) error {
+	if n > 0 {
+		return countdown(c, n-1)
+	}
+	return rpcs.Fetch(context.Background(), c) // want `call to rpcs.Fetch passes context.Background\(\) as ctx`
+}
+
+// withMixed calls mixed with the callback's client and with a parameter.
+func withMixed(injected echo.EchoClient) error {
+	if err := pool.WithClient("dns:///upstream", func(c echo.EchoClient) error { return mixed(c) }); err != nil {
+		return err
+	}
+	return mixed(injected)
+}
+
+func mixed(c echo.EchoClient) error {
+	return rpcs.Fetch(context.Background(), c) // silent: one call passes withMixed's parameter, of unknown origin (a mock, a wrapper)
+}
+
+// escapes is also used as a function value, which may be called anywhere.
+func escapes(c echo.EchoClient) error {
+	return rpcs.Fetch(context.Background(), c) // silent: escapes is used as a value, so not every call is in view
+}
+
+var escaped = escapes
+
+func withEscapes() error {
+	return pool.WithClient("dns:///upstream", func(c echo.EchoClient) error { return escapes(c) })
+}
+
+// Helper is exported: other packages may call it with a mock.
+func Helper(c echo.EchoClient) error {
+	return rpcs.Fetch(context.Background(), c) // silent: an exported function's caller may pass anything
+}
+
+func withHelper() error {
+	return pool.WithClient("dns:///upstream", func(c echo.EchoClient) error { return Helper(c) })
+}
+
+// overwrites assigns its parameter before using it.
+func overwrites(c echo.EchoClient, other echo.EchoClient) error {
+	c = other
+	return rpcs.Fetch(context.Background(), c) // silent: c holds other, a parameter of unknown origin
+}
+
+func withOverwrites(other echo.EchoClient) error {
+	return pool.WithClient("dns:///upstream", func(c echo.EchoClient) error { return overwrites(c, other) })
+}
