@@ -123,15 +123,6 @@ type clientIndex struct {
 	// lits holds the package's function literals by the scope of their
 	// parameters and body.
 	lits map[*types.Scope]*ast.FuncLit
-	// args holds, for each parameter of an unexported package-level
-	// function of this package that is only ever called (never used as a
-	// value), the arguments its calls pass for it; escaped marks the
-	// functions used otherwise.
-	args    map[*types.Var][]assigned
-	escaped map[*types.Func]bool
-	// argsMemo holds argsOf's network clients, found with no cycle cut on
-	// the way: evidence the model's later facts cannot take back.
-	argsMemo lockedMap[*types.Var, Client]
 }
 
 // An assigned is one value stored in a variable or field.
@@ -152,9 +143,6 @@ func (m *Model) clientIndex() *clientIndex {
 func (ix *clientIndex) build(m *Model) {
 	ix.assigns = make(map[*types.Var][]assigned)
 	ix.lits = make(map[*types.Scope]*ast.FuncLit)
-	ix.args = make(map[*types.Var][]assigned)
-	ix.escaped = make(map[*types.Func]bool)
-	callees := make(map[*ast.Ident]bool) // identifiers that are the function called
 	info := m.info
 	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
 		if v != nil && indexed(v.Type()) {
@@ -174,7 +162,7 @@ func (ix *clientIndex) build(m *Model) {
 		}
 		return nil
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.CallExpr)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
 		if lit, ok := cur.Node().(*ast.FuncLit); ok {
 			if sc := info.Scopes[lit.Type]; sc != nil {
@@ -184,25 +172,6 @@ func (ix *clientIndex) build(m *Model) {
 		}
 		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
-		case *ast.CallExpr:
-			id, ok := ast.Unparen(n.Fun).(*ast.Ident)
-			if !ok {
-				continue
-			}
-			callee, ok := info.Uses[id].(*types.Func)
-			if !ok || !m.onlyCalledCandidate(callee) {
-				continue
-			}
-			callees[id] = true
-			params := callee.Origin().Signature().Params()
-			for i, a := range n.Args {
-				if i >= params.Len() || callee.Signature().Variadic() && i >= params.Len()-1 {
-					break
-				}
-				if v := params.At(i); indexed(v.Type()) {
-					ix.args[v] = append(ix.args[v], assigned{rhs: a, fn: fn})
-				}
-			}
 		case *ast.AssignStmt:
 			for i, lhs := range n.Lhs {
 				var rhs ast.Expr
@@ -260,18 +229,6 @@ func (ix *clientIndex) build(m *Model) {
 			}
 		}
 	}
-	for id, obj := range info.Uses {
-		if f, ok := obj.(*types.Func); ok && !callees[id] && m.onlyCalledCandidate(f) {
-			ix.escaped[f.Origin()] = true // a function value: called where the index cannot see
-		}
-	}
-}
-
-// onlyCalledCandidate reports whether f is an unexported package-level
-// function of this package: every call of it is in the package, and the
-// index can tell whether it is ever used other than by a call.
-func (m *Model) onlyCalledCandidate(f *types.Func) bool {
-	return f.Pkg() == m.pkg && !f.Exported() && f.Signature().Recv() == nil && f.Parent() == m.pkg.Scope()
 }
 
 // value computes ClientValue. visiting cuts cycles (c = wrap(c)): a
@@ -299,9 +256,6 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		switch fn := fn.(type) {
 		case *ast.FuncDecl:
 			if i := paramIndex(m.info, fn, v); i >= 0 {
-				if c := ix.argsOf(m, fn, v, visiting); c.Kind == ClientConn || c.Kind == clientBottom {
-					return c // every call passes a network client (bottom: a recursive call, on the way)
-				}
 				return Client{Kind: ClientParam, Param: i}
 			}
 		case *ast.FuncLit:
@@ -367,40 +321,6 @@ func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]
 	}
 	if len(visiting) == 1 {
 		ix.memo.set(v, out) // computed with no cycle cut on the way
-	}
-	return out
-}
-
-// argsOf joins the arguments passed for v, a parameter of decl, when decl
-// is an unexported package-level function that the package only calls and
-// that never assigns v: there every call is in view (deleteObjectEntry(client,
-// ...) handing a callback's client on to demoteDirectoryMarker(client, ...)).
-// It returns an unknown client otherwise, and for a function never called.
-func (ix *clientIndex) argsOf(m *Model, decl *ast.FuncDecl, v *types.Var, visiting map[*types.Var]bool) Client {
-	f, ok := m.info.Defs[decl.Name].(*types.Func)
-	if !ok || !m.onlyCalledCandidate(f) || ix.escaped[f] || len(ix.assigns[v]) > 0 || len(ix.args[v]) == 0 {
-		return Client{}
-	}
-	if c, ok := ix.argsMemo.get(v); ok {
-		return c
-	}
-	if visiting[v] {
-		return Client{Kind: clientBottom} // a recursive call passes on what the others pass
-	}
-	visiting[v] = true
-	defer delete(visiting, v)
-	out := Client{Kind: clientBottom}
-	for _, a := range ix.args[v] {
-		out = joinClient(out, ix.value(m, a.rhs, a.fn, visiting))
-		if out.Kind != ClientConn && out.Kind != clientBottom {
-			return Client{} // the first argument of another kind ends the walk
-		}
-	}
-	if out.Kind != ClientConn {
-		return Client{}
-	}
-	if len(visiting) == 1 {
-		ix.argsMemo.set(v, out)
 	}
 	return out
 }

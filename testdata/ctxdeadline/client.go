@@ -175,10 +175,7 @@ func withParam(ctx context.Context, c echo.EchoClient) error { // want withParam
 }
 
 // viaLocal reaches withParam's RPC: same-package facts are transitive too.
-// Its one caller passes a client made from a connection, and viaLocal is
-// unexported: its client is a network client, no longer the caller's
-// question.
-func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+\)`
+func viaLocal(ctx context.Context, c echo.EchoClient) error { // want viaLocal:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at client.go:\d+ on client param 1\)`
 	return withParam(ctx, c)
 }
 

@@ -36,9 +36,7 @@ func retrying(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc
 }
 
 // tagged adds metadata only: its callers are reported through the fact.
-// Its client is a network client: tagged is unexported and its one call
-// passes one.
-func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:42\)`
+func tagged(ctx context.Context, c echo.EchoClient, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error) { // want tagged:`deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:40 on client param 1\)`
 	return c.Unary(ctx, in, opts...)
 }
 
@@ -46,7 +44,7 @@ func shapedCallers(conn *grpc.ClientConn) {
 	c := echo.NewEchoClient(conn)
 	bg := context.Background()
 	_, _ = retrying(bg, c, msg)        // silent: every attempt has its own timeout
-	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:42\) with no deadline`
+	_, _ = tagged(bg, c, msg)          // want `call to ctxdeadline.tagged passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:40\) with no deadline`
 	_ = rpcs.DoWithTimeout(bg, c)      // silent: the helper sets its own timeout
 	_ = rpcs.DoCancelAfterBegin(bg, c) // silent: the helper cancels its own stream
 	_ = rpcs.DoUnary(bg, c)            // want `call to rpcs.DoUnary passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call echo.EchoClient.Unary \(shaped.go:20\) with no deadline`

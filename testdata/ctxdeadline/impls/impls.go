@@ -74,10 +74,7 @@ func check(ctx context.Context, c mgr.Client) error {
 	return err
 }
 
-// checkPlain is unexported and its one call passes mgr.PlainFromConn's
-// result: the method that runs is that constructor's, and the fact names
-// its RPC.
-func checkPlain(ctx context.Context, p mgr.Plain) error { // want checkPlain:`deadlineParams\(param 0 reaches call echolegacy.EchoClient.Unary at mgr.go:\d+\)`
+func checkPlain(ctx context.Context, p mgr.Plain) error { // want checkPlain:`deadlineParams\(param 0 reaches call mgr.Plain.Legacy at impls.go:\d+ on client param 1\)`
 	_, err := p.Legacy(ctx, &echolegacy.Msg{})
 	return err
 }
@@ -85,7 +82,7 @@ func checkPlain(ctx context.Context, p mgr.Plain) error { // want checkPlain:`de
 // run is a CLI's path: clients made from a connection in view.
 func run(conn *grpc.ClientConn) {
 	_ = check(context.Background(), mgr.FromConn(conn))           // silent: FromConn's Client adds its own timeout
-	_ = checkPlain(context.Background(), mgr.PlainFromConn(conn)) // want `call to impls.checkPlain passes context.Background\(\) as ctx, which reaches gRPC call echolegacy.EchoClient.Unary \(mgr.go:\d+\) with no deadline`
+	_ = checkPlain(context.Background(), mgr.PlainFromConn(conn)) // want `call to impls.checkPlain passes context.Background\(\) as ctx, which reaches gRPC call mgr.Plain.Legacy \(impls.go:\d+\) with no deadline`
 }
 
 // other may hold mgr's PlainOther.
