@@ -69,7 +69,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxdeadline"),
 		URL:       analyzerdoc.URL("ctxdeadline"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
-		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods)},
+		FactTypes: []analysis.Fact{new(deadlineParams), new(ctorMethods), new(implMethods)},
 		Run:       c.run,
 	}
 	a.Flags.BoolVar(&c.cfg.Streams, "streams", cfg.Streams,
@@ -171,6 +171,9 @@ func (f *ctorMethods) method(name string) (ctorMethod, bool) {
 	return f.Methods[i], !f.Methods[i].Shape
 }
 
+// factTable holds the deadlineParams facts.
+type factTable = *lint.FactTable[deadlineParams, *deadlineParams]
+
 // paramRPC is one context parameter and the RPC it reaches.
 type paramRPC struct {
 	Index  int           // of the parameter in the signature
@@ -254,6 +257,11 @@ type use struct {
 	// connection type (grpcctx.Client.Conn): the type's Invoke or
 	// NewStream, whose deadlineParams fact says whether an RPC is made.
 	via *types.Func
+	// iface and ifaceMethod, for a direct call of an interface method on
+	// a client not known to be a network client: the interface and the
+	// method, judged by the interface's implMethods fact (implBounded).
+	iface       *types.TypeName
+	ifaceMethod string
 }
 
 // A finding is a use whose context carries no deadline.
@@ -287,6 +295,8 @@ type state struct {
 	// ctors holds the ctorMethods facts: other packages' constructors',
 	// imported, and this package's, exported by exportCtorFacts.
 	ctors *lint.FactTable[ctorMethods, *ctorMethods]
+	// impls holds this package's implMethods facts, by interface.
+	impls map[*types.TypeName]*implMethods
 	// funcValues caches funcValueName's answers.
 	funcValues map[*grpcctx.FuncValue]string
 }
@@ -393,6 +403,9 @@ func (s *state) run() {
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
 				}}
+				if !declared && valueClient == nil {
+					u.iface, u.ifaceMethod = unknownIface(info, g, client)
+				}
 				if client.Conn != nil && !declared {
 					// The call runs the connection's own Invoke or
 					// NewStream: judged once their facts are known.
@@ -417,8 +430,13 @@ func (s *state) run() {
 	}
 	lint.Leave(pass)
 
+	// A call on another package's client interface whose implementations
+	// there all bound their context is no RPC to report, here or through
+	// this package's facts.
+	uses = slices.DeleteFunc(uses, func(u use) bool { return u.iface != nil && u.iface.Pkg() != pass.Pkg && s.implBounded(u) })
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
+	s.exportImplFacts(facts)
 	for _, u := range vias {
 		if fact, ok := facts.Lookup(u.via); ok && fact.entry(0) != nil {
 			uses = append(uses, u) // the connection's method makes an RPC on the context
@@ -433,7 +451,7 @@ func (s *state) run() {
 	var findings []finding
 	for _, u := range uses {
 		lint.Enter(pass, u.call)
-		if !s.reportable(u) {
+		if !s.reportable(u) || s.implBounded(u) {
 			continue
 		}
 		if f, ok := s.judge(u); ok && f.origin.Root != grpcctx.Param {
@@ -701,7 +719,7 @@ func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func,
 // exportCtorFacts exports the ctorMethods fact of each of this package's
 // constructors whose result has methods that take a context, from the
 // deadlineParams facts of the methods that run.
-func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineParams]) {
+func (s *state) exportCtorFacts(facts factTable) {
 	for _, ctor := range s.m.Constructors() {
 		if !ctor.Exported() {
 			continue // only this package calls it, and ConcreteMethod sees its type
@@ -711,26 +729,9 @@ func (s *state) exportCtorFacts(facts *lint.FactTable[deadlineParams, *deadlineP
 		if !ok {
 			continue
 		}
-		fact := new(ctorMethods)
-		takesContext := false
-		for im := range iface.Methods() {
-			if len(grpcctx.ContextParams(im.Signature())) == 0 {
-				continue
-			}
-			takesContext = true
-			obj, _, _ := types.LookupFieldOrMethod(t, false, im.Pkg(), im.Name())
-			m, _ := obj.(*types.Func)
-			switch {
-			case m == nil || m.Pkg() != s.pass.Pkg || types.IsInterface(m.Signature().Recv().Type()):
-				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Shape: true})
-			case facts.Has(m):
-				f, _ := facts.Local(m)
-				fact.Methods = append(fact.Methods, ctorMethod{Name: im.Name(), Params: f.Params})
-			}
-		}
+		methods, takesContext := s.methodsOf(t, iface, facts)
 		if takesContext {
-			slices.SortFunc(fact.Methods, func(a, b ctorMethod) int { return cmp.Compare(a.Name, b.Name) })
-			s.ctors.Set(ctor, fact)
+			s.ctors.Set(ctor, &ctorMethods{Methods: methods})
 		}
 	}
 	s.ctors.Export()

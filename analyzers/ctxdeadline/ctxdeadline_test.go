@@ -51,7 +51,8 @@ func TestCtxdeadline(t *testing.T) {
 // default, see TestTests).
 var ctxdeadlineFixtures = []string{
 	"./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns",
-	"./ctxdeadline/callbacks", "./ctxdeadline/crosspkg/...", "./patterns/dlwrapper", "./patterns/pkgtuple",
+	"./ctxdeadline/callbacks", "./ctxdeadline/crosspkg/...", "./ctxdeadline/impls/...", "./patterns/dlwrapper",
+	"./patterns/pkgtuple",
 }
 
 // TestNogoPackage checks that withdetach.Analyzer, for nogo lists with
@@ -288,7 +289,7 @@ func TestFacts(t *testing.T) {
 	t.Parallel()
 	// One parameter entry: the RPC's method name and file path.
 	kinds := fixturetest.CheckFactsStable(t, func() []*checker.Action {
-		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs", "./ctxdeadline/crosspkg/...")
+		return fixturetest.Run(t, deadline(ctxdeadline.Config{}), "./ctxdeadline/rpcs", "./ctxdeadline/crosspkg/...", "./ctxdeadline/impls/...")
 	}, 600)
 	if n := sum(kinds); n < 5 {
 		t.Fatalf("only %d facts on the fixtures", n)

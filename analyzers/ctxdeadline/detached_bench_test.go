@@ -77,6 +77,25 @@ var detachedShapes = []struct {
 		b.WriteString("}\n")
 		return b.String()
 	}},
+	// a wrapper that calls its callback with a client made from a
+	// connection (a callbackClients fact), and a callback whose client is
+	// used by n function literals nested in each other, each passing it
+	// with context.Background() to a helper whose RPC is on it.
+	{"callbacks", func(n int) string {
+		var b strings.Builder
+		b.WriteString("func newClient(cc grpc.ClientConnInterface) Client { return nil }\n")
+		b.WriteString("func with(conn *grpc.ClientConn, fn func(Client) error) error { return fn(newClient(conn)) }\n")
+		b.WriteString("func fetch(ctx context.Context, c Client) { _, _ = c.M0(ctx, nil) }\n")
+		b.WriteString("func run(conn *grpc.ClientConn) {\n\t_ = with(conn, func(c Client) error {\n")
+		for range n {
+			b.WriteString("\tfetch(context.Background(), c)\n\tfunc() {\n")
+		}
+		for range n {
+			b.WriteString("\t}()\n")
+		}
+		b.WriteString("\treturn nil\n\t})\n}\n")
+		return b.String()
+	}},
 }
 
 // detachedSource is the package around a shape's body: a client interface

@@ -177,9 +177,64 @@
 // of the function, in which case the fact says which and each caller's
 // argument for it decides (a mock or an injected value: silent; a client
 // made from a connection: reported). An exported field, or one set from a
-// constructor's parameter, may hold anything: no fact. A direct call is
-// judged wherever its client comes from: the call site itself chose a
-// context without a deadline.
+// constructor's parameter, may hold anything: no fact.
+//
+// Callbacks: a wrapper that dials, makes a client from the connection and
+// calls a callback with it (seaweedfs' pb.WithGrpcFilerClient(..., fn)
+// makes filer_pb.NewSeaweedFilerClient(conn) and returns fn(client)) says
+// so in a fact on the wrapper (callbackClients: its function-typed
+// parameter i is called with a network client as argument j, directly or
+// inside a function literal in its body), and so does a function that
+// passes its own parameter straight on to such a wrapper
+// (CommandEnv.WithFilerClient(streaming, fn), in another package, which
+// never touches a connection). In a function literal given there as
+// argument i, parameter j is a network client, in the literal and in the
+// literals inside it (a goroutine, a retry, a walk's visitor), unless the
+// package assigns to it: a helper it is passed to with
+// context.Background() is reported as for pb.NewUsersClient(conn). A
+// wrapper that calls the callback with a value it did not make from a
+// connection (a fake, a parameter of its own) gets no fact, and the
+// callback's calls stay silent; a callback passed as a variable or a
+// method value, and a wrapper called through an interface (seaweedfs'
+// filer_pb.FilerClient.WithFilerClient), are not followed.
+//
+//	func WithClient(target string, fn func(echo.EchoClient) error) error {
+//		... conn ...
+//		return fn(echo.NewEchoClient(conn))
+//	}
+//
+//	_ = pool.WithClient(target, func(c echo.EchoClient) error {
+//		return rpcs.Fetch(context.Background(), c) // reported
+//	})
+//
+// Direct calls: a direct call is judged wherever its client comes from
+// (the call site itself chose a context without a deadline), with one
+// exception for a client interface
+// the user's code declares (in a hand-written file) rather than protoc:
+// when the client's value is not in view (an interface-typed field set
+// from a constructor's parameter, a parameter, a pool's Get, a map) and
+// the interface's package makes all its values itself (every function
+// there whose result is the interface returns, besides nil, a value of a
+// type of that package, a type assertion to the interface or another such
+// function's result, through local variables too), the call is judged by
+// what the methods of those types, and of every other type of that
+// package that implements the interface, do with their context, joined
+// over all of them: silent when each adds its own deadline or makes no RPC
+// (dragonfly's managerclient.V2, whose only implementation starts every
+// method with context.WithTimeout(ctx, contextTimeout)), reported when one
+// of them passes the context on unchanged, has no body there (an embedded
+// client) or the package returns a value of another package as the
+// interface (a generated client). The interface's package exports this as
+// a fact on the interface (implMethods), so it works across packages and
+// under go vet; a function of another package that passes its context to
+// such a bounded call gets no fact for it either. A generated client
+// interface (pb.UsersClient) of unknown origin is always judged by its
+// shape: a direct call on it is reported.
+//
+//	type announcer struct{ mgr managerclient.V2 }     // set from New's parameter
+//	a.mgr.UpdateScheduler(context.Background(), req)  // silent: V2's implementation adds a timeout
+//	type engine struct{ users pb.UsersClient }        // set from New's parameter
+//	e.users.Lookup(context.Background(), req)         // reported: a generated client
 //
 //	func Verify(ctx context.Context, c pb.UsersClient) error { ... c.Lookup(ctx, req) ... }
 //

@@ -16,7 +16,7 @@ var _ = fixturetest.Uses("./ctxdetach/...", "./patterns/cgo", "./patterns/detach
 
 func TestCtxdetach(t *testing.T) {
 	t.Parallel()
-	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse", "./ctxdetach/deferred")
+	fixturetest.RunWithSuggestedFixes(t, ctxdetach.Analyzer, "./ctxdetach", "./ctxdetach/helpers", "./ctxdetach/netcalls", "./ctxdetach/lastuse", "./ctxdetach/deferred", "./ctxdetach/adapter", "./ctxdetach/dials", "./ctxdetach/probes")
 }
 
 // TestDefaultScopeIsHandlers checks that functions outside handler scope

@@ -57,7 +57,17 @@
 // context derive one and are judged where the result is used. Nor is
 // net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
 // socket on context.Background(); the context only bounds looking up the
-// local address).
+// local address). Nor is grpc.DialContext unless an option that makes it
+// wait (WithBlock, WithReturnConnectionError, FailOnNonTempDialError) is
+// in view: without one the dial returns at once and connects in the
+// background, so grpc's own Dial (DialContext(context.Background(), ...))
+// and a provider that dials once and caches the connection are no detached
+// outbound work; the RPCs on the connection carry their own contexts. Nor
+// is a fixed command by which code checks its environment: exec.Command
+// whose arguments are all constants or a temporary path the same function
+// made (k8s mount-utils runs umount on a fresh temp dir to learn its "not
+// mounted" message); one built from a parameter, a field or run-time data
+// does the request's work and counts.
 //
 // Evidence that lies only behind a bool parameter of the callee (every
 // outbound use of the context sits under if retry { ... }, or after if
@@ -130,10 +140,37 @@
 // cancels the request context when the handler returns. There a detached
 // context with a deadline on every path (best-effort work after the RPC:
 // refreshing routes after a stream failed) is not reported: it is detached
-// on purpose and bounded. An unbounded one is, and the remedy says to pass
-// the request context if the handler waits for the goroutine, else to use
-// context.WithTimeout(context.WithoutCancel(ctx), d), which also keeps the
-// request's values (trace, metadata).
+// on purpose and bounded. Nor is a call there to a function that takes no
+// context whose every detached call has such a deadline (a start-and-poll
+// handler's go func() { s.purge() }(), whose upstream calls each run on
+// context.WithTimeout(context.Background(), d); the detachedCall fact says
+// bounded): the work is meant to outlive the RPC and has a lifetime of its
+// own. An unbounded one is reported. In a goroutine that a unary handler
+// does not wait for (no channel receive, WaitGroup.Wait or errgroup.Wait
+// outside its goroutines: the model's HandlerWaits), the remedy is
+// context.WithTimeout(context.WithoutCancel(ctx), d), for a helper given a
+// context parameter too, never the request context, which gRPC cancels
+// when the handler returns (the gorush bug below); it also keeps the
+// request's values (trace, metadata). In a goroutine the handler may wait
+// for, or one of a streaming handler, the remedy names both.
+//
+// Deliberate detachment in the handler's flow: a detached context with a
+// deadline of its own (context.WithTimeout(context.Background(), d), in the
+// handler or in every detached call of a helper it reaches: a client API
+// whose methods each bound their call), or one that a function given the
+// request context put in its place (ctx := context.Background() over a
+// parameter it never uses, "so that the client cannot cancel the deletion
+// half way"), is often meant to finish after the caller gives up: a
+// multi-step mutation that must not stop half done. It is still reported:
+// the analyzer cannot tell that from a dropped context (the same shape,
+// a read under a lock or a day-long copy nobody waits for any more, was
+// true on the projects read; cockroachdb/cockroach#5551), and the caller's
+// cancellation is lost either way. The remedy then also names the idiom
+// for the deliberate case, context.WithTimeout(context.WithoutCancel(ctx),
+// d) (for a function that replaced its context, made there from the
+// context it is given): it says so in the code, keeps the request's
+// values, and is never reported. A context.TODO() root, or one without a deadline passed
+// inline, gets the plain remedy.
 //
 // Through facts, a call from handler scope to a function in any package
 // that takes no context, or takes one and never uses it (s.abandon(ctx,
@@ -147,7 +184,16 @@
 // takes no context has the fact when every implementation of it in the
 // interface's package has it (a component's Set whose gRPC store calls on
 // the component's context.Background()); one that does not, or one whose
-// body is unknown, keeps the interface's calls silent. ctxdeadline, beside
+// body is unknown, keeps the interface's calls silent. Nor is a unary
+// handler's call of an interface method of its own name whose fact is a
+// gRPC call of the handler's own RPC (the same method name, request and
+// response types): the adapter pattern of plugin systems, where the server
+// adapter's Impl holds the real implementation behind the same interface
+// as the remote stub that forwards each method to the generated client
+// (hashicorp/go-plugin's GRPCServer.Get calls Impl.Get, and the only
+// implementation in view is the stub GRPCClient.Get). Were the stub the
+// handler's Impl, the handler would call itself. A direct call of the same
+// RPC (a proxy forwarding upstream) is still reported. ctxdeadline, beside
 // ctxdetach, leaves the detached calls in such functions to this report.
 //
 // A call of a function that takes no context, while its variant that takes
@@ -162,7 +208,8 @@
 // receive, WaitGroup.Wait or errgroup.Wait outside its goroutines) on the
 // request context is reported: gRPC cancels that context when the handler
 // returns, so the work is cut off at random (appleboy/gorush#789). The
-// remedy is context.WithTimeout(context.WithoutCancel(ctx), d). Streaming
+// remedy is context.WithTimeout(context.WithoutCancel(ctx), d), the same as
+// for a bare context.Background() in such a goroutine. Streaming
 // handlers are left alone: a goroutine that serves a stream is meant to end
 // with it.
 //

@@ -3,7 +3,6 @@ package ctxdetach
 import (
 	"fmt"
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/analysis"
@@ -35,45 +34,12 @@ func (c *checker) outlivedArg(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.
 		if o := m.Origin(use.Arg); o.Root != grpcctx.Request || !m.Outbound(call, use.Index) {
 			continue
 		}
-		if c.waits(pass, m, h) {
+		if m.HandlerWaits(h) {
 			return nil, false
 		}
 		return use.Arg, true
 	}
 	return nil, false
-}
-
-// waits reports whether the handler h, outside the goroutines it starts,
-// waits for anything a goroutine could signal: a channel receive (an
-// operation, a range over a channel, a select case), or a Wait method
-// (sync.WaitGroup, errgroup.Group). Any such wait is taken to be for the
-// goroutine, leaning to silence.
-func (c *checker) waits(pass *analysis.Pass, m *grpcctx.Model, h *grpcctx.Handler) bool {
-	if w, ok := c.waiting[h]; ok {
-		return w
-	}
-	root, ok := m.Cursor(h.Func)
-	w := false
-	if ok {
-		root.Inspect([]ast.Node{(*ast.GoStmt)(nil), (*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil), (*ast.CallExpr)(nil)}, func(cur inspector.Cursor) bool {
-			switch n := cur.Node().(type) {
-			case *ast.GoStmt:
-				return false
-			case *ast.UnaryExpr:
-				w = w || n.Op == token.ARROW
-			case *ast.RangeStmt:
-				_, isChan := types.Unalias(pass.TypesInfo.TypeOf(n.X)).Underlying().(*types.Chan)
-				w = w || isChan
-			case *ast.CallExpr:
-				if fn := grpcctx.Callee(pass.TypesInfo, n); fn != nil && fn.Name() == "Wait" && fn.Signature().Recv() != nil {
-					w = true
-				}
-			}
-			return !w
-		})
-	}
-	c.waiting[h] = w
-	return w
 }
 
 func (c *checker) reportOutlived(pass *analysis.Pass, m *grpcctx.Model, o outlived) {

@@ -68,8 +68,10 @@ func capWhat(s string) string {
 
 // blockingFinder finds the blocking points of a package's functions.
 type blockingFinder struct {
-	pass *analysis.Pass
-	fc   *fieldChans
+	pass   *analysis.Pass
+	fc     *fieldChans
+	body   ast.Node            // the function body point is judging
+	handed map[*types.Var]bool // of body, on first use: see handedVars
 }
 
 // findBlocking computes and exports the blocks facts of the package's
@@ -130,6 +132,7 @@ func findBlocking(pass *analysis.Pass, m *grpcctx.Model, withFacts bool, fields 
 // onCall with every call made directly in it.
 func (b *blockingFinder) point(cur inspector.Cursor, onCall func(*ast.CallExpr)) *blocks {
 	var found *blocks
+	b.body, b.handed = cur.Node(), nil // handedVars on first use
 	at := func(n ast.Node, what string) {
 		found = &blocks{What: capWhat(what), At: lint.LocationOf(b.pass.Fset, n.Pos())}
 	}
@@ -199,7 +202,21 @@ func (b *blockingFinder) sharedChan(ch ast.Expr) *types.Var {
 
 func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
 	v := b.sharedChan(ch)
-	return v != nil && !b.fc.served[v]
+	return v != nil && !b.fc.served[v] && !b.reply(ch)
+}
+
+// reply reports whether ch is the channel of a request handed over to the
+// function (op.errCh <- op.f(), op received from a queue): the
+// requester's, as for waitFinder.sendWakes.
+func (b *blockingFinder) reply(ch ast.Expr) bool {
+	sel, ok := ast.Unparen(ch).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	if b.handed == nil {
+		b.handed = handedVars(b.pass.TypesInfo, b.body)
+	}
+	return b.handed[channelVar(b.pass.TypesInfo, sel.X)]
 }
 
 // recvBlocks: a receive from a queue the package makes unbuffered. A
@@ -216,12 +233,13 @@ func (b *blockingFinder) recvBlocks(ch ast.Expr) bool {
 func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 	var on []string
 	queue := false // some case is a send, or receives from a channel the package sends on
+	recvs := recvFields(b.pass.TypesInfo, sel)
 	for _, cc := range sel.Body.List {
 		switch comm := cc.(*ast.CommClause).Comm.(type) {
 		case nil:
 			return "", false
 		case *ast.SendStmt:
-			if !b.sendBlocks(comm.Chan) {
+			if !b.sendBlocks(comm.Chan) || b.fc.wakesWith(fieldOf(b.pass.TypesInfo, comm.Chan), recvs) {
 				return "", false
 			}
 			queue = true
@@ -243,4 +261,21 @@ func (b *blockingFinder) selectBlocks(sel *ast.SelectStmt) (string, bool) {
 		return "", false // select {}: blocks for good, on purpose; or signals only, closed once
 	}
 	return describeWait(wait{sel: sel, on: on})[len("select on "):], true
+}
+
+// recvFields returns the struct fields whose channels the cases of sel
+// receive from.
+func recvFields(info *types.Info, sel *ast.SelectStmt) []*types.Var {
+	var out []*types.Var
+	for _, cc := range sel.Body.List {
+		if _, isSend := cc.(*ast.CommClause).Comm.(*ast.SendStmt); isSend {
+			continue
+		}
+		if ch := recvChan(cc.(*ast.CommClause).Comm); ch != nil {
+			if f := fieldOf(info, ch); f != nil {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }

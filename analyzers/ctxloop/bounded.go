@@ -112,9 +112,9 @@ func assignedIn(info *types.Info, f *ast.ForStmt) loopVars {
 }
 
 // callFree reports whether e computes its value without calls (other than
-// len, cap, min and max, conversions, and errors.Unwrap, which steps down
-// an error's finite chain as cur.next steps down a list) and without
-// receiving.
+// len, cap, min and max, conversions, and an Unwrap function (isUnwrap),
+// which steps down an error's finite chain as cur.next steps down a list)
+// and without receiving.
 func callFree(info *types.Info, e ast.Expr) bool {
 	free := true
 	ast.Inspect(e, func(n ast.Node) bool {
@@ -137,7 +137,7 @@ func callFree(info *types.Info, e ast.Expr) bool {
 					}
 				}
 			}
-			if fn := grpcctx.Callee(info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "errors" && fn.Name() == "Unwrap" {
+			if isUnwrap(grpcctx.Callee(info, n)) {
 				return free
 			}
 			free = false
@@ -569,6 +569,24 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 	carried := func(v *types.Var) bool {
 		return (lv.stepped[v] || lv.opaque[v]) && (v.Pos() < f.Body.Lbrace || v.Pos() > f.Body.Rbrace)
 	}
+	results, sets := loopAssignments(info, f)
+	// A cursor of call: a carried variable that the loop sets, every
+	// time, from what call returned (start = page[len(page)-1].End): the
+	// next call goes on where the last one ended, a walk of its input
+	// page by page, not a function of a candidate.
+	cursor := func(v *types.Var, call *ast.CallExpr) bool {
+		rhs := sets[v]
+		for _, r := range rhs {
+			from := false
+			for _, x := range results[call] {
+				from = from || mentions(info, r, x)
+			}
+			if !from {
+				return false
+			}
+		}
+		return len(rhs) > 0
+	}
 	producer := func(e ast.Expr) bool {
 		call, ok := ast.Unparen(e).(*ast.CallExpr)
 		if !ok || !dataCall(info, call) {
@@ -577,7 +595,7 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		varies := false
 		ast.Inspect(call, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok {
-				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) {
+				if v, ok := info.Uses[id].(*types.Var); ok && carried(v) && !cursor(v, call) {
 					varies = true
 				}
 			}
@@ -619,6 +637,18 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		}
 		return producer(e)
 	}
+	// len(page) == 0: an empty page from a producer.
+	emptied := func(e ast.Expr) bool {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return false
+		}
+		id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+		if b, isB := info.Uses[id].(*types.Builtin); !ok || !isB || b.Name() != "len" {
+			return false
+		}
+		return fromProducer(call.Args[0])
+	}
 	var dry func(e ast.Expr) bool
 	dry = func(e ast.Expr) bool {
 		switch e := ast.Unparen(e).(type) {
@@ -627,7 +657,7 @@ func runsDry(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 			case token.LOR:
 				return dry(e.X) || dry(e.Y)
 			case token.EQL:
-				return isConst(e.Y) && fromProducer(e.X) || isConst(e.X) && fromProducer(e.Y)
+				return isConst(e.Y) && (fromProducer(e.X) || emptied(e.X)) || isConst(e.X) && (fromProducer(e.Y) || emptied(e.Y))
 			}
 		case *ast.UnaryExpr:
 			if e.Op != token.NOT {
@@ -658,13 +688,6 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 	type pair struct{ next, cur *types.Var }
 	from := make(map[*types.Var]*ast.CallExpr) // next := f(...)
 	copies := make(map[pair]bool)              // cur = next
-	varOf := func(e ast.Expr) *types.Var {
-		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
-			v, _ := info.ObjectOf(id).(*types.Var)
-			return v
-		}
-		return nil
-	}
 	ast.Inspect(f.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncLit:
@@ -673,13 +696,13 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
 				return true
 			}
-			l := varOf(n.Lhs[0])
+			l := varOf(info, n.Lhs[0])
 			if l == nil {
 				return true
 			}
 			if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok && dataCall(info, call) {
 				from[l] = call
-			} else if r := varOf(n.Rhs[0]); r != nil {
+			} else if r := varOf(info, n.Rhs[0]); r != nil {
 				copies[pair{next: r, cur: l}] = true
 			}
 		}
@@ -693,7 +716,7 @@ func fixpoint(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 		if !ok || b.Op != token.EQL || !exits(at, n.Body, f) {
 			return false
 		}
-		x, y := varOf(b.X), varOf(b.Y)
+		x, y := varOf(info, b.X), varOf(info, b.Y)
 		if x == nil || y == nil {
 			return false
 		}
@@ -814,4 +837,270 @@ func draws(info *types.Info, e ast.Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// isUnwrap reports whether fn is a package-level function named Unwrap of
+// type func(error) error: the standard library's errors.Unwrap or one of
+// the error packages that mirror it (github.com/pkg/errors,
+// cockroachdb/errors, mailgun/errors), each one step down the chain.
+func isUnwrap(fn *types.Func) bool {
+	if fn == nil || fn.Name() != "Unwrap" {
+		return false
+	}
+	sig := fn.Signature()
+	return sig.Recv() == nil && sig.Params().Len() == 1 && sig.Results().Len() == 1 &&
+		isErrorType(sig.Params().At(0).Type()) && isErrorType(sig.Results().At(0).Type())
+}
+
+func isErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+// inMemory reports whether a loop that does not wait computes on memory
+// only: neither its condition, post statement nor body (function literals
+// aside) makes a call other than a builtin (append, delete, len), a
+// conversion or an Unwrap, nor receives, and no exit of it spins on shared state (spins). Such a loop
+// in a helper is a bounded computation over data the helper holds
+// (fabric's endorsement plan: for endorsers == nil { ... p.nextLayout++
+// ... }), however its exits are written: it gives its function no fact.
+// In handler scope it is judged as before.
+func inMemory(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	for _, n := range []ast.Node{f.Cond, f.Post, f.Body} {
+		if n == nil {
+			continue
+		}
+		free := true
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.UnaryExpr:
+				free = n.Op != token.ARROW
+			case *ast.CallExpr:
+				tv, ok := info.Types[n.Fun]
+				free = ok && (tv.IsType() || tv.IsBuiltin()) || isUnwrap(grpcctx.Callee(info, n))
+			}
+			return free
+		})
+		if !free {
+			return false
+		}
+	}
+	return !spins(info, f, at)
+}
+
+// spins reports whether an exit of the loop (its condition, or an if
+// statement that leaves it) reads a field or a package variable and
+// mentions nothing the loop assigns: it waits for another goroutine to
+// change shared state (for !s.done {}, for lock.token == "" { ... }).
+func spins(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	assigned := make(map[string]bool) // what the loop assigns, as written
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				assigned[types.ExprString(ast.Unparen(l))] = true
+			}
+		case *ast.IncDecStmt:
+			assigned[types.ExprString(ast.Unparen(n.X))] = true
+		}
+		return true
+	})
+	shared := func(cond ast.Expr) bool {
+		reads, moves := false, false
+		ast.Inspect(cond, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if assigned[types.ExprString(n)] {
+					moves = true
+				}
+				if v, ok := info.Uses[n.Sel].(*types.Var); ok && v.IsField() {
+					reads = true
+				}
+			case *ast.Ident:
+				if assigned[n.Name] {
+					moves = true
+				}
+				if v, ok := info.Uses[n].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+					reads = true
+				}
+			}
+			return !moves
+		})
+		return reads && !moves
+	}
+	if f.Cond != nil && shared(f.Cond) {
+		return true
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return shared(n.Cond) && exits(at, n.Body, f)
+	})
+}
+
+// retries reports whether a loop that does not wait carries nothing from
+// one round to the next: it assigns no variable declared before it (a
+// parameter included), no field and no element, steps nothing, and calls
+// no method on and takes the address of no local declared before it (the
+// state of var s Searcher; s.Next() is carried); and no exit spins on
+// shared state (spins). Every round then starts afresh, and the loop goes
+// round again only when another goroutine changed what its calls read
+// between two rounds (seaweedfs's RegisterVolumeLayout: for { vl :=
+// t.GetVolumeLayout(...); if vl.RegisterVolume(&v, dn) { return } }), an
+// optimistic retry like casLoop's. Such a loop in a helper gives no fact.
+func retries(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	before := func(e ast.Expr) (*types.Var, bool) {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return nil, false
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		return v, ok && !v.IsField() && (v.Pos() < f.Pos() || v.Pos() > f.End())
+	}
+	local := func(e ast.Expr) bool {
+		v, ok := before(e)
+		return ok && v.Kind() == types.LocalVar
+	}
+	carries := false
+	for _, n := range []ast.Node{f.Cond, f.Post, f.Body} {
+		if n == nil {
+			continue
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if _, ok := ast.Unparen(l).(*ast.Ident); !ok {
+						carries = true // a field or an element
+					} else if _, ok := before(l); ok && n.Tok != token.DEFINE {
+						carries = true
+					}
+				}
+			case *ast.IncDecStmt:
+				carries = true
+			case *ast.UnaryExpr:
+				carries = carries || n.Op == token.AND && local(n.X)
+			case *ast.CallExpr:
+				if sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr); ok && local(sel.X) {
+					if _, isMethod := info.Selections[sel]; isMethod {
+						carries = true
+					}
+				}
+			}
+			return !carries
+		})
+		if carries {
+			return false
+		}
+	}
+	return !spins(info, f, at)
+}
+
+// loopAssignments returns, for the loop's body (function literals aside),
+// the variables each call's results are assigned to (page, err :=
+// list(start)), and the right-hand sides each variable is assigned from.
+func loopAssignments(info *types.Info, f *ast.ForStmt) (results map[*ast.CallExpr][]*types.Var, sets map[*types.Var][]ast.Expr) {
+	results = make(map[*ast.CallExpr][]*types.Var)
+	sets = make(map[*types.Var][]ast.Expr)
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && len(n.Lhs) > 1 {
+				if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
+					for _, l := range n.Lhs {
+						if v := varOf(info, l); v != nil {
+							results[call] = append(results[call], v)
+							sets[v] = append(sets[v], n.Rhs[0])
+						}
+					}
+				}
+				return true
+			}
+			for i, l := range n.Lhs {
+				if i >= len(n.Rhs) {
+					break
+				}
+				v := varOf(info, l)
+				if v == nil {
+					continue
+				}
+				sets[v] = append(sets[v], n.Rhs[i])
+				if call, ok := ast.Unparen(n.Rhs[i]).(*ast.CallExpr); ok {
+					results[call] = append(results[call], v)
+				}
+			}
+		}
+		return true
+	})
+	return results, sets
+}
+
+// varOf returns the variable the identifier e names (defined or used),
+// or nil.
+func varOf(info *types.Info, e ast.Expr) *types.Var {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		v, _ := info.ObjectOf(id).(*types.Var)
+		return v
+	}
+	return nil
+}
+
+// walksUp reports whether the loop walks a finite tree or list through a
+// field of a node's own type: it sets a cursor (a variable or a slice's
+// element) from that field of a node (invs[idx] = i.parent, cur =
+// cur.next) and leaves when the field is nil (if i.parent == nil { ...;
+// return }). Each round moves the cursors one step toward the root or
+// the end, which a finite structure reaches (bb-remote-execution's
+// breadth-first walk up its invocation tree, round 6's R1 shape). Such a
+// loop in a helper gives no fact.
+func walksUp(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	steps := make(map[*types.Var]bool) // the self-typed fields the loop steps through
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			if len(n.Lhs) != 1 || len(n.Rhs) != 1 {
+				return true
+			}
+			sel, ok := ast.Unparen(n.Rhs[0]).(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			fld, ok := info.Uses[sel.Sel].(*types.Var)
+			if !ok || !fld.IsField() {
+				return true
+			}
+			t := info.TypeOf(sel)
+			if _, isPtr := types.Unalias(t).(*types.Pointer); isPtr && types.Identical(t, info.TypeOf(sel.X)) && types.Identical(t, info.TypeOf(n.Lhs[0])) {
+				steps[fld] = true
+			}
+		}
+		return true
+	})
+	if len(steps) == 0 {
+		return false
+	}
+	atEnd := func(e ast.Expr) bool {
+		b, ok := ast.Unparen(e).(*ast.BinaryExpr)
+		if !ok || b.Op != token.EQL {
+			return false
+		}
+		x := b.X
+		if isNil(x) {
+			x = b.Y
+		} else if !isNil(b.Y) {
+			return false
+		}
+		sel, ok := ast.Unparen(x).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		fld, ok := info.Uses[sel.Sel].(*types.Var)
+		return ok && steps[fld]
+	}
+	return someIf(f, func(n *ast.IfStmt) bool {
+		return atEnd(n.Cond) && exits(at, n.Body, f)
+	})
 }

@@ -96,8 +96,13 @@ type loopFinding struct {
 	// dry: the loop does not wait and leaves when a call reports that
 	// there is nothing more (runsDry): reported in handler scope, but it
 	// gives its function no fact.
-	dry   bool
-	spawn *spawn // the loop is in a function a goroutine of h runs (spawned.go)
+	dry bool
+	// noFact: the loop does not wait and computes on memory only
+	// (inMemory), retries afresh (retries) or walks a finite tree up
+	// (walksUp): reported in handler scope, but it gives its function no
+	// fact.
+	noFact bool
+	spawn  *spawn // the loop is in a function a goroutine of h runs (spawned.go)
 }
 
 func (c *checker) run(pass *analysis.Pass) (any, error) {
@@ -145,6 +150,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		h, _ := sc.handlerOf(fn)
+		if sc.outlives(h, cur) {
+			h = nil // work meant to outlive the RPC: see outlives
+		}
 		sp := spawned.of(fn) // a function a goroutine of a handler runs (a stream function too)
 		if h == nil && sp == nil && !(withFacts && m.ContextFreeDecl(fn) != nil) {
 			continue
@@ -168,6 +176,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				l.kind = kind
 				if f, isFor := loop.(*ast.ForStmt); isFor && !r.sleeps && len(r.chans) == 0 && (kind == "loop" || kind == "search loop") {
 					l.dry = runsDry(pass.TypesInfo, f, cur)
+					l.noFact = inMemory(pass.TypesInfo, f, cur) || retries(pass.TypesInfo, f, cur) || walksUp(pass.TypesInfo, f, cur)
 				}
 				loops = append(loops, l)
 				reportedAt[loop] = true
@@ -197,7 +206,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		// A helper's loop that consumes what its calls produce until they
 		// run dry (a parser's walk over its tokens) is judged as an
 		// iterator: no fact. In handler scope it is still reported.
-		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry {
+		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry && !l.noFact {
 			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
 		}
 	}
@@ -206,6 +215,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		fn     ast.Node
 		callee *types.Func
 		spawns bool // go helper(): the goroutine runs on, not the handler
+		cur    inspector.Cursor
 	}
 	var calls []callSite
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -216,7 +226,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		if fn := lint.EnclosingFuncOf(cur); fn != nil {
 			_, spawns := cur.Parent().Node().(*ast.GoStmt)
-			calls = append(calls, callSite{call, fn, callee.Origin(), spawns})
+			calls = append(calls, callSite{call, fn, callee.Origin(), spawns, cur})
 		}
 	}
 	lint.Propagate(calls, func(cs callSite) bool {
@@ -269,6 +279,12 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		if f, ok := facts.Lookup(cs.callee); ok {
+			if sc.outlives(h, cs.cur) {
+				continue // work meant to outlive the RPC: see outlives
+			}
+			if !cs.spawns && s.givesRPC(h, cs.call) {
+				continue // the callee has the RPC's stream: see givesRPC
+			}
 			ctx, ok := m.RequestContextExpr(h, cs.call)
 			if !ok {
 				ctx = "the request context"

@@ -82,10 +82,15 @@
 // closes, itself or in a function of the package it calls
 // (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
 // fix), from a channel returned by a call given the
-// request context (eventq, errq := events.Subscribe(ctx): what feeds them
-// knows when the RPC ends) or passed to such a call (c.solver.Status(ctx,
+// request context or a stream (eventq, errq := events.Subscribe(ctx); for
+// m := range readChannel(clientStream): what feeds them knows when the RPC
+// ends) or passed to such a call (c.solver.Status(ctx,
 // ref, ch), run by an errgroup's Go), or from a channel parameter (its producers are
-// out of sight); a send on a local channel that the handler
+// out of sight); a send on the channel of a request handed over, a value
+// received from a channel or type-asserted from a queue (case r := <-s.send:
+// r.reply <- err; req := item.(*request); req.response <- resp): a reply
+// on the requester's channel, made where the request was with room for its
+// one reply or a receiver that waits for it, neither side in view; a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
 // handler's goroutines, judged at their loops), a send on a struct field's
@@ -163,7 +168,8 @@
 // loop itself advances, computed without calls, with a bound the loop does
 // not change: a counter it steps (y++ and y > maxYear), a cursor it moves
 // through data in memory (v, ok := m[cur]; !ok; cur = v.next; cur ==
-// target; err = errors.Unwrap(err) down an error's chain to nil), the
+// target; err = errors.Unwrap(err) down an error's chain to nil, with any
+// package's func(error) error named Unwrap), the
 // bounds of a binary search. How long it runs is a property of that data. A search's exits test what calls compute (!s.Next(),
 // hash(n) == target, a value assigned from a call): how long it runs
 // depends on work whose bound the analyzer cannot see, and it is reported.
@@ -262,7 +268,9 @@
 // loop that does not wait and leaves when a call it makes reports that
 // there is nothing more (if !p.more() { break }; tok, ok := p.next(); if
 // !ok { return }; c := l.next(); if c == eof { return }, where the call's
-// arguments mention nothing the loop carries from one round to the next)
+// arguments mention nothing the loop carries from one round to the next
+// but a cursor set from what the call returned, and len(page) == 0 counts
+// as nothing more: a walk page by page, start = page[len(page)-1].End)
 // give a fact: that is how a parser, lexer or decoder consumes
 // its input (spicedb's schema parser, three packages below the handler
 // that calls it), as for it.Next() iterates results. A search leaves when
@@ -270,7 +278,34 @@
 // the fact. In handler scope the same loop is still reported: there it is
 // the RPC's own work, in code the reader has in front of them; through a
 // fact it is a step of a library the tool cannot see the input of, and
-// the decision leans to silence.
+// the decision leans to silence. For the same reason a helper's loop that
+// does not wait and computes on memory only (no call other than a builtin,
+// a conversion or an Unwrap, no receive: for endorsers == nil { ...;
+// p.next++ } over a plan it holds) gives no fact, whatever its exits test,
+// unless an exit spins on shared state (for p.pending == 0 {}: an exit
+// that reads a field or package variable and mentions nothing the loop
+// assigns), which waits for another goroutine. Nor does a helper's loop
+// that does not wait and carries nothing from one round to the next (it
+// assigns no variable declared before it, writes no field or element,
+// steps nothing, calls no method on a local it keeps across rounds: for {
+// vl := t.layout(name); if vl.register(v) { return } }): every round starts
+// afresh, and it goes round again only when another goroutine changed what
+// it reads in between, an optimistic retry like a CompareAndSwap loop.
+// Nor does a walk of a finite tree or list through a field of a node's own
+// type that leaves where the field is nil (for { for i, n := range starts
+// { if n.hasIdle() { return n }; if n.parent == nil { return nil };
+// starts[i] = n.parent } }): every round moves the cursors a step toward
+// the root.
+//
+// A call that hands the helper the RPC's stream, as an argument or
+// receiver, directly (HandleChaincodeStream(stream), a helper whose
+// parameter is a narrower interface without Context) or through a value
+// the handler built on the stream or its context (conn :=
+// store.onConnected(stream, info); conn.serve()), is not reported: the
+// helper's loop waits on what the stream feeds (its Recv goroutine's
+// error) and ends with it, behind a type the tool cannot see through. A go
+// statement so stays judged (go agg.Start(), an aggregator built on the
+// stream whose loop has no exit at all).
 //
 // Goroutines the handler starts: go f(args), or a go statement whose
 // literal calls f directly (go func() { errc <- sws.recvLoop() }()), where
@@ -302,6 +337,15 @@
 //	case <-con.stream.Context().Done():
 //		return
 //	}
+//
+// A goroutine that a unary handler starts and does not wait for (no
+// receive, range over a channel or Wait call in the handler outside its
+// go statements: grpcctx's HandlerWaits) is work meant to outlive the RPC:
+// a restore the client polls for, a notification sent after the answer.
+// gRPC cancels the request context as the handler returns, so waking on
+// it would abandon the work at once: none of that goroutine's loops,
+// waits or helper calls is judged. A streaming handler's goroutines serve
+// its stream and stay judged, as does a goroutine the handler waits for.
 //
 // Not followed: go s.loop() whose receiver and arguments are the server's
 // own (a worker of the server), go statements in helpers (a constructor or

@@ -41,12 +41,67 @@ import (
 // stream ends), serves nobody for sure.
 type fieldChans struct {
 	unbuffered, buffered, served, sent map[*types.Var]bool
+	// until maps a field to the fields that the function of a worker
+	// loop receiving from it, outside any RPC's scope, closes (defer
+	// close(s.closeCh)): the worker serves the field until it returns,
+	// and then the signal wakes whoever waits on it. A send on the field
+	// in a select with a case on such a signal waits for the worker's
+	// backlog only (gobgp's mgmtOperation: case s.mgmtCh <- op: ... case
+	// <-s.closeCh:, with Serve's event loop closing closeCh as it ends).
+	until map[*types.Var]map[*types.Var]bool
+}
+
+// wakesWith reports whether a send on field f is woken by a select case
+// receiving from one of the fields in recvs (see until).
+func (fc *fieldChans) wakesWith(f *types.Var, recvs []*types.Var) bool {
+	for _, g := range recvs {
+		if fc.until[f][g] {
+			return true
+		}
+	}
+	return false
 }
 
 func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.Node) bool) *fieldChans {
 	defer lint.Aside()() // the package's index, not the asking function's work
 	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
-		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool)}
+		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool),
+		until: make(map[*types.Var]map[*types.Var]bool)}
+	closes := make(map[ast.Node][]*types.Var) // by worker function: the fields it closes
+	closedBy := func(fn ast.Node) []*types.Var {
+		if cs, ok := closes[fn]; ok {
+			return cs
+		}
+		var cs []*types.Var
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if ch := closeArg(info, call); ch != nil {
+					if g := fieldOf(info, ch); g != nil {
+						cs = append(cs, g)
+					}
+				}
+			}
+			return true
+		})
+		closes[fn] = cs
+		return cs
+	}
+	signals := func(f *types.Var, cur inspector.Cursor) {
+		loop, found := enclosingLoop(cur)
+		if !found {
+			return
+		}
+		fn := lint.EnclosingFuncOf(loop)
+		if fn == nil || rpc(fn) {
+			return
+		}
+		for _, g := range closedBy(fn) {
+			if fc.until[f] == nil {
+				fc.until[f] = make(map[*types.Var]bool)
+			}
+			fc.until[f][g] = true
+		}
+	}
 	serves := func(cur inspector.Cursor, ok *types.Var) bool {
 		loop, found := enclosingLoop(cur)
 		if !found {
@@ -85,8 +140,11 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 				}
 			}
 		case *ast.UnaryExpr:
-			if f := fieldOf(info, n.X); f != nil && n.Op == token.ARROW && serves(cur, recvOK(info, cur)) {
-				fc.served[f] = true
+			if f := fieldOf(info, n.X); f != nil && n.Op == token.ARROW {
+				if serves(cur, recvOK(info, cur)) {
+					fc.served[f] = true
+				}
+				signals(f, cur)
 			}
 		case *ast.RangeStmt:
 			if f := fieldOf(info, n.X); f != nil {

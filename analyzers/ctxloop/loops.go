@@ -55,15 +55,16 @@ func (s *scanner) fromSnapshot(e ast.Expr) bool {
 
 // scanCache holds what a pass's scanners compute once.
 type scanCache struct {
-	servers   map[types.Type]bool            // the receiver types of the package's handlers (serverType)
-	producers map[ast.Node]*producerIndex    // per handler function
-	closes    map[*ast.FuncDecl][]*types.Var // the fields a function's body closes (fieldsClosedBy)
-	observes  map[*ast.FuncDecl]bool         // whether a function's body observes cancellation (bodyObserves)
-	decls     funcDecls                      // the package's function declarations by object
+	servers   map[types.Type]bool                      // the receiver types of the package's handlers (serverType)
+	producers map[ast.Node]*producerIndex              // per handler function
+	closes    map[*ast.FuncDecl][]*types.Var           // the fields a function's body closes (fieldsClosedBy)
+	observes  map[*ast.FuncDecl]bool                   // whether a function's body observes cancellation (bodyObserves)
+	decls     funcDecls                                // the package's function declarations by object
+	built     map[*grpcctx.Handler]map[*types.Var]bool // locals a handler builds on its stream or context (builtOnRPC)
 }
 
 func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {
-	return &scanner{info: pass.TypesInfo, m: m, pkg: pass.Pkg, cache: &scanCache{producers: make(map[ast.Node]*producerIndex), decls: indexDecls(pass.TypesInfo, m)}}
+	return &scanner{info: pass.TypesInfo, m: m, pkg: pass.Pkg, cache: &scanCache{producers: make(map[ast.Node]*producerIndex), built: make(map[*grpcctx.Handler]map[*types.Var]bool), decls: indexDecls(pass.TypesInfo, m)}}
 }
 
 // in returns the scanner for loops in h's scope. The fields of the

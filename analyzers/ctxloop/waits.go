@@ -65,6 +65,7 @@ type waitFinder struct {
 	buffered map[*types.Var]bool       // made with room for at least one value
 	made     map[*types.Var]bool       // made in the handler, with or without a buffer
 	fed      map[*types.Var]bool       // returned by a call given the request context
+	handed   map[*types.Var]bool       // a value handed over from elsewhere: received, or type-asserted
 	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
@@ -98,7 +99,7 @@ func (w *waitFinder) local(ch ast.Expr) *types.Var {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		fed: make(map[*types.Var]bool)}
+		fed: make(map[*types.Var]bool), handed: handedVars(info, h.Func)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -199,6 +200,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 // one of its cases is ready; it wakes when one of them does.
 func (w *waitFinder) selectWait(sel *ast.SelectStmt) (wait, bool) {
 	wt := wait{at: sel, what: "select", sel: sel}
+	var recvs []*types.Var // computed for the first send case
 	for _, cc := range sel.Body.List {
 		comm := cc.(*ast.CommClause).Comm
 		var wakes, bounded bool
@@ -208,6 +210,12 @@ func (w *waitFinder) selectWait(sel *ast.SelectStmt) (wait, bool) {
 			return wait{}, false // default: never blocks
 		case *ast.SendStmt:
 			wakes, on = w.sendWakes(comm.Chan), types.ExprString(comm.Chan)
+			if !wakes && w.fields != nil {
+				if recvs == nil {
+					recvs = recvFields(w.info, sel)
+				}
+				wakes = w.fields.get().wakesWith(fieldOf(w.info, comm.Chan), recvs) // see fieldChans.until
+			}
 		case *ast.ExprStmt:
 			wakes, bounded, on = w.recvComm(comm.X)
 		case *ast.AssignStmt:
@@ -246,7 +254,10 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && grpcctx.IsContextLike(w.info.TypeOf(sel.X)) {
 			return w.s.live(sel.X), false
 		}
-		return false, false
+		// range registry.ReadChannel(clientStream): the callee, given the
+		// request context or a stream, feeds the channel and ends it
+		// with them, as when its result is assigned first (noteFed).
+		return w.givenRPC(call), false
 	}
 	if f := fieldOf(w.info, ch); f != nil && w.s.closedIn(f, w.root) {
 		return true, false // a channel the handler closes: closec in etcd#18739's fix
@@ -277,8 +288,56 @@ func (w *waitFinder) sendWakes(ch ast.Expr) bool {
 	if f := fieldOf(w.info, ch); f != nil && w.fields != nil && w.fields.get().served[f] {
 		return true
 	}
+	if sel, ok := ast.Unparen(ch).(*ast.SelectorExpr); ok && w.handed[w.local(sel.X)] {
+		// se.reply <- err on a request handed over from elsewhere: the
+		// reply channel is the requester's, made where the request was,
+		// with room for its one reply or a receiver that waits for it;
+		// neither side of that exchange is in view here.
+		return true
+	}
 	v := w.local(ch)
 	return v != nil && v.Parent() != v.Pkg().Scope() && (w.drained[v] || !w.goroutine)
+}
+
+// handedOver reports whether e yields a value handed over by other code:
+// a receive from a channel, or a type assertion (a request dequeued as an
+// interface value).
+func handedOver(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.UnaryExpr:
+		return e.Op == token.ARROW
+	case *ast.TypeAssertExpr:
+		return e.Type != nil
+	}
+	return false
+}
+
+// handedVars returns the variables of the function body at root (function
+// literals included) that hold a value handed over (handedOver), or a
+// range's key over a channel.
+func handedVars(info *types.Info, root ast.Node) map[*types.Var]bool {
+	out := make(map[*types.Var]bool)
+	note := func(e ast.Expr) {
+		if id, ok := e.(*ast.Ident); ok {
+			if v, ok := info.ObjectOf(id).(*types.Var); ok {
+				out[v] = true
+			}
+		}
+	}
+	ast.Inspect(root, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.RangeStmt:
+			if isChan(typeOf(info, n.X)) {
+				note(n.Key)
+			}
+		case *ast.AssignStmt:
+			if len(n.Rhs) == 1 && handedOver(n.Rhs[0]) {
+				note(n.Lhs[0])
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // noteFed records the channels that a call given the request context (or
@@ -562,10 +621,21 @@ func (sc *scopes) requestScope(cur inspector.Cursor) *grpcctx.Handler {
 	if fn == nil {
 		return nil
 	}
-	if h, once := sc.handlerOf(fn); !once {
+	if h, once := sc.handlerOf(fn); !once && !sc.outlives(h, cur) {
 		return h
 	}
 	return nil
+}
+
+// outlives reports whether the code at cur runs in a goroutine that the
+// unary handler h starts and does not wait for (grpcctx's HandlerWaits):
+// work meant to outlive the RPC (start a restore, answer, let the client
+// poll its progress), whose request context gRPC cancels as the handler
+// returns. Checking that context would abandon the work at once: its
+// loops, waits and helpers are not the RPC's, and ctxloop does not judge
+// them. A streaming handler's goroutines serve its stream and stay judged.
+func (sc *scopes) outlives(h *grpcctx.Handler, cur inspector.Cursor) bool {
+	return h != nil && h.Kind == grpcctx.Unary && lint.InGoStmt(cur, h.Func) && !sc.m.HandlerWaits(h)
 }
 
 func (sc *scopes) resolve(fn ast.Node) scoped {
@@ -676,6 +746,7 @@ func (c *checker) reportWaits(pass *analysis.Pass, m *grpcctx.Model, s *scanner,
 			wf = base
 			if l.spawn != nil {
 				wf = newSpawnFinder(s, l.spawn, base)
+				wf.handed = handedVars(pass.TypesInfo, l.fn) // the requests the spawned function receives
 				finders[key] = wf
 			}
 		}

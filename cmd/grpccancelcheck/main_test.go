@@ -518,6 +518,16 @@ func TestTypeErrors(t *testing.T) {
 		if strings.Contains(all, "panic") {
 			t.Errorf("%v: panicked:\n%s", args, all)
 		}
+		if args[0] == tool {
+			// One line per broken package, none of the driver's
+			// per-analyzer prerequisite lines (quietFilter).
+			if n := strings.Count(all, "not analyzed: it does not type-check"); n != 1 {
+				t.Errorf("%v: %d \"not analyzed\" lines, want 1:\n%s", args, n, all)
+			}
+			if strings.Contains(all, "failed prerequisites") || strings.Contains(all, "analysis skipped") {
+				t.Errorf("%v: the driver's prerequisite noise is not collapsed:\n%s", args, all)
+			}
+		}
 	}
 }
 

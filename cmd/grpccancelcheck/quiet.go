@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 
 	"github.com/grpccancelcheck/grpccancelcheck/analyzers"
@@ -64,50 +66,81 @@ func runQuiet(args []string) (int, bool) {
 }
 
 // quietFilter copies r to w line by line, collapsing the lines that say a
-// package was skipped for its type errors into one per package.
+// package was skipped for its type errors into one per package. The driver
+// prints, for such a package, "P: analysis skipped due to errors in
+// package" once per prerequisite P our analyzers require that does not run
+// despite errors (the model, grpcctx; lint support, lintreport), then
+// "NAME: failed prerequisites: P1@PKG, P2@PKG" once per analyzer, in any
+// order. A failed line that names every such prerequisite of its analyzer
+// is a type error's; one that names fewer is another failure (a panic in
+// one of them) and passes. A PKG that is a pattern (./x/...) matched no
+// package: the driver has said so already, and nothing more is printed.
 func quietFilter(r io.Reader, w io.Writer) {
-	ours := make(map[string]bool)
-	for _, name := range analyzers.Names() {
-		ours[name] = true
+	need := make(map[string]map[string]bool) // analyzer -> its prerequisites skipped on type errors
+	skips := make(map[string]bool)
+	for _, a := range analyzers.All() {
+		need[a.Name] = make(map[string]bool)
+		for _, p := range a.Requires {
+			if !p.RunDespiteErrors {
+				need[a.Name][p.Name] = true
+				skips[p.Name] = true
+			}
+		}
 	}
-	const skipped = "grpcctx: analysis skipped due to errors in package"
-	pending := 0                   // skipped lines not yet matched to a package
-	named := make(map[string]bool) // packages already announced
+	const skippedSuffix = ": analysis skipped due to errors in package"
+	skipped := make(map[string]int) // per prerequisite: skipped lines seen, less those announced packages account for
+	named := make(map[string]bool)  // packages already announced
 	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if line == skipped {
-			pending++
+		if p, ok := strings.CutSuffix(line, skippedSuffix); ok && skips[p] {
+			skipped[p]++
 			continue
 		}
-		if pkg, ok := failedOnModel(line, ours); ok && (named[pkg] || pending > 0) {
+		if pkg, ok := failedOnModel(line, need); ok {
 			if !named[pkg] {
 				named[pkg] = true
-				pending--
-				fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it does not type-check\n", pkg)
+				for p := range need[strings.SplitN(line, ":", 2)[0]] {
+					skipped[p]--
+				}
+				if !isPattern(pkg) {
+					fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it does not type-check\n", pkg)
+				}
 			}
 			continue
 		}
 		fmt.Fprintln(w, line)
 	}
-	for range pending { // a skipped line no analyzer's line named: keep it
-		fmt.Fprintln(w, skipped)
-	}
 	_, _ = io.Copy(w, r) // a line too long for the scanner, and the rest
+	for _, p := range slices.Sorted(maps.Keys(skipped)) {
+		for range skipped[p] { // skipped lines no announced package accounts for: keep them
+			fmt.Fprintln(w, p+skippedSuffix)
+		}
+	}
 }
 
-// failedOnModel returns PKG from "NAME: failed prerequisites: grpcctx@PKG",
-// when NAME is one of our analyzers and the model is its only failed
-// prerequisite.
-func failedOnModel(line string, ours map[string]bool) (string, bool) {
+// failedOnModel returns PKG from "NAME: failed prerequisites: P1@PKG,
+// P2@PKG", when NAME is one of our analyzers and the prerequisites named
+// are exactly those of its that type errors skip, on one package.
+func failedOnModel(line string, need map[string]map[string]bool) (string, bool) {
 	name, rest, ok := strings.Cut(line, ": failed prerequisites: ")
-	if !ok || !ours[name] {
+	if !ok || need[name] == nil {
 		return "", false
 	}
-	pkg, ok := strings.CutPrefix(rest, "grpcctx@")
-	if !ok || strings.Contains(pkg, ", ") {
-		return "", false
+	pkg := ""
+	parts := strings.Split(rest, ", ")
+	for _, part := range parts {
+		p, at, ok := strings.Cut(part, "@")
+		if !ok || !need[name][p] || pkg != "" && at != pkg {
+			return "", false
+		}
+		pkg = at
 	}
-	return pkg, true
+	return pkg, len(parts) == len(need[name])
+}
+
+// isPattern reports whether pkg is a directory pattern rather than an
+// import path: what the driver names when a pattern matched no package.
+func isPattern(pkg string) bool {
+	return strings.HasPrefix(pkg, ".") || strings.HasPrefix(pkg, "/")
 }

@@ -120,6 +120,9 @@ type clientIndex struct {
 	once    sync.Once
 	assigns map[*types.Var][]assigned
 	memo    lockedMap[*types.Var, Client]
+	// lits holds the package's function literals by the scope of their
+	// parameters and body.
+	lits map[*types.Scope]*ast.FuncLit
 }
 
 // An assigned is one value stored in a variable or field.
@@ -140,6 +143,7 @@ func (m *Model) clientIndex() *clientIndex {
 func (ix *clientIndex) build(m *Model) {
 	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.assigns = make(map[*types.Var][]assigned)
+	ix.lits = make(map[*types.Scope]*ast.FuncLit)
 	info := m.info
 	add := func(v *types.Var, rhs ast.Expr, fn ast.Node, index int) {
 		if v != nil && indexed(v.Type()) {
@@ -159,8 +163,14 @@ func (ix *clientIndex) build(m *Model) {
 		}
 		return nil
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
+		if lit, ok := cur.Node().(*ast.FuncLit); ok {
+			if sc := info.Scopes[lit.Type]; sc != nil {
+				ix.lits[sc] = lit
+			}
+			continue
+		}
 		fn := lint.EnclosingFuncOf(cur)
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
@@ -250,8 +260,14 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 				return Client{Kind: ClientParam, Param: i}
 			}
 		case *ast.FuncLit:
-			if c := m.literalParamClient(fn, v); c.Kind == ClientConn {
-				return c
+			// A parameter of fn, or of a literal around fn (the
+			// callback's client used in a literal inside the callback:
+			// a goroutine, a retry, a walk's visitor), never assigned:
+			// the value the callback was given.
+			if lit := m.declaringLit(fn, v); lit != nil && len(ix.assigns[v]) == 0 {
+				if c := m.literalParamClient(lit, v); c.Kind == ClientConn {
+					return c
+				}
 			}
 		}
 		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
@@ -460,6 +476,18 @@ func (f *callbackClients) String() string {
 		parts = append(parts, fmt.Sprintf("param %d gets a client as arg %d", c.Param, c.Arg))
 	}
 	return "callbackClients(" + strings.Join(parts, "; ") + ")"
+}
+
+// declaringLit returns the function literal, fn or one around it, of
+// which v is a parameter; nil when there is none (v is a local variable,
+// or a parameter of the declaration). One look-up in the index: the
+// function literals by their scope.
+func (m *Model) declaringLit(fn *ast.FuncLit, v *types.Var) *ast.FuncLit {
+	lit := m.clientIndex().lits[v.Parent()]
+	if lit == nil || fn.Pos() < lit.Pos() || fn.End() > lit.End() {
+		return nil
+	}
+	return lit
 }
 
 // literalParamClient returns what is known about v, parameter j of the

@@ -68,8 +68,9 @@ type Model struct {
 	// package calls.
 	returns *returnFacts
 
-	mu   sync.Mutex
-	cfgs map[ast.Node]*flowGraph
+	mu      sync.Mutex
+	cfgs    map[ast.Node]*flowGraph
+	waiting map[*Handler]bool // HandlerWaits' answers
 
 	cache   originCache    // origins that do not depend on the query that computed them
 	clients clientIndex    // values stored in interface-typed variables, built on first use

@@ -122,6 +122,9 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
 		return true
 	}
+	if isFunc(fn, grpcPath, "DialContext") && fn.Signature().Recv() == nil {
+		return index == 0 && m.blockingDial(call)
+	}
 	if slices.Contains(m.outboundOf(fn, local), index) {
 		return !m.switchedOff(fn, call, index)
 	}
@@ -796,4 +799,25 @@ func implied(info *types.Info, cond ast.Expr, holds bool, flags map[*types.Var]i
 func hasFlag(flags map[*types.Var]int, v *types.Var) bool {
 	_, ok := flags[v]
 	return ok
+}
+
+// blockingDial reports whether call, a grpc.DialContext, is given an
+// option that makes it wait for the connection (WithBlock,
+// WithReturnConnectionError, FailOnNonTempDialError), followed as the
+// connection rules follow options. Without one the dial returns at once
+// and connects in the background, and its context bounds nothing the
+// request waits for: grpc's own Dial, DialContext(context.Background(),
+// target, opts...), is no detached outbound call, nor a provider that
+// dials once and caches the connection (armada's leader proxy, round 6's
+// R8 shape); the RPCs on the connection carry their own contexts.
+func (m *Model) blockingDial(call *ast.CallExpr) bool {
+	fn := m.enclosingFunc(call)
+	for _, a := range call.Args[min(2, len(call.Args)):] {
+		for _, opt := range m.dialOptions(a, fn, 0, 1) {
+			if callee := Callee(m.info, opt); callee != nil && isFunc(callee, grpcPath, "WithBlock", "WithReturnConnectionError", "FailOnNonTempDialError") {
+				return true
+			}
+		}
+	}
+	return false
 }

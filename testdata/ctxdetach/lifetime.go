@@ -115,14 +115,15 @@ func (s *refreshServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, err
 		_, _ = s.up.Unary(rctx, in)
 	}()
 	go func() {
-		// Reported: detached and unbounded; the remedy says how to detach.
-		_, _ = s.up.Unary(context.Background(), in) // want `call to s.up.Unary in handler Unary uses context.Background\(\), not the request context, .*; pass ctx if the handler waits for this goroutine; if the work must outlive the RPC, use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)`
+		// Reported: detached and unbounded; the handler does not wait, so
+		// the remedy is the detached idiom, not the request context.
+		_, _ = s.up.Unary(context.Background(), in) // want `call to s.up.Unary in handler Unary uses context.Background\(\), not the request context, .*; use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\) \(the handler does not wait for this goroutine`
 	}()
 	// Reported: in the handler's own flow, a timeout of its own does not
 	// make up for the caller's cancellation and deadline.
 	tctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	return s.up.Unary(tctx, in) // want `call to s.up.Unary in handler Unary uses tctx \(from context.Background\(\)\), not the request context, .*; pass ctx$`
+	return s.up.Unary(tctx, in) // want `call to s.up.Unary in handler Unary uses tctx \(from context.Background\(\)\), not the request context, .*; pass ctx \(if the work must finish after the caller gives up, use context.WithTimeout\(context.WithoutCancel\(ctx\), ...\)\)$`
 }
 
 // startLocalMonitor uses ctx only in the goroutine it starts.

@@ -135,12 +135,43 @@ func (s *spawnServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error
 
 type spawnServer2 struct {
 	spawnServer
+	done chan *echo.Msg
 }
 
 // Reported: the goroutine works for this RPC (it is handed the request's
-// text), and waits on the server's context only.
+// text), and waits on the server's context only; the handler waits for
+// its result, so the goroutine is the RPC's.
 func (s *spawnServer2) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	go s.drainJobs(in.Text)
+	return <-s.done, nil
+}
+
+// watchJobs is drainJobs for a goroutine that outlives its RPC.
+func (s *spawnServer) watchJobs(tag string) {
+	for {
+		select { // silent: the goroutine of spawnServer3's Unary is meant to outlive the RPC
+		case m := <-s.jobs:
+			if m.Text == tag {
+				return
+			}
+		case <-s.ctx.Done():
+			return
+		}
+	}
+}
+
+type spawnServer3 struct {
+	spawnServer
+}
+
+// Silent (longhorn-engine's BackupRestore, issue 17's V5-B2): a unary
+// handler that starts the work and returns at once, for the client to
+// poll its progress: the work must outlive the RPC, whose context gRPC
+// cancels as the handler returns, so waking on it would abandon the work
+// at once. ctxloop does not judge a goroutine a unary handler does not
+// wait for; one it waits for (spawnServer2) is the RPC's.
+func (s *spawnServer3) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	go s.watchJobs(in.Text)
 	return in, nil
 }
 

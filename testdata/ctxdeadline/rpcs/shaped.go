@@ -58,7 +58,7 @@ func (w *LocalWriter) Unary(ctx context.Context, in *echo.Msg, _ ...grpc.CallOpt
 // other packages cannot see the type it returns (go vet sees this package
 // through its export data, which leaves serverAsClient out); the
 // constructor's ctorMethods fact tells them what its methods do.
-type UnaryClient interface {
+type UnaryClient interface { // want UnaryClient:`implMethods\(Unary: deadlineParams\(param 0 reaches call echo.EchoClient.Unary at shaped.go:\d+\)\)`
 	Unary(ctx context.Context, in *echo.Msg, opts ...grpc.CallOption) (*echo.Msg, error)
 }
 

@@ -5,6 +5,7 @@ package helpers
 import (
 	"context"
 	"sync"
+	"time"
 
 	"example.com/fixtures/pb/echo"
 )
@@ -24,6 +25,39 @@ func Indirect(c echo.EchoClient) error { // want Indirect:`detachedCall\(c.Unary
 // one: its callers hand it a context that it drops, so they are told.
 func LookupCtx(ctx context.Context, c echo.EchoClient, id string) (*echo.Msg, error) { // want LookupCtx:`detachedCall\(c.Unary on context.Background\(\) at helpers.go:\d+, ignoring its context\)`
 	return c.Unary(context.Background(), &echo.Msg{Text: id})
+}
+
+// Reload takes no context and calls upstream on a detached context with a
+// timeout of its own (a client API without contexts: every call gets
+// context.WithTimeout(context.Background(), d)): the fact says bounded, so
+// a goroutine that outlives the RPC may run it (start-and-poll handlers).
+func Reload(c echo.EchoClient) error { // want Reload:`detachedCall\(c.Unary on context.Background\(\) at helpers.go:\d+, bounded\)`
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	_, err := c.Unary(ctx, &echo.Msg{})
+	return err
+}
+
+// Purge reaches a bounded call (Reload) and an unbounded one (Lookup):
+// not bounded, whichever comes first.
+func Purge(c echo.EchoClient) error { // want Purge:`detachedCall\(c.Unary on context.Background\(\) at helpers.go:\d+\)`
+	if err := Reload(c); err != nil {
+		return err
+	}
+	_, err := Lookup(c, "purged")
+	return err
+}
+
+// Delete is given the request context and replaces it with
+// context.Background() on purpose, so that a caller who gives up does not
+// leave the deletion half done. The analyzer cannot tell this from a
+// dropped context (LookupCtx): its callers are told, with the detached
+// idiom (context.WithoutCancel of the context it is given) in the remedy.
+func Delete(_ctx context.Context, c echo.EchoClient, id string) error { // want Delete:`detachedCall\(c.Unary on context.Background\(\) at helpers.go:\d+, ignoring its context\)`
+	// Background, so that the client cannot cancel the deletion half way.
+	ctx := context.Background()
+	_, err := c.Unary(ctx, &echo.Msg{Text: id})
+	return err
 }
 
 // LookupMixed uses its context for one call and a detached one for the

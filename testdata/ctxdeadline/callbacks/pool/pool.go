@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 
 	"example.com/fixtures/pb/echo"
+	"example.com/fixtures/pb/echolegacy"
 )
 
 // WithClient dials through a callback of its own, as pb.WithGrpcClient
@@ -27,6 +28,23 @@ func withConn(target string, fn func(*grpc.ClientConn) error) error {
 	}
 	defer conn.Close()
 	return fn(conn)
+}
+
+// WithLegacy is WithClient for a pre-generic generated client, made on a
+// connection it dials itself.
+func WithLegacy(target string, fn func(c echolegacy.EchoClient) error) error { // want WithLegacy:`callbackClients\(param 1 gets a client as arg 0\)`
+	conn, err := grpc.NewClient(target)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return fn(echolegacy.NewEchoClient(conn))
+}
+
+// WithGiven calls fn with a client of its caller's, which may be a mock
+// or a wrapper with its own timeout: no fact.
+func WithGiven(c echo.EchoClient, fn func(c echo.EchoClient) error) error {
+	return fn(c)
 }
 
 // WithFake gives fn a fake that answers in process: no fact.

@@ -1,0 +1,329 @@
+package ctxloop
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"example.com/fixtures/ctxloop/helpers"
+	"example.com/fixtures/pb/echo"
+)
+
+// The shapes of this file are waits and helper loops whose other side is
+// out of view, where the tool leans to silence (issue 17's round-5 reads),
+// each next to its twin whose both sides are in view, still reported.
+
+// sendReq is a request handed to the stream's sender goroutine with the
+// channel for its one reply (hashicorp/go-plugin's GRPCBroker).
+type sendReq struct {
+	msg   *echo.Msg
+	reply chan error
+}
+
+type brokerServer struct {
+	echo.UnimplementedEchoServer
+	send chan *sendReq
+	quit chan struct{}
+	jobs chan any
+}
+
+// Send is the requester: it makes the reply channel and waits for the
+// reply after the hand-off. The hand-off can block (nothing of the
+// package's serves s.send for good), hence its fact; no handler calls it.
+func (s *brokerServer) Send(m *echo.Msg) error { // want Send:`blocks\(select on s.send and s.quit in Send`
+	ch := make(chan error)
+	select {
+	case s.send <- &sendReq{m, ch}:
+	case <-s.quit:
+		return errors.New("closed")
+	}
+	return <-ch
+}
+
+// Bidi: the sender goroutine answers each request on the channel that came
+// with it. Silent: the reply channel is the requester's (made with room for
+// its reply, or with a receiver that waits for it), and neither side of
+// that exchange is in this handler.
+func (s *brokerServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	done := stream.Context().Done()
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-s.quit:
+				return
+			case r := <-s.send:
+				r.reply <- stream.Send(r.msg) // silent: a reply on a received request's channel
+			}
+		}
+	}()
+	for {
+		if _, err := stream.Recv(); err != nil {
+			return err
+		}
+	}
+}
+
+// ClientStream: the same reply through a request dequeued as an interface
+// value (cortex's frontend: req := wrapper.(*request)). Silent.
+func (s *brokerServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		m, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		select {
+		case j := <-s.jobs:
+			r := j.(*sendReq)
+			r.reply <- stream.SendMsg(m) // silent: the reply channel of a request handed over
+		case <-stream.Context().Done():
+			return stream.Context().Err()
+		}
+	}
+}
+
+// ServerStream: the twin, the handler's own request object, whose reply
+// channel it made and whose only receiver it is. Reported: after the
+// handler returns on its first reply, the goroutine blocks on the next
+// send for good.
+func (s *brokerServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	r := &sendReq{msg: in, reply: make(chan error)}
+	go func() {
+		for {
+			m := &echo.Msg{}
+			if err := stream.RecvMsg(m); err != nil {
+				return
+			}
+			r.reply <- stream.Send(m) // want `send on r.reply in goroutine started by handler ServerStream does not wake when the RPC ends`
+		}
+	}()
+	return <-r.reply
+}
+
+// readChannel reads a client stream into a channel, which it closes when
+// the stream ends (networkservicemesh's registry.ReadNetworkServiceChannel).
+func readChannel(c grpc.ServerStreamingClient[echo.Msg]) <-chan *echo.Msg {
+	ch := make(chan *echo.Msg)
+	go func() {
+		defer close(ch)
+		for {
+			m, err := c.Recv()
+			if err != nil {
+				return
+			}
+			ch <- m
+		}
+	}()
+	return ch
+}
+
+type proxyServer struct {
+	echo.UnimplementedEchoServer
+	upstream echo.EchoClient
+	feed     func() <-chan *echo.Msg
+}
+
+// ServerStream: silent: the channel comes from a call given the client
+// stream opened on the request's context, so what feeds it ends with
+// the RPC (the same as when the call's result is assigned first).
+func (s *proxyServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	up, err := s.upstream.ServerStream(stream.Context(), in)
+	if err != nil {
+		return err
+	}
+	for m := range readChannel(up) {
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bidi: the twin, a channel from a call given nothing of the RPC's.
+// Reported: nothing ends it when the RPC does.
+func (s *proxyServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	for m := range s.feed() { // want `receive from s.feed\(\) in handler Bidi does not wake when the RPC ends`
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chatStream is the narrow view of an RPC's stream that a chatSession loop
+// takes (fabric's ChaincodeStream): no Context method, so the function
+// that takes it counts as taking no context.
+type chatStream interface {
+	Send(*echo.Msg) error
+	Recv() (*echo.Msg, error)
+}
+
+// processStream serves a chat stream: a Recv goroutine feeds msgs and
+// reports the stream's end on errs, and a keepalive ticks. Its loop ends
+// when the stream's Recv fails; the tool cannot see that through the
+// narrow type, so the function has the fact.
+func processStream(cs chatStream) error { // want processStream:`blindLoop\(polling loop in processStream`
+	msgs := make(chan *echo.Msg)
+	errs := make(chan error, 1)
+	go func() {
+		for {
+			m, err := cs.Recv()
+			if err != nil {
+				errs <- err
+				return
+			}
+			msgs <- m
+		}
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case m := <-msgs:
+			_ = cs.Send(m)
+		case err := <-errs:
+			return err
+		case <-tick.C:
+			_ = cs.Send(&echo.Msg{})
+		}
+	}
+}
+
+// chatSession is a per-stream object built on the stream (fabric's gossip
+// connection).
+type chatSession struct {
+	cs chatStream
+}
+
+func newChatSession(cs chatStream) *chatSession { return &chatSession{cs: cs} }
+
+func (c *chatSession) serve() error { return processStream(c.cs) } // want serve:`blindLoop\(polling loop in processStream`
+
+type chatServer struct {
+	echo.UnimplementedEchoServer
+	peer chatStream // a long-lived connection of the server's
+}
+
+// Bidi: silent: the helper is given the RPC's stream (behind its narrow
+// type), whose end ends its loop.
+func (s *chatServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	return processStream(stream)
+}
+
+type chatServer2 struct {
+	echo.UnimplementedEchoServer
+}
+
+// Bidi: silent: the helper runs on a session the handler built on its
+// stream.
+func (s *chatServer2) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	c := newChatSession(stream)
+	return c.serve()
+}
+
+// ServerStream: the twin, the same helper on the server's long-lived
+// connection, which the RPC's end does not end. Reported.
+func (s *chatServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	return processStream(s.peer) // want `call to processStream in handler ServerStream runs a polling loop in processStream`
+}
+
+type planServer struct {
+	echo.UnimplementedEchoServer
+	plan  *helpers.Plan
+	reg   *helpers.Registry
+	nodes []*helpers.Node
+}
+
+// Unary: silent: Endorsers and Depth compute on memory they hold (no call,
+// no wait; a walk down an error chain with an Unwrap of another package):
+// no fact; Register retries afresh, no fact either. Pending spins on a
+// field nothing in its loop changes: reported.
+func (s *planServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	s.reg.Register(in.Text, 1)
+	_ = helpers.Nearest(s.nodes)                     // silent: a walk up a finite tree, see Nearest
+	_ = helpers.AwaitIdle(s.nodes)                   // want `call to helpers.AwaitIdle in handler Unary runs a polling loop in AwaitIdle`
+	if _, errno := helpers.Blocks(nil); errno != 0 { // silent: a walk page by page, see Blocks
+		return nil, errors.New("fiemap")
+	}
+	n := len(s.plan.Endorsers(int(in.N)))
+	n += helpers.Depth(ctx.Err())
+	s.plan.Pending() // want `call to s.plan.Pending in handler Unary runs a search loop in Pending`
+	return &echo.Msg{N: int64(n)}, nil
+}
+
+// mgmtOp is an operation handed to the server's event loop, with the
+// channel for its result (osrg/gobgp's BgpServer).
+type mgmtOp struct {
+	f     func() error
+	errCh chan error
+}
+
+type loopServer struct {
+	echo.UnimplementedEchoServer
+	mgmtCh  chan *mgmtOp
+	closeCh chan struct{}
+	stopCh  chan struct{}
+}
+
+func newLoopServer() *loopServer {
+	return &loopServer{mgmtCh: make(chan *mgmtOp), closeCh: make(chan struct{}), stopCh: make(chan struct{})}
+}
+
+// Serve is the process's event loop: it serves mgmtCh until its context
+// ends, and closes closeCh as it returns.
+func (s *loopServer) Serve(ctx context.Context) {
+	defer close(s.closeCh)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case op := <-s.mgmtCh:
+			op.errCh <- op.f()
+		}
+	}
+}
+
+// mgmtOperation hands an operation to the event loop. No fact: the select
+// wakes on closeCh, which the loop that serves mgmtCh closes when it
+// stops, so the hand-off waits only for the loop's backlog.
+func (s *loopServer) mgmtOperation(f func() error) error {
+	ch := make(chan error)
+	select {
+	case s.mgmtCh <- &mgmtOp{f, ch}:
+		return <-ch
+	case <-s.closeCh:
+		return errors.New("server stopped")
+	}
+}
+
+// stoppable is the twin: its other case is a signal the event loop does
+// not close, so when the loop has stopped the hand-off blocks for good.
+func (s *loopServer) stoppable(f func() error) error { // want stoppable:`blocks\(select on s.mgmtCh and s.stopCh in stoppable`
+	ch := make(chan error)
+	select {
+	case s.mgmtCh <- &mgmtOp{f, ch}:
+		return <-ch
+	case <-s.stopCh:
+		return errors.New("server stopped")
+	}
+}
+
+func (s *loopServer) Stop() { close(s.stopCh) }
+
+// ServerStream: silent at mgmtOperation (see there); reported at stoppable.
+func (s *loopServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	for {
+		if err := s.mgmtOperation(func() error { return nil }); err != nil {
+			return err
+		}
+		if err := s.stoppable(func() error { return nil }); err != nil { // want `call to s.stoppable in handler ServerStream blocks in a select on s.mgmtCh and s.stopCh in stoppable`
+			return err
+		}
+		if err := stream.Send(in); err != nil {
+			return err
+		}
+	}
+}
