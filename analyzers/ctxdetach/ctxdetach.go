@@ -1260,13 +1260,7 @@ func (c *checker) cacheIndexOf(info *types.Info, fn ast.Node) *cacheIndex {
 	if ix, ok := c.caches[fn]; ok {
 		return ix
 	}
-	var body *ast.BlockStmt
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		body = fn.Body
-	case *ast.FuncLit:
-		body = fn.Body
-	}
+	body := lint.FuncBody(fn)
 	if body == nil {
 		c.caches[fn] = nil
 		return nil

@@ -67,7 +67,13 @@
 // whose arguments are all constants or a temporary path the same function
 // made (k8s mount-utils runs umount on a fresh temp dir to learn its "not
 // mounted" message); one built from a parameter, a field or run-time data
-// does the request's work and counts.
+// does the request's work and counts. Nor is work that fills an object's
+// cache: a call whose result the function stores in a field (x.f = v,
+// x.f[k] = v), in a function that before the call returned early on a
+// read of that field (if c, ok := p.conns[name]; ok { return c, nil }):
+// the value serves every later request, and one request's cancellation
+// must not cut its making short (the guarded form, if x.f == nil { x.f =
+// ... }, in handler scope is the same rule).
 //
 // Evidence that lies only behind a bool parameter of the callee (every
 // outbound use of the context sits under if retry { ... }, or after if

@@ -799,13 +799,7 @@ func inReported(n ast.Node, fn ast.Node, reported []loopFinding) bool {
 }
 
 func graphOf(fn ast.Node) *cfg.CFG {
-	var body *ast.BlockStmt
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		body = fn.Body
-	case *ast.FuncLit:
-		body = fn.Body
-	}
+	body := lint.FuncBody(fn)
 	if body == nil {
 		return nil
 	}

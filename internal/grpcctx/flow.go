@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/cfg"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // A flowGraph is the control-flow graph of one function, built only for the
@@ -32,13 +34,7 @@ func (m *Model) flow(fn ast.Node) *flowGraph {
 	if f, ok := m.cfgs[fn]; ok {
 		return f
 	}
-	var body *ast.BlockStmt
-	switch fn := fn.(type) {
-	case *ast.FuncDecl:
-		body = fn.Body
-	case *ast.FuncLit:
-		body = fn.Body
-	}
+	body := lint.FuncBody(fn)
 	var f *flowGraph
 	if body != nil {
 		// Every call may return: a call that does not (panic, os.Exit) only

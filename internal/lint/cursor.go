@@ -20,6 +20,18 @@ func EnclosingFuncOf(cur inspector.Cursor) ast.Node {
 	return nil
 }
 
+// FuncBody returns the body of fn, a FuncDecl or FuncLit, or nil (a
+// declaration without one, or any other node).
+func FuncBody(fn ast.Node) *ast.BlockStmt {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn.Body
+	case *ast.FuncLit:
+		return fn.Body
+	}
+	return nil
+}
+
 // InGoStmt reports whether cur lies inside a go statement within root: code
 // that may still run after root has returned.
 func InGoStmt(cur inspector.Cursor, root ast.Node) bool {
