@@ -90,7 +90,11 @@
 // received from a channel or type-asserted from a queue (case r := <-s.send:
 // r.reply <- err; req := item.(*request); req.response <- resp): a reply
 // on the requester's channel, made where the request was with room for its
-// one reply or a receiver that waits for it, neither side in view; a send on a local channel that the handler
+// one reply or a receiver that waits for it, neither side in view; a
+// worker's one send on a results channel made with a buffer of len(X),
+// once per job received from a jobs channel on which the handler sends
+// once per element of a range over the same X (at most len(X) results are
+// ever sent: grafana/tempo's FindTraces worker pool); a send on a local channel that the handler
 // drains with a range loop that never leaves early, or that the handler's
 // own code makes (not a goroutine it starts: the receivers are the
 // handler's goroutines, judged at their loops), a send on a struct field's

@@ -66,6 +66,9 @@ type waitFinder struct {
 	made     map[*types.Var]bool       // made in the handler, with or without a buffer
 	fed      map[*types.Var]bool       // returned by a call given the request context
 	handed   map[*types.Var]bool       // a value handed over from elsewhere: received, or type-asserted
+	capLen   map[*types.Var]string     // made with a buffer of len(X): X, as written
+	perElem  map[*types.Var]string     // sent on only once per element of a range over X: X ("" if some send is not)
+	sent     map[*types.Var]int        // sends on it in the handler's function, literals included
 	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
@@ -99,13 +102,24 @@ func (w *waitFinder) local(ch ast.Expr) *types.Var {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		fed: make(map[*types.Var]bool), handed: handedVars(info, h.Func)}
+		fed: make(map[*types.Var]bool), handed: handedVars(info, h.Func),
+		capLen: make(map[*types.Var]string), perElem: make(map[*types.Var]string), sent: make(map[*types.Var]int)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
 	if cur, ok := m.Cursor(h.Func); ok {
-		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil)) {
+		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil)) {
 			switch n := c.Node().(type) {
+			case *ast.SendStmt:
+				if v := channelVar(info, n.Chan); v != nil {
+					w.sent[v]++
+					x, ok := w.perElem[v]
+					if e := onceEach(c); !ok {
+						w.perElem[v] = e
+					} else if x != e {
+						w.perElem[v] = ""
+					}
+				}
 			case *ast.CallExpr:
 				// c.solver.Status(ctx, ref, ch): the callee, given the
 				// request context, feeds ch and knows when the RPC ends
@@ -138,6 +152,9 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 					if v, ok := info.ObjectOf(id).(*types.Var); ok {
 						w.made[v] = true
 						w.buffered[v] = w.buffered[v] || madeBuffered(info, rhs)
+						if x := lenCap(info, rhs); x != "" {
+							w.capLen[v] = x
+						}
 					}
 				}
 			}
@@ -160,7 +177,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 				out = append(out, wt)
 			}
 		case *ast.SendStmt:
-			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) {
+			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) && !w.withinBuffer(c, n) {
 				out = append(out, wait{at: n, what: "send on " + types.ExprString(n.Chan)})
 			}
 		case *ast.UnaryExpr:
@@ -884,4 +901,95 @@ func waitEnd(wt wait) token.Pos {
 		return wt.sel.Body.Lbrace
 	}
 	return wt.at.End()
+}
+
+// withinBuffer reports whether the send at c can never find the channel's
+// buffer full: the channel was made with a buffer of len(X), and the send
+// is the only one on it, made once per job received from a channel on which
+// the handler sends once per element of a range over the same X (tempo's
+// FindTraces: jobs and results are both
+// made with len(ids); the handler sends one job per id; each worker sends
+// one result per job it receives). At most len(X) values are ever sent,
+// so the send does not wait, whoever receives. Round 6's reading of old
+// findings, S6-N1.
+func (w *waitFinder) withinBuffer(c inspector.Cursor, send *ast.SendStmt) bool {
+	v := w.local(send.Chan)
+	x := w.capLen[v]
+	if v == nil || x == "" || w.sent[v] > 0 || sendsIn(w.info, w.fn, send.Chan) != 1 {
+		return false // other sends on it may add to its count: only a worker's one send is bounded here
+	}
+	loop, ok := enclosingLoop(c)
+	if !ok {
+		return false
+	}
+	rng, ok := loop.Node().(*ast.RangeStmt)
+	if !ok || sendInNestedLoop(c, loop) {
+		return false
+	}
+	jobs := w.local(rng.X)
+	return jobs != nil && isChan(jobs.Type()) && w.perElem[jobs] == x // one send on v per job, len(X) jobs
+}
+
+// sendInNestedLoop reports whether the send at c lies in a select, switch
+// case or block that a loop inside loop repeats: enclosingLoop already is
+// the innermost loop, so nothing but loop repeats it.
+func sendInNestedLoop(c, loop inspector.Cursor) bool {
+	for p := c.Parent(); p.Node() != nil && p.Node() != loop.Node(); p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.FuncLit:
+			return true
+		}
+	}
+	return false
+}
+
+// onceEach returns X when the send at c is made once per element of a
+// range over X (a slice, map, string or array, not a channel): the range
+// is the innermost loop around it, within the same function. Else "".
+func onceEach(c inspector.Cursor) string {
+	loop, ok := enclosingLoop(c)
+	if !ok {
+		return ""
+	}
+	rng, ok := loop.Node().(*ast.RangeStmt)
+	if !ok || sendInNestedLoop(c, loop) {
+		return ""
+	}
+	if _, again := enclosingLoop(loop); again {
+		return "" // a loop around the range repeats it
+	}
+	return types.ExprString(ast.Unparen(rng.X))
+}
+
+// sendsIn counts the sends in fn's body (function literals included) on
+// the variable ch names.
+func sendsIn(info *types.Info, fn ast.Node, ch ast.Expr) int {
+	v := channelVar(info, ch)
+	n := 0
+	ast.Inspect(lint.FuncBody(fn), func(node ast.Node) bool {
+		if s, ok := node.(*ast.SendStmt); ok && v != nil && channelVar(info, s.Chan) == v {
+			n++
+		}
+		return true
+	})
+	return n
+}
+
+// lenCap returns X when e is make(chan T, len(X)).
+func lenCap(info *types.Info, e ast.Expr) string {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 || !isMake(info, e) {
+		return ""
+	}
+	l, ok := ast.Unparen(call.Args[1]).(*ast.CallExpr)
+	if !ok || len(l.Args) != 1 {
+		return ""
+	}
+	if id, ok := ast.Unparen(l.Fun).(*ast.Ident); !ok || id.Name != "len" {
+		return ""
+	}
+	if _, ok := info.Uses[l.Fun.(*ast.Ident)].(*types.Builtin); !ok {
+		return ""
+	}
+	return types.ExprString(ast.Unparen(l.Args[0]))
 }

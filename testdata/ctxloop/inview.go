@@ -3,6 +3,7 @@ package ctxloop
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"google.golang.org/grpc"
@@ -326,4 +327,97 @@ func (s *loopServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServe
 			return err
 		}
 	}
+}
+
+type poolServer struct {
+	echo.UnimplementedEchoServer
+	workers int
+}
+
+type poolResult struct {
+	msg *echo.Msg
+	err error
+}
+
+type poolJob struct {
+	ctx context.Context
+	id  string
+}
+
+func (s *poolServer) get(ctx context.Context, id string) (*echo.Msg, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &echo.Msg{Text: id}, nil
+}
+
+// fetchAll is a worker: one result per job it receives, each job's fetch
+// on the request's context.
+func fetchAll(s *poolServer, jobs <-chan poolJob, results chan<- poolResult) {
+	for j := range jobs {
+		m, err := s.get(j.ctx, j.id)
+		results <- poolResult{m, err} // silent: see ServerStream
+	}
+}
+
+// fetchSome is the twin worker, for a results channel with less room.
+func fetchSome(s *poolServer, jobs <-chan poolJob, results chan<- poolResult) {
+	for j := range jobs {
+		m, err := s.get(j.ctx, j.id)
+		results <- poolResult{m, err} // want `send on results in goroutine fetchSome started by handler Bidi does not wake when the RPC ends`
+	}
+}
+
+// ServerStream (grafana/tempo's FindTraces, S6-N1): jobs and results are
+// both made with len(ids); the handler sends one job per id and each
+// worker one result per job, so at most len(ids) results are ever sent and
+// the send never finds the buffer full. Silent.
+func (s *poolServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	ids := []string{in.Text, in.Text + "!"}
+	jobs := make(chan poolJob, len(ids))
+	results := make(chan poolResult, len(ids))
+	var wg sync.WaitGroup
+	for range s.workers {
+		wg.Add(1)
+		go func() { defer wg.Done(); fetchAll(s, jobs, results) }()
+	}
+	for _, id := range ids {
+		jobs <- poolJob{stream.Context(), id}
+	}
+	close(jobs)
+	wg.Wait()
+	for range ids {
+		r := <-results
+		if err := stream.Send(r.msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Bidi: the twin: results has room for one per worker only, and the
+// handler may return on a failed Send before it has taken every result.
+// Reported.
+func (s *poolServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	in, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	ids := []string{in.Text, in.Text + "!"}
+	jobs := make(chan poolJob, len(ids))
+	results := make(chan poolResult, s.workers)
+	for range s.workers {
+		go fetchSome(s, jobs, results)
+	}
+	for _, id := range ids {
+		jobs <- poolJob{stream.Context(), id}
+	}
+	close(jobs)
+	for range ids {
+		r := <-results
+		if err := stream.Send(r.msg); err != nil {
+			return err
+		}
+	}
+	return nil
 }
