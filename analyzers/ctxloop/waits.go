@@ -923,24 +923,11 @@ func (w *waitFinder) withinBuffer(c inspector.Cursor, send *ast.SendStmt) bool {
 		return false
 	}
 	rng, ok := loop.Node().(*ast.RangeStmt)
-	if !ok || sendInNestedLoop(c, loop) {
+	if !ok { // enclosingLoop is the innermost loop of c's own function: only it repeats the send
 		return false
 	}
 	jobs := w.local(rng.X)
 	return jobs != nil && isChan(jobs.Type()) && w.perElem[jobs] == x // one send on v per job, len(X) jobs
-}
-
-// sendInNestedLoop reports whether the send at c lies in a select, switch
-// case or block that a loop inside loop repeats: enclosingLoop already is
-// the innermost loop, so nothing but loop repeats it.
-func sendInNestedLoop(c, loop inspector.Cursor) bool {
-	for p := c.Parent(); p.Node() != nil && p.Node() != loop.Node(); p = p.Parent() {
-		switch p.Node().(type) {
-		case *ast.FuncLit:
-			return true
-		}
-	}
-	return false
 }
 
 // onceEach returns X when the send at c is made once per element of a
@@ -952,7 +939,7 @@ func onceEach(c inspector.Cursor) string {
 		return ""
 	}
 	rng, ok := loop.Node().(*ast.RangeStmt)
-	if !ok || sendInNestedLoop(c, loop) {
+	if !ok { // enclosingLoop is the innermost loop of c's own function: only it repeats the send
 		return ""
 	}
 	if _, again := enclosingLoop(loop); again {
@@ -985,10 +972,11 @@ func lenCap(info *types.Info, e ast.Expr) string {
 	if !ok || len(l.Args) != 1 {
 		return ""
 	}
-	if id, ok := ast.Unparen(l.Fun).(*ast.Ident); !ok || id.Name != "len" {
+	id, ok := ast.Unparen(l.Fun).(*ast.Ident)
+	if !ok || id.Name != "len" {
 		return ""
 	}
-	if _, ok := info.Uses[l.Fun.(*ast.Ident)].(*types.Builtin); !ok {
+	if _, ok := info.Uses[id].(*types.Builtin); !ok {
 		return ""
 	}
 	return types.ExprString(ast.Unparen(l.Args[0]))
