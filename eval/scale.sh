@@ -29,8 +29,13 @@
 #     statements) that take at least 1 ms (eval/functimes, from a run of its own with
 #     GRPCCANCELCHECK_FUNCTIMES, the analyzers' per-function timing: the
 #     thread CPU time of each step of the analyzers' walks, by the
-#     top-level declaration the step is about, see internal/lint/functimes.go).
-# Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing,functimes}
+#     top-level declaration the step is about, see internal/lint/functimes.go);
+#     the outliers' packages are then analyzed again, alone, with the
+#     collector off (GOGC=off, GOMEMLIMIT=RECHECK_MEMLIMIT, default 12GiB),
+#     and the outliers that remain there are listed: a function's share of
+#     the collector's assists, or of a package-wide cost its step triggers,
+#     is not its own, a super-linear path stays in every run.
+# Results: OUT/NAME.{json,err,floor.err,time,floor.time,timing,functimes,recheck}
 # and OUT/scale.md.
 #
 # Environment: NICE (default 10), TIMING (default 1: the sequential timing
@@ -111,10 +116,22 @@ for t in "${targets[@]}"; do
 			rm -f "$out/$name.functimes"
 			(cd "$dir" && GOFLAGS=$goflags GRPCCANCELCHECK_FUNCTIMES=$out/$name.functimes nice -n "$nice" "$out/grpccancelcheck" -json "${flags[@]}" "$pat" >/dev/null 2>"$out/$name.functimes.err") || true
 		fi
+		"$out/functimes" -pkgs "$out/$name.outlier-pkgs" "$out/$name.functimes" >/dev/null
+		recheck=()
+		if [[ -s $out/$name.outlier-pkgs ]]; then
+			# The outliers' packages again, alone and with the collector
+			# off: an outlier of the collector's assists or of a
+			# package-wide cost its step triggered goes away, a
+			# super-linear path stays (eval/functimes -recheck).
+			rm -f "$out/$name.recheck"
+			mapfile -t rpkgs <"$out/$name.outlier-pkgs"
+			(cd "$dir" && GOFLAGS=$goflags GOGC=off GOMEMLIMIT=${RECHECK_MEMLIMIT:-12GiB} GRPCCANCELCHECK_FUNCTIMES=$out/$name.recheck nice -n "$nice" "$out/grpccancelcheck" -json "${flags[@]}" "${rpkgs[@]}" >/dev/null 2>"$out/$name.recheck.err") || true
+			recheck=(-recheck "$out/$name.recheck")
+		fi
 		{
 			echo "### $name: ten slowest functions"
 			echo
-			"$out/functimes" "$out/$name.functimes"
+			"$out/functimes" "${recheck[@]}" "$out/$name.functimes"
 			echo
 		} >>"$slowest"
 	fi

@@ -340,9 +340,9 @@ func (s *state) run() {
 	}
 	in := s.m.Inspector()
 
-	var uses []use
-	var locals []localCall
-	var vias []use // calls on clients made on a hand-written connection type
+	var found lint.List[use]       // RPCs, and calls of functions with a fact
+	var calls lint.List[localCall] // calls of this package's functions that take a context
+	var viaConn lint.List[use]     // calls on clients made on a hand-written connection type
 	facts := lint.NewFactTable[deadlineParams](pass)
 	s.ctors = lint.NewFactTable[ctorMethods](pass)
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
@@ -376,7 +376,7 @@ func (s *state) run() {
 			// package's constructor: judged by the method that runs.
 			if ctor, method, ok := s.constructedMethod(call, fn); ok {
 				if len(method.Params) > 0 {
-					uses = append(uses, s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})...)
+					found.Append(s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})...)
 				}
 				continue
 			}
@@ -410,11 +410,11 @@ func (s *state) run() {
 					// The call runs the connection's own Invoke or
 					// NewStream: judged once their facts are known.
 					if u.via = connMethod(client.Conn, g.Stream); u.via != nil {
-						vias = append(vias, u)
+						viaConn.Append(u)
 					}
 					continue
 				}
-				uses = append(uses, u)
+				found.Append(u)
 			}
 			continue
 		}
@@ -423,12 +423,13 @@ func (s *state) run() {
 		}
 		callee = callee.Origin()
 		if callee.Pkg() == pass.Pkg {
-			locals = append(locals, localCall{call: call, callee: callee, fn: fn})
+			calls.Append(localCall{call: call, callee: callee, fn: fn})
 		} else if fact, ok := facts.Lookup(callee); ok {
-			uses = append(uses, s.factUses(call, callee, fn, fact)...)
+			found.Append(s.factUses(call, callee, fn, fact)...)
 		}
 	}
 	lint.Leave(pass)
+	uses, locals, vias := found.Slice(), calls.Slice(), viaConn.Slice()
 
 	// A call on another package's client interface whose implementations
 	// there all bound their context is no RPC to report, here or through

@@ -158,8 +158,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	var outlives []outlived
 
 	facts := lint.NewFactTable[detachedCall](pass) // this package's, once computed
-	var findings []finding
-	var helperCalls []finding // static calls to this package's functions
+	var found lint.List[finding]                   // calls given a detached context, or calls of functions with a fact
+	var helpers lint.List[finding]                 // static calls to this package's functions
 	for cur := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		lint.Enter(pass, call)
@@ -178,7 +178,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			dropped = c.drops(pass, h)
 		}
 		if arg, o, ok := detachedArg(pass, m, call, lives, dropped); ok {
-			findings = append(findings, finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
+			found.Append(finding{call: call, arg: arg, origin: o, fn: fn, cur: cur})
 			continue
 		}
 		if h := m.HandlerOf(fn); h != nil {
@@ -200,11 +200,11 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			// A function that ignores the context it is given.
 			if callee.Pkg() == pass.Pkg {
 				if m.IgnoresContext(callee) {
-					helperCalls = append(helperCalls, f)
+					helpers.Append(f)
 				}
 			} else if fact, ok := facts.Lookup(callee); ok && fact.Ignores {
 				f.fact = fact
-				findings = append(findings, f)
+				found.Append(f)
 			}
 			continue
 		}
@@ -213,20 +213,21 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		}
 		if tw := m.ContextTwin(callee); tw != nil && callee.Pkg() == pass.Pkg && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
 			f.twin = tw // this package's own pair (net/http's NewRequest)
-			findings = append(findings, f)
+			found.Append(f)
 		} else if callee.Pkg() == pass.Pkg {
-			helperCalls = append(helperCalls, f)
+			helpers.Append(f)
 		} else if fact, ok := facts.Lookup(callee); ok {
 			f.fact = fact
-			findings = append(findings, f)
+			found.Append(f)
 		} else if tw := m.ContextTwin(callee); tw != nil && (!grpcctx.ReturnsContextCarrier(pass.TypesInfo, call) || m.SentRequest(call)) {
 			// A request built without a context counts where it is sent.
 			f.twin = tw
-			findings = append(findings, f)
+			found.Append(f)
 		}
 	}
 	lint.Leave(pass)
 
+	findings, helperCalls := found.Slice(), helpers.Slice()
 	c.exportFacts(pass, m, findings, helperCalls, facts)
 	for _, f := range helperCalls {
 		if fact, ok := facts.Local(f.callee); ok {

@@ -23,6 +23,15 @@
 //     run), the -n slowest of them. Per node too: a table-driven test of
 //     seven statements can span 1,800 lines of one composite literal,
 //     whose walk is linear in its nodes.
+//
+// With -pkgs OUT it writes the outliers' packages to OUT, one import path
+// per line, for a rerun of just those packages with the collector off
+// (GOGC=off); with -recheck FILE2, the times of that rerun, it judges each
+// outlier again by its time there, against FILE's medians, and prints the
+// ones that remain. An outlier that goes away is the collector's work or
+// a package-wide cost its step happened to trigger (an assist, memory
+// faulted in), not its function's: a path super-linear in a function's
+// size costs the same in every run.
 package main
 
 import (
@@ -41,6 +50,7 @@ import (
 
 type fn struct {
 	pkg, name, pos string
+	file           string // the declaration's file:line as written, the key with pkg
 	stmts, nodes   int
 	cpu, wall      int64            // summed over analyses
 	lines          map[string]int   // analyzer and site -> lines written
@@ -86,6 +96,8 @@ func main() {
 	minStmts := flag.Int("min", 50, "the median is of functions with at least this many statements")
 	factor := flag.Float64("factor", 10, "an outlier's time per statement is more than this times the median")
 	floor := flag.Duration("floor", time.Millisecond, "an outlier takes at least this CPU time per analysis")
+	pkgsOut := flag.String("pkgs", "", "write the outliers' packages to this file")
+	recheck := flag.String("recheck", "", "judge the outliers again by their times in this file (a rerun of their packages)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		flag.Usage()
@@ -135,6 +147,42 @@ func main() {
 	if len(perStmtOnly) > 0 {
 		fmt.Printf("\n%d more above %g times the median per statement only (large expressions: not per node)\n\n", len(perStmtOnly), *factor)
 		table(perStmtOnly[:min(*n, len(perStmtOnly))], median, medianNode)
+	}
+	if *pkgsOut != "" {
+		var pkgs []string
+		for _, f := range outliers {
+			pkgs = append(pkgs, strings.TrimSuffix(f.pkg, "_test")+"\n") // an external test's package: rerun with its package
+		}
+		slices.Sort(pkgs)
+		if err := os.WriteFile(*pkgsOut, []byte(strings.Join(slices.Compact(pkgs), "")), 0o666); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if *recheck != "" {
+		again, _, err := read(*recheck)
+		if err != nil {
+			log.Fatal(err)
+		}
+		var remain []*fn
+		missing := 0
+		for _, f := range outliers {
+			g, ok := again[f.pkg+"\t"+f.file]
+			switch {
+			case !ok:
+				missing++
+			case g.perStmt() > *factor*median && g.perNode() > *factor*medianNode && g.perAnalysis() >= *floor:
+				remain = append(remain, g)
+			}
+		}
+		fmt.Printf("\n%d of the %d outliers remain in the rerun of their packages (%s), judged against the medians above", len(remain), len(outliers), filepath.Base(*recheck))
+		if missing > 0 {
+			fmt.Printf("; %d not in the rerun", missing)
+		}
+		fmt.Println()
+		if len(remain) > 0 {
+			fmt.Println()
+			table(remain[:min(*n, len(remain))], median, medianNode)
+		}
 	}
 }
 
@@ -195,7 +243,7 @@ func read(name string) (map[string]*fn, int64, error) {
 		key := fs[5] + "\t" + fs[7]
 		f := fns[key]
 		if f == nil {
-			f = &fn{pkg: fs[5], name: fs[6], pos: pos, stmts: stmts, nodes: nodes, lines: make(map[string]int), bySite: make(map[string]int64)}
+			f = &fn{pkg: fs[5], name: fs[6], pos: pos, file: fs[7], stmts: stmts, nodes: nodes, lines: make(map[string]int), bySite: make(map[string]int64)}
 			fns[key] = f
 		}
 		site := fs[3] + " " + fs[4]

@@ -237,7 +237,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 		return changed
 	}
-	var edges []outboundEdge
+	var calls lint.List[outboundEdge] // context parameters passed to this package's functions
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		lint.Enter(pass, decl)
@@ -297,13 +297,13 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 				if m.outboundCall(call, j, false) {
 					addGuarded(fn, i, flags.at(c))
 				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
-					edges = append(edges, outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
+					calls.Append(outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
 				}
 			}
 		}
 	}
 	lint.Leave(pass)
-	edges = append(edges, m.implementationEdges(pass)...)
+	edges := append(calls.Slice(), m.implementationEdges(pass)...)
 	// What a callee's guards switch off at a call (the constant passed for
 	// its flag) passes no evidence on; what passes on is unguarded (a
 	// guard on the caller's own flags is not followed through calls). A
