@@ -404,6 +404,88 @@ func wokenSelects(info *types.Info, r loopScan) loopScan {
 	})
 }
 
+// besideWoken returns chans without those the loop at cur receives from
+// only in selects that also receive from a channel of chans whose
+// producers observe cancellation: such a select wakes when the RPC ends,
+// whatever else it waits on (terraform's stacks.PlanStackChanges: a
+// server-wide stop channel beside the channels of the RPC's own
+// producer). When none of chans is woken, chans is returned as is.
+func besideWoken(s *scanner, cur inspector.Cursor, chans []*types.Var, fn ast.Node) []*types.Var {
+	if len(chans) < 2 {
+		return chans
+	}
+	var woken []*types.Var
+	for _, v := range chans {
+		if !slices.Contains(woken, v) && producersObserve(s, []*types.Var{v}, fn) {
+			woken = append(woken, v)
+		}
+	}
+	if len(woken) == 0 || len(woken) == len(chans) {
+		return chans
+	}
+	isWoken := func(e ast.Expr) bool {
+		v := channelVar(s.info, e)
+		return v != nil && slices.Contains(woken, v)
+	}
+	// inWokenSelect: every receive of v in the loop is a case of a select
+	// with a case on a woken channel.
+	inWokenSelect := func(v *types.Var) bool {
+		for c := range cur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
+			var x ast.Expr
+			switch n := c.Node().(type) {
+			case *ast.UnaryExpr:
+				if n.Op == token.ARROW {
+					x = n.X
+				}
+			case *ast.RangeStmt:
+				x = n.X
+			}
+			if x == nil || channelVar(s.info, x) != v {
+				continue
+			}
+			cc, ok := c.Parent().Node().(*ast.CommClause)
+			if !ok {
+				if p := c.Parent(); p.Node() != nil {
+					cc, ok = p.Parent().Node().(*ast.CommClause) // v := <-ch, <-ch as a statement
+				}
+			}
+			if !ok || cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
+				return false
+			}
+			sel := c.Parent()
+			for sel.Node() != nil {
+				if _, ok := sel.Node().(*ast.SelectStmt); ok {
+					break
+				}
+				sel = sel.Parent()
+			}
+			st, ok := sel.Node().(*ast.SelectStmt)
+			if !ok {
+				return false
+			}
+			other := false
+			for _, o := range st.Body.List {
+				if o := o.(*ast.CommClause); o != cc && o.Comm != nil {
+					if ch := recvChan(o.Comm); ch != nil && isWoken(ch) {
+						other = true
+					}
+				}
+			}
+			if !other {
+				return false
+			}
+		}
+		return true
+	}
+	var rest []*types.Var
+	for _, v := range chans {
+		if slices.Contains(woken, v) || !inWokenSelect(v) {
+			rest = append(rest, v)
+		}
+	}
+	return rest
+}
+
 // recvChan returns the channel a select case's communication receives
 // from (<-ch, v := <-ch, v, ok = <-ch), or nil for a send.
 func recvChan(comm ast.Stmt) ast.Expr {
@@ -502,7 +584,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	loop := cur.Node().(ast.Stmt)
 	// Channels the loop blocks on are excused when their producers stop
 	// on cancellation or the handler closes them (producersObserve).
-	chansExcused := len(r.chans) > 0 && producersObserve(s, r.chans, fn)
+	chansExcused := len(r.chans) > 0 && producersObserve(s, besideWoken(s, cur, r.chans, fn), fn)
 	if chansExcused {
 		r = wokenSelects(info, r)
 	}
@@ -790,8 +872,16 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 		return idx
 	}
 	s := s0.in(m.HandlerOf(root))
-	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil)) {
+	held := make(map[*types.Var][]*types.Var) // channels in struct variables (noteHeld)
+	var carriers []*types.Var                  // struct variables an observing goroutine mentions
+	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := c.Node().(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i := range n.Lhs {
+					noteHeld(info, held, n.Lhs[i], n.Rhs[i])
+				}
+			}
 		case *ast.CallExpr:
 			if ch := closeArg(info, n); ch != nil {
 				if v := channelVar(info, ch); v != nil {
@@ -813,10 +903,17 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 				if id, ok := x.(*ast.Ident); ok {
 					if v, ok := info.Uses[id].(*types.Var); ok && isChan(v.Type()) {
 						idx.observed[v] = true
+					} else if v := carrierVar(info, id); v != nil {
+						carriers = append(carriers, v) // go Plan(ctx, &resp): resp's channels
 					}
 				}
 				return true
 			})
+		}
+	}
+	for _, v := range carriers {
+		for _, ch := range held[v] {
+			idx.observed[ch] = true
 		}
 	}
 	return idx

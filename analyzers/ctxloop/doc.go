@@ -85,8 +85,12 @@
 // request context or a stream (eventq, errq := events.Subscribe(ctx); for
 // m := range readChannel(clientStream): what feeds them knows when the RPC
 // ends) or passed to such a call (c.solver.Status(ctx,
-// ref, ch), run by an errgroup's Go), or from a channel parameter (its producers are
-// out of sight); a send on the channel of a request handed over, a value
+// ref, ch), run by an errgroup's Go), itself or in a struct passed to it
+// (stackruntime.Plan(ctx, &req, &resp), resp holding the channels, or
+// taken out of it: hashicorp/terraform's plan and apply streams), or from
+// a channel parameter (its producers are out of sight); a select that
+// receives from such a channel wakes whatever else it waits on (a
+// server-wide stop channel beside the RPC producer's channels); a send on the channel of a request handed over, a value
 // received from a channel or type-asserted from a queue (case r := <-s.send:
 // r.reply <- err; req := item.(*request); req.response <- resp): a reply
 // on the requester's channel, made where the request was with room for its

@@ -64,7 +64,8 @@ type waitFinder struct {
 	drained  map[*types.Var]bool
 	buffered map[*types.Var]bool       // made with room for at least one value
 	made     map[*types.Var]bool       // made in the handler, with or without a buffer
-	fed      map[*types.Var]bool       // returned by a call given the request context
+	fed      map[*types.Var]bool       // returned by or passed to a call given the request context
+	carriers map[*types.Var]bool       // a struct passed to a call given the request context: its channel fields are fed
 	handed   map[*types.Var]bool       // a value handed over from elsewhere: received, or type-asserted
 	capLen   map[*types.Var]string     // made with a buffer of len(X): X, as written
 	perElem  map[*types.Var]string     // sent on only once per element of a range over X: X ("" if some send is not)
@@ -102,8 +103,9 @@ func (w *waitFinder) local(ch ast.Expr) *types.Var {
 func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Handler, fn ast.Node) *waitFinder {
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
-		fed: make(map[*types.Var]bool), handed: handedVars(info, h.Func),
+		fed: make(map[*types.Var]bool), carriers: make(map[*types.Var]bool), handed: handedVars(info, h.Func),
 		capLen: make(map[*types.Var]string), perElem: make(map[*types.Var]string), sent: make(map[*types.Var]int)}
+	held := make(map[*types.Var][]*types.Var) // a struct's channels (its literal's, copies of its fields), by its variable
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -128,6 +130,12 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 					for _, a := range n.Args {
 						if v := channelVar(info, a); v != nil && isChan(v.Type()) {
 							w.fed[v] = true
+						} else if v := carrierVar(info, a); v != nil {
+							// Plan(ctx, &req, &resp), resp a struct
+							// of channels: the callee feeds them and
+							// ends them with the context
+							// (hashicorp/terraform's stackruntime).
+							w.carriers[v] = true
 						}
 					}
 				}
@@ -145,6 +153,7 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 				}
 				for i, rhs := range n.Rhs {
 					w.noteFed(n.Lhs[i:i+1], rhs)
+					noteHeld(info, held, n.Lhs[i], rhs)
 					id, ok := n.Lhs[i].(*ast.Ident)
 					if !ok || !isMake(info, rhs) {
 						continue
@@ -160,7 +169,77 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 			}
 		}
 	}
+	for v := range w.carriers {
+		for _, ch := range held[v] {
+			w.fed[ch] = true
+		}
+	}
 	return w
+}
+
+// carrierVar returns the local variable of struct type (or pointer to
+// struct) that e names or takes the address of: v or &v.
+func carrierVar(info *types.Info, e ast.Expr) *types.Var {
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	v := channelVar(info, e)
+	if v == nil {
+		return nil
+	}
+	t := v.Type()
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if _, ok := t.Underlying().(*types.Struct); !ok {
+		return nil
+	}
+	return v
+}
+
+// noteHeld records in held the channels that the assignment lhs = rhs
+// puts in a struct variable, or takes out of one: resp := T{F: ch}
+// (resp holds ch), ch := resp.F (ch is resp's).
+func noteHeld(info *types.Info, held map[*types.Var][]*types.Var, lhs, rhs ast.Expr) {
+	id, ok := lhs.(*ast.Ident)
+	if !ok {
+		return
+	}
+	v, ok := info.ObjectOf(id).(*types.Var)
+	if !ok {
+		return
+	}
+	held[v] = append(held[v], literalChans(info, rhs)...)
+	if sel, ok := ast.Unparen(rhs).(*ast.SelectorExpr); ok && isChan(v.Type()) {
+		if r := channelVar(info, sel.X); r != nil {
+			held[r] = append(held[r], v)
+		}
+	}
+}
+
+// literalChans returns the local channel variables that the struct
+// literal e (T{F: ch} or &T{F: ch}) holds in its fields.
+func literalChans(info *types.Info, e ast.Expr) []*types.Var {
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	lit, ok := ast.Unparen(e).(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	if _, ok := typeOf(info, lit).Underlying().(*types.Struct); !ok {
+		return nil
+	}
+	var chans []*types.Var
+	for _, el := range lit.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			el = kv.Value
+		}
+		if v := channelVar(info, el); v != nil && isChan(v.Type()) {
+			chans = append(chans, v)
+		}
+	}
+	return chans
 }
 
 // waits returns the blocking points of the loop at cur that do not wake,
@@ -278,6 +357,9 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 	}
 	if f := fieldOf(w.info, ch); f != nil && w.s.closedIn(f, w.root) {
 		return true, false // a channel the handler closes: closec in etcd#18739's fix
+	}
+	if sel, ok := ch.(*ast.SelectorExpr); ok && w.carriers[w.local(sel.X)] {
+		return true, false // resp.Changes, resp passed to a call given the request context
 	}
 	if v := w.local(ch); v != nil {
 		switch {

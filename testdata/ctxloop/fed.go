@@ -57,3 +57,89 @@ func (s *statusServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg])
 		}
 	}
 }
+
+// stackResponse is hashicorp/terraform's stackruntime.PlanResponse
+// (validation round 7, V7-A1): the producer's channels travel in a struct
+// passed to it, and the producer closes them when it returns.
+type stackResponse struct {
+	Changes chan *echo.Msg
+	Diags   chan error
+}
+
+type stackServer struct {
+	echo.UnimplementedEchoServer
+	plan  func(ctx context.Context, resp *stackResponse)
+	blind func(resp *stackResponse)
+	stops func() chan struct{} // a server-wide stop signal, no RPC's
+}
+
+// Silent: plan is given ctx, derived from the stream's, and the struct
+// that holds both channels: it ends them with the RPC, and the loops end
+// when it closes them. The select also waits on a server-wide stop
+// channel, which does not end with the RPC, but the select wakes by its
+// other cases.
+func (s *stackServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	changes := make(chan *echo.Msg, 8)
+	diags := make(chan error, 2)
+	resp := stackResponse{Changes: changes, Diags: diags}
+	stop := s.stops()
+	go func() { s.plan(ctx, &resp) }()
+	for {
+		select {
+		case <-stop:
+			cancel() // the producer winds down and closes the channels
+		case m, ok := <-changes: // silent: fed by a call given the request's context, through resp
+			if !ok {
+				for err := range diags { // silent: the same producer's
+					_ = err
+				}
+				return nil
+			}
+			_ = stream.Send(m)
+		case err, ok := <-diags:
+			if !ok {
+				diags = nil
+				continue
+			}
+			_ = err
+		}
+	}
+}
+
+// Silent: the same with the struct made by address and its channels
+// taken out of it.
+func (s *stackServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	resp := &stackResponse{Changes: make(chan *echo.Msg, 8), Diags: make(chan error, 2)}
+	go s.plan(ctx, resp)
+	changes, diags := resp.Changes, resp.Diags
+	for m := range changes { // silent: resp went to a call given the request's context
+		_ = m
+	}
+	for err := range diags { // silent: the same
+		_ = err
+	}
+	return stream.SendAndClose(&echo.Msg{})
+}
+
+// Reported: the producer is given the struct but no context.
+func (s *stackServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	changes := make(chan *echo.Msg, 8)
+	resp := stackResponse{Changes: changes, Diags: make(chan error, 2)}
+	stop := s.stops()
+	go s.blind(&resp)
+	for { // want `loop in handler Bidi never checks stream.Context\(\) \(the error of stream.Send is ignored\)`
+		select {
+		case <-stop:
+			return nil
+		case m, ok := <-changes:
+			if !ok {
+				return nil
+			}
+			_ = stream.Send(m)
+		}
+	}
+}
