@@ -873,7 +873,7 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 	}
 	s := s0.in(m.HandlerOf(root))
 	held := make(map[*types.Var][]*types.Var) // channels in struct variables (noteHeld)
-	var carriers []*types.Var                  // struct variables an observing goroutine mentions
+	var carriers []*types.Var                 // struct variables an observing goroutine mentions
 	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := c.Node().(type) {
 		case *ast.AssignStmt:
