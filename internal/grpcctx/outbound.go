@@ -358,12 +358,13 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 // of its implementations here does.
 func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 	ifaces, named := namedTypes(pass.Pkg)
-	var impls []types.Type
+	var withMethods []*types.Named
 	for _, t := range named {
 		if t.NumMethods() > 0 {
-			impls = append(impls, t, types.NewPointer(t))
+			withMethods = append(withMethods, t)
 		}
 	}
+	index := newImplIndex(withMethods)
 	var edges []outboundEdge
 	for _, iface := range ifaces {
 		it := iface.Underlying().(*types.Interface)
@@ -375,6 +376,10 @@ func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 		}
 		if len(methods) == 0 {
 			continue
+		}
+		var impls []types.Type
+		for _, n := range index.candidates(it, withMethods) {
+			impls = append(impls, n, types.NewPointer(n))
 		}
 		for _, t := range impls {
 			if !types.Implements(t, it) {

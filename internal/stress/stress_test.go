@@ -89,6 +89,9 @@ var inputs = []input{
 	{"Service", 500, "method", service},
 	{"Service", 1000, "method", service},
 	{"Service", 2000, "method", service},
+	{"Interfaces", 500, "iface", interfaces},
+	{"Interfaces", 1000, "iface", interfaces},
+	{"Interfaces", 2000, "iface", interfaces},
 	{"LargePB", 775, "msg", largePB},  // 2.5 MB of big.pb.go
 	{"LargePB", 1550, "msg", largePB}, // 5 MB
 	{"LargePB", 3100, "msg", largePB}, // 10 MB
@@ -418,6 +421,22 @@ func service(tb testing.TB, n int) []fuzzgen.Package {
 		fmt.Fprintf(&b, "func (s *server) M%d(ctx context.Context, req *pb.Req) (*pb.Resp, error) {\n\treturn s.c.M%d(%s, req)\n}\n\n", i, (i+1)%n, ctx)
 	}
 	return []fuzzgen.Package{pb, {Path: fuzzgen.Module + "/stress/svc", Files: []fuzzgen.File{{Name: "svc.go", Src: []byte(b.String())}}}}
+}
+
+// interfaces is a package of n interfaces of one context-taking method
+// each, n types that implement one each with an RPC, and n functions that
+// call through an interface (aws-sdk-go-v2's service/ec2: a paginator's
+// client interface per operation among 9,000 types): the model's
+// implementation indexes must not pair every type with every interface.
+func interfaces(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "type API%d interface{ Op%d(ctx context.Context, n int) error }\n\n", i, i)
+		fmt.Fprintf(&b, "type impl%d struct{ c pb.EchoClient }\n\n", i)
+		fmt.Fprintf(&b, "func (x *impl%d) Op%d(ctx context.Context, n int) error {\n\t_, err := x.c.Unary(ctx, &pb.Msg{N: int64(n)})\n\treturn err\n}\n\n", i, i)
+		fmt.Fprintf(&b, "func call%d(a API%d) error { return a.Op%d(context.Background(), %d) }\n\n", i, i, i, i)
+	}
+	return svc(b.String())
 }
 
 // largePB is the generated code of n messages of eight fields each (3,100
