@@ -262,6 +262,10 @@ type use struct {
 	// method, judged by the interface's implMethods fact (implBounded).
 	iface       *types.TypeName
 	ifaceMethod string
+	// onConn, for a call through another package's constructor's fact: the
+	// constructor was given a *grpc.ClientConn here, so the RPC the fact
+	// describes is made on a real connection, in a test too.
+	onConn bool
 }
 
 // A finding is a use whose context carries no deadline.
@@ -374,9 +378,13 @@ func (s *state) run() {
 		if rpc || callee == nil {
 			// An interface method called on a value made by another
 			// package's constructor: judged by the method that runs.
-			if ctor, method, ok := s.constructedMethod(call, fn); ok {
+			if ctor, method, conn, ok := s.constructedMethod(call, fn); ok {
 				if len(method.Params) > 0 {
-					found.Append(s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})...)
+					us := s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})
+					for i := range us {
+						us[i].onConn = conn
+					}
+					found.Append(us...)
 				}
 				continue
 			}
@@ -549,16 +557,19 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 // reportable reports whether u may be reported: a direct call on any client
 // (the call site chose the context), a call through a fact only where the
 // RPC's client is a network client; and, unless -tests, not in a _test.go
-// file. A call through a fact is never reported in a _test.go file: there
+// file. A call through a fact is not reported in a _test.go file: there
 // the path the fact describes is mostly not the one the test takes (a fake
 // put into the field that guards a lazy dial, a chain of in-process
-// servers), and the test's own direct calls say what it runs on.
+// servers), and the test's own direct calls say what it runs on. The
+// exception is a method of a client that the test made with another
+// package's constructor from a *grpc.ClientConn (pmetricotlp.NewGRPCClient(cc).Export):
+// the connection is the test's own, as with a generated NewXClient(cc).
 func (s *state) reportable(u use) bool {
 	if u.callee != nil && u.rpc.Client != clientConn {
 		return false
 	}
 	test := strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
-	if test && u.callee != nil {
+	if test && u.callee != nil && !u.onConn {
 		return false
 	}
 	return s.cfg.Tests || !test
@@ -695,26 +706,27 @@ func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParam
 // result of another package's constructor that has a ctorMethods fact, the
 // interface method and the fact's entry for it; ok is false when the call
 // is not one or the method that runs has no body there.
-func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func, ctorMethod, bool) {
+func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (_ *types.Func, _ ctorMethod, onConn, _ bool) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
-		return nil, ctorMethod{}, false
+		return nil, ctorMethod{}, false, false
 	}
 	sn, ok := s.pass.TypesInfo.Selections[sel]
 	if !ok || sn.Kind() != types.MethodVal || !types.IsInterface(sn.Recv()) {
-		return nil, ctorMethod{}, false
+		return nil, ctorMethod{}, false, false
 	}
 	method, _ := sn.Obj().(*types.Func)
-	ctor := s.m.ClientValue(sel.X, fn).Ctor
+	client := s.m.ClientValue(sel.X, fn)
+	ctor := client.Ctor
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
-		return nil, ctorMethod{}, false
+		return nil, ctorMethod{}, false, false
 	}
 	fact, ok := s.ctors.Lookup(ctor)
 	if !ok {
-		return nil, ctorMethod{}, false
+		return nil, ctorMethod{}, false, false
 	}
 	m, ok := fact.method(method.Name())
-	return method, m, ok
+	return method, m, client.Kind == grpcctx.ClientConn && client.Conn == nil, ok
 }
 
 // exportCtorFacts exports the ctorMethods fact of each of this package's

@@ -253,7 +253,10 @@
 // function with the fact (no-deadline-via-call) is never reported in a
 // _test.go file, even then: in tests the path the fact describes is mostly
 // not the one taken (a fake put into the field that guards a lazy dial, a
-// chain of in-process servers); the test's direct calls are.
+// chain of in-process servers); the test's direct calls are, and so are
+// calls of a client the test makes with another package's constructor
+// from a *grpc.ClientConn (pmetricotlp.NewGRPCClient(conn).Export(...)):
+// the connection is the test's own, as with a generated NewXClient(conn).
 //
 // # Flags
 //

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"example.com/fixtures/ctxdeadline/rpcs"
 	"example.com/fixtures/pb/echo"
 )
 
@@ -38,4 +39,31 @@ func TestWithServer(t *testing.T) {
 	c := echo.NewEchoClient(conn)
 	_ = Verify(context.Background(), c)               // silent: through Verify's fact
 	_, _ = c.Unary(context.Background(), &echo.Msg{}) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline, .*; derive the context with context.WithTimeout\(t.Context\(\), ...\)`
+}
+
+// fakeConn answers every call in process, as an in-memory channel does.
+type fakeConn struct{}
+
+func (fakeConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	return nil
+}
+
+func (fakeConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return nil, nil
+}
+
+// A client made by another package's constructor from the test's own
+// connection (open-telemetry's pmetricotlp.NewGRPCClient(cc).Export): the
+// method's RPC runs on that connection, as a generated client's would, so
+// with -ctxdeadline.tests it is reported like a direct call; on an
+// in-process connection nothing can hang.
+func TestConstructedOnConn(t *testing.T) {
+	conn, err := grpc.NewClient("passthrough:///localhost:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = rpcs.NewPlain(conn).Unary(context.Background(), &echo.Msg{}) // want `call to rpcs.UnaryClient.Unary passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary`
+	c := rpcs.NewPlain(conn)
+	_, _ = c.Unary(context.Background(), &echo.Msg{})                       // want `call to rpcs.UnaryClient.Unary passes context.Background\(\)`
+	_, _ = rpcs.NewPlain(fakeConn{}).Unary(context.Background(), &echo.Msg{}) // silent: an in-process connection
 }
