@@ -64,6 +64,6 @@ func TestConstructedOnConn(t *testing.T) {
 	}
 	_, _ = rpcs.NewPlain(conn).Unary(context.Background(), &echo.Msg{}) // want `call to rpcs.UnaryClient.Unary passes context.Background\(\) as ctx, which reaches gRPC call echo.EchoClient.Unary`
 	c := rpcs.NewPlain(conn)
-	_, _ = c.Unary(context.Background(), &echo.Msg{})                       // want `call to rpcs.UnaryClient.Unary passes context.Background\(\)`
+	_, _ = c.Unary(context.Background(), &echo.Msg{})                         // want `call to rpcs.UnaryClient.Unary passes context.Background\(\)`
 	_, _ = rpcs.NewPlain(fakeConn{}).Unary(context.Background(), &echo.Msg{}) // silent: an in-process connection
 }
