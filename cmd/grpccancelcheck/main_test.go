@@ -47,13 +47,23 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// long skips a test that runs the command on packages: loading them with
-// their dependencies from source takes a while.
+// long skips a test that runs the command on packages with -short:
+// loading them with their dependencies from source takes a while.
 func long(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the command on the fixture module: not with -short")
 	}
+	t.Parallel()
+}
+
+// integration skips a test that drives go vet, or runs the command on the
+// fixture module many times over, unless the tests are built with -tags
+// integration (fixturetest.Integration): TestJSONShape alone checks the
+// command's interface in the first tier.
+func integration(t *testing.T) {
+	t.Helper()
+	fixturetest.Integration(t)
 	t.Parallel()
 }
 
@@ -197,7 +207,7 @@ func switchOffs(t *testing.T) [][]string {
 // the same switches, integration/nogo the exported Analyzers under a
 // nogo-like driver.)
 func TestDriversAgree(t *testing.T) {
-	long(t)
+	integration(t)
 	dir := fixturetest.Dir(t)
 	for _, config := range switchOffs(t) {
 		t.Run(strings.Join(append([]string{"all"}, config...), ""), func(t *testing.T) {
@@ -273,7 +283,7 @@ func checkAllFindings(t *testing.T, findings []string) {
 // ctxdeadline reports the handler's deadline-less context.Background()
 // call that is ctxdetach's finding otherwise, once, in every mode.
 func TestDetachedCallsSurviveCtxdetachOff(t *testing.T) {
-	long(t)
+	integration(t)
 	dir := fixturetest.Dir(t)
 	at := func(lines []string, prefix string) int {
 		n := 0
@@ -438,7 +448,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 // TestFix applies every fix to a copy of the ctxdetach fixtures, compares
 // the result with the .golden files and builds it.
 func TestFix(t *testing.T) {
-	long(t)
+	integration(t)
 	dir := copyFixtures(t)
 	before := snapshot(t, dir)
 
@@ -498,7 +508,7 @@ func mapsEqual(a, b map[string]string) bool {
 // TestTypeErrors checks that a package that does not type-check gets a
 // clear error and the run goes on with the others, in both drivers.
 func TestTypeErrors(t *testing.T) {
-	long(t)
+	integration(t)
 	dir := filepath.Join(fixturetest.Dir(t), "broken")
 	for _, args := range [][]string{
 		{tool, "-ctxdetach.ctx-funcs", "./..."},
@@ -592,7 +602,7 @@ func TestDriverFlags(t *testing.T) {
 // other modes: -NAME=false leaves an analyzer out, -NAME runs only it,
 // -NAME.FLAG configures it.
 func TestSARIFAnalyzerFlags(t *testing.T) {
-	long(t)
+	integration(t)
 	dir := fixturetest.Dir(t)
 	sarifRun := func(args ...string) (*sarif.Log, string) {
 		out, stderr, code := run(t, dir, tool, append([]string{"-sarif"}, args...)...)

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/fixturetest"
 )
 
 // goreleaserConfig is the part of .goreleaser.yaml checked here. CI also
@@ -125,9 +127,7 @@ func TestReleaseConfig(t *testing.T) {
 			t.Errorf("ldflags %q do not stamp %s.%s", joined, versionPkg, v)
 		}
 	}
-	if testing.Short() {
-		t.Skip("builds the command: not with -short")
-	}
+	fixturetest.Integration(t) // builds the command
 
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "grpccancelcheck")

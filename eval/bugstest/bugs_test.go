@@ -459,9 +459,7 @@ func checkReadme(t *testing.T, all []*bugCase) {
 // on eval/bugs: both must report exactly what the in-process analysis
 // does.
 func TestDrivers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command and runs go vet; skipped with -short")
-	}
+	fixturetest.Integration(t) // builds the command and runs go vet
 	all := analyze(t)
 	dir := bugsDir()
 	tool := filepath.Join(t.TempDir(), "grpccancelcheck")

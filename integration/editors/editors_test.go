@@ -207,9 +207,7 @@ var golandFilter = regexp.MustCompile(`((?:[A-Za-z]:)?[0-9 a-z_A-Z\-\\./]+):([0-
 // shows standard output and standard error: every finding and related
 // position becomes a link to its file, line and column, and nothing else.
 func TestGoLand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("analyzes the fixture module twice: not with -short")
-	}
+	itest.Long(t)
 	mod := itest.FixtureModule(t)
 	cmd := itest.Command(t)
 	r := itest.RunCode(t, mod, nil, 5*time.Minute, cmd, "./...")

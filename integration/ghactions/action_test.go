@@ -25,9 +25,7 @@ import (
 // and the release the tool was stamped with, annotations through the
 // problem matcher it registers, and the step's outputs.
 func TestAction(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command and analyzes the fixture module twice: not with -short")
-	}
+	itest.Long(t)
 	itest.Need(t, "bash", "apt-get install bash")
 	rx, groups := matcher(t)
 	mod := itest.FixtureModule(t)

@@ -31,13 +31,11 @@ func Root() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
 
-// Long skips the test with -short: every test here runs real tools or
-// loads the fixture module with its dependencies from source.
+// Long skips the test unless it is built with -tags integration, and
+// with -short (fixturetest.Integration): every test here runs real tools.
 func Long(t testing.TB) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("an integration test: not with -short")
-	}
+	fixturetest.Integration(t)
 }
 
 // Need returns the path of the program name, or ends the test: on CI
@@ -241,12 +239,10 @@ func RunCode(t testing.TB, dir string, env []string, timeout time.Duration, name
 // GolangciLint builds a golangci-lint that contains the plugin, from
 // .golangci-plugin.yml with scripts/build-golangci.sh (module proxy only;
 // cached between runs), into the test's temporary directory, and returns
-// its path. Skipped with -short.
+// its path. Integration tier only.
 func GolangciLint(t testing.TB) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds golangci-lint: not with -short")
-	}
+	fixturetest.Integration(t)
 	Need(t, "bash", "apt-get install bash")
 	Need(t, "flock", "apt-get install util-linux")
 	Need(t, "sha256sum", "apt-get install coreutils")

@@ -1,0 +1,5 @@
+//go:build integration
+
+package fixturetest
+
+const integration = true
