@@ -533,7 +533,7 @@ func (s *state) funcValueName(fv *grpcctx.FuncValue) string {
 // network client does, a parameter of fn leaves it to fn's callers, and a
 // value of unknown origin (a mock, a wrapper) gives no use.
 func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fact *deadlineParams) []use {
-	args := grpcctx.Args(s.pass.TypesInfo, call)
+	args := lint.Args(s.pass.TypesInfo, call)
 	var out []use
 	for _, p := range fact.Params {
 		if p.Index >= len(args) {
@@ -819,12 +819,12 @@ func (s *state) declaredRPC(call *ast.CallExpr) (grpcctx.GRPCCall, bool) {
 	if len(s.rpc) == 0 {
 		return grpcctx.GRPCCall{}, false
 	}
-	fn := grpcctx.Callee(s.pass.TypesInfo, call)
+	fn := lint.Callee(s.pass.TypesInfo, call)
 	if fn == nil || !isExempt(s.rpc, fn) {
 		return grpcctx.GRPCCall{}, false
 	}
 	params := grpcctx.ContextParams(fn.Signature())
-	args := grpcctx.Args(s.pass.TypesInfo, call)
+	args := lint.Args(s.pass.TypesInfo, call)
 	if len(params) == 0 || params[0] >= len(args) {
 		return grpcctx.GRPCCall{}, false
 	}

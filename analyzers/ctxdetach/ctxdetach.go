@@ -913,7 +913,7 @@ func recontexted(info *types.Info, f finding) bool {
 			return true
 		}
 		if x, ok := ast.Unparen(sel.X).(*ast.Ident); ok && v != nil && info.Uses[x] == v {
-			if fn := grpcctx.Callee(info, call); fn != nil && len(grpcctx.ContextParams(fn.Signature())) > 0 {
+			if fn := lint.Callee(info, call); fn != nil && len(grpcctx.ContextParams(fn.Signature())) > 0 {
 				found = true
 			}
 		}
@@ -1009,7 +1009,7 @@ func delegates(info *types.Info, call *ast.CallExpr, req *types.Var) bool {
 
 // interfaceMethod returns the interface method call calls, or nil.
 func interfaceMethod(info *types.Info, call *ast.CallExpr) *types.Func {
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil {
 		return nil
 	}
@@ -1124,7 +1124,7 @@ func within(n, outer ast.Node) bool {
 // caller's to apply there. A command built from a parameter, a field or
 // data read at run time (exec.Command("umount", path)) stays reported.
 func selfProbe(info *types.Info, call *ast.CallExpr, fn ast.Node) bool {
-	callee := grpcctx.Callee(info, call)
+	callee := lint.Callee(info, call)
 	if callee == nil || callee.Pkg() == nil || callee.Pkg().Path() != "os/exec" || callee.Name() != "Command" || call.Ellipsis.IsValid() {
 		return false
 	}
@@ -1189,18 +1189,17 @@ func isTempPath(info *types.Info, e ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil || fn.Pkg() == nil {
 		return false
 	}
 	switch {
-	case fn.Pkg().Path() == "os" && fn.Name() == "MkdirTemp":
+	case lint.IsFunc(fn, "os", "MkdirTemp"):
 		return true
 	case fn.Name() == "Name" && fn.Signature().Recv() != nil:
 		if inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			if c, ok := ast.Unparen(inner.X).(*ast.CallExpr); ok {
-				f := grpcctx.Callee(info, c)
-				return f != nil && f.Pkg() != nil && f.Pkg().Path() == "os" && f.Name() == "CreateTemp"
+				return lint.IsFunc(lint.Callee(info, c), "os", "CreateTemp")
 			}
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/tools/go/ast/inspector"
 
-	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // What separates a bounded computation written as for {} from a search:
@@ -137,7 +137,7 @@ func callFree(info *types.Info, e ast.Expr) bool {
 					}
 				}
 			}
-			if isUnwrap(grpcctx.Callee(info, n)) {
+			if isUnwrap(lint.Callee(info, n)) {
 				return free
 			}
 			free = false
@@ -250,7 +250,7 @@ func casLoop(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 }
 
 func isCAS(info *types.Info, call *ast.CallExpr) bool {
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	return fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "sync/atomic" && strings.HasPrefix(fn.Name(), "CompareAndSwap")
 }
 
@@ -739,7 +739,7 @@ func dataCall(info *types.Info, e ast.Expr) bool {
 	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
 		return false
 	}
-	if fn := grpcctx.Callee(info, call); fn != nil && fn.Pkg() != nil {
+	if fn := lint.Callee(info, call); fn != nil && fn.Pkg() != nil {
 		switch fn.Pkg().Path() {
 		case "sync", "sync/atomic":
 			return false
@@ -827,7 +827,7 @@ func draws(info *types.Info, e ast.Expr) bool {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			if fn := grpcctx.Callee(info, n); fn != nil && fn.Pkg() != nil {
+			if fn := lint.Callee(info, n); fn != nil && fn.Pkg() != nil {
 				switch fn.Pkg().Path() {
 				case "math/rand", "math/rand/v2", "crypto/rand":
 					found = true
@@ -878,7 +878,7 @@ func inMemory(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 				free = n.Op != token.ARROW
 			case *ast.CallExpr:
 				tv, ok := info.Types[n.Fun]
-				free = ok && (tv.IsType() || tv.IsBuiltin()) || isUnwrap(grpcctx.Callee(info, n))
+				free = ok && (tv.IsType() || tv.IsBuiltin()) || isUnwrap(lint.Callee(info, n))
 			}
 			return free
 		})

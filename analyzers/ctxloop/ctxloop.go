@@ -321,7 +321,7 @@ func heavyCall(pass *analysis.Pass, loop ast.Stmt) string {
 		case *ast.FuncLit:
 			return false
 		case *ast.CallExpr:
-			fn := grpcctx.Callee(pass.TypesInfo, n)
+			fn := lint.Callee(pass.TypesInfo, n)
 			if fn != nil && fn.Pkg() != nil && fn.Pkg() != pass.Pkg && !isStd(fn.Pkg().Path()) {
 				name = types.ExprString(n.Fun)
 			}
@@ -889,7 +889,7 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 				} else if f := fieldOf(info, ch); f != nil {
 					idx.closedFields[f] = true
 				}
-			} else if decl := s0.cache.decls.of(grpcctx.Callee(info, n)); decl != nil {
+			} else if decl := s0.cache.decls.of(lint.Callee(info, n)); decl != nil {
 				// sws.close(), called by the handler, closes sws.closec.
 				for _, f := range s0.fieldsClosedBy(decl) {
 					idx.closedFields[f] = true
@@ -957,7 +957,7 @@ func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
 // name observes cancellation: its body, for a function of pkg; true for a
 // function declared elsewhere, whose body is out of sight.
 func goCalleeObserves(info *types.Info, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
-	fn := grpcctx.Callee(info, g.Call)
+	fn := lint.Callee(info, g.Call)
 	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
 		// go func() { errc <- sws.recvLoop() }(): the functions of the
 		// package the literal calls directly, judged by their bodies.
@@ -967,7 +967,7 @@ func goCalleeObserves(info *types.Info, s *scanner, g *ast.GoStmt, pkg *types.Pa
 			case *ast.FuncLit:
 				return false
 			case *ast.CallExpr:
-				if decl := s.cache.decls.of(grpcctx.Callee(info, n)); decl != nil {
+				if decl := s.cache.decls.of(lint.Callee(info, n)); decl != nil {
 					observes = s.bodyObserves(decl)
 				}
 			}
@@ -1183,7 +1183,7 @@ func isTimeTest(info *types.Info, e ast.Expr) bool {
 	if !ok {
 		return false
 	}
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Signature().Recv() == nil {
 		return false
 	}
@@ -1206,7 +1206,7 @@ func isTimeCall(info *types.Info, e ast.Expr, names ...string) bool {
 	if !ok {
 		return false
 	}
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Signature().Recv() != nil {
 		return false
 	}

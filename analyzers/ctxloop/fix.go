@@ -249,7 +249,7 @@ func summarizeLocks(pass *analysis.Pass, fn ast.Node) *lockSummary {
 // syncMethod reports whether call calls one of the sync methods named by
 // their full names.
 func syncMethod(pass *analysis.Pass, call *ast.CallExpr, fullNames ...string) bool {
-	fn := grpcctx.Callee(pass.TypesInfo, call)
+	fn := lint.Callee(pass.TypesInfo, call)
 	return fn != nil && slices.Contains(fullNames, fn.FullName())
 }
 

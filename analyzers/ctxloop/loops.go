@@ -163,17 +163,17 @@ func (s *scanner) scan(cur inspector.Cursor) loopScan {
 
 func (s *scanner) call(c inspector.Cursor, call *ast.CallExpr, loop ast.Node, r *loopScan) {
 	info := s.info
-	fn := grpcctx.Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn != nil && fn.Pkg() != nil {
 		switch {
 		case fn.FullName() == "(*sync.Cond).Wait":
 			r.condWait = true
 			return
-		case fn.Pkg().Path() == "time" && fn.Name() == "Sleep":
+		case lint.IsFunc(fn, "time", "Sleep"):
 			r.sleeps = true
 			r.sleepAt = append(r.sleepAt, call)
 			return
-		case fn.Pkg().Path() == "context" && fn.Name() == "Cause":
+		case lint.IsFunc(fn, "context", "Cause"):
 			if len(call.Args) == 1 && s.live(call.Args[0]) {
 				r.observe(call)
 			}
@@ -453,8 +453,7 @@ func (t *errTests) kind(cond ast.Expr) (int, ast.Expr) {
 			return success, nil
 		}
 	case *ast.CallExpr:
-		if fn := grpcctx.Callee(t.info, c); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "errors" &&
-			(fn.Name() == "Is" || fn.Name() == "As") && len(c.Args) == 2 && t.is(c.Args[0]) {
+		if lint.IsFunc(lint.Callee(t.info, c), "errors", "Is", "As") && len(c.Args) == 2 && t.is(c.Args[0]) {
 			return named, c.Args[1]
 		}
 	}

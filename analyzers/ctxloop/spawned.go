@@ -5,6 +5,7 @@ import (
 	"go/types"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Goroutines that a handler starts directly and that run a function of the
@@ -62,7 +63,7 @@ func findSpawns(info *types.Info, m *grpcctx.Model, sc *scopes, decls funcDecls)
 			calls = append(calls, g.Call)
 		}
 		for _, call := range calls {
-			decl := decls.of(grpcctx.Callee(info, call))
+			decl := decls.of(lint.Callee(info, call))
 			if decl == nil || out[decl] != nil || m.HandlerOf(decl) != nil || takesContext(info, decl) {
 				continue
 			}

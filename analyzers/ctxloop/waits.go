@@ -272,7 +272,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 				}
 			}
 		case *ast.CallExpr:
-			if fn := grpcctx.Callee(w.info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Name() == "Sleep" {
+			if lint.IsFunc(lint.Callee(w.info, n), "time", "Sleep") {
 				out = append(out, wait{at: n, what: "time.Sleep", bounded: true})
 				break
 			}
@@ -554,10 +554,7 @@ func typeOf(info *types.Info, e ast.Expr) types.Type {
 	return types.Typ[types.Invalid]
 }
 
-func isTime(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "time" && n.Obj().Name() == "Time"
-}
+func isTime(t types.Type) bool { return lint.IsNamed(t, "time", "Time") }
 
 // isComm reports whether the send or receive at c is the communication of
 // a select case (the select is judged as a whole).
@@ -751,7 +748,7 @@ func (sc *scopes) resolve(fn ast.Node) scoped {
 			return scoped{}
 		}
 		if call, ok := cur.Parent().Node().(*ast.CallExpr); ok {
-			if f := grpcctx.Callee(sc.info, call); f != nil && f.Pkg() != nil && f.Pkg().Path() == "sync" {
+			if f := lint.Callee(sc.info, call); f != nil && f.Pkg() != nil && f.Pkg().Path() == "sync" {
 				if f.FullName() != "(*sync.Once).Do" {
 					return scoped{} // OnceFunc and the like: run later, for the server
 				}

@@ -4,16 +4,8 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/types/typeutil"
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
-
-// Callee returns the function or method call invokes (for interface
-// methods, the abstract method), or nil for conversions, builtins and calls
-// of function values.
-func Callee(info *types.Info, call *ast.CallExpr) *types.Func {
-	fn, _ := typeutil.Callee(info, call).(*types.Func)
-	return fn
-}
 
 // A GRPCCall is an outbound gRPC call: a generated client method (any
 // generator), (*grpc.ClientConn).Invoke or NewStream, a
@@ -32,7 +24,7 @@ type GRPCCall struct {
 // context.Context first parameter and a trailing ...grpc.CallOption, the
 // shape every generated client method and ClientConn.Invoke/NewStream share.
 func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
-	fn := Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil {
 		return GRPCCall{}, false
 	}
@@ -40,7 +32,7 @@ func AsGRPCCall(info *types.Info, call *ast.CallExpr) (GRPCCall, bool) {
 	if !IsClientCallSignature(sig) || len(call.Args) == 0 {
 		return GRPCCall{}, false
 	}
-	args := Args(info, call)
+	args := lint.Args(info, call)
 	if len(args) == 0 {
 		return GRPCCall{}, false
 	}
@@ -67,7 +59,7 @@ func IsClientCallSignature(sig *types.Signature) bool {
 func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 	for _, a := range c.Call.Args[1:] {
 		opt, ok := ast.Unparen(a).(*ast.CallExpr)
-		if !ok || len(opt.Args) != 1 || !isFunc(Callee(info, opt), grpcPath, "WaitForReady") {
+		if !ok || len(opt.Args) != 1 || !lint.IsFunc(lint.Callee(info, opt), grpcPath, "WaitForReady") {
 			continue
 		}
 		if tv, ok := info.Types[opt.Args[0]]; ok && tv.Value != nil && tv.Value.String() == "true" {
@@ -75,17 +67,6 @@ func (c GRPCCall) WaitsForReady(info *types.Info) bool {
 		}
 	}
 	return false
-}
-
-// Args returns call's arguments as its callee's signature numbers them:
-// without the receiver a method expression takes first (T.M(recv, ctx)).
-func Args(info *types.Info, call *ast.CallExpr) []ast.Expr {
-	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
-		if s, ok := info.Selections[sel]; ok && s.Kind() == types.MethodExpr && len(call.Args) > 0 {
-			return call.Args[1:]
-		}
-	}
-	return call.Args
 }
 
 // ContextUse is a call argument that hands a context to the callee.
@@ -113,13 +94,13 @@ func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 	if !ok || returnsContext(sig) {
 		return nil
 	}
-	fn := Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn != nil && fn.Pkg() != nil {
 		switch fn.Pkg().Path() {
 		case contextPath, "log/slog":
 			return nil
 		}
-		if isMethodOf(fn, "net", "ListenConfig", "Listen", "ListenPacket") {
+		if lint.IsMethodOf(fn, "net", "ListenConfig", "Listen", "ListenPacket") {
 			return nil
 		}
 	}

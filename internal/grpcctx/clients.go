@@ -401,7 +401,7 @@ func (m *Model) connImpl(e ast.Expr) types.Type {
 // (*grpc.ClientConn or grpc.ClientConnInterface, what every generated
 // NewXxxClient takes), or nil.
 func connArg(info *types.Info, sig *types.Signature, call *ast.CallExpr) ast.Expr {
-	args := Args(info, call)
+	args := lint.Args(info, call)
 	for i := range sig.Params().Len() {
 		if isConn(sig.Params().At(i).Type()) && i < len(args) {
 			return args[i]
@@ -411,7 +411,7 @@ func connArg(info *types.Info, sig *types.Signature, call *ast.CallExpr) ast.Exp
 }
 
 func isConn(t types.Type) bool {
-	return isPointerTo(t, grpcPath, "ClientConn") || isNamed(t, grpcPath, "ClientConnInterface")
+	return isPointerTo(t, grpcPath, "ClientConn") || lint.IsNamed(t, grpcPath, "ClientConnInterface")
 }
 
 // indexed reports whether the index keeps the values stored in variables
@@ -429,13 +429,13 @@ func indexed(t types.Type) bool {
 		return IsClientCallSignature(sig) // call := c.Lookup
 	}
 	if s, ok := types.Unalias(t).(*types.Slice); ok {
-		return isOption(s.Elem()) || isNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
+		return isOption(s.Elem()) || lint.IsNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
 	}
 	return false
 }
 
 func isOption(t types.Type) bool {
-	return isNamed(t, grpcPath, "DialOption") || isNamed(t, grpcPath, "CallOption")
+	return lint.IsNamed(t, grpcPath, "DialOption") || lint.IsNamed(t, grpcPath, "CallOption")
 }
 
 // paramIndex returns the index of v among decl's parameters, or -1.
@@ -516,7 +516,7 @@ func (m *Model) literalParamClient(lit *ast.FuncLit, v *types.Var) Client {
 	if callee == nil {
 		return Client{}
 	}
-	args := Args(m.info, call)
+	args := lint.Args(m.info, call)
 	for k, a := range args {
 		if a != ast.Expr(lit) {
 			continue
@@ -610,7 +610,7 @@ func (m *Model) findCallbackClients(pass *analysis.Pass) {
 			if callee == nil || !hasClientCallback(callee.Signature()) {
 				continue
 			}
-			for i, a := range Args(pass.TypesInfo, call) {
+			for i, a := range lint.Args(pass.TypesInfo, call) {
 				if k := paramIndex(params, a); k >= 0 {
 					byFrom[callee.Origin()] = append(byFrom[callee.Origin()], len(edges))
 					edges = append(edges, edge{callee.Origin(), i, k, cd.fn})

@@ -50,7 +50,7 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		if callee == nil {
 			return dial{}
 		}
-		if isFunc(callee, grpcPath, "NewClient", "Dial", "DialContext") && callee.Signature().Recv() == nil {
+		if lint.IsFunc(callee, grpcPath, "NewClient", "Dial", "DialContext") && callee.Signature().Recv() == nil {
 			args := e.Args
 			first := 1 // the target
 			if callee.Name() == "DialContext" {
@@ -249,16 +249,16 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 	for _, opt := range opts {
 		callee := typeutil.StaticCallee(m.info, opt)
 		switch {
-		case isFunc(callee, grpcPath, "WithUnaryInterceptor", "WithChainUnaryInterceptor"):
+		case lint.IsFunc(callee, grpcPath, "WithUnaryInterceptor", "WithChainUnaryInterceptor"):
 			for _, a := range opt.Args {
 				if m.boundingInterceptor(a, 0) { // a chain of its own, each variable once
 					d.bounded = true
 				}
 			}
-		case isFunc(callee, grpcPath, "WithDefaultCallOptions"):
+		case lint.IsFunc(callee, grpcPath, "WithDefaultCallOptions"):
 			for _, a := range opt.Args {
 				for _, co := range m.dialOptions(a, fn, 0, depth+1) {
-					if isFunc(typeutil.StaticCallee(m.info, co), grpcPath, "WaitForReady") && len(co.Args) == 1 {
+					if lint.IsFunc(typeutil.StaticCallee(m.info, co), grpcPath, "WaitForReady") && len(co.Args) == 1 {
 						if tv, ok := m.info.Types[co.Args[0]]; ok && tv.Value != nil && tv.Value.String() == "true" {
 							d.waitForReady = true
 						}
@@ -351,13 +351,13 @@ func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool
 
 // isInterceptor reports whether t is grpc.UnaryClientInterceptor.
 func isInterceptor(t types.Type) bool {
-	return t != nil && isNamed(t, grpcPath, "UnaryClientInterceptor")
+	return t != nil && lint.IsNamed(t, grpcPath, "UnaryClientInterceptor")
 }
 
 // isInterceptorSlice reports whether t is []grpc.UnaryClientInterceptor.
 func isInterceptorSlice(t types.Type) bool {
 	s, ok := types.Unalias(t).(*types.Slice)
-	return ok && isNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
+	return ok && lint.IsNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
 }
 
 func identOf(e ast.Expr) *ast.Ident {
@@ -379,7 +379,7 @@ func identOf(e ast.Expr) *ast.Ident {
 // silence.
 func (m *Model) bounds(fn ast.Node, t types.Type) bool {
 	sig, ok := types.Unalias(t).Underlying().(*types.Signature)
-	if !ok || sig.Params().Len() < 6 || !isNamed(sig.Params().At(5).Type(), grpcPath, "UnaryInvoker") {
+	if !ok || sig.Params().Len() < 6 || !lint.IsNamed(sig.Params().At(5).Type(), grpcPath, "UnaryInvoker") {
 		return false
 	}
 	invoker := sig.Params().At(5)
@@ -437,7 +437,7 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 		sig := fn.Signature()
 		switch {
 		case m.bounds(decl, sig):
-		case sig.Results().Len() == 1 && isNamed(sig.Results().At(0).Type(), grpcPath, "UnaryClientInterceptor") && m.returnsBounding(decl):
+		case sig.Results().Len() == 1 && lint.IsNamed(sig.Results().At(0).Type(), grpcPath, "UnaryClientInterceptor") && m.returnsBounding(decl):
 		default:
 			continue
 		}

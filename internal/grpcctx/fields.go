@@ -241,7 +241,7 @@ func (q *query) paramCallers(v *types.Var) Origin {
 	}
 	o := bottom
 	for _, call := range ix.calls[fn] {
-		args := Args(m.info, call)
+		args := lint.Args(m.info, call)
 		if p.index >= len(args) {
 			return Origin{}
 		}

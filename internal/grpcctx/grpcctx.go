@@ -524,8 +524,8 @@ func (m *Model) runsOnce(cur inspector.Cursor) bool {
 	if !ok {
 		return false
 	}
-	fn := Callee(m.info, call)
-	return isFunc(fn, "sync", "Do", "OnceFunc", "OnceValue", "OnceValues") &&
+	fn := lint.Callee(m.info, call)
+	return lint.IsFunc(fn, "sync", "Do", "OnceFunc", "OnceValue", "OnceValues") &&
 		(fn.Name() != "Do" || fn.Signature().Recv() != nil && isPointerTo(fn.Signature().Recv().Type(), "sync", "Once"))
 }
 

@@ -5,6 +5,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // HandlerKind says what kind of server-side function a Handler is.
@@ -102,7 +104,7 @@ func registeredInterface(sig *types.Signature) *types.Named {
 		return nil
 	}
 	reg := sig.Params().At(0).Type()
-	if !isNamed(reg, grpcPath, "ServiceRegistrar") && !isPointerTo(reg, grpcPath, "Server") {
+	if !lint.IsNamed(reg, grpcPath, "ServiceRegistrar") && !isPointerTo(reg, grpcPath, "Server") {
 		return nil
 	}
 	named, ok := types.Unalias(sig.Params().At(1).Type()).(*types.Named)

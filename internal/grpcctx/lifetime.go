@@ -217,7 +217,7 @@ func (m *Model) storedLocals(decl inspector.Cursor) map[*types.Var]bool {
 				mark(n.Rhs)
 			}
 		case *ast.CallExpr:
-			if f := typeutil.StaticCallee(m.info, n); f != nil && isMethodOf(f, "sync", "Map", "Store", "LoadOrStore", "Swap") {
+			if f := typeutil.StaticCallee(m.info, n); f != nil && lint.IsMethodOf(f, "sync", "Map", "Store", "LoadOrStore", "Swap") {
 				mark(n.Args)
 			}
 		}
@@ -270,7 +270,7 @@ func (m *Model) timedVars(decl inspector.Cursor) map[*types.Var]bool {
 	timed := make(map[*types.Var]bool)
 	for c := range decl.Preorder((*ast.CallExpr)(nil)) {
 		call := c.Node().(*ast.CallExpr)
-		if len(call.Args) != 2 || !isFunc(typeutil.StaticCallee(m.info, call), "time", "AfterFunc") {
+		if len(call.Args) != 2 || !lint.IsFunc(typeutil.StaticCallee(m.info, call), "time", "AfterFunc") {
 			continue
 		}
 		switch f := ast.Unparen(call.Args[1]).(type) {

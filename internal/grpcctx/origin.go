@@ -6,6 +6,8 @@ import (
 
 	"golang.org/x/tools/go/cfg"
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Root says where a context value ultimately comes from.
@@ -213,11 +215,11 @@ func (q *query) call(call *ast.CallExpr) Origin {
 		return o
 	}
 	switch {
-	case isFunc(fn, contextPath, "Background", "TODO"):
+	case lint.IsFunc(fn, contextPath, "Background", "TODO"):
 		return Origin{Root: Detached, At: call}
-	case isFunc(fn, contextPath, "WithoutCancel"):
+	case lint.IsFunc(fn, contextPath, "WithoutCancel"):
 		return Origin{Root: Deliberate, At: call}
-	case isFunc(fn, contextPath, "WithCancel", "WithCancelCause"), isFunc(fn, errgroupPath, "WithContext"):
+	case lint.IsFunc(fn, contextPath, "WithCancel", "WithCancelCause"), lint.IsFunc(fn, errgroupPath, "WithContext"):
 		return derive(arg(0), func(o *Origin) {
 			o.Cancel, o.MayCancel = true, true
 			o.Owned = o.Owned || fn.Pkg().Path() == contextPath && q.m.cancelKept(call)
@@ -225,13 +227,13 @@ func (q *query) call(call *ast.CallExpr) Origin {
 				o.Deadline, o.MayDeadline = true, true // a watchdog: time.AfterFunc(d, cancel)
 			}
 		})
-	case isFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
+	case lint.IsFunc(fn, contextPath, "WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause"):
 		return derive(arg(0), func(o *Origin) {
 			o.Cancel, o.Deadline, o.MayCancel, o.MayDeadline = true, true, true, true
 			o.Owned = o.Owned || q.m.cancelKept(call)
 		})
-	case isFunc(fn, contextPath, "WithValue"),
-		isFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):
+	case lint.IsFunc(fn, contextPath, "WithValue"),
+		lint.IsFunc(fn, metadataPath, "NewOutgoingContext", "AppendToOutgoingContext", "NewIncomingContext"):
 		return arg(0)
 	}
 	sig := fn.Signature()

@@ -108,7 +108,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	if tv, ok := m.info.Types[call.Fun]; ok && tv.Type != nil && isRPCFuncType(tv.Type) {
 		return true
 	}
-	fn := Callee(m.info, call)
+	fn := lint.Callee(m.info, call)
 	if fn == nil {
 		_, _, ok := m.MethodValueCall(call) // call := c.Lookup; call(ctx, req); m[k](ctx, req)
 		return ok && index == 0
@@ -122,7 +122,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
 		return true
 	}
-	if isFunc(fn, grpcPath, "DialContext") && fn.Signature().Recv() == nil {
+	if lint.IsFunc(fn, grpcPath, "DialContext") && fn.Signature().Recv() == nil {
 		return index == 0 && m.blockingDial(call)
 	}
 	if slices.Contains(m.outboundOf(fn, local), index) {
@@ -152,7 +152,7 @@ func (m *Model) outboundOf(fn *types.Func, local bool) []int {
 // which an interceptor runs the RPC it intercepts: grpc.UnaryHandler,
 // grpc.UnaryInvoker, grpc.Streamer.
 func isRPCFuncType(t types.Type) bool {
-	return isNamed(t, grpcPath, "UnaryHandler") || isNamed(t, grpcPath, "UnaryInvoker") || isNamed(t, grpcPath, "Streamer")
+	return lint.IsNamed(t, grpcPath, "UnaryHandler") || lint.IsNamed(t, grpcPath, "UnaryInvoker") || lint.IsNamed(t, grpcPath, "Streamer")
 }
 
 // An outboundEdge says that fn's parameter param reaches outbound work if
@@ -285,7 +285,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			if !ok {
 				continue
 			}
-			args := Args(pass.TypesInfo, call)
+			args := lint.Args(pass.TypesInfo, call)
 			for _, j := range ContextParams(csig) {
 				if j >= len(args) || csig.Variadic() && j == csig.Params().Len()-1 {
 					continue
@@ -296,7 +296,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 				}
 				if m.outboundCall(call, j, false) {
 					addGuarded(fn, i, flags.at(c))
-				} else if callee := Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
+				} else if callee := lint.Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
 					calls.Append(outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
 				}
 			}
@@ -586,11 +586,11 @@ func returnsRequest(info *types.Info, call *ast.CallExpr) bool {
 // isSend reports whether call sends an HTTP request: (*http.Client).Do, or
 // a RoundTrip method taking an *http.Request.
 func isSend(info *types.Info, call *ast.CallExpr) bool {
-	fn := Callee(info, call)
+	fn := lint.Callee(info, call)
 	if fn == nil || fn.Signature().Recv() == nil {
 		return false
 	}
-	if isMethodOf(fn, "net/http", "Client", "Do") {
+	if lint.IsMethodOf(fn, "net/http", "Client", "Do") {
 		return true
 	}
 	params := fn.Signature().Params()
@@ -610,7 +610,7 @@ func offAt(info *types.Info, call *ast.CallExpr, gs []OutboundGuard, index int) 
 	if len(gs) == 0 {
 		return false
 	}
-	args := Args(info, call)
+	args := lint.Args(info, call)
 	for _, g := range gs {
 		if g.Param != index || g.Flag >= len(args) {
 			continue
@@ -819,7 +819,7 @@ func (m *Model) blockingDial(call *ast.CallExpr) bool {
 	fn := m.enclosingFunc(call)
 	for _, a := range call.Args[min(2, len(call.Args)):] {
 		for _, opt := range m.dialOptions(a, fn, 0, 1) {
-			if callee := Callee(m.info, opt); callee != nil && isFunc(callee, grpcPath, "WithBlock", "WithReturnConnectionError", "FailOnNonTempDialError") {
+			if callee := lint.Callee(m.info, opt); callee != nil && lint.IsFunc(callee, grpcPath, "WithBlock", "WithReturnConnectionError", "FailOnNonTempDialError") {
 				return true
 			}
 		}

@@ -257,7 +257,7 @@ func (ix *reachIndex) build(m *Model) {
 		var targets []*types.Func
 		if fn := typeutil.StaticCallee(m.info, call); fn != nil {
 			targets = []*types.Func{fn.Origin()}
-		} else if fn := Callee(m.info, call); fn != nil {
+		} else if fn := lint.Callee(m.info, call); fn != nil {
 			targets = ix.impls[fn]
 		}
 		for _, fn := range targets {

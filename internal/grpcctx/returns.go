@@ -246,7 +246,7 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 func (q *query) returned(call *ast.CallExpr, fn *types.Func, f *returnedContext) Origin {
 	o := Origin{Root: f.Root, Factory: f.Root == Detached, At: call}
 	if f.Root == Param {
-		args := Args(q.m.info, call)
+		args := lint.Args(q.m.info, call)
 		if f.Param >= len(args) {
 			return Origin{}
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // Package paths the model matches against. Everything is recognised by the
@@ -17,55 +19,15 @@ const (
 	errgroupPath = "golang.org/x/sync/errgroup"
 )
 
-// isNamed reports whether t (after pointer indirection when ptr is set) is
-// the named type pkgPath.name, or an instance of that generic type.
-func isNamed(t types.Type, pkgPath, name string) bool {
-	t = types.Unalias(t)
-	n, ok := t.(*types.Named)
-	if !ok {
-		return false
-	}
-	obj := n.Origin().Obj()
-	return obj.Name() == name && obj.Pkg() != nil && obj.Pkg().Path() == pkgPath
-}
-
 // IsContext reports whether t is context.Context.
 func IsContext(t types.Type) bool {
-	return t != nil && isNamed(t, contextPath, "Context")
+	return t != nil && lint.IsNamed(t, contextPath, "Context")
 }
 
 // isPointerTo reports whether t is *pkgPath.name.
 func isPointerTo(t types.Type, pkgPath, name string) bool {
 	p, ok := types.Unalias(t).(*types.Pointer)
-	return ok && isNamed(p.Elem(), pkgPath, name)
-}
-
-// isFunc reports whether fn is the package-level function or method
-// pkgPath.name (for methods, name is the method name).
-func isFunc(fn *types.Func, pkgPath string, names ...string) bool {
-	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgPath {
-		return false
-	}
-	for _, n := range names {
-		if fn.Name() == n {
-			return true
-		}
-	}
-	return false
-}
-
-// isMethodOf reports whether fn is one of the named methods of the type
-// pkgPath.typeName (value or pointer receiver).
-func isMethodOf(fn *types.Func, pkgPath, typeName string, names ...string) bool {
-	recv := fn.Signature().Recv()
-	if recv == nil || !isFunc(fn, pkgPath, names...) {
-		return false
-	}
-	t := recv.Type()
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	return isNamed(t, pkgPath, typeName)
+	return ok && lint.IsNamed(p.Elem(), pkgPath, name)
 }
 
 // ContextParams returns the indices of sig's parameters of type
@@ -146,7 +108,7 @@ func isClientStream(t types.Type) bool {
 // ClientConn.Invoke/NewStream.
 func isCallOptionSlice(t types.Type) bool {
 	s, ok := types.Unalias(t).(*types.Slice)
-	return ok && isNamed(s.Elem(), grpcPath, "CallOption")
+	return ok && lint.IsNamed(s.Elem(), grpcPath, "CallOption")
 }
 
 // TakesContext reports whether a function with signature sig is given a

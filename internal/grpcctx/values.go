@@ -102,7 +102,7 @@ func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *typ
 				return nil, false
 			}
 		case *ast.CallExpr: // reader(ctx)
-			callee := Callee(info, p)
+			callee := lint.Callee(info, p)
 			if callee == nil || !isContextArg(m.info, callee.Signature(), p, id) {
 				return nil, false
 			}
@@ -123,7 +123,7 @@ func (m *Model) onlyReadsValues(info *types.Info, decl inspector.Cursor, fn *typ
 // isContextArg reports whether arg is passed for a (non-variadic)
 // context.Context parameter of sig, the callee's signature, in call.
 func isContextArg(info *types.Info, sig *types.Signature, call *ast.CallExpr, arg ast.Expr) bool {
-	args := Args(info, call)
+	args := lint.Args(info, call)
 	for _, i := range ContextParams(sig) {
 		if i < len(args) && args[i] == arg && !(sig.Variadic() && i == sig.Params().Len()-1) {
 			return true

@@ -6,6 +6,8 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
 // HandlerWaits reports whether the handler h, outside the goroutines it
@@ -55,7 +57,7 @@ func waitsIn(info *types.Info, root inspector.Cursor) bool {
 				w = w || isChan
 			}
 		case *ast.CallExpr:
-			if fn := Callee(info, n); fn != nil && fn.Name() == "Wait" && fn.Signature().Recv() != nil {
+			if fn := lint.Callee(info, n); fn != nil && fn.Name() == "Wait" && fn.Signature().Recv() != nil {
 				w = true
 			}
 		}

@@ -13,7 +13,10 @@
 //     (CategoryIgnoreDirective);
 //   - Analyzer and Report: the one way analyzers report, which drops
 //     findings in generated files (IsGeneratedFile) and those a directive
-//     covers; FuncName and ComparePos, for messages and their order.
+//     covers; FuncName and ComparePos, for messages and their order;
+//   - call matching: Callee, Args, IsFunc, IsMethodOf, IsNamed (what a call
+//     invokes, as the type checker resolved it);
+//   - List: what a package-wide walk collects, step by step, never copied.
 //
 // It imports nothing of grpccancelcheck's.
 package lint
