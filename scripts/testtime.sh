@@ -4,6 +4,8 @@
 #      cache, in temporary directories (the Go module proxy must be
 #      reachable);
 #   2. `go test -short ./...` warm: the same caches, test results not cached.
+# Both are the first tier; the integration tier (-tags integration, see
+# internal/fixturetest/tier.go) is what .ci/run adds, timed by CI's run.
 # Tests whose program is missing (pre-commit) skip, as README says, unless
 # CI is set in the environment.
 # The per-package times of each run are printed too. Targets (issue 11, on
