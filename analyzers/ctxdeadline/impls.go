@@ -204,7 +204,7 @@ func (s *state) implsOf() []impls {
 	// Every other type of the package that implements the interface may
 	// be made elsewhere and stored in it (an exported type returned as
 	// itself): it joins too.
-	var named []types.Type
+	var named []*types.Named
 	scope := pass.Pkg.Scope()
 	for _, name := range scope.Names() {
 		tn, ok := scope.Lookup(name).(*types.TypeName)
@@ -215,6 +215,7 @@ func (s *state) implsOf() []impls {
 			named = append(named, n)
 		}
 	}
+	index := lint.NewImplIndex(named)
 	var out []impls
 	for _, obj := range order {
 		if bad[obj] || len(found[obj]) == 0 {
@@ -222,7 +223,7 @@ func (s *state) implsOf() []impls {
 		}
 		iface := obj.Type().Underlying().(*types.Interface)
 		ts := found[obj]
-		for _, n := range named {
+		for _, n := range index.Candidates(iface) {
 			for _, t := range []types.Type{n, types.NewPointer(n)} {
 				if types.Implements(t, iface) {
 					if !slices.ContainsFunc(ts, func(u types.Type) bool { return types.Identical(u, t) }) {

@@ -364,7 +364,7 @@ func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 			withMethods = append(withMethods, t)
 		}
 	}
-	index := newImplIndex(withMethods)
+	index := lint.NewImplIndex(withMethods)
 	var edges []outboundEdge
 	for _, iface := range ifaces {
 		it := iface.Underlying().(*types.Interface)
@@ -378,7 +378,7 @@ func (m *Model) implementationEdges(pass *analysis.Pass) []outboundEdge {
 			continue
 		}
 		var impls []types.Type
-		for _, n := range index.candidates(it, withMethods) {
+		for _, n := range index.Candidates(it) {
 			impls = append(impls, n, types.NewPointer(n))
 		}
 		for _, t := range impls {

@@ -45,44 +45,6 @@ func namedTypes(pkg *types.Package) (ifaces, others []*types.Named) {
 	return ifaces, others
 }
 
-// An implIndex finds the candidates among a package's named types for
-// implementing an interface without asking types.Implements of every
-// pair (aws-sdk-go-v2's service/ec2: 200 interfaces, 9,000 types, 1.4 s):
-// a type implements an interface only if its pointer's method set has
-// each of the interface's method names, so the candidates are the types
-// with the rarest of those names, in the package's order.
-type implIndex struct {
-	byName map[string][]*types.Named
-}
-
-func newImplIndex(named []*types.Named) *implIndex {
-	x := &implIndex{byName: make(map[string][]*types.Named)}
-	for _, t := range named {
-		ms := types.NewMethodSet(types.NewPointer(t)) // T's methods and *T's, promoted ones included
-		for i := range ms.Len() {
-			name := ms.At(i).Obj().Name()
-			x.byName[name] = append(x.byName[name], t)
-		}
-	}
-	return x
-}
-
-// candidates returns the types, in order, that may implement it: all of
-// them for an interface without methods.
-func (x *implIndex) candidates(it *types.Interface, all []*types.Named) []*types.Named {
-	if it.NumMethods() == 0 {
-		return all
-	}
-	var best []*types.Named
-	for i := range it.NumMethods() {
-		ts := x.byName[it.Method(i).Name()]
-		if i == 0 || len(ts) < len(best) {
-			best = ts
-		}
-	}
-	return best
-}
-
 // Signature returns the signature of fn, a FuncDecl or FuncLit, or nil.
 func Signature(info *types.Info, fn ast.Node) *types.Signature {
 	switch fn := fn.(type) {
@@ -197,11 +159,11 @@ func (ix *reachIndex) build(m *Model) {
 		}
 	}
 	ifaces, impls := namedTypes(m.pkg)
-	index := newImplIndex(impls)
+	index := lint.NewImplIndex(impls)
 	for _, iface := range ifaces {
 		it := iface.Underlying().(*types.Interface)
 		var found []types.Type
-		for _, t := range index.candidates(it, impls) {
+		for _, t := range index.Candidates(it) {
 			if types.Implements(t, it) {
 				found = append(found, t)
 			} else if p := types.NewPointer(t); types.Implements(p, it) {

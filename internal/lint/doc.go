@@ -16,7 +16,9 @@
 //     covers; FuncName and ComparePos, for messages and their order;
 //   - call matching: Callee, Args, IsFunc, IsMethodOf, IsNamed (what a call
 //     invokes, as the type checker resolved it);
-//   - List: what a package-wide walk collects, step by step, never copied.
+//   - List: what a package-wide walk collects, step by step, never copied;
+//   - ImplIndex: the types of a package that may implement an interface,
+//     by method name, instead of every (interface, type) pair.
 //
 // It imports nothing of grpccancelcheck's.
 package lint
