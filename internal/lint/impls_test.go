@@ -1,10 +1,6 @@
 package lint
 
 import (
-	"go/ast"
-	"go/importer"
-	"go/parser"
-	"go/token"
 	"go/types"
 	"slices"
 	"testing"
@@ -35,15 +31,8 @@ type E int
 // the interface (value or pointer), in the package's order, and that an
 // interface without methods gets every type.
 func TestImplIndex(t *testing.T) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "p.go", implsSrc, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkg, err := (&types.Config{Importer: importer.Default()}).Check("p", fset, []*ast.File{f}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pass, _ := testPass(t, implsSrc, nil, nil)
+	pkg := pass.Pkg
 	var named []*types.Named
 	for _, name := range pkg.Scope().Names() {
 		if n, ok := pkg.Scope().Lookup(name).Type().(*types.Named); ok && !types.IsInterface(n) {
