@@ -378,11 +378,11 @@ func (s *state) run() {
 		if rpc || callee == nil {
 			// An interface method called on a value made by another
 			// package's constructor: judged by the method that runs.
-			if ctor, method, conn, ok := s.constructedMethod(call, fn); ok {
+			if ctor, method, client, ok := s.constructedMethod(call, fn); ok {
 				if len(method.Params) > 0 {
 					us := s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})
 					for i := range us {
-						us[i].onConn = conn
+						us[i].onConn = client.Kind == grpcctx.ClientConn && client.Conn == nil // a *grpc.ClientConn
 					}
 					found.Append(us...)
 				}
@@ -704,29 +704,30 @@ func (s *state) exportFacts(facts *lint.FactTable[deadlineParams, *deadlineParam
 
 // constructedMethod returns, for call, an interface method called on the
 // result of another package's constructor that has a ctorMethods fact, the
-// interface method and the fact's entry for it; ok is false when the call
-// is not one or the method that runs has no body there.
-func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (_ *types.Func, _ ctorMethod, onConn, _ bool) {
+// interface method, the fact's entry for it and what is known of the
+// client value (made on a *grpc.ClientConn, say); ok is false when the
+// call is not one or the method that runs has no body there.
+func (s *state) constructedMethod(call *ast.CallExpr, fn ast.Node) (*types.Func, ctorMethod, grpcctx.Client, bool) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
-		return nil, ctorMethod{}, false, false
+		return nil, ctorMethod{}, grpcctx.Client{}, false
 	}
 	sn, ok := s.pass.TypesInfo.Selections[sel]
 	if !ok || sn.Kind() != types.MethodVal || !types.IsInterface(sn.Recv()) {
-		return nil, ctorMethod{}, false, false
+		return nil, ctorMethod{}, grpcctx.Client{}, false
 	}
 	method, _ := sn.Obj().(*types.Func)
 	client := s.m.ClientValue(sel.X, fn)
 	ctor := client.Ctor
 	if method == nil || ctor == nil || ctor.Pkg() == s.pass.Pkg || len(grpcctx.ContextParams(method.Signature())) == 0 {
-		return nil, ctorMethod{}, false, false
+		return nil, ctorMethod{}, grpcctx.Client{}, false
 	}
 	fact, ok := s.ctors.Lookup(ctor)
 	if !ok {
-		return nil, ctorMethod{}, false, false
+		return nil, ctorMethod{}, grpcctx.Client{}, false
 	}
 	m, ok := fact.method(method.Name())
-	return method, m, client.Kind == grpcctx.ClientConn && client.Conn == nil, ok
+	return method, m, client, ok
 }
 
 // exportCtorFacts exports the ctorMethods fact of each of this package's

@@ -384,24 +384,29 @@ func wokenSelects(info *types.Info, r loopScan) loopScan {
 		v := channelVar(info, e)
 		return v != nil && slices.Contains(r.chans, v)
 	}
-	return r.dropSleeps(func(c inspector.Cursor) bool {
-		for e := range c.Enclosing((*ast.CommClause)(nil)) {
-			cc := e.Node().(*ast.CommClause)
-			if cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
-				return false
-			}
-			sel := e.Parent().Parent().Node().(*ast.SelectStmt)
-			for _, st := range sel.Body.List {
-				if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
-					if ch := recvChan(other.Comm); ch != nil && local(ch) {
-						return true
-					}
-				}
-			}
+	return r.dropSleeps(func(c inspector.Cursor) bool { return otherCaseReceives(c, local) })
+}
+
+// otherCaseReceives reports whether c lies in the communication of a
+// select case and another case of that select receives from a channel
+// that woken accepts: the select wakes when that channel does.
+func otherCaseReceives(c inspector.Cursor, woken func(ast.Expr) bool) bool {
+	for e := range c.Enclosing((*ast.CommClause)(nil)) {
+		cc := e.Node().(*ast.CommClause)
+		if cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
 			return false
 		}
+		sel := e.Parent().Parent().Node().(*ast.SelectStmt)
+		for _, st := range sel.Body.List {
+			if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
+				if ch := recvChan(other.Comm); ch != nil && woken(ch) {
+					return true
+				}
+			}
+		}
 		return false
-	})
+	}
+	return false
 }
 
 // besideWoken returns chans without those the loop at cur receives from
@@ -409,81 +414,40 @@ func wokenSelects(info *types.Info, r loopScan) loopScan {
 // producers observe cancellation: such a select wakes when the RPC ends,
 // whatever else it waits on (terraform's stacks.PlanStackChanges: a
 // server-wide stop channel beside the channels of the RPC's own
-// producer). When none of chans is woken, chans is returned as is.
+// producer). One walk of the loop.
 func besideWoken(s *scanner, cur inspector.Cursor, chans []*types.Var, fn ast.Node) []*types.Var {
 	if len(chans) < 2 {
 		return chans
 	}
-	var woken []*types.Var
+	woken := make(map[*types.Var]bool)
 	for _, v := range chans {
-		if !slices.Contains(woken, v) && producersObserve(s, []*types.Var{v}, fn) {
-			woken = append(woken, v)
+		if _, seen := woken[v]; !seen {
+			woken[v] = producersObserve(s, []*types.Var{v}, fn)
 		}
 	}
-	if len(woken) == 0 || len(woken) == len(chans) {
-		return chans
-	}
-	isWoken := func(e ast.Expr) bool {
-		v := channelVar(s.info, e)
-		return v != nil && slices.Contains(woken, v)
-	}
-	// inWokenSelect: every receive of v in the loop is a case of a select
-	// with a case on a woken channel.
-	inWokenSelect := func(v *types.Var) bool {
-		for c := range cur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
-			var x ast.Expr
-			switch n := c.Node().(type) {
-			case *ast.UnaryExpr:
-				if n.Op == token.ARROW {
-					x = n.X
-				}
-			case *ast.RangeStmt:
+	isWoken := func(e ast.Expr) bool { return woken[channelVar(s.info, e)] }
+	alone := make(map[*types.Var]bool) // received from somewhere no woken case sits beside
+	for c := range cur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
+		var x ast.Expr
+		switch n := c.Node().(type) {
+		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
 				x = n.X
 			}
-			if x == nil || channelVar(s.info, x) != v {
-				continue
-			}
-			cc, ok := c.Parent().Node().(*ast.CommClause)
-			if !ok {
-				if p := c.Parent(); p.Node() != nil {
-					cc, ok = p.Parent().Node().(*ast.CommClause) // v := <-ch, <-ch as a statement
-				}
-			}
-			if !ok || cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
-				return false
-			}
-			sel := c.Parent()
-			for sel.Node() != nil {
-				if _, ok := sel.Node().(*ast.SelectStmt); ok {
-					break
-				}
-				sel = sel.Parent()
-			}
-			st, ok := sel.Node().(*ast.SelectStmt)
-			if !ok {
-				return false
-			}
-			other := false
-			for _, o := range st.Body.List {
-				if o := o.(*ast.CommClause); o != cc && o.Comm != nil {
-					if ch := recvChan(o.Comm); ch != nil && isWoken(ch) {
-						other = true
-					}
-				}
-			}
-			if !other {
-				return false
-			}
+		case *ast.RangeStmt:
+			x = n.X
 		}
-		return true
+		if v := channelVar(s.info, x); v != nil && !woken[v] && !otherCaseReceives(c, isWoken) {
+			alone[v] = true
+		}
 	}
 	var rest []*types.Var
 	for _, v := range chans {
-		if slices.Contains(woken, v) || !inWokenSelect(v) {
+		if woken[v] || alone[v] {
 			rest = append(rest, v)
 		}
 	}
-	return rest
+	return rest // all of chans when none is woken
 }
 
 // recvChan returns the channel a select case's communication receives
@@ -835,6 +799,9 @@ type producerIndex struct {
 	// (close(sws.closec)): a per-stream object's quit channel, which the
 	// handler ends with the stream.
 	closedFields map[*types.Var]bool
+	// held: the channels each struct variable of the function holds (its
+	// literal's fields, the copies taken out of it: noteHeld).
+	held map[*types.Var][]*types.Var
 }
 
 // fieldOf returns the struct field e selects (sws.closec), if any.
@@ -872,8 +839,9 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 		return idx
 	}
 	s := s0.in(m.HandlerOf(root))
-	held := make(map[*types.Var][]*types.Var) // channels in struct variables (noteHeld)
-	var carriers []*types.Var                 // struct variables an observing goroutine mentions
+	held := make(map[*types.Var][]*types.Var)
+	idx.held = held
+	var carriers []*types.Var // struct variables an observing goroutine mentions
 	for c := range cur.Preorder((*ast.CallExpr)(nil), (*ast.GoStmt)(nil), (*ast.AssignStmt)(nil)) {
 		switch n := c.Node().(type) {
 		case *ast.AssignStmt:

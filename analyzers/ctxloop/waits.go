@@ -105,7 +105,6 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
 		fed: make(map[*types.Var]bool), carriers: make(map[*types.Var]bool), handed: handedVars(info, h.Func),
 		capLen: make(map[*types.Var]string), perElem: make(map[*types.Var]string), sent: make(map[*types.Var]int)}
-	held := make(map[*types.Var][]*types.Var) // a struct's channels (its literal's, copies of its fields), by its variable
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
@@ -153,7 +152,6 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 				}
 				for i, rhs := range n.Rhs {
 					w.noteFed(n.Lhs[i:i+1], rhs)
-					noteHeld(info, held, n.Lhs[i], rhs)
 					id, ok := n.Lhs[i].(*ast.Ident)
 					if !ok || !isMake(info, rhs) {
 						continue
@@ -169,6 +167,7 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 			}
 		}
 	}
+	held := w.s.producerIndexOf(h.Func).held // the same walk's, kept by the scanner
 	for v := range w.carriers {
 		for _, ch := range held[v] {
 			w.fed[ch] = true
@@ -209,7 +208,9 @@ func noteHeld(info *types.Info, held map[*types.Var][]*types.Var, lhs, rhs ast.E
 	if !ok {
 		return
 	}
-	held[v] = append(held[v], literalChans(info, rhs)...)
+	if chans := literalChans(info, rhs); len(chans) > 0 {
+		held[v] = append(held[v], chans...)
+	}
 	if sel, ok := ast.Unparen(rhs).(*ast.SelectorExpr); ok && isChan(v.Type()) {
 		if r := channelVar(info, sel.X); r != nil {
 			held[r] = append(held[r], v)

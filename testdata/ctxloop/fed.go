@@ -143,3 +143,41 @@ func (s *stackServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) 
 		}
 	}
 }
+
+// stackFieldServer receives from the struct's fields where they are, in a
+// loop that a failed Send leaves: the loop observes the RPC's end, and
+// each receive is judged on its own.
+type stackFieldServer struct{ stackServer }
+
+// Silent: resp went to a call given the request's context, which feeds
+// and ends resp.Changes.
+func (s *stackFieldServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	resp := &stackResponse{Changes: make(chan *echo.Msg, 8), Diags: make(chan error, 2)}
+	go s.plan(ctx, resp)
+	for {
+		m, ok := <-resp.Changes // silent: fed through resp
+		if !ok {
+			return nil
+		}
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+}
+
+// Reported: the producer is given resp but no context.
+func (s *stackFieldServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	resp := &stackResponse{Changes: make(chan *echo.Msg, 8), Diags: make(chan error, 2)}
+	go s.blind(resp)
+	for {
+		m, ok := <-resp.Changes // want `receive from resp.Changes in handler Bidi does not wake when the RPC ends`
+		if !ok {
+			return nil
+		}
+		if err := stream.Send(m); err != nil {
+			return err
+		}
+	}
+}
