@@ -179,7 +179,9 @@ fetch() {
 		# would fetch the whole graph, where the proxy may lack a module no
 		# build uses); a module whose .info the proxy lacks loads in go list
 		# but not in the analysis driver, so its error counts too.
-		errs=$(cd "$co/$mod" && go list -e -deps -test -f "$list_errors" $pats 2>&1 | grep -v '^[[:space:]]*$' || true)
+		# go list's "go: downloading" progress lines on stderr are not
+		# errors (a cold module cache prints one per module).
+		errs=$(cd "$co/$mod" && go list -e -deps -test -f "$list_errors" $pats 2>&1 | grep -v -e '^[[:space:]]*$' -e '^go: downloading ' || true)
 		if [[ -n $errs ]]; then
 			echo "$errs" | head -5 >&2
 			echo "$name: packages fail to load (eval/run.sh load lists the errors)" >&2
