@@ -506,7 +506,8 @@ func mapsEqual(a, b map[string]string) bool {
 }
 
 // TestTypeErrors checks that a package that does not type-check gets a
-// clear error and the run goes on with the others, in both drivers.
+// clear error, and so does a package that imports it, and the run goes on
+// with the others, in both drivers.
 func TestTypeErrors(t *testing.T) {
 	integration(t)
 	dir := filepath.Join(fixturetest.Dir(t), "broken")
@@ -533,6 +534,11 @@ func TestTypeErrors(t *testing.T) {
 			// per-analyzer prerequisite lines (quietFilter).
 			if n := strings.Count(all, "not analyzed: it does not type-check"); n != 1 {
 				t.Errorf("%v: %d \"not analyzed\" lines, want 1:\n%s", args, n, all)
+			}
+			// Its importer (and the importer's test variant) in one line.
+			const importer = "grpccancelcheck: example.com/broken/uses not analyzed: it imports example.com/broken/bad, which does not type-check\n"
+			if n := strings.Count(all, importer); n != 1 {
+				t.Errorf("%v: %d lines %q, want 1:\n%s", args, n, importer, all)
 			}
 			if strings.Contains(all, "failed prerequisites") || strings.Contains(all, "analysis skipped") {
 				t.Errorf("%v: the driver's prerequisite noise is not collapsed:\n%s", args, all)

@@ -22,6 +22,13 @@ import (
 //
 //	grpccancelcheck: example.com/broken/bad not analyzed: it does not type-check
 //
+// A package that imports such a package (directly or through others) is
+// not analyzed either: the driver prints "NAME: failed prerequisites:
+// NAME@DEP, ..." for it, per analyzer, and for each of its test variants.
+// Those lines become one per package too:
+//
+//	grpccancelcheck: example.com/broken/uses not analyzed: it imports example.com/broken/bad, which does not type-check
+//
 // Every other line, and the exit status, pass unchanged. It is not used
 // under go vet (which never analyzes such packages) nor for -flags/-V.
 
@@ -90,6 +97,7 @@ func quietFilter(r io.Reader, w io.Writer) {
 	const skippedSuffix = ": analysis skipped due to errors in package"
 	skipped := make(map[string]int) // per prerequisite: skipped lines seen, less those announced packages account for
 	named := make(map[string]bool)  // packages already announced
+	var cascades []cascade          // failures of importers, judged once every line is in
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
@@ -109,14 +117,142 @@ func quietFilter(r io.Reader, w io.Writer) {
 			}
 			continue
 		}
+		if c, ok := failedOnImport(line, need, skips); ok {
+			cascades = append(cascades, c)
+			continue
+		}
 		fmt.Fprintln(w, line)
 	}
 	_, _ = io.Copy(w, r) // a line too long for the scanner, and the rest
+	for p, n := range reportCascades(w, cascades, named) {
+		skipped[p] -= n
+	}
 	for _, p := range slices.Sorted(maps.Keys(skipped)) {
 		for range skipped[p] { // skipped lines no announced package accounts for: keep them
 			fmt.Fprintln(w, p+skippedSuffix)
 		}
 	}
+}
+
+// A cascade is a failure of one of our analyzers on a package because
+// the same analyzer failed on packages it imports: "NAME: failed
+// prerequisites: NAME@DEP, ..., P@PKG, ..." where the P@PKG parts (the
+// analyzer's own prerequisites on the package) name the package, if any.
+type cascade struct {
+	line    string
+	name    string   // the analyzer
+	pkg     string   // "" when the line names only the imports
+	prereqs []string // the prerequisites named on pkg
+	deps    []string // the imports whose failure it reports
+}
+
+// failedOnImport parses a failed-prerequisites line of one of our
+// analyzers (or of a prerequisite of theirs) that names the same analyzer
+// on other packages, and nothing but our analyzers and their
+// prerequisites.
+func failedOnImport(line string, need map[string]map[string]bool, skips map[string]bool) (cascade, bool) {
+	name, rest, ok := strings.Cut(line, ": failed prerequisites: ")
+	if !ok || need[name] == nil && !skips[name] {
+		return cascade{}, false
+	}
+	c := cascade{line: line, name: name}
+	for _, part := range strings.Split(rest, ", ") {
+		p, at, ok := strings.Cut(part, "@")
+		switch {
+		case !ok:
+			return cascade{}, false
+		case p == name:
+			c.deps = append(c.deps, at)
+		case need[name][p] && (c.pkg == "" || c.pkg == at):
+			c.pkg = at
+			c.prereqs = append(c.prereqs, p)
+		default:
+			return cascade{}, false
+		}
+	}
+	return c, len(c.deps) > 0
+}
+
+// reportCascades prints one line per package that was not analyzed
+// because a package it imports was not, naming that import (one that does
+// not type-check first, else the first by path); a test variant ("P
+// [P.test]") counts as P, and a test main ("P.test") is not named. A
+// cascade whose imports never failed on their own account (no announced
+// package, no other cascade) is not a type error's: its line passes as it
+// came.
+//
+// It returns, per prerequisite, how many of the driver's "analysis
+// skipped" lines the packages it collapsed account for: go/packages counts
+// a package whose imports have errors as ill-typed, so a prerequisite
+// without facts of its own is skipped there, while one with facts fails on
+// its imports' failure instead (a cascade line of its own, without a
+// package).
+func reportCascades(w io.Writer, cascades []cascade, named map[string]bool) map[string]int {
+	failed := make(map[string]bool) // packages known not analyzed, as the driver names them
+	for p := range named {
+		failed[p] = true
+	}
+	for _, c := range cascades {
+		if c.pkg != "" {
+			failed[c.pkg] = true
+		}
+	}
+	because := make(map[string]map[string]bool) // package to announce -> imports not analyzed
+	at := make(map[string]map[string]bool)      // prerequisite -> packages it did not run on
+	skips := make(map[string]int)
+	for _, c := range cascades {
+		deps := slices.DeleteFunc(slices.Clone(c.deps), func(d string) bool { return !failed[d] })
+		if len(deps) == 0 {
+			fmt.Fprintln(w, c.line)
+			continue
+		}
+		if c.pkg == "" {
+			skips[c.name]-- // it failed rather than being skipped
+		}
+		for _, p := range c.prereqs {
+			if at[p] == nil {
+				at[p] = make(map[string]bool)
+			}
+			at[p][c.pkg] = true
+		}
+		pkg := variantOf(c.pkg)
+		if pkg == "" || named[pkg] || strings.HasSuffix(pkg, ".test") {
+			continue
+		}
+		if because[pkg] == nil {
+			because[pkg] = make(map[string]bool)
+		}
+		for _, d := range deps {
+			if d = variantOf(d); d != pkg {
+				because[pkg][d] = true
+			}
+		}
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(because)) {
+		deps := slices.Sorted(maps.Keys(because[pkg]))
+		if i := slices.IndexFunc(deps, func(d string) bool { return named[d] }); i > 0 {
+			deps[0] = deps[i]
+		}
+		if len(deps) == 0 {
+			fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: a package it imports was not analyzed\n", pkg)
+			continue
+		}
+		why := "was not analyzed"
+		if named[deps[0]] {
+			why = "does not type-check"
+		}
+		fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it imports %s, which %s\n", pkg, deps[0], why)
+	}
+	for p, pkgs := range at {
+		skips[p] += len(pkgs)
+	}
+	return skips
+}
+
+// variantOf returns the package a test variant "P [P.test]" is of.
+func variantOf(pkg string) string {
+	p, _, _ := strings.Cut(pkg, " [")
+	return p
 }
 
 // failedOnModel returns PKG from "NAME: failed prerequisites: P1@PKG,

@@ -6,8 +6,9 @@ import (
 )
 
 // TestQuietFilter feeds quietFilter what the x/tools driver prints for
-// testdata/broken (two broken packages here, a pattern that matches no
-// package, and a model failure that is not a type error) and checks that
+// testdata/broken (two broken packages here, importers of one of them
+// and of an importer, a pattern that matches no package, and a model
+// failure that is not a type error, with an importer) and checks that
 // each package gets one line, the pattern only the driver's, and
 // everything else passes. TestTypeErrors checks the real driver's output.
 func TestQuietFilter(t *testing.T) {
@@ -31,6 +32,25 @@ func TestQuietFilter(t *testing.T) {
 		"/m/good/good.go:12:36: call to http.NewRequestWithContext in function Fetch ...",
 		"grpcctx: panic: boom",
 		"ctxloop: failed prerequisites: grpcctx@example.com/broken/panics",
+		// An importer of bad, its test variant and its test main: not
+		// analyzed either, one line for all three.
+		"ctxloop: failed prerequisites: ctxloop@example.com/broken/bad, grpcctx@example.com/broken/uses, lintreport@example.com/broken/uses",
+		"grpcctx: failed prerequisites: grpcctx@example.com/broken/bad",
+		"lintreport: analysis skipped due to errors in package",
+		"ctxdetach: failed prerequisites: ctxdetach@example.com/broken/bad, grpcctx@example.com/broken/uses [example.com/broken/uses.test], lintreport@example.com/broken/uses [example.com/broken/uses.test]",
+		"grpcctx: failed prerequisites: grpcctx@example.com/broken/bad",
+		"lintreport: analysis skipped due to errors in package",
+		"ctxdetach: failed prerequisites: ctxdetach@example.com/broken/uses [example.com/broken/uses.test], grpcctx@example.com/broken/uses.test, lintreport@example.com/broken/uses.test",
+		"grpcctx: failed prerequisites: grpcctx@example.com/broken/uses [example.com/broken/uses.test]",
+		"lintreport: analysis skipped due to errors in package",
+		// An importer of an importer.
+		"ctxdeadline: failed prerequisites: ctxdeadline@example.com/broken/uses, grpcctx@example.com/broken/top, lintreport@example.com/broken/top",
+		"grpcctx: failed prerequisites: grpcctx@example.com/broken/uses",
+		"lintreport: analysis skipped due to errors in package",
+		// An importer of the package whose model panicked: not a type
+		// error's, so it passes, and so does its skipped line.
+		"ctxloop: failed prerequisites: ctxloop@example.com/broken/panics, grpcctx@example.com/broken/above, lintreport@example.com/broken/above",
+		"lintreport: analysis skipped due to errors in package",
 		"",
 	}, "\n")
 	var out strings.Builder
@@ -44,6 +64,10 @@ func TestQuietFilter(t *testing.T) {
 		"/m/good/good.go:12:36: call to http.NewRequestWithContext in function Fetch ...",
 		"grpcctx: panic: boom",
 		"ctxloop: failed prerequisites: grpcctx@example.com/broken/panics",
+		"ctxloop: failed prerequisites: ctxloop@example.com/broken/panics, grpcctx@example.com/broken/above, lintreport@example.com/broken/above",
+		"grpccancelcheck: example.com/broken/top not analyzed: it imports example.com/broken/uses, which was not analyzed",
+		"grpccancelcheck: example.com/broken/uses not analyzed: it imports example.com/broken/bad, which does not type-check",
+		"lintreport: analysis skipped due to errors in package",
 		"",
 	}, "\n")
 	if out.String() != want {

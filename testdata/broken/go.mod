@@ -1,5 +1,6 @@
-// A module with one package that does not type-check and one that does:
-// the run must report the first clearly and go on with the second.
+// A module with one package that does not type-check, one that imports it,
+// and one that does type-check:
+// the run must report the first two clearly and go on with the third.
 module example.com/broken
 
 go 1.26.0

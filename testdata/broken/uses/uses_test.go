@@ -1,0 +1,8 @@
+package uses
+
+import (
+	"context"
+	"testing"
+)
+
+func TestCall(t *testing.T) { _ = Call(context.Background()) }
