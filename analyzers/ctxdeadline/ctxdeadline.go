@@ -266,6 +266,9 @@ type use struct {
 	// constructor was given a *grpc.ClientConn here, so the RPC the fact
 	// describes is made on a real connection, in a test too.
 	onConn bool
+	// closed: the client is on a connection the code closes
+	// (grpcctx.Client.Closed), which ends the RPC from the client side.
+	closed bool
 }
 
 // A finding is a use whose context carries no deadline.
@@ -398,8 +401,9 @@ func (s *state) run() {
 				client = grpcctx.Client{Kind: grpcctx.ClientConn} // the user says it is a real RPC
 			}
 			// A unary call on a client whose connection has an
-			// interceptor that bounds every call has a deadline.
-			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) {
+			// interceptor that bounds every call has a deadline; a
+			// stream on a connection the code closes can be ended.
+			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) && !(client.Closed && g.Stream && !s.cfg.Streams) {
 				name := lint.FuncName(g.Method)
 				if valueName != "" {
 					name = valueName
@@ -410,7 +414,7 @@ func (s *state) run() {
 					Stream:       g.Stream,
 					WaitForReady: g.WaitsForReady(info) || client.WaitForReady,
 					Client:       clientRef(client),
-				}}
+				}, closed: client.Closed}
 				if !declared && valueClient == nil {
 					u.iface, u.ifaceMethod = unknownIface(info, g, client)
 				}
@@ -539,17 +543,19 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 		if p.Index >= len(args) {
 			continue
 		}
+		closed := false
 		if p.Client >= 0 {
 			if p.Client >= len(args) {
 				continue
 			}
 			client := s.m.ClientValue(args[p.Client], fn)
-			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.Conn != nil {
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.Closed && p.Stream && !s.cfg.Streams || client.Conn != nil {
 				continue // a client on a hand-written connection: what runs is not followed through a fact
 			}
 			p.WaitForReady = p.WaitForReady || client.WaitForReady
+			closed = client.Closed
 		}
-		out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index})
+		out = append(out, use{call: call, arg: args[p.Index], fn: fn, rpc: p, callee: callee, param: p.Index, closed: closed})
 	}
 	return out
 }
@@ -868,13 +874,14 @@ func (s *state) report(f finding) {
 	// What the context lacks, what that means, and the remedy.
 	category, lack := CategoryNoDeadline, "no deadline"
 	effect := "the call can wait forever"
-	if f.noCancel && f.callee == nil {
+	if f.noCancel && !f.closed && f.callee == nil {
 		effect += " and nothing can cancel it"
 	}
 	remedy := "derive the context with context.WithTimeout"
 	// Without -streams, a stream in a fact adds no cancel function on the
 	// way; with it, the callee may add one, so only "no deadline" is sure.
-	uncancellable := f.noCancel && (f.callee == nil || !s.cfg.Streams)
+	// A connection the code closes ends the stream too.
+	uncancellable := f.noCancel && !f.closed && (f.callee == nil || !s.cfg.Streams)
 	switch {
 	case rpc.Stream && uncancellable:
 		category, lack = CategoryStreamNoCancel, "neither a deadline nor a cancel function"

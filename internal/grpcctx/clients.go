@@ -57,6 +57,11 @@ type Client struct {
 	// WaitForReady: the connection the client was made on, on some way,
 	// has grpc.WaitForReady(true) among its default call options.
 	WaitForReady bool
+	// Closed: the client was made, on every way, on a connection the code
+	// closes (conn.Close() in a defer, a test's Cleanup, the owner's Close
+	// method): its streams can be ended from the client side, as a cancel
+	// function would.
+	Closed bool
 	// Conn, for a client made on every way on a connection of one
 	// hand-written type that implements grpc.ClientConnInterface (an
 	// in-process channel such as grpchan's inprocgrpc.Channel, a pool of
@@ -246,7 +251,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 			c.Kind = ClientConn
 			c.Conn = m.connImpl(conn)
 			d := m.dialOf(conn, fn, 0)
-			c.Bounded, c.WaitForReady = d.bounded, d.waitForReady
+			c.Bounded, c.WaitForReady, c.Closed = d.bounded, d.waitForReady, d.closed
 		}
 		return c
 	case *ast.Ident:
@@ -344,6 +349,7 @@ func joinClient(a, b Client) Client {
 		out.Ctor = a.Ctor
 	}
 	out.Bounded = a.Bounded && b.Bounded
+	out.Closed = a.Closed && b.Closed
 	out.WaitForReady = a.WaitForReady || b.WaitForReady
 	if a.Conn != nil && b.Conn != nil && types.Identical(a.Conn, b.Conn) {
 		out.Conn = a.Conn

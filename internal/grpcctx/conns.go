@@ -33,13 +33,17 @@ const maxDialDepth = 6
 type dial struct {
 	bounded      bool // a unary client interceptor bounds every call (boundsCalls)
 	waitForReady bool // grpc.WaitForReady(true) is a default call option
+	closed       bool // the code closes the connection (closeIndex), on every way
 }
 
 // dialOf returns what is known of the connection e, an expression in fn:
 // the options of the grpc.NewClient, Dial or DialContext call that made
 // it, followed through variables, unexported fields and this package's
 // functions that return a connection. Where the ways disagree, bounded
-// holds only if it holds on all of them.
+// and closed hold only if they hold on all of them; a variable, field or
+// parameter the code closes is closed whatever it holds, and a parameter
+// that is never assigned is closed when every caller passes a closed
+// connection (closedParam).
 func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 	if depth > maxDialDepth {
 		return dial{}
@@ -67,16 +71,27 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		}
 		return m.joinReturns(callee, 0, func(res ast.Expr, decl *ast.FuncDecl) dial { return m.dialOf(res, decl, depth+1) })
 	case *ast.Ident, *ast.SelectorExpr:
+		closed := false
+		if h := heldIn(m.info, e); h != nil {
+			closed = m.closes().closed[h]
+		}
 		v := m.storedVar(e)
 		if v == nil {
-			return dial{}
+			return dial{closed: closed}
 		}
 		ix := m.clientIndex()
 		assigns := ix.assigns[v]
-		if len(assigns) == 0 {
-			return dial{}
+		if len(assigns) == 0 && !closed && !v.IsField() {
+			if lit := ix.lits[v.Parent()]; lit != nil {
+				closed = m.closedLitParam(lit, v, depth)
+			} else {
+				closed = m.closedParam(v, depth)
+			}
 		}
-		out := dial{bounded: true}
+		if len(assigns) == 0 {
+			return dial{closed: closed}
+		}
+		out := dial{bounded: true, closed: true}
 		for _, a := range assigns {
 			var d dial
 			if a.rhs != nil && a.index == 0 {
@@ -84,7 +99,9 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 			}
 			out.bounded = out.bounded && d.bounded
 			out.waitForReady = out.waitForReady || d.waitForReady
+			out.closed = out.closed && d.closed
 		}
+		out.closed = out.closed || closed
 		return out
 	}
 	return dial{}
@@ -117,13 +134,14 @@ func (m *Model) storedVar(e ast.Expr) *types.Var {
 
 // joinReturns applies f to result index of every return statement of
 // callee, a function of this package with a body, and joins the dials
-// (bounded only if every return is); the zero dial for other functions.
+// (bounded or closed only if every return is); the zero dial for other
+// functions.
 func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast.FuncDecl) dial) dial {
 	decl := m.declOf(callee)
 	if decl == nil {
 		return dial{}
 	}
-	out := dial{bounded: true}
+	out := dial{bounded: true, closed: true}
 	n := 0
 	ast.Inspect(decl.Body, func(node ast.Node) bool {
 		switch node := node.(type) {
@@ -131,7 +149,7 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 			return false
 		case *ast.ReturnStmt:
 			if index >= len(node.Results) {
-				out.bounded = false
+				out.bounded, out.closed = false, false
 				return false
 			}
 			if tv, ok := m.info.Types[node.Results[index]]; ok && tv.IsNil() {
@@ -140,6 +158,7 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 			d := f(node.Results[index], decl)
 			out.bounded = out.bounded && d.bounded
 			out.waitForReady = out.waitForReady || d.waitForReady
+			out.closed = out.closed && d.closed
 			n++
 		}
 		return true

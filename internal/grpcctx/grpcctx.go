@@ -72,9 +72,10 @@ type Model struct {
 	cfgs    map[ast.Node]*flowGraph
 	waiting map[*Handler]bool // HandlerWaits' answers
 
-	cache   originCache    // origins that do not depend on the query that computed them
-	clients clientIndex    // values stored in interface-typed variables, built on first use
-	funcs   funcValueIndex // what function values may hold, built on first use (funcvalues.go)
+	cache    originCache    // origins that do not depend on the query that computed them
+	clients  clientIndex    // values stored in interface-typed variables, built on first use
+	closesIx closeIndex     // variables holding connections that are closed, built on first use
+	funcs    funcValueIndex // what function values may hold, built on first use (funcvalues.go)
 }
 
 type paramInfo struct {

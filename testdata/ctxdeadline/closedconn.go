@@ -1,0 +1,169 @@
+package ctxdeadline
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"example.com/fixtures/pb/echo"
+)
+
+// Closing a *grpc.ClientConn ends every stream on it from the client
+// side, as a cancel function would: a stream on a connection the code
+// closes is not "ended only by the server" (istio's ADS test helpers, its
+// agent's per-RPC upstream connection, the ADSC watcher that owns its
+// connection). A unary call still needs a deadline.
+
+// Silent: the connection is closed when the function returns.
+func watchDeferClose(target string) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	c := echo.NewEchoClient(conn)
+	_, err = c.Bidi(context.Background())
+	return err
+}
+
+// The twin: nothing closes the connection.
+func watchNeverClosed(target string) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	c := echo.NewEchoClient(conn)
+	_, err = c.Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+	return err
+}
+
+// A unary call on a closed connection still has no deadline.
+func unaryDeferClose(target string) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, err = echo.NewEchoClient(conn).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	return err
+}
+
+// A watcher that owns its connection and closes it in Close.
+type ownedWatcher struct {
+	conn   *grpc.ClientConn
+	client echo.EchoClient
+	stream echo.Echo_BidiClient
+}
+
+func newOwnedWatcher(conn *grpc.ClientConn) *ownedWatcher { return &ownedWatcher{conn: conn} }
+
+func (w *ownedWatcher) Close() { _ = w.conn.Close() }
+
+// Silent: Close ends the stream.
+func (w *ownedWatcher) Run() (err error) {
+	w.client = echo.NewEchoClient(w.conn)
+	w.stream, err = w.client.Bidi(context.Background())
+	return err
+}
+
+// The twin: a watcher whose connection nobody closes.
+type sharedWatcher struct {
+	conn   *grpc.ClientConn
+	stream echo.Echo_BidiClient
+}
+
+func (w *sharedWatcher) Run() (err error) {
+	w.stream, err = echo.NewEchoClient(w.conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+	return err
+}
+
+// dialCleaned returns a connection it registers for closing (a test's
+// t.Cleanup(conn.Close)).
+func dialCleaned(cleanup func(func() error), target string) *grpc.ClientConn {
+	conn, _ := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	cleanup(conn.Close)
+	return conn
+}
+
+// Silent: the helper's connection is closed at cleanup.
+func watchCleaned(cleanup func(func() error)) error {
+	_, err := echo.NewEchoClient(dialCleaned(cleanup, "localhost:1")).Bidi(context.Background())
+	return err
+}
+
+// openOn is only ever given closed connections: silent.
+func openOn(conn *grpc.ClientConn) (echo.Echo_BidiClient, error) {
+	return echo.NewEchoClient(conn).Bidi(context.Background())
+}
+
+func openBoth(cleanup func(func() error)) {
+	_, _ = openOn(dialCleaned(cleanup, "a"))
+	conn := dialCleaned(cleanup, "b")
+	_, _ = openOn(conn)
+}
+
+// openOnAny is given one connection nobody closes: reported.
+func openOnAny(conn *grpc.ClientConn) (echo.Echo_BidiClient, error) {
+	return echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+}
+
+func openMixed(cleanup func(func() error), shared *grpc.ClientConn) {
+	_, _ = openOnAny(dialCleaned(cleanup, "a"))
+	_, _ = openOnAny(shared)
+}
+
+// relay opens the upstream stream on its caller's context and client.
+func relay(ctx context.Context, c echo.EchoClient) error { // want relay:`deadlineParams\(param 0 reaches stream echo.EchoClient.Bidi at closedconn.go:\d+ on client param 1\)`
+	_, err := c.Bidi(ctx)
+	return err
+}
+
+// Silent: the proxy's per-call upstream connection is closed when it
+// returns (istio's xDS proxy), so the relayed stream ends with it.
+func proxyDeferClose(target string) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return relay(context.Background(), echo.NewEchoClient(conn))
+}
+
+// The twin: a shared connection, never closed here.
+func proxyShared(conn *grpc.ClientConn) error {
+	return relay(context.Background(), echo.NewEchoClient(conn)) // want `call to ctxdeadline.relay passes context.Background\(\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(closedconn.go:\d+\) with neither a deadline nor a cancel function`
+}
+
+// A test harness that keeps the connection it is given and closes it in
+// Cleanup, and opens its stream through a callback it calls with that
+// connection (istio's NewXdsTest).
+type harness struct{ conn *grpc.ClientConn }
+
+func (h *harness) Cleanup() { _ = h.conn.Close() }
+
+func newHarness(conn *grpc.ClientConn, open func(*grpc.ClientConn) error) *harness {
+	h := &harness{conn: conn}
+	_ = open(conn)
+	return h
+}
+
+// Silent: the callback is given the harness's connection.
+func NewBidiHarness(conn *grpc.ClientConn) *harness {
+	return newHarness(conn, func(conn *grpc.ClientConn) error {
+		_, err := echo.NewEchoClient(conn).Bidi(context.Background())
+		return err
+	})
+}
+
+// The twin: a runner that closes nothing.
+func runOpen(conn *grpc.ClientConn, open func(*grpc.ClientConn) error) error { return open(conn) }
+
+func OpenShared(conn *grpc.ClientConn) error {
+	return runOpen(conn, func(conn *grpc.ClientConn) error {
+		_, err := echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+		return err
+	})
+}
+
+var _ = newOwnedWatcher
