@@ -81,10 +81,11 @@ type ContextUse struct {
 // itself return a context (those derive a context; the derived one is
 // checked where it is used). Calls into the context package and log/slog
 // are not consumers: they neither block on a context nor carry it across a
-// process boundary. Nor are net.ListenConfig's Listen and ListenPacket,
-// which bind a local socket (net.Listen, net.ListenPacket and every server
-// that calls them do, on context.Background()): the context bounds only
-// the lookup of the local address.
+// process boundary. Nor are net's listening functions (listens: its
+// ListenConfig.Listen, and the listenUnix, listenTCP, ... that net.Listen,
+// net.ListenUnix and every server that calls them reach, on
+// context.Background()): they bind a local socket, and the context bounds
+// only that.
 func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 	tv, ok := info.Types[call.Fun]
 	if !ok || tv.IsType() || tv.Type == nil {
@@ -100,7 +101,7 @@ func ContextArgs(info *types.Info, call *ast.CallExpr) []ContextUse {
 		case contextPath, "log/slog":
 			return nil
 		}
-		if lint.IsMethodOf(fn, "net", "ListenConfig", "Listen", "ListenPacket") {
+		if listens(fn) {
 			return nil
 		}
 	}

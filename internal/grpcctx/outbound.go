@@ -9,6 +9,7 @@ import (
 	"go/types"
 	"maps"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
@@ -68,13 +69,23 @@ var outboundPackages = map[string]bool{
 	"crypto/tls":          true,
 }
 
+// listens reports whether fn is one of package net's listening functions
+// (net.Listen's ListenConfig.Listen, ListenUnix's sysListener.listenUnix,
+// ...): they bind a local socket, and the context only bounds that, so
+// nothing outbound waits on it (kubevirt's device plugin that opens a unix
+// socket for a container to connect to while serving Allocate).
+func listens(fn *types.Func) bool {
+	return fn.Pkg().Path() == "net" && (strings.HasPrefix(fn.Name(), "Listen") || strings.HasPrefix(fn.Name(), "listen"))
+}
+
 // Outbound reports whether a context passed for parameter index of the
 // function call calls reaches outbound work:
 //   - an outbound gRPC call (AsGRPCCall, or a method value of a client
 //     method: MethodValueCall), or a call of a gRPC interceptor's handler,
 //     invoker or streamer (the RPC itself);
 //   - a function of one of the standard library's network, database and
-//     process packages (net, net/http, database/sql, os/exec, crypto/tls);
+//     process packages (net, net/http, database/sql, os/exec, crypto/tls),
+//     but for net's listening functions (listens);
 //     a call that makes an *http.Request carrying the context
 //     (http.NewRequestWithContext, Request.WithContext, client-go's
 //     newHTTPRequest) only where the same function sends that request
@@ -120,7 +131,7 @@ func (m *Model) outboundCall(call *ast.CallExpr, index int, local bool) bool {
 	}
 	fn = fn.Origin()
 	if fn.Pkg() != nil && outboundPackages[fn.Pkg().Path()] {
-		return true
+		return !listens(fn)
 	}
 	if lint.IsFunc(fn, grpcPath, "DialContext") && fn.Signature().Recv() == nil {
 		return index == 0 && m.blockingDial(call)
@@ -182,7 +193,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		fn = fn.Origin()
 		if len(ContextParams(fn.Signature())) == 0 {
 			if tw := twinOf(fn); tw != nil && tw.Pkg() != pass.Pkg {
-				outbound := outboundPackages[tw.Pkg().Path()]
+				outbound := outboundPackages[tw.Pkg().Path()] && !listens(tw)
 				if fact, ok := m.outbound.Import(tw.Origin()); !outbound && ok {
 					outbound = slices.Contains(fact.Params, 0)
 				}
@@ -342,7 +353,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			continue
 		}
 		if tw := twinOf(fn.Origin()); tw != nil && tw.Pkg() == pass.Pkg &&
-			(outboundPackages[pass.Pkg.Path()] || slices.Contains(m.outboundOf(tw.Origin(), true), 0)) {
+			(outboundPackages[pass.Pkg.Path()] && !listens(tw) || slices.Contains(m.outboundOf(tw.Origin(), true), 0)) {
 			m.twins[fn.Origin()] = tw
 		}
 	}
