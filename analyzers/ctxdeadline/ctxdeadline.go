@@ -574,7 +574,7 @@ func (s *state) reportable(u use) bool {
 	if u.callee != nil && u.rpc.Client != clientConn {
 		return false
 	}
-	test := strings.HasSuffix(s.pass.Fset.File(u.call.Pos()).Name(), "_test.go")
+	test := lint.InTestFile(s.pass.Fset, u.call.Pos())
 	if test && u.callee != nil && !u.onConn {
 		return false
 	}

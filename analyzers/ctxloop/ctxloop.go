@@ -503,10 +503,7 @@ func setAside(info *types.Info, cur inspector.Cursor) bool {
 }
 
 // inTestFile reports whether pos is in a _test.go file.
-func inTestFile(pass *analysis.Pass, pos token.Pos) bool {
-	f := pass.Fset.File(pos)
-	return f != nil && strings.HasSuffix(f.Name(), "_test.go")
-}
+func inTestFile(pass *analysis.Pass, pos token.Pos) bool { return lint.InTestFile(pass.Fset, pos) }
 
 // isStd reports whether path is a standard library package: no dot in its
 // first element.

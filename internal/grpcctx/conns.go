@@ -3,6 +3,7 @@ package grpcctx
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/types/typeutil"
@@ -191,8 +192,17 @@ func (m *Model) declOf(fn *types.Func) *ast.FuncDecl {
 // stands for: an option, a slice literal of them, append(...), a variable
 // they are stored in, or this package's function that returns them
 // (result index of a call that returns several).
+//
+// Options made in _test.go files count only for an expression in one:
+// production code is judged by how production code dials (a test that
+// adds grpc.WithBlock() to a server's options, for its own dials, makes
+// no production DialContext a blocking one).
 func (m *Model) dialOptions(e ast.Expr, fn ast.Node, index, depth int) []*ast.CallExpr {
-	return m.dialOptionsIn(e, fn, index, depth, make(map[*types.Var]bool))
+	out := m.dialOptionsIn(e, fn, index, depth, make(map[*types.Var]bool))
+	if !lint.InTestFile(m.fset, e.Pos()) {
+		out = slices.DeleteFunc(out, func(opt *ast.CallExpr) bool { return lint.InTestFile(m.fset, opt.Pos()) })
+	}
+	return out
 }
 
 // dialOptionsIn is dialOptions. Depth counts the steps through variables

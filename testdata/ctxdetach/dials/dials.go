@@ -7,6 +7,7 @@ package dials
 import (
 	"context"
 	"sync"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -102,4 +103,59 @@ func (s *proxy) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Ms
 		return err
 	}
 	return stream.SendAndClose(out)
+}
+
+// optsProvider dials with options of its own: production code sets none
+// that block; the package's tests add grpc.WithBlock() for their own
+// dials (dials_test.go), which says nothing of how production dials
+// (istio's xDS proxy, whose tests block and whose agent does not).
+type optsProvider struct{ opts []grpc.DialOption }
+
+func newOptsProvider() *optsProvider {
+	return &optsProvider{opts: []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}}
+}
+
+func (p *optsProvider) dial(ctx context.Context, target string) (*grpc.ClientConn, error) {
+	return grpc.DialContext(ctx, target, p.opts...)
+}
+
+// blockingProvider's production options block.
+type blockingProvider struct{ opts []grpc.DialOption }
+
+func newBlockingProvider() *blockingProvider {
+	return &blockingProvider{opts: []grpc.DialOption{grpc.WithBlock(), grpc.WithTransportCredentials(insecure.NewCredentials())}}
+}
+
+func (p *blockingProvider) dial(ctx context.Context, target string) (*grpc.ClientConn, error) {
+	return grpc.DialContext(ctx, target, p.opts...)
+}
+
+type optsProxy struct {
+	echo.UnimplementedEchoServer
+	p *optsProvider
+	b *blockingProvider
+}
+
+// Unary: silent: in production the dial does not wait.
+func (s *optsProxy) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
+	dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := s.p.dial(dctx, in.Text)
+	if err != nil {
+		return nil, err
+	}
+	return echo.NewEchoClient(c).Unary(ctx, in)
+}
+
+// ServerStream: the twin: production's dial blocks, on a context the
+// request cannot end.
+func (s *optsProxy) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServer[echo.Msg]) error {
+	dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := s.b.dial(dctx, in.Text) // want `call to s.b.dial in handler ServerStream uses dctx \(from context.Background\(\)\), not the request context`
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(c).Unary(stream.Context(), in)
+	return err
 }
