@@ -611,7 +611,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 			return "", false // blocks on channels that end with the RPC
 		}
 		return "loop", true
-	case searchCond(info, cond) && !postCalls(info, f, cond):
+	case searchCond(info, cond) && !postCalls(info, f, cond) && !iteratorFlag(info, f, cond):
 		return "search loop", true
 	case waits:
 		return "polling loop", true
@@ -1040,6 +1040,83 @@ func consumes(info *types.Info, f *ast.ForStmt) bool {
 		return !found
 	})
 	return found
+}
+
+// iteratorFlag reports whether cond, a flag, is the "more" result of an
+// iterator's step: every assignment to it in the loop (none in a function
+// literal) is item, cond = x.Next() (runtime.Frames.Next, a next function
+// from iter.Pull), so for more { _, more = frames.Next() } iterates like
+// for it.Next(), to the end of what it walks, rather than searching.
+func iteratorFlag(info *types.Info, f *ast.ForStmt, cond ast.Expr) bool {
+	id, ok := cond.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v, _ := info.Uses[id].(*types.Var)
+	if v == nil {
+		return false
+	}
+	steps, other := 0, false
+	check := func(n ast.Node) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				ast.Inspect(n.Body, func(n ast.Node) bool {
+					if x, ok := n.(*ast.Ident); ok && info.Uses[x] == v {
+						other = true // what a literal does with it is not followed
+					}
+					return !other
+				})
+				return false
+			case *ast.AssignStmt:
+				for i, l := range n.Lhs {
+					if x, ok := ast.Unparen(l).(*ast.Ident); !ok || info.ObjectOf(x) != v {
+						continue
+					}
+					if len(n.Lhs) == 2 && i == 1 && len(n.Rhs) == 1 && isNextCall(info, n.Rhs[0]) {
+						steps++
+					} else {
+						other = true
+					}
+				}
+			case *ast.UnaryExpr:
+				if x, ok := ast.Unparen(n.X).(*ast.Ident); ok && n.Op == token.AND && info.Uses[x] == v {
+					other = true
+				}
+			}
+			return !other
+		})
+	}
+	if f.Post != nil {
+		check(f.Post)
+	}
+	check(f.Body)
+	return steps > 0 && !other
+}
+
+// isNextCall reports whether e calls a function or method named Next or
+// next that returns an item and a bool.
+func isNextCall(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	var name string
+	switch fun := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		name = fun.Name
+	case *ast.SelectorExpr:
+		name = fun.Sel.Name
+	}
+	if name != "Next" && name != "next" {
+		return false
+	}
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() != 2 {
+		return false
+	}
+	b, ok := sig.Results().At(1).Type().Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsBoolean != 0
 }
 
 // postCalls reports whether the post statement assigns the flag cond from a

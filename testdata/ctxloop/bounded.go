@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -151,6 +152,8 @@ type searchServer struct {
 }
 
 // Reported: for n := 0; ; n++ is unbounded whatever its init and post.
+func (s *searchServer) tryMore(in *echo.Msg) (*echo.Msg, bool) { return s.try(in), in.N > 0 }
+
 func (s *searchServer) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 	for n := 0; ; n++ { // want `loop in handler Unary never checks ctx`
 		sum := sha256.Sum256([]byte(in.Text + strconv.Itoa(n)))
@@ -192,6 +195,22 @@ func (s *searchServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingSer
 	for e != nil {
 		in.Text += "."
 		e = e.Next()
+	}
+
+	// Silent: the "more" flag of an iterator's step, as for it.Next()
+	// (pulumi's stack-trace interceptor walks runtime.Frames).
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	for more := true; more; {
+		var frame runtime.Frame
+		frame, more = frames.Next()
+		in.Text += frame.Function
+	}
+
+	// Reported: a flag another call sets is a search, whatever it returns
+	// beside it.
+	for more := true; more; { // want `search loop in handler ServerStream never checks stream.Context\(\)`
+		_, more = s.tryMore(in)
 	}
 
 	// Reported: a random search leaves on a hit, which may be rare.
