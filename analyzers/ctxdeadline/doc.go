@@ -103,8 +103,14 @@
 // have no deadline, but something must be able to end it. By default a
 // streaming call is reported only when its context can never be cancelled:
 // neither a deadline nor a cancel function (context.WithCancel,
-// WithCancelCause, errgroup.WithContext) lies on any path to it. With
-// -ctxdeadline.streams, streams need a deadline like unary calls.
+// WithCancelCause, errgroup.WithContext) lies on any path to it, and its
+// connection is not one the code closes: closing a *grpc.ClientConn ends
+// every stream on it, as a cancel function would (grpcctx.Client.Closed:
+// conn.Close() deferred or in a test's Cleanup, the owner's Close method
+// closing the field the connection is kept in, a helper that returns a
+// connection it closes, a parameter every caller gives a closed one). A
+// unary call still needs a deadline. With -ctxdeadline.streams, streams
+// need a deadline like unary calls.
 //
 // Handlers: in gRPC handler scope (handler methods, server interceptors and
 // the function literals inside them) the request context is fine: it

@@ -43,7 +43,7 @@ func New(cfg Config) *analysis.Analyzer {
 		Doc:       analyzerdoc.Extract(doc, "ctxloop"),
 		URL:       analyzerdoc.URL("ctxloop"),
 		Requires:  []*analysis.Analyzer{grpcctx.Analyzer, lint.Analyzer},
-		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks)},
+		FactTypes: []analysis.Fact{new(blindLoop), new(snapshotChan), new(blocks), new(chanAccessor)},
 		Run:       c.run,
 	}
 	// The blindLoop facts depend on Finite: one instance's facts are
@@ -108,6 +108,7 @@ type loopFinding struct {
 func (c *checker) run(pass *analysis.Pass) (any, error) {
 	m := pass.ResultOf[grpcctx.Analyzer].(*grpcctx.Model)
 	snapshots := findSnapshots(pass) // in every package: iterators are often a dependency's
+	accessors := findAccessors(pass) // so are per-stream objects' channel accessors
 	if m.Light() {
 		return nil, nil // a dependency without contexts: no other facts, nothing reported
 	}
@@ -115,6 +116,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	in := m.Inspector()
 	s := newScanner(pass, m)
 	s.snapshots = snapshots
+	s.accessors = accessors
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
@@ -358,10 +360,15 @@ func ownWaits(r loopScan, loop ast.Node, reported map[ast.Node]bool) loopScan {
 // dropSleeps returns r without the sleeps for which drop, given the
 // cursor of each, reports true.
 func (r loopScan) dropSleeps(drop func(c inspector.Cursor) bool) loopScan {
+	return r.dropSleepsAt(func(_ ast.Node, c inspector.Cursor) bool { return drop(c) })
+}
+
+// dropSleepsAt is dropSleeps with the sleep's node too.
+func (r loopScan) dropSleepsAt(drop func(at ast.Node, c inspector.Cursor) bool) loopScan {
 	var own []ast.Node
 	var curs []inspector.Cursor
 	for i, at := range r.sleepAt {
-		if !drop(r.sleepCur[i]) {
+		if !drop(at, r.sleepCur[i]) {
 			own = append(own, at)
 			curs = append(curs, r.sleepCur[i])
 		}
@@ -369,6 +376,62 @@ func (r loopScan) dropSleeps(drop func(c inspector.Cursor) bool) loopScan {
 	r.sleepAt, r.sleepCur = own, curs
 	r.sleeps = len(own) > 0
 	return r
+}
+
+// fieldWakes returns r without the sleeps that receive from a struct
+// field's channel that closes when the RPC ends (closedIn: the handler
+// closes it, or a goroutine it starts that observes cancellation does;
+// an accessor method stands for its field, chanField), or that sit in a
+// select beside such a receive: istio's StreamDeltas, whose loop waits on
+// con.deltaReqChan, closed by the receive goroutine when the stream
+// ends, beside push and stop channels, and then on con.ErrorCh(), closed
+// with it. ok reports whether any sleep was dropped.
+//
+// A receive in a return statement of the loop (return <-con.ErrorCh())
+// waits once, on the way out, not on every round: it does not make the
+// loop one that polls, and it goes with the others once one was dropped.
+func (s *scanner) fieldWakes(r loopScan, cur inspector.Cursor, fn ast.Node) (_ loopScan, ok bool) {
+	root := fn
+	if h := s.m.HandlerOf(fn); h != nil {
+		root = h.Func
+	}
+	closed := func(e ast.Expr) bool {
+		f := s.chanField(e)
+		return f != nil && s.closedIn(f, root)
+	}
+	n := len(r.sleepAt)
+	r = r.dropSleepsAt(func(at ast.Node, c inspector.Cursor) bool {
+		ch, isExpr := at.(ast.Expr)
+		return isExpr && closed(ch) || otherCaseReceives(c, closed)
+	})
+	if len(r.sleepAt) == n {
+		return r, false
+	}
+	return r.dropSleeps(func(c inspector.Cursor) bool { return inReturn(c, cur.Node()) }), true
+}
+
+// inReturn reports whether c lies in the results of a return statement
+// of loop (not of a function literal in it).
+func inReturn(c inspector.Cursor, loop ast.Node) bool {
+	for e := range c.Enclosing((*ast.ReturnStmt)(nil), (*ast.FuncLit)(nil)) {
+		_, isReturn := e.Node().(*ast.ReturnStmt)
+		return isReturn && encloses(loop, e.Node())
+	}
+	return false
+}
+
+// chanField returns the struct field whose channel e is: a field
+// selection (con.reqChan), or a call of a method with the chanAccessor
+// fact (con.ErrorCh()); else nil.
+func (s *scanner) chanField(e ast.Expr) *types.Var {
+	if f := fieldOf(s.info, e); f != nil {
+		return f
+	}
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 0 || s.accessors == nil {
+		return nil
+	}
+	return accessedField(s.accessors, lint.Callee(s.info, call))
 }
 
 // wokenSelects returns r without the sleeps that are receives in a select
@@ -549,6 +612,11 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	if chansExcused {
 		r = wokenSelects(info, r)
 	}
+	// So are struct fields' channels that close when the RPC ends.
+	fieldsExcused := false
+	if r.sleeps {
+		r, fieldsExcused = s.fieldWakes(r, cur, fn)
+	}
 	waits := r.sleeps || len(r.chans) > 0 && !chansExcused
 	if rng, ok := loop.(*ast.RangeStmt); ok {
 		if s.fromSnapshot(rng.X) {
@@ -607,7 +675,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		switch {
 		case waits:
 			return "polling loop", true
-		case chansExcused && !r.sleeps:
+		case (chansExcused || fieldsExcused) && !r.sleeps:
 			return "", false // blocks on channels that end with the RPC
 		}
 		return "loop", true
@@ -851,7 +919,7 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 			if ch := closeArg(info, n); ch != nil {
 				if v := channelVar(info, ch); v != nil {
 					idx.closed[v] = true
-				} else if f := fieldOf(info, ch); f != nil {
+				} else if f := s0.chanField(ch); f != nil {
 					idx.closedFields[f] = true
 				}
 			} else if decl := s0.cache.decls.of(lint.Callee(info, n)); decl != nil {
@@ -863,6 +931,15 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 		case *ast.GoStmt:
 			if !s.scan(c).observes && !goCalleeObserves(info, s, n, s.pkg) {
 				continue
+			}
+			// A producer that observes cancellation and closes a struct
+			// field's channel when it returns (istio's receiveDelta: defer
+			// close(con.deltaReqChan), then Recv until the stream ends)
+			// ends the waits on that channel with the RPC.
+			for _, decl := range s0.goBodies(n) {
+				for _, f := range s0.fieldsClosedBy(decl) {
+					idx.closedFields[f] = true
+				}
 			}
 			ast.Inspect(n, func(x ast.Node) bool {
 				if id, ok := x.(*ast.Ident); ok {
@@ -907,7 +984,7 @@ func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		if call, ok := n.(*ast.CallExpr); ok {
 			if ch := closeArg(s.info, call); ch != nil {
-				if f := fieldOf(s.info, ch); f != nil {
+				if f := s.chanField(ch); f != nil {
 					fs = append(fs, f)
 				}
 			}
@@ -916,6 +993,30 @@ func (s *scanner) fieldsClosedBy(decl *ast.FuncDecl) []*types.Var {
 	})
 	s.cache.closes[decl] = fs
 	return fs
+}
+
+// goBodies returns the declarations of this package's functions that a go
+// statement runs: the one it names, or those its literal calls directly.
+func (s *scanner) goBodies(g *ast.GoStmt) []*ast.FuncDecl {
+	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+		var out []*ast.FuncDecl
+		ast.Inspect(lit.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.CallExpr:
+				if decl := s.cache.decls.of(lint.Callee(s.info, n)); decl != nil {
+					out = append(out, decl)
+				}
+			}
+			return true
+		})
+		return out
+	}
+	if decl := s.cache.decls.of(lint.Callee(s.info, g.Call)); decl != nil {
+		return []*ast.FuncDecl{decl}
+	}
+	return nil
 }
 
 // goCalleeObserves reports whether the function a go statement runs by

@@ -81,7 +81,13 @@
 // that the handler closes, from a struct field's channel that the handler
 // closes, itself or in a function of the package it calls
 // (close(sws.closec) in sws.close(), when the stream ends: etcd-io/etcd#18739's
-// fix), from a channel returned by a call given the
+// fix), or that a goroutine the handler starts closes when it returns and
+// that observes cancellation (istio's receiveDelta: defer
+// close(con.deltaReqChan), then Recv until the stream ends), the field
+// named directly or through an accessor method of any package, one whose
+// body is return c.f (con.ErrorCh(): the chanAccessor fact); a receive in
+// a return statement waits once, on the way out, and makes no loop a
+// polling one; from a channel returned by a call given the
 // request context or a stream (eventq, errq := events.Subscribe(ctx); for
 // m := range readChannel(clientStream): what feeds them knows when the RPC
 // ends) or passed to such a call (c.solver.Status(ctx,
@@ -166,7 +172,9 @@
 // another value (for e != nil { e = e.Next() }, for tok != EOF), which
 // iterates to an end; loops whose condition is a call and whose body does
 // not wait, which is how finite results are iterated (rows.Next(),
-// scanner.Scan()); loops that leave on the error of a call made in the loop
+// scanner.Scan()), and so are loops on an iterator's "more" flag, every
+// assignment of which is the bool beside the item of a Next step
+// (for more { frame, more = frames.Next() }); loops that leave on the error of a call made in the loop
 // (for { tok, err := dec.Token(); if err != nil { break } }), which iterate
 // a finite source the same way, unless they wait (tail -f polls); and
 // bounded computations.

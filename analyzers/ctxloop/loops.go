@@ -40,6 +40,9 @@ type scanner struct {
 	// snapshots holds the snapshotChan facts: functions that return a
 	// channel filled once from data and closed.
 	snapshots *lint.FactTable[snapshotChan, *snapshotChan]
+	// accessors holds the chanAccessor facts: methods that return a
+	// field's channel.
+	accessors *lint.FactTable[chanAccessor, *chanAccessor]
 }
 
 // fromSnapshot reports whether e is a call of a function with the

@@ -347,6 +347,12 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 	if t, ok := typeOf(w.info, ch).Underlying().(*types.Chan); ok && isTime(t.Elem()) {
 		return false, true // time.After, a Timer's or Ticker's C
 	}
+	if f := w.s.chanField(ch); f != nil && w.s.closedIn(f, w.root) {
+		// A channel the handler closes (closec in etcd#18739's fix), or a
+		// goroutine it starts that observes cancellation does, through
+		// the field or an accessor (con.ErrorCh()).
+		return true, false
+	}
 	if call, ok := ch.(*ast.CallExpr); ok {
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Done" && grpcctx.IsContextLike(w.info.TypeOf(sel.X)) {
 			return w.s.live(sel.X), false
@@ -355,9 +361,6 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		// request context or a stream, feeds the channel and ends it
 		// with them, as when its result is assigned first (noteFed).
 		return w.givenRPC(call), false
-	}
-	if f := fieldOf(w.info, ch); f != nil && w.s.closedIn(f, w.root) {
-		return true, false // a channel the handler closes: closec in etcd#18739's fix
 	}
 	if sel, ok := ch.(*ast.SelectorExpr); ok && w.carriers[w.local(sel.X)] {
 		return true, false // resp.Changes, resp passed to a call given the request context
