@@ -54,12 +54,14 @@
 // function value that can only hold client method values (a local
 // call := c.Lookup, an unexported field so set, a dispatch table of them
 // built in the function; see ctxdeadline's doc) is a gRPC call. Calls that return a
-// context derive one and are judged where the result is used. Nor is
-// net.ListenConfig's Listen or ListenPacket (net.Listen binds a local
-// socket on context.Background(); the context only bounds looking up the
-// local address). Nor is grpc.DialContext unless an option that makes it
-// wait (WithBlock, WithReturnConnectionError, FailOnNonTempDialError) is
-// in view: without one the dial returns at once and connects in the
+// context derive one and are judged where the result is used. Nor are
+// net's listening functions, however they are reached (net.Listen and
+// net.ListenUnix bind a local socket through net's own listenTCP,
+// listenUnix, ... on context.Background(); the context only bounds that).
+// Nor is grpc.DialContext unless an option that makes it wait (WithBlock,
+// WithReturnConnectionError, FailOnNonTempDialError) is in view, made by
+// code outside _test.go files when the dial is (a test's WithBlock for its
+// own dials says nothing of how production dials): without one the dial returns at once and connects in the
 // background, so grpc's own Dial (DialContext(context.Background(), ...))
 // and a provider that dials once and caches the connection are no detached
 // outbound work; the RPCs on the connection carry their own contexts. Nor
