@@ -1024,22 +1024,10 @@ func (s *scanner) goBodies(g *ast.GoStmt) []*ast.FuncDecl {
 // function declared elsewhere, whose body is out of sight.
 func goCalleeObserves(info *types.Info, s *scanner, g *ast.GoStmt, pkg *types.Package) bool {
 	fn := lint.Callee(info, g.Call)
-	if lit, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
+	if _, ok := ast.Unparen(g.Call.Fun).(*ast.FuncLit); ok {
 		// go func() { errc <- sws.recvLoop() }(): the functions of the
 		// package the literal calls directly, judged by their bodies.
-		observes := false
-		ast.Inspect(lit.Body, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.CallExpr:
-				if decl := s.cache.decls.of(lint.Callee(info, n)); decl != nil {
-					observes = s.bodyObserves(decl)
-				}
-			}
-			return !observes
-		})
-		return observes
+		return slices.ContainsFunc(s.goBodies(g), s.bodyObserves)
 	}
 	if fn == nil {
 		return false // a func value

@@ -155,19 +155,7 @@ func (ix *clientIndex) build(m *Model) {
 			ix.assigns[v] = append(ix.assigns[v], assigned{rhs: rhs, fn: fn, index: index})
 		}
 	}
-	target := func(lhs ast.Expr) *types.Var {
-		switch lhs := ast.Unparen(lhs).(type) {
-		case *ast.Ident:
-			v, _ := info.ObjectOf(lhs).(*types.Var)
-			return v
-		case *ast.SelectorExpr:
-			if s, ok := info.Selections[lhs]; ok && s.Kind() == types.FieldVal {
-				v, _ := s.Obj().(*types.Var)
-				return v
-			}
-		}
-		return nil
-	}
+	target := func(lhs ast.Expr) *types.Var { return heldIn(info, lhs) }
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CompositeLit)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil)}
 	for cur := range m.inspect.Root().Preorder(filter...) {
 		if lit, ok := cur.Node().(*ast.FuncLit); ok {

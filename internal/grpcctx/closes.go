@@ -101,29 +101,19 @@ func heldIn(info *types.Info, e ast.Expr) *types.Var {
 	return nil
 }
 
-// closedParam reports whether every call of v's function, an unexported
-// function of this package used only in calls (paramCallers' conditions),
-// passes for v a connection the code closes.
+// closedParam reports whether every call of v's function, one whose calls
+// are all in view (callersInView), passes for v a connection the code
+// closes.
 func (m *Model) closedParam(v *types.Var, depth int) bool {
 	p, ok := m.closes().params[v]
 	if !ok {
 		return false
 	}
-	decl, ok := p.fn.(*ast.FuncDecl)
+	calls, ok := m.callersInView(p)
 	if !ok {
 		return false
 	}
-	fn, ok := m.info.Defs[decl.Name].(*types.Func)
-	if !ok || fn.Exported() {
-		return false
-	}
-	sig := fn.Signature()
-	ix := m.fields()
-	if ix.escapes[fn] || len(ix.calls[fn]) == 0 || sig.Variadic() && p.index == sig.Params().Len()-1 ||
-		sig.Recv() != nil && ix.ifaceMethods[fn.Name()] {
-		return false
-	}
-	for _, call := range ix.calls[fn] {
+	for _, call := range calls {
 		args := lint.Args(m.info, call)
 		if p.index >= len(args) || !m.dialOf(args[p.index], m.enclosingFunc(call), depth+1).closed {
 			return false

@@ -213,6 +213,29 @@ func (q *query) resolveParam(o Origin) Origin {
 	return c.plus(o)
 }
 
+// callersInView returns the calls of p's function when every use of it is
+// one of them: an unexported function declared in this package, used only
+// as the callee of calls (no function value, no method value, no method an
+// interface of this package could call), at least once, and p not its
+// variadic parameter; ok is false otherwise.
+func (m *Model) callersInView(p paramInfo) (_ []*ast.CallExpr, ok bool) {
+	decl, ok := p.fn.(*ast.FuncDecl)
+	if !ok {
+		return nil, false
+	}
+	fn, ok := m.info.Defs[decl.Name].(*types.Func)
+	if !ok || fn.Exported() {
+		return nil, false
+	}
+	sig := fn.Signature()
+	ix := m.fields()
+	if ix.escapes[fn] || len(ix.calls[fn]) == 0 || sig.Variadic() && p.index == sig.Params().Len()-1 ||
+		sig.Recv() != nil && ix.ifaceMethods[fn.Name()] {
+		return nil, false
+	}
+	return ix.calls[fn], true
+}
+
 // paramCallers is the value of node paramCallers for parameter v: the
 // join of the arguments passed for it by every call of its function, when
 // that function is declared in this package, unexported, generic-free in
@@ -225,22 +248,12 @@ func (q *query) paramCallers(v *types.Var) Origin {
 	if !ok {
 		return Origin{}
 	}
-	decl, ok := p.fn.(*ast.FuncDecl)
+	calls, ok := m.callersInView(p)
 	if !ok {
 		return Origin{}
 	}
-	fn, ok := m.info.Defs[decl.Name].(*types.Func)
-	if !ok || fn.Exported() {
-		return Origin{}
-	}
-	sig := fn.Signature()
-	ix := m.fields()
-	if ix.escapes[fn] || len(ix.calls[fn]) == 0 || sig.Variadic() && p.index == sig.Params().Len()-1 ||
-		sig.Recv() != nil && ix.ifaceMethods[fn.Name()] {
-		return Origin{}
-	}
 	o := bottom
-	for _, call := range ix.calls[fn] {
+	for _, call := range calls {
 		args := lint.Args(m.info, call)
 		if p.index >= len(args) {
 			return Origin{}
