@@ -103,13 +103,15 @@
 // have no deadline, but something must be able to end it. By default a
 // streaming call is reported only when its context can never be cancelled:
 // neither a deadline nor a cancel function (context.WithCancel,
-// WithCancelCause, errgroup.WithContext) lies on any path to it, and its
-// connection is not one the code closes: closing a *grpc.ClientConn ends
-// every stream on it, as a cancel function would (grpcctx.Client.Closed:
-// conn.Close() deferred or in a test's Cleanup, the owner's Close method
-// closing the field the connection is kept in, a helper that returns a
-// connection it closes, a parameter every caller gives a closed one). A
-// unary call still needs a deadline. With -ctxdeadline.streams, streams
+// WithCancelCause, errgroup.WithContext) lies on any path to it, and
+// nothing closes its connection while it is in use: closing a
+// *grpc.ClientConn ends every stream on it, as a cancel function would
+// (grpcctx.Client.Closed: conn.Close in a test's Cleanup, a goroutine or
+// an AfterFunc, the owner's Close method closing the field the connection
+// is kept in, a helper that returns a connection it so closes, a parameter
+// every caller gives such a one). A Close statement in the function that
+// uses the connection, deferred or not, runs only once it is done, and
+// does not count. A unary call still needs a deadline. With -ctxdeadline.streams, streams
 // need a deadline like unary calls.
 //
 // Handlers: in gRPC handler scope (handler methods, server interceptors and

@@ -12,22 +12,33 @@ import (
 )
 
 // Closing a *grpc.ClientConn ends every stream on it, client side: a
-// stream made on a connection the code closes can be ended without the
-// server, as one whose context has a cancel function can (ctxdeadline's
-// rule for streams asks no more of either: a deferred cancel and a
-// deferred Close are alike). Which connections are closed is a question
-// about the variables that hold them: a closeIndex lists the package's
-// variables, parameters and struct fields on which Close is called (conn.Close(),
-// defer conn.Close(), t.Cleanup(conn.Close), s.conn.Close() in the
-// owner's Close method), and those whose value is stored in one
+// stream made on a connection that something closes while the stream is in
+// use can be ended without the server, as one whose context has a cancel
+// function can. Which connections are closed so is a question about the
+// variables that hold them: a closeIndex lists, for the package's
+// variables, parameters and struct fields, the places that close them: a
+// Close in a function literal or taken as a method value (t.Cleanup(conn.Close),
+// t.Cleanup(func() { conn.Close() }), context.AfterFunc(ctx, c.Cleanup)),
+// which runs when something else calls it, and a Close in another
+// function (the owner's Close method: s.conn.Close()). A Close statement
+// in the function that uses the connection, deferred or not, runs only once
+// that function is done with the stream, so it ends nothing that function
+// waits on (jaeger's reflection test: defer conn.Close(), then Recv): it
+// does not count. What is stored in a closed variable is closed with it
 // (s.conn = conn, &T{conn: conn}: the owner closes the parameter it was
 // given). dialOf carries the answer to the connection's clients.
 type closeIndex struct {
 	once   sync.Once
-	closed map[*types.Var]bool
+	closed map[*types.Var][]closeSite
 	// params holds the connection parameters of the package's function
 	// declarations.
 	params map[*types.Var]paramInfo
+}
+
+// A closeSite is one place that closes a variable's connection.
+type closeSite struct {
+	decl  *ast.FuncDecl // the declaration it is in; nil at package level
+	later bool          // in a function literal, or a method value: it runs when called
 }
 
 func (m *Model) closes() *closeIndex {
@@ -38,7 +49,7 @@ func (m *Model) closes() *closeIndex {
 
 func (ix *closeIndex) build(m *Model) {
 	defer lint.Aside()() // the package's index, not the asking function's work
-	ix.closed = make(map[*types.Var]bool)
+	ix.closed = make(map[*types.Var][]closeSite)
 	ix.params = make(map[*types.Var]paramInfo)
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
@@ -63,27 +74,80 @@ func (ix *closeIndex) build(m *Model) {
 		if !ok || s.Kind() != types.MethodVal || !lint.IsMethodOf(s.Obj().(*types.Func), grpcPath, "ClientConn", "Close") {
 			continue
 		}
-		if v := heldIn(m.info, sel.X); v != nil && !ix.closed[v] {
-			ix.closed[v] = true
+		v := heldIn(m.info, sel.X)
+		if v == nil {
+			continue
+		}
+		site := closeSite{}
+		if call, ok := cur.Parent().Node().(*ast.CallExpr); !ok || call.Fun != ast.Expr(sel) {
+			site.later = true // a method value, registered to run later
+		}
+		for e := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+			switch n := e.Node().(type) {
+			case *ast.FuncLit:
+				site.later = true
+				continue
+			case *ast.FuncDecl:
+				site.decl = n
+			}
+			break
+		}
+		if len(ix.closed[v]) == 0 {
 			work = append(work, v)
 		}
+		ix.closed[v] = append(ix.closed[v], site)
 	}
-	// What is stored in a closed variable is closed with it: follow the
-	// stores backwards, each variable once.
+	// What is stored in a closed variable is closed with it, where the store
+	// is not in the very function that closes it last: follow the stores
+	// backwards, each variable once.
 	assigns := m.clientIndex().assigns
 	for len(work) > 0 {
 		w := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, a := range assigns[w] {
-			if a.rhs == nil || a.index != 0 {
+			if a.rhs == nil || a.index != 0 || !ix.closedAt(m, w, a.fn) {
 				continue
 			}
-			if v := heldIn(m.info, ast.Unparen(a.rhs)); v != nil && !ix.closed[v] {
-				ix.closed[v] = true
+			if v := heldIn(m.info, ast.Unparen(a.rhs)); v != nil && len(ix.closed[v]) == 0 {
+				ix.closed[v] = []closeSite{{later: true}}
 				work = append(work, v)
 			}
 		}
 	}
+}
+
+// closedAt reports whether v's connection is closed by a place that can run
+// while fn, the function that reads v, uses it: a later one, or one in
+// another declaration.
+func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
+	sites := ix.closed[v]
+	if len(sites) == 0 {
+		return false
+	}
+	decl := m.declAround(fn)
+	for _, s := range sites {
+		if s.later || s.decl != decl {
+			return true
+		}
+	}
+	return false
+}
+
+// declAround returns the function declaration fn is or lies in, or nil.
+func (m *Model) declAround(fn ast.Node) *ast.FuncDecl {
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		return fn
+	case *ast.FuncLit:
+		cur, ok := m.Cursor(fn)
+		if !ok {
+			return nil
+		}
+		for e := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+			return e.Node().(*ast.FuncDecl)
+		}
+	}
+	return nil
 }
 
 // heldIn returns the variable or struct field e names, or nil.

@@ -74,7 +74,7 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 	case *ast.Ident, *ast.SelectorExpr:
 		closed := false
 		if h := heldIn(m.info, e); h != nil {
-			closed = m.closes().closed[h]
+			closed = m.closes().closedAt(m, h, fn)
 		}
 		v := m.storedVar(e)
 		if v == nil {

@@ -10,12 +10,15 @@ import (
 )
 
 // Closing a *grpc.ClientConn ends every stream on it from the client
-// side, as a cancel function would: a stream on a connection the code
-// closes is not "ended only by the server" (istio's ADS test helpers, its
-// agent's per-RPC upstream connection, the ADSC watcher that owns its
-// connection). A unary call still needs a deadline.
+// side, as a cancel function would: a stream on a connection that
+// something closes while the stream is in use is not "ended only by the
+// server" (istio's ADS test helpers close theirs at cleanup, the ADSC
+// watcher owns its connection and closes it in Close). A Close statement
+// in the function that uses the stream, deferred or not, runs only once it
+// is done, so it ends nothing it waits on (jaeger's reflection test). A
+// unary call still needs a deadline.
 
-// Silent: the connection is closed when the function returns.
+// Reported: the deferred Close runs after the stream is done with.
 func watchDeferClose(target string) error {
 	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -23,7 +26,21 @@ func watchDeferClose(target string) error {
 	}
 	defer conn.Close()
 	c := echo.NewEchoClient(conn)
-	_, err = c.Bidi(context.Background())
+	_, err = c.Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+	return err
+}
+
+// Silent: a goroutine closes the connection when stop is closed.
+func watchClosedByStop(target string, stop chan struct{}) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	go func() {
+		<-stop
+		conn.Close()
+	}()
+	_, err = echo.NewEchoClient(conn).Bidi(context.Background())
 	return err
 }
 
@@ -119,15 +136,23 @@ func relay(ctx context.Context, c echo.EchoClient) error { // want relay:`deadli
 	return err
 }
 
-// Silent: the proxy's per-call upstream connection is closed when it
-// returns (istio's xDS proxy), so the relayed stream ends with it.
+// Reported: the proxy's per-call upstream connection is closed when it
+// returns, which ends the relayed stream only if relay hands it to
+// goroutines and returns first (istio's xDS proxy does); what relay does
+// with the stream is not followed, so the deferred Close counts as the
+// others do.
 func proxyDeferClose(target string) error {
 	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return relay(context.Background(), echo.NewEchoClient(conn))
+	return relay(context.Background(), echo.NewEchoClient(conn)) // want `call to ctxdeadline.relay passes context.Background\(\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(closedconn.go:\d+\) with neither a deadline nor a cancel function`
+}
+
+// Silent: the connection is closed at cleanup, while relay may still wait.
+func proxyCleaned(cleanup func(func() error)) error {
+	return relay(context.Background(), echo.NewEchoClient(dialCleaned(cleanup, "upstream")))
 }
 
 // The twin: a shared connection, never closed here.

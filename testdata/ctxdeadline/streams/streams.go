@@ -40,15 +40,15 @@ func cancellable(c echo.EchoClient, v echov13.EchoClient, conn *grpc.ClientConn)
 	return err
 }
 
-// A stream on a connection the code closes can be ended from the client
-// side, like one with a cancel function: silent by default, reported with
-// the flag, which asks for a deadline.
-func closedConn(target string) error {
+// A stream on a connection that is closed while it is in use can be ended
+// from the client side, like one with a cancel function: silent by
+// default, reported with the flag, which asks for a deadline.
+func closedConn(target string, cleanup func(func() error)) error {
 	conn, err := grpc.NewClient(target)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	cleanup(conn.Close)
 	_, err = echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has no deadline, so the stream can stay open forever`
 	return err
 }
