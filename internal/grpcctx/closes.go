@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 
+	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
@@ -17,14 +18,15 @@ import (
 // function can. Which connections are closed so is a question about the
 // variables that hold them: a closeIndex lists, for the package's
 // variables, parameters and struct fields, the places that close them: a
-// Close in a function literal or taken as a method value (t.Cleanup(conn.Close),
-// t.Cleanup(func() { conn.Close() }), context.AfterFunc(ctx, c.Cleanup)),
+// Close in a goroutine, a callback or taken as a method value
+// (context.AfterFunc(ctx, c.Cleanup), go func() { <-stop; conn.Close() }()),
 // which runs when something else calls it, and a Close in another
 // function (the owner's Close method: s.conn.Close()). A Close statement
 // in the function that uses the connection, deferred or not, runs only once
 // that function is done with the stream, so it ends nothing that function
 // waits on (jaeger's reflection test: defer conn.Close(), then Recv): it
-// does not count. What is stored in a closed variable is closed with it
+// does not count, nor does one registered with a test's Cleanup, which
+// runs once the test is done, wherever it was registered. What is stored in a closed variable is closed with it
 // (s.conn = conn, &T{conn: conn}: the owner closes the parameter it was
 // given). dialOf carries the answer to the connection's clients.
 type closeIndex struct {
@@ -38,7 +40,8 @@ type closeIndex struct {
 // A closeSite is one place that closes a variable's connection.
 type closeSite struct {
 	decl  *ast.FuncDecl // the declaration it is in; nil at package level
-	later bool          // in a function literal, or a method value: it runs when called
+	later bool          // in a goroutine, a callback or a method value: it runs when something calls it
+	atEnd bool          // registered with a test's Cleanup: it runs once the test is done, as a defer does
 }
 
 func (m *Model) closes() *closeIndex {
@@ -80,12 +83,18 @@ func (ix *closeIndex) build(m *Model) {
 		}
 		site := closeSite{}
 		if call, ok := cur.Parent().Node().(*ast.CallExpr); !ok || call.Fun != ast.Expr(sel) {
-			site.later = true // a method value, registered to run later
+			// A method value: registered to run later, or at a test's end.
+			site.later, site.atEnd = true, m.testCleanupArg(cur)
 		}
 		for e := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 			switch n := e.Node().(type) {
 			case *ast.FuncLit:
-				site.later = true
+				switch {
+				case m.testCleanupArg(e):
+					site.atEnd = true
+				case !deferredCall(e):
+					site.later = true // a goroutine, an AfterFunc, a callback
+				}
 				continue
 			case *ast.FuncDecl:
 				site.decl = n
@@ -126,11 +135,36 @@ func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
 	}
 	decl := m.declAround(fn)
 	for _, s := range sites {
-		if s.later || s.decl != decl {
+		if !s.atEnd && (s.later || s.decl != decl) {
 			return true
 		}
 	}
 	return false
+}
+
+// testCleanupArg reports whether the expression at cur is an argument of
+// a test's Cleanup (t.Cleanup(conn.Close), b.Cleanup(func() { ... })):
+// it runs after the test function returns, as a defer runs after its
+// function, so it ends no stream the test waits on (containerd's
+// GetContainerEvents test blocks in Recv until go test -timeout).
+func (m *Model) testCleanupArg(cur inspector.Cursor) bool {
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok || call.Fun == cur.Node() {
+		return false
+	}
+	fn := lint.Callee(m.info, call)
+	return fn != nil && fn.Name() == "Cleanup" && fn.Pkg() != nil && fn.Pkg().Path() == "testing"
+}
+
+// deferredCall reports whether the function literal at cur is called by a
+// defer statement right where it stands (defer func() { conn.Close() }()).
+func deferredCall(cur inspector.Cursor) bool {
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok || call.Fun != cur.Node() {
+		return false
+	}
+	_, ok = cur.Parent().Parent().Node().(*ast.DeferStmt)
+	return ok
 }
 
 // declAround returns the function declaration fn is or lies in, or nil.
