@@ -785,7 +785,7 @@ func inContextFunc(m *grpcctx.Model, fn ast.Node) bool {
 	if fn == nil {
 		return false
 	}
-	if m.ContextFunc(fn) != nil {
+	if m.TakesContext(fn) {
 		return true
 	}
 	cur, ok := m.Cursor(fn)
@@ -793,7 +793,7 @@ func inContextFunc(m *grpcctx.Model, fn ast.Node) bool {
 		return false
 	}
 	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		if m.ContextFunc(c.Node()) != nil {
+		if m.TakesContext(c.Node()) {
 			return true
 		}
 	}

@@ -170,7 +170,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		// Cheap first: only calls in handler scope or directly in a
 		// function that takes no context can give a finding or a fact.
 		if m.HandlerOf(fn) == nil && m.ContextFreeDecl(fn) == nil && m.ContextIgnoringDecl(fn) == nil &&
-			!(c.cfg.CtxFuncs && c.scopeOf(m, finding{fn: fn, cur: cur}) != nil) {
+			!(c.cfg.CtxFuncs && inContextScope(m, cur)) {
 			continue
 		}
 		var dropped *types.Var // the request message of a handler that drops its context
@@ -597,6 +597,22 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 // scopeOf returns the handler whose scope the finding lies in: the model's
 // handler scope, or, with -ctx-funcs, the nearest enclosing function with a
 // context parameter.
+// inContextScope reports whether a function around cur takes a context:
+// scopeOf's answer is not nil, under -ctxdetach.ctx-funcs, for a call in
+// a function that is not a handler. It is asked of every call and
+// allocates nothing (scopeOf makes a Handler).
+func inContextScope(m *grpcctx.Model, cur inspector.Cursor) bool {
+	for c := cur; c.Node() != nil; c = c.Parent() {
+		switch n := c.Node().(type) {
+		case *ast.FuncDecl, *ast.FuncLit:
+			if m.TakesContext(n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (c *checker) scopeOf(m *grpcctx.Model, f finding) *grpcctx.Handler {
 	if h := m.HandlerOf(f.fn); h != nil {
 		return h

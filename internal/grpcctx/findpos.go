@@ -81,6 +81,15 @@ const manyKids = 16
 // order and disjoint (a block's statements, a file's declarations, the
 // package's files), else nil.
 func listKids(c inspector.Cursor, least int) []kid {
+	n := 0
+	for range c.Children() {
+		if n++; n >= least {
+			break
+		}
+	}
+	if n < least {
+		return nil // counted first: most nodes have a few children, and no list
+	}
 	var kids []kid
 	for k := range c.Children() {
 		pos, end := span(k.Node())

@@ -493,25 +493,44 @@ func (m *Model) requestCands(s *types.Scope) []*types.Var {
 // handler whose request context is its first context parameter, or nil when
 // fn has none.
 func (m *Model) ContextFunc(fn ast.Node) *Handler {
-	var sig *types.Signature
+	v := m.firstContextParam(fn)
+	if v == nil {
+		return nil
+	}
 	name := "literal"
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
-		if obj, ok := m.info.Defs[fn.Name].(*types.Func); ok {
-			sig, name = obj.Signature(), fn.Name.Name
-		}
+		name = fn.Name.Name
 	case *ast.FuncLit:
-		sig, _ = m.info.TypeOf(fn).(*types.Signature)
 		if cur, ok := m.Cursor(fn); ok {
 			name = litName(cur)
 		}
+	}
+	return &Handler{Kind: ContextFunc, Func: fn, Name: name, Ctx: v}
+}
+
+// TakesContext reports whether ContextFunc(fn) is not nil, without making
+// the Handler: the analyzers ask it of the function around every call.
+func (m *Model) TakesContext(fn ast.Node) bool { return m.firstContextParam(fn) != nil }
+
+// firstContextParam returns the first context.Context parameter of fn (a
+// FuncDecl or FuncLit), or nil.
+func (m *Model) firstContextParam(fn ast.Node) *types.Var {
+	var sig *types.Signature
+	switch fn := fn.(type) {
+	case *ast.FuncDecl:
+		if obj, ok := m.info.Defs[fn.Name].(*types.Func); ok {
+			sig = obj.Signature()
+		}
+	case *ast.FuncLit:
+		sig, _ = m.info.TypeOf(fn).(*types.Signature)
 	}
 	if sig == nil {
 		return nil
 	}
 	for i := 0; i < sig.Params().Len(); i++ {
 		if v := sig.Params().At(i); IsContext(v.Type()) {
-			return &Handler{Kind: ContextFunc, Func: fn, Name: name, Ctx: v}
+			return v
 		}
 	}
 	return nil

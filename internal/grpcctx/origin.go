@@ -164,7 +164,9 @@ func (o Origin) plus(add Origin) Origin {
 // Origin returns the origin of the context-typed expression e, which must
 // belong to the package under analysis.
 func (m *Model) Origin(e ast.Expr) Origin {
-	o := newQuery(m).expr(e)
+	q := reuseQuery(m)
+	o := q.expr(e)
+	q.release()
 	if isBottom(o) {
 		return Origin{}
 	}

@@ -430,14 +430,25 @@ func checksInLoop(info *types.Info, cur inspector.Cursor, decl *ast.FuncDecl) (a
 	default:
 		return nil, false
 	}
+	if inOwnLoop(cur) {
+		return sel.X, true
+	}
+	return nil, false
+}
+
+// inOwnLoop reports whether cur lies in a loop of its own function. (Apart
+// from checksInLoop, which runs for every call: a return from inside the
+// range over Enclosing moves the results of the function around it to the
+// heap, an allocation per call.)
+func inOwnLoop(cur inspector.Cursor) bool {
 	for c := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 		switch c.Node().(type) {
 		case *ast.ForStmt, *ast.RangeStmt:
-			return sel.X, true
+			return true
 		}
-		return nil, false // the check is not in a loop of its own function
+		return false // the check is not in a loop of its own function
 	}
-	return nil, false
+	return false
 }
 
 // inSelectWithDefault reports whether the call at cur is the channel of a

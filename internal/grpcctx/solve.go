@@ -3,6 +3,7 @@ package grpcctx
 import (
 	"go/ast"
 	"go/types"
+	"sync"
 
 	"golang.org/x/tools/go/cfg"
 
@@ -61,6 +62,7 @@ type query struct {
 	m     *Model
 	slots map[nodeKey]*slot // nodes this query has met
 	stack []*slot           // Tarjan's stack: nodes whose component is not solved yet
+	slab  []slot            // where slots are allocated, a few at a time
 	cur   *slot             // the node being evaluated, nil at the top
 	// rounds counts evaluations after a node's first, for tests.
 	rounds int
@@ -83,6 +85,35 @@ type slot struct {
 }
 
 func newQuery(m *Model) *query { return &query{m: m, clock: lint.Clock()} }
+
+// Origin's queries are reused: a function whose every statement passes a
+// context asks one per argument, most of a node or two, and a query's
+// map, stack and slots were most of the allocations of such a function.
+// A query is put back once its answer is out (every node it met is then
+// in the Model's cache), unless it grew large: clearing a map costs its
+// capacity.
+var queries = sync.Pool{New: func() any { return new(query) }}
+
+// reusedSlots is the most nodes a query may have met to be put back.
+const reusedSlots = 64
+
+func reuseQuery(m *Model) *query {
+	q := queries.Get().(*query)
+	q.m, q.clock = m, lint.Clock()
+	return q
+}
+
+// release puts q back for reuseQuery; q is not to be used after.
+func (q *query) release() {
+	if len(q.slots) > reusedSlots || len(q.stack) > 0 {
+		return
+	}
+	clear(q.slots)
+	clear(q.slab[:cap(q.slab)])
+	q.slab = q.slab[:0]
+	q.m, q.cur, q.clock, q.rounds = nil, nil, nil, 0
+	queries.Put(q)
+}
 
 // funcOf returns the function whose code node k stands for, or nil (a
 // field's value, a package-level variable).
@@ -114,7 +145,11 @@ func (q *query) get(k nodeKey) Origin {
 	if q.slots == nil {
 		q.slots = make(map[nodeKey]*slot)
 	}
-	s := &slot{key: k, val: bottom, index: len(q.slots), pos: len(q.stack), onStack: true}
+	if len(q.slab) == cap(q.slab) {
+		q.slab = make([]slot, 0, 8) // the pointers into the old one stay good
+	}
+	q.slab = append(q.slab, slot{key: k, val: bottom, index: len(q.slots), pos: len(q.stack), onStack: true})
+	s := &q.slab[len(q.slab)-1]
 	s.low = s.index
 	q.slots[k] = s
 	q.stack = append(q.stack, s)

@@ -32,16 +32,25 @@ func isPointerTo(t types.Type, pkgPath, name string) bool {
 
 // ContextParams returns the indices of sig's parameters of type
 // context.Context, or of a type parameter constrained to it (see
-// isContextParam).
+// isContextParam). The slice may be shared: read it, never write it.
 func ContextParams(sig *types.Signature) []int {
 	var idx []int
 	for i := 0; i < sig.Params().Len(); i++ {
 		if isContextParam(sig.Params().At(i).Type()) {
+			if idx == nil && i < len(oneParam) {
+				// The usual case, one context parameter, allocates
+				// nothing (the model asks per call): a slice of
+				// oneParam, of capacity 1 so that an append copies.
+				idx = oneParam[i : i+1 : i+1]
+				continue
+			}
 			idx = append(idx, i)
 		}
 	}
 	return idx
 }
+
+var oneParam = [...]int{0, 1, 2, 3, 4, 5, 6, 7}
 
 // isContextParam reports whether a parameter of type t is given a context
 // by its caller: t is context.Context, or a type parameter whose

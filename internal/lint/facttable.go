@@ -48,13 +48,27 @@ func NewFactTable[T any, F FactPtr[T]](pass *analysis.Pass) *FactTable[T, F] {
 // imported for, and looked up by, the function's Origin.
 func (t *FactTable[T, F]) ImportUses(keep func(*types.Func) bool) {
 	t.imported = make(map[*types.Func]F)
+	// A function is used many times (every call of a context getter in a
+	// generated SDK): keep is asked once per object used, the pass once
+	// per Origin.
+	seen := make(map[*types.Func]bool)  // objects used, judged by keep
+	asked := make(map[*types.Func]bool) // Origins imported or tried
 	for _, obj := range t.pass.TypesInfo.Uses {
 		fn, ok := obj.(*types.Func)
-		if !ok || fn.Pkg() == nil || fn.Pkg() == t.pass.Pkg || !keep(fn) {
+		if !ok || fn.Pkg() == nil || fn.Pkg() == t.pass.Pkg || seen[fn] {
 			continue
 		}
-		if f, ok := t.Import(fn.Origin()); ok {
-			t.imported[fn.Origin()] = f
+		seen[fn] = true
+		if !keep(fn) {
+			continue
+		}
+		origin := fn.Origin()
+		if asked[origin] {
+			continue
+		}
+		asked[origin] = true
+		if f, ok := t.Import(origin); ok {
+			t.imported[origin] = f
 		}
 	}
 }
