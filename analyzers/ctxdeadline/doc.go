@@ -108,11 +108,13 @@
 // *grpc.ClientConn ends every stream on it, as a cancel function would
 // (grpcctx.Client.Closed: conn.Close in a goroutine or an AfterFunc, the
 // owner's Close method closing the field the connection is kept in, a
-// helper that returns a connection it so closes, a parameter every caller
-// gives such a one). A Close statement in the function that uses the
-// connection, deferred or not, runs only once it is done, and one
-// registered with a test's Cleanup only once the test is: neither counts.
-// A unary call still needs a deadline. With -ctxdeadline.streams, streams
+// deferred Close of a function whose goroutine uses the stream, a helper
+// that returns a connection it so closes, a parameter every caller gives
+// such a one). A Close statement in the function that uses the
+// connection, deferred or not, runs only once it is done, a close callback
+// a helper returns only when its caller is, and one registered with a
+// test's Cleanup only once the test is: none of them counts. A unary call
+// still needs a deadline. With -ctxdeadline.streams, streams
 // need a deadline like unary calls.
 //
 // Handlers: in gRPC handler scope (handler methods, server interceptors and

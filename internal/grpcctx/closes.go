@@ -17,18 +17,25 @@ import (
 // use can be ended without the server, as one whose context has a cancel
 // function can. Which connections are closed so is a question about the
 // variables that hold them: a closeIndex lists, for the package's
-// variables, parameters and struct fields, the places that close them: a
-// Close in a goroutine, a callback or taken as a method value
-// (context.AfterFunc(ctx, c.Cleanup), go func() { <-stop; conn.Close() }()),
-// which runs when something else calls it, and a Close in another
-// function (the owner's Close method: s.conn.Close()). A Close statement
-// in the function that uses the connection, deferred or not, runs only once
-// that function is done with the stream, so it ends nothing that function
-// waits on (jaeger's reflection test: defer conn.Close(), then Recv): it
-// does not count, nor does one registered with a test's Cleanup, which
-// runs once the test is done, wherever it was registered. What is stored in a closed variable is closed with it
-// (s.conn = conn, &T{conn: conn}: the owner closes the parameter it was
-// given). dialOf carries the answer to the connection's clients.
+// variables, parameters and struct fields, the places that close them, and
+// what kind of place each is:
+//   - one that runs beside the stream's user: in a goroutine
+//     (go func() { <-stop; conn.Close() }()) or given to context.AfterFunc
+//     or time.AfterFunc, as a literal or a method value;
+//   - the owner's: a Close of a struct field in another declaration (the
+//     ADSC watcher's Close method, a harness's Cleanup), which whoever owns
+//     the value calls when it is done with it;
+//   - neither: a Close statement in the function that uses the connection,
+//     deferred or not, or in a literal it calls, defers or returns (a close
+//     callback the caller defers), runs once that function is done with the
+//     stream (jaeger's reflection test: defer conn.Close(), then Recv;
+//     terraform's grpcClientForTesting), and so does one registered with a
+//     test's Cleanup, wherever it is registered (containerd's
+//     GetContainerEvents test): they do not count.
+//
+// What is stored in a closed field is closed with it (s.conn = conn,
+// &T{conn: conn}: the owner closes the parameter it was given). dialOf
+// carries the answer to the connection's clients.
 type closeIndex struct {
 	once   sync.Once
 	closed map[*types.Var][]closeSite
@@ -40,8 +47,8 @@ type closeIndex struct {
 // A closeSite is one place that closes a variable's connection.
 type closeSite struct {
 	decl  *ast.FuncDecl // the declaration it is in; nil at package level
-	later bool          // in a goroutine, a callback or a method value: it runs when something calls it
-	atEnd bool          // registered with a test's Cleanup: it runs once the test is done, as a defer does
+	later bool          // in a goroutine, or given to AfterFunc: it runs beside the stream's user
+	atEnd bool          // registered with a test's Cleanup: it runs once the test is done
 }
 
 func (m *Model) closes() *closeIndex {
@@ -83,23 +90,26 @@ func (ix *closeIndex) build(m *Model) {
 		}
 		site := closeSite{}
 		if call, ok := cur.Parent().Node().(*ast.CallExpr); !ok || call.Fun != ast.Expr(sel) {
-			// A method value: registered to run later, or at a test's end.
-			site.later, site.atEnd = true, m.testCleanupArg(cur)
+			// A method value: given to AfterFunc, or to a test's Cleanup.
+			site.later, site.atEnd = m.timerArg(cur), m.testCleanupArg(cur)
 		}
+	walk:
 		for e := range cur.Enclosing((*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
 			switch n := e.Node().(type) {
 			case *ast.FuncLit:
 				switch {
+				case site.later || site.atEnd:
+				case goLiteral(e) || m.timerArg(e):
+					site.later = true
 				case m.testCleanupArg(e):
 					site.atEnd = true
-				case !deferredCall(e):
-					site.later = true // a goroutine, an AfterFunc, a callback
 				}
-				continue
+				// Any other literal runs as part of its function: called,
+				// deferred, returned to a caller that defers it.
 			case *ast.FuncDecl:
 				site.decl = n
+				break walk
 			}
-			break
 		}
 		if len(ix.closed[v]) == 0 {
 			work = append(work, v)
@@ -126,8 +136,11 @@ func (ix *closeIndex) build(m *Model) {
 }
 
 // closedAt reports whether v's connection is closed by a place that can run
-// while fn, the function that reads v, uses it: a later one, or one in
-// another declaration.
+// while fn, the function that reads v, uses it: one beside it (later), the
+// owner's (a field closed in another declaration), or, when fn is a
+// goroutine started in the declaration that closes v, any place there but
+// a test's Cleanup (the function returns and closes while the goroutine
+// waits).
 func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
 	sites := ix.closed[v]
 	if len(sites) == 0 {
@@ -135,11 +148,55 @@ func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
 	}
 	decl := m.declAround(fn)
 	for _, s := range sites {
-		if !s.atEnd && (s.later || s.decl != decl) {
+		switch {
+		case s.atEnd:
+		case s.later, v.IsField() && s.decl != decl, s.decl == decl && m.inGoroutine(fn):
 			return true
 		}
 	}
 	return false
+}
+
+// inGoroutine reports whether fn, a function literal, is or lies in one
+// that a go statement starts.
+func (m *Model) inGoroutine(fn ast.Node) bool {
+	lit, ok := fn.(*ast.FuncLit)
+	if !ok {
+		return false
+	}
+	cur, ok := m.Cursor(lit)
+	if !ok {
+		return false
+	}
+	for e := range cur.Enclosing((*ast.FuncLit)(nil)) {
+		if goLiteral(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// goLiteral reports whether the function literal at cur is the one a go
+// statement runs: go func() { ... }().
+func goLiteral(cur inspector.Cursor) bool {
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok || call.Fun != cur.Node() {
+		return false
+	}
+	_, ok = cur.Parent().Parent().Node().(*ast.GoStmt)
+	return ok
+}
+
+// timerArg reports whether the expression at cur is the function given to
+// context.AfterFunc or time.AfterFunc: it runs when the context ends or
+// the timer fires, beside whatever waits.
+func (m *Model) timerArg(cur inspector.Cursor) bool {
+	call, ok := cur.Parent().Node().(*ast.CallExpr)
+	if !ok || call.Fun == cur.Node() {
+		return false
+	}
+	fn := lint.Callee(m.info, call)
+	return lint.IsFunc(fn, "context", "AfterFunc") || lint.IsFunc(fn, "time", "AfterFunc")
 }
 
 // testCleanupArg reports whether the expression at cur is an argument of
@@ -154,17 +211,6 @@ func (m *Model) testCleanupArg(cur inspector.Cursor) bool {
 	}
 	fn := lint.Callee(m.info, call)
 	return fn != nil && fn.Name() == "Cleanup" && fn.Pkg() != nil && fn.Pkg().Path() == "testing"
-}
-
-// deferredCall reports whether the function literal at cur is called by a
-// defer statement right where it stands (defer func() { conn.Close() }()).
-func deferredCall(cur inspector.Cursor) bool {
-	call, ok := cur.Parent().Node().(*ast.CallExpr)
-	if !ok || call.Fun != cur.Node() {
-		return false
-	}
-	_, ok = cur.Parent().Parent().Node().(*ast.DeferStmt)
-	return ok
 }
 
 // declAround returns the function declaration fn is or lies in, or nil.

@@ -3,6 +3,7 @@ package ctxdeadline
 import (
 	"context"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -71,6 +72,35 @@ func watchClosedByStop(target string, stop chan struct{}) error {
 	return err
 }
 
+// Silent: a timer closes the connection.
+func watchTimed(target string) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	time.AfterFunc(time.Minute, func() { _ = conn.Close() })
+	_, err = echo.NewEchoClient(conn).Bidi(context.Background())
+	return err
+}
+
+// Silent: a goroutine reads the stream; the deferred Close runs when the
+// function returns, while the goroutine may still wait (kratos's stream
+// test).
+func watchInGoroutine(target string, done chan struct{}) error {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	go func() {
+		if s, err := echo.NewEchoClient(conn).Bidi(context.Background()); err == nil {
+			_, _ = s.Recv()
+		}
+	}()
+	<-done
+	return nil
+}
+
 // The twin: nothing closes the connection.
 func watchNeverClosed(target string) error {
 	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -122,17 +152,19 @@ func (w *sharedWatcher) Run() (err error) {
 	return err
 }
 
-// dialCleaned returns a connection it registers for closing (a test's
-// t.Cleanup(conn.Close)).
-func dialCleaned(cleanup func(func() error), target string) *grpc.ClientConn {
+// dialCleaned returns a connection a goroutine closes when stop is closed.
+func dialCleaned(stop <-chan struct{}, target string) *grpc.ClientConn {
 	conn, _ := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	cleanup(conn.Close)
+	go func() {
+		<-stop
+		_ = conn.Close()
+	}()
 	return conn
 }
 
-// Silent: the helper's connection is closed at cleanup.
-func watchCleaned(cleanup func(func() error)) error {
-	_, err := echo.NewEchoClient(dialCleaned(cleanup, "localhost:1")).Bidi(context.Background())
+// Silent: the helper's connection is closed when stop is closed.
+func watchCleaned(stop <-chan struct{}) error {
+	_, err := echo.NewEchoClient(dialCleaned(stop, "localhost:1")).Bidi(context.Background())
 	return err
 }
 
@@ -141,9 +173,9 @@ func openOn(conn *grpc.ClientConn) (echo.Echo_BidiClient, error) {
 	return echo.NewEchoClient(conn).Bidi(context.Background())
 }
 
-func openBoth(cleanup func(func() error)) {
-	_, _ = openOn(dialCleaned(cleanup, "a"))
-	conn := dialCleaned(cleanup, "b")
+func openBoth(stop <-chan struct{}) {
+	_, _ = openOn(dialCleaned(stop, "a"))
+	conn := dialCleaned(stop, "b")
 	_, _ = openOn(conn)
 }
 
@@ -152,8 +184,8 @@ func openOnAny(conn *grpc.ClientConn) (echo.Echo_BidiClient, error) {
 	return echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
 }
 
-func openMixed(cleanup func(func() error), shared *grpc.ClientConn) {
-	_, _ = openOnAny(dialCleaned(cleanup, "a"))
+func openMixed(stop <-chan struct{}, shared *grpc.ClientConn) {
+	_, _ = openOnAny(dialCleaned(stop, "a"))
 	_, _ = openOnAny(shared)
 }
 
@@ -177,9 +209,9 @@ func proxyDeferClose(target string) error {
 	return relay(context.Background(), echo.NewEchoClient(conn)) // want `call to ctxdeadline.relay passes context.Background\(\) as ctx, which reaches gRPC stream echo.EchoClient.Bidi \(closedconn.go:\d+\) with neither a deadline nor a cancel function`
 }
 
-// Silent: the connection is closed at cleanup, while relay may still wait.
-func proxyCleaned(cleanup func(func() error)) error {
-	return relay(context.Background(), echo.NewEchoClient(dialCleaned(cleanup, "upstream")))
+// Silent: the connection is closed when stop is closed, while relay may still wait.
+func proxyCleaned(stop <-chan struct{}) error {
+	return relay(context.Background(), echo.NewEchoClient(dialCleaned(stop, "upstream")))
 }
 
 // The twin: a shared connection, never closed here.

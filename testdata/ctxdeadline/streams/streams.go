@@ -43,12 +43,15 @@ func cancellable(c echo.EchoClient, v echov13.EchoClient, conn *grpc.ClientConn)
 // A stream on a connection that is closed while it is in use can be ended
 // from the client side, like one with a cancel function: silent by
 // default, reported with the flag, which asks for a deadline.
-func closedConn(target string, cleanup func(func() error)) error {
+func closedConn(target string, stop <-chan struct{}) error {
 	conn, err := grpc.NewClient(target)
 	if err != nil {
 		return err
 	}
-	cleanup(conn.Close)
+	go func() {
+		<-stop
+		_ = conn.Close()
+	}()
 	_, err = echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has no deadline, so the stream can stay open forever`
 	return err
 }
