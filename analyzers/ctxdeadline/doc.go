@@ -108,9 +108,8 @@
 // *grpc.ClientConn ends every stream on it, as a cancel function would
 // (grpcctx.Client.Closed: conn.Close in a goroutine or an AfterFunc, the
 // owner's Close method closing the field the connection is kept in, a
-// deferred Close of a function whose goroutine uses the stream, a helper
-// that returns a connection it so closes, a parameter every caller gives
-// such a one). A Close statement in the function that uses the
+// helper that returns a connection it so closes, a parameter every caller
+// gives such a one). A Close statement in the function that uses the
 // connection, deferred or not, runs only once it is done, a close callback
 // a helper returns only when its caller is, and one registered with a
 // test's Cleanup only once the test is: none of them counts. A unary call

@@ -136,11 +136,11 @@ func (ix *closeIndex) build(m *Model) {
 }
 
 // closedAt reports whether v's connection is closed by a place that can run
-// while fn, the function that reads v, uses it: one beside it (later), the
-// owner's (a field closed in another declaration), or, when fn is a
-// goroutine started in the declaration that closes v, any place there but
-// a test's Cleanup (the function returns and closes while the goroutine
-// waits).
+// while fn, the function that reads v, uses it: one beside it (later), or
+// the owner's (a field closed in another declaration). A Close in fn's own
+// declaration does not count even for a stream a goroutine of it reads:
+// such a function usually waits for its goroutines before it returns and
+// closes (fabric's broadcast client, grpc-go's stress client).
 func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
 	sites := ix.closed[v]
 	if len(sites) == 0 {
@@ -148,28 +148,7 @@ func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
 	}
 	decl := m.declAround(fn)
 	for _, s := range sites {
-		switch {
-		case s.atEnd:
-		case s.later, v.IsField() && s.decl != decl, s.decl == decl && m.inGoroutine(fn):
-			return true
-		}
-	}
-	return false
-}
-
-// inGoroutine reports whether fn, a function literal, is or lies in one
-// that a go statement starts.
-func (m *Model) inGoroutine(fn ast.Node) bool {
-	lit, ok := fn.(*ast.FuncLit)
-	if !ok {
-		return false
-	}
-	cur, ok := m.Cursor(lit)
-	if !ok {
-		return false
-	}
-	for e := range cur.Enclosing((*ast.FuncLit)(nil)) {
-		if goLiteral(e) {
+		if !s.atEnd && (s.later || v.IsField() && s.decl != decl) {
 			return true
 		}
 	}
