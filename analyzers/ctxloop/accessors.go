@@ -39,7 +39,7 @@ func findAccessors(pass *analysis.Pass) *lint.FactTable[chanAccessor, *chanAcces
 				continue
 			}
 			sig := fn.Signature()
-			if sig.Params().Len() != 0 || sig.Results().Len() != 1 || !isChan(sig.Results().At(0).Type()) {
+			if !accessorShape(fn) {
 				continue
 			}
 			ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
@@ -61,6 +61,13 @@ func findAccessors(pass *analysis.Pass) *lint.FactTable[chanAccessor, *chanAcces
 	}
 	t.Export()
 	return t
+}
+
+// accessorShape reports whether fn could be a channel accessor: a method
+// without parameters whose one result is a channel.
+func accessorShape(fn *types.Func) bool {
+	sig := fn.Signature()
+	return sig.Recv() != nil && sig.Params().Len() == 0 && sig.Results().Len() == 1 && isChan(sig.Results().At(0).Type())
 }
 
 // accessedField returns the field fn, a method with the chanAccessor fact,

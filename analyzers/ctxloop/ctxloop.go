@@ -117,6 +117,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	s := newScanner(pass, m)
 	s.snapshots = snapshots
 	s.accessors = accessors
+	accessors.ImportUses(accessorShape) // looked up at every receive from a call: once per method used
 
 	// Facts are computed for the packages of the module under analysis
 	// only: loops in the standard library and in versioned dependencies end
