@@ -35,6 +35,10 @@ import (
 type loopVars struct {
 	stepped map[*types.Var]bool // assigned in the loop, every time without a call
 	opaque  map[*types.Var]bool // assigned from a call or receive, in a closure, or through &v
+	// fields: the fields of a local variable (or the function's receiver
+	// or parameter) that the loop steps through a cursor method
+	// (cursorFields: l.readChar() moves l.ch through l.input), by variable.
+	fields map[*types.Var]map[*types.Var]bool
 }
 
 // assignedIn walks the loop's post statement and body (not its init).
@@ -168,6 +172,9 @@ func dataExit(info *types.Info, fn ast.Node, cond ast.Expr, lv loopVars) bool {
 			if id, isID := ast.Unparen(n.X).(*ast.Ident); isID {
 				if v, isVar := info.Uses[id].(*types.Var); isVar && lv.stepped[v] {
 					return true
+				} else if isVar && lv.fields[v][fieldVar(info, n)] {
+					steps = true // l.ch, which l.readChar() steps
+					return false
 				}
 			}
 			ok = false
@@ -194,9 +201,10 @@ func dataExit(info *types.Info, fn ast.Node, cond ast.Expr, lv loopVars) bool {
 // walksData reports whether a loop that does not wait is a bounded
 // computation: one of its exits (its condition, or an if statement in its
 // body that leaves it) is a data exit.
-func walksData(info *types.Info, fn ast.Node, f *ast.ForStmt, at inspector.Cursor) bool {
+func walksData(info *types.Info, decls funcDecls, cursors map[*ast.FuncDecl][]*types.Var, fn ast.Node, f *ast.ForStmt, at inspector.Cursor) bool {
 	lv := assignedIn(info, f)
-	if len(lv.stepped) == 0 {
+	lv.fields = cursorSteps(info, decls, cursors, fn, f)
+	if len(lv.stepped) == 0 && len(lv.fields) == 0 {
 		return false
 	}
 	if f.Cond != nil && dataExit(info, fn, f.Cond, lv) {
@@ -205,6 +213,130 @@ func walksData(info *types.Info, fn ast.Node, f *ast.ForStmt, at inspector.Curso
 	return someIf(f, func(n *ast.IfStmt) bool {
 		return dataExit(info, fn, n.Cond, lv) && (exits(at, n.Body, f) || n.Else != nil && exits(at, n.Else, f))
 	})
+}
+
+// cursorSteps returns the fields that calls in the loop's body (outside
+// function literals) of cursor methods step, by the variable they are
+// called on: a local variable, or a receiver or parameter of fn.
+func cursorSteps(info *types.Info, decls funcDecls, cursors map[*ast.FuncDecl][]*types.Var, fn ast.Node, f *ast.ForStmt) map[*types.Var]map[*types.Var]bool {
+	var out map[*types.Var]map[*types.Var]bool
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+			if !ok || len(n.Args) > 0 {
+				return true
+			}
+			id, ok := ast.Unparen(sel.X).(*ast.Ident)
+			if !ok {
+				return true
+			}
+			v, ok := info.Uses[id].(*types.Var)
+			if !ok || v.IsField() || v.Pos() < fn.Pos() || v.Pos() >= fn.End() {
+				return true
+			}
+			decl := decls.of(lint.Callee(info, n))
+			if decl == nil {
+				return true
+			}
+			fs, seen := cursors[decl]
+			if !seen {
+				fs = cursorFields(info, decl)
+				cursors[decl] = fs
+			}
+			for _, field := range fs {
+				if out == nil {
+					out = make(map[*types.Var]map[*types.Var]bool)
+				}
+				if out[v] == nil {
+					out[v] = make(map[*types.Var]bool)
+				}
+				out[v][field] = true
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// cursorFields returns the fields of its receiver that a cursor method
+// assigns: a method without parameters whose body only computes, without
+// calls (callFree), loops, channel operations, goroutines or package
+// variables, and assigns its receiver's fields (func (l *Lexer) readChar()
+// { if l.readPosition >= len(l.input) { l.ch = 0 } else { l.ch =
+// l.input[l.readPosition] }; l.readPosition++ }). A loop that calls it
+// steps through the receiver's own data, as cur = cur.next steps through a
+// list, so an exit on such a field (l.ch == 0) is a data exit.
+func cursorFields(info *types.Info, decl *ast.FuncDecl) []*types.Var {
+	if decl.Recv == nil || len(decl.Recv.List) != 1 || len(decl.Recv.List[0].Names) != 1 || decl.Type.Params.NumFields() > 0 {
+		return nil
+	}
+	recv, ok := info.Defs[decl.Recv.List[0].Names[0]].(*types.Var)
+	if !ok {
+		return nil
+	}
+	var fields []*types.Var
+	pure := true
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit, *ast.GoStmt, *ast.DeferStmt, *ast.SelectStmt, *ast.SendStmt, *ast.ForStmt, *ast.RangeStmt:
+			pure = false
+		case *ast.ExprStmt:
+			pure = pure && callFree(info, n.X)
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				pure = pure && callFree(info, r)
+			}
+		case *ast.IfStmt:
+			pure = pure && callFree(info, n.Cond)
+		case *ast.SwitchStmt:
+			pure = pure && (n.Tag == nil || callFree(info, n.Tag))
+		case *ast.CaseClause:
+			for _, e := range n.List {
+				pure = pure && callFree(info, e)
+			}
+		case *ast.AssignStmt:
+			for _, r := range n.Rhs {
+				pure = pure && callFree(info, r)
+			}
+			for _, l := range n.Lhs {
+				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
+					if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == recv {
+						if fv := fieldVar(info, sel); fv != nil {
+							fields = append(fields, fv)
+						}
+					}
+				}
+			}
+		case *ast.IncDecStmt:
+			if sel, ok := ast.Unparen(n.X).(*ast.SelectorExpr); ok {
+				if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == recv {
+					if fv := fieldVar(info, sel); fv != nil {
+						fields = append(fields, fv)
+					}
+				}
+			}
+		case *ast.Ident:
+			if v, ok := info.Uses[n].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
+				pure = false // a package variable: shared state
+			}
+		}
+		return pure
+	})
+	if !pure {
+		return nil
+	}
+	return fields
+}
+
+// fieldVar returns the field sel selects, if it selects one.
+func fieldVar(info *types.Info, sel *ast.SelectorExpr) *types.Var {
+	if v, ok := info.Uses[sel.Sel].(*types.Var); ok && v.IsField() {
+		return v
+	}
+	return nil
 }
 
 // someIf reports whether an if statement in the loop's body (outside

@@ -61,6 +61,10 @@ type blindLoop struct {
 	Calls string        // a finite loop's call into another package on every iteration (-ctxloop.finite)
 	Func  string        // the function holding the loop
 	At    lint.Location // the loop
+	// Chan, when not 0, is 1 + the index of the function's parameter
+	// that the loop ranges over: a channel whose producers are the
+	// caller's, judged at each call (chanArgWakes).
+	Chan int
 }
 
 func (*blindLoop) AFact() {}
@@ -210,7 +214,7 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		// run dry (a parser's walk over its tokens) is judged as an
 		// iterator: no fact. In handler scope it is still reported.
 		if fn := m.ContextFreeDecl(l.fn); fn != nil && withFacts && !l.dry && !l.noFact {
-			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos())})
+			facts.Add(fn, &blindLoop{Kind: l.kind, Calls: l.calls, Func: fn.Name(), At: lint.LocationOf(pass.Fset, l.loop.Pos()), Chan: rangedParam(pass.TypesInfo, fn, l.loop)})
 		}
 	}
 	type callSite struct {
@@ -241,7 +245,21 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			return false
 		}
 		f, ok := facts.Lookup(cs.callee)
-		return ok && facts.Add(fn, f)
+		if !ok {
+			return false
+		}
+		if f.Chan > 0 {
+			// The loop ranges over the channel this call passes: the
+			// caller's parameter (judged at its own callers), or a
+			// channel of its own.
+			if s.chanArgWakes(cs.call, f.Chan, cs.fn) {
+				return false
+			}
+			g := *f
+			g.Chan = paramIndex(pass.TypesInfo, fn, cs.call.Args[f.Chan-1])
+			f = &g
+		}
+		return facts.Add(fn, f)
 	})
 	facts.Export()
 
@@ -288,6 +306,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 			if !cs.spawns && s.givesRPC(h, cs.call) {
 				continue // the callee has the RPC's stream: see givesRPC
 			}
+			if f.Chan > 0 && s.chanArgWakes(cs.call, f.Chan, cs.fn) {
+				continue // its producers end it with the RPC: see chanArgWakes
+			}
 			ctx, ok := m.RequestContextExpr(h, cs.call)
 			if !ok {
 				ctx = "the request context"
@@ -312,6 +333,48 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	}
 	lint.Leave(pass)
 	return nil, nil
+}
+
+// rangedParam returns 1 + the index of fn's parameter that loop ranges
+// over, or 0.
+func rangedParam(info *types.Info, fn *types.Func, loop ast.Stmt) int {
+	rng, ok := loop.(*ast.RangeStmt)
+	if !ok {
+		return 0
+	}
+	return paramIndex(info, fn, rng.X)
+}
+
+// paramIndex returns 1 + the index of fn's parameter that e names, or 0.
+func paramIndex(info *types.Info, fn *types.Func, e ast.Expr) int {
+	v := channelVar(info, e)
+	if v == nil || v.Kind() != types.ParamVar {
+		return 0
+	}
+	params := fn.Signature().Params()
+	for i := range params.Len() {
+		if params.At(i) == v {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// chanArgWakes reports whether the channel that call passes as its
+// parameter chan-1 (1-based, as blindLoop.Chan) is a local channel of fn
+// whose producers stop on cancellation or that fn's handler closes
+// (producersObserve): a helper's range over it ends with the RPC
+// (apiserver-network-proxy's serveRecvFrontend, ranging over the channel
+// that the handler's receive goroutine closes when Recv fails).
+func (s *scanner) chanArgWakes(call *ast.CallExpr, chan1 int, fn ast.Node) bool {
+	if chan1 > len(call.Args) || call.Ellipsis.IsValid() && chan1 >= len(call.Args) {
+		return false
+	}
+	v := channelVar(s.info, call.Args[chan1-1])
+	if v == nil || v.Kind() != types.LocalVar {
+		return false
+	}
+	return producersObserve(s, []*types.Var{v}, fn)
 }
 
 // heavyCall returns the name of a call, directly in the body of a finite
@@ -640,7 +703,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 		return "", false // for i := 0; ; i++ { ... if i == n { break } }: counted
 	case indexWalk(info, fn, f):
 		return "", false // indexes fixed data with a counter it steps: bounded by its length
-	case !waits && walksData(info, fn, f, cur):
+	case !waits && walksData(info, s.cache.decls, s.cursors(), fn, f, cur):
 		return "", false // a bounded computation: see bounded.go
 	case !waits && fixpoint(info, f, cur):
 		return "", false // iterates a call to a fixed point: see fixpoint
@@ -651,7 +714,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
-	if timeBounded(info, f) {
+	if timeBounded(info, f, cur) {
 		return "", false // a poll with a wall-clock deadline of its own: it ends by itself
 	}
 	loopCond, lifted := f.Cond, false
@@ -812,6 +875,17 @@ func isFlag(info *types.Info, e ast.Expr) bool {
 	return false
 }
 
+// channelVarDef returns the channel variable an assignment's left side
+// names (defines or assigns), if any.
+func channelVarDef(info *types.Info, e ast.Expr) *types.Var {
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+		if v, ok := info.ObjectOf(id).(*types.Var); ok && !v.IsField() && isChan(v.Type()) {
+			return v
+		}
+	}
+	return nil
+}
+
 // channelVar returns the local variable e names, if any.
 func channelVar(info *types.Info, e ast.Expr) *types.Var {
 	if id, ok := ast.Unparen(e).(*ast.Ident); ok {
@@ -914,6 +988,25 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 			if len(n.Lhs) == len(n.Rhs) {
 				for i := range n.Lhs {
 					noteHeld(info, held, n.Lhs[i], n.Rhs[i])
+				}
+			}
+			// changes, errs := w.Watch(ctx, ...): whatever feeds the
+			// channels a call given the request context returns knows
+			// when the RPC ends (waitFinder.noteFed, for a range over
+			// them too: permify's Watch handler).
+			for i, r := range n.Rhs {
+				call, ok := ast.Unparen(r).(*ast.CallExpr)
+				if !ok || !s.givenRPC(call) {
+					continue
+				}
+				lhs := n.Lhs
+				if len(n.Lhs) == len(n.Rhs) {
+					lhs = n.Lhs[i : i+1]
+				}
+				for _, l := range lhs {
+					if v := channelVarDef(info, l); v != nil {
+						idx.observed[v] = true
+					}
 				}
 			}
 		case *ast.CallExpr:
@@ -1283,15 +1376,101 @@ func leadingExit(f *ast.ForStmt, label string) ast.Expr {
 // timeBounded reports whether the loop leaves when a wall-clock deadline
 // fixed before it passes: its condition or an if that leaves it tests
 // time.Now().After(d), !time.Now().Before(d), time.Now().Before(d) as the
-// condition, or time.Since(start) against a duration. Such a poll ends by
-// itself; a context check would shorten it, not end a leak.
-func timeBounded(info *types.Info, f *ast.ForStmt) bool {
+// condition, or time.Since(start) against a duration; or a case of a
+// select in it that leaves receives from a timer made before the loop
+// (timeout := time.After(d), or a time.NewTimer's C, then for { select {
+// case <-timeout: return ...; case <-tick.C: poll } }: longhorn's
+// waitForVolumeState). Such a poll ends by itself; a context check would
+// shorten it, not end a leak.
+func timeBounded(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
 	if f.Cond != nil && isTimeTest(info, f.Cond) {
 		return true
 	}
-	return someIf(f, func(ifs *ast.IfStmt) bool {
+	if someIf(f, func(ifs *ast.IfStmt) bool {
 		return leavesDirectly(ifs.Body) && isTimeTest(info, ifs.Cond)
+	}) {
+		return true
+	}
+	return timerExit(info, f, at)
+}
+
+// timerExit reports whether a select of the loop has a case that receives
+// from a timer's channel made before the loop and leaves it. The channel
+// is a local variable declared before the loop (timeout := time.After(d),
+// timeout := timer.C) or the C of such a *time.Timer, and the loop neither
+// assigns it nor resets or stops a timer: a time.After in the case itself
+// is made anew each time round, an idle timeout, not a bound.
+func timerExit(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+	before := func(e ast.Expr) *types.Var {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || v.Kind() != types.LocalVar || v.Pos() >= f.Pos() {
+			return nil
+		}
+		return v
+	}
+	var timers []*ast.CommClause
+	var vars []*types.Var
+	resets := false
+	lv := assignedIn(info, f)
+	ast.Inspect(f.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if fn := lint.Callee(info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Signature().Recv() != nil {
+				resets = resets || fn.Name() == "Reset" || fn.Name() == "Stop"
+			}
+		case *ast.CommClause:
+			var recv ast.Expr
+			switch c := n.Comm.(type) {
+			case *ast.ExprStmt:
+				recv = c.X
+			case *ast.AssignStmt:
+				if len(c.Rhs) == 1 {
+					recv = c.Rhs[0]
+				}
+			}
+			u, ok := ast.Unparen(recv).(*ast.UnaryExpr)
+			if !ok || u.Op != token.ARROW {
+				return true
+			}
+			ch := ast.Unparen(u.X)
+			if sel, ok := ch.(*ast.SelectorExpr); ok && sel.Sel.Name == "C" && isTimer(info.TypeOf(sel.X)) {
+				ch = sel.X
+			} else if t, ok := typeOf(info, ch).Underlying().(*types.Chan); !ok || !isTime(t.Elem()) {
+				return true
+			}
+			if v := before(ch); v != nil {
+				timers = append(timers, n)
+				vars = append(vars, v)
+			}
+		}
+		return !resets
 	})
+	if resets {
+		return false
+	}
+	for i, cc := range timers {
+		if lv.stepped[vars[i]] || lv.opaque[vars[i]] {
+			continue // made anew in the loop
+		}
+		if exits(at, cc, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// isTimer reports whether t is *time.Timer or time.Timer.
+func isTimer(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	return lint.IsNamed(t, "time", "Timer")
 }
 
 // isTimeTest reports whether e compares the current time with a deadline

@@ -12,7 +12,7 @@ import (
 // The fixture packages the tests of this binary analyze: the binary loads
 // only them (with their dependencies), not the whole fixture module.
 var _ = fixturetest.Uses("./ctxloop/...", "./patterns/fixoneline", "./patterns/loopboundedfor", "./patterns/loopconsume",
-	"./patterns/loopdrain", "./patterns/loopexits/...", "./patterns/loopfanin", "./patterns/loopfinite", "./patterns/looponce",
+	"./patterns/loopdrain", "./patterns/loopexits/...", "./patterns/loopfanin", "./patterns/loopfinite", "./patterns/looponce", "./patterns/loopownbounds",
 	"./patterns/looprecvswitch", "./patterns/loopscope", "./patterns/loopvaluesonly")
 
 func TestCtxloop(t *testing.T) {
@@ -60,6 +60,15 @@ func (r *recorder) Errorf(format string, args ...any) {
 func TestLoopExits(t *testing.T) {
 	t.Parallel()
 	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits", "./patterns/loopexits/parse", "./patterns/loopexits/snap")
+}
+
+// TestOwnBounds: loops that end by a route of their own (a timer made
+// before the loop, a cursor method stepping the field the exit tests, a
+// channel whose producers end with the RPC) are silent; their twins (an
+// idle timeout, a field a call fills, a channel nothing ends) are reported.
+func TestOwnBounds(t *testing.T) {
+	t.Parallel()
+	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopownbounds")
 }
 
 // TestScope: a function that takes a concrete fake of a stream or a

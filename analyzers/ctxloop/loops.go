@@ -64,6 +64,15 @@ type scanCache struct {
 	observes  map[*ast.FuncDecl]bool                   // whether a function's body observes cancellation (bodyObserves)
 	decls     funcDecls                                // the package's function declarations by object
 	built     map[*grpcctx.Handler]map[*types.Var]bool // locals a handler builds on its stream or context (builtOnRPC)
+	cursor    map[*ast.FuncDecl][]*types.Var           // the fields a cursor method steps (cursorFields)
+}
+
+// cursors returns the cache of cursorFields' answers.
+func (s *scanner) cursors() map[*ast.FuncDecl][]*types.Var {
+	if s.cache.cursor == nil {
+		s.cache.cursor = make(map[*ast.FuncDecl][]*types.Var)
+	}
+	return s.cache.cursor
 }
 
 func newScanner(pass *analysis.Pass, m *grpcctx.Model) *scanner {

@@ -463,14 +463,17 @@ func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 // givenRPC reports whether call is given the request context (or one
 // derived from it, to a callee that does more than read its values) or the
 // stream.
-func (w *waitFinder) givenRPC(call *ast.CallExpr) bool {
-	for _, use := range grpcctx.ContextArgs(w.info, call) {
-		if w.s.live(use.Arg) && !w.m.ReadsOnlyValues(use.Fn) {
+func (w *waitFinder) givenRPC(call *ast.CallExpr) bool { return w.s.givenRPC(call) }
+
+// givenRPC is waitFinder.givenRPC, for the handler s scans.
+func (s *scanner) givenRPC(call *ast.CallExpr) bool {
+	for _, use := range grpcctx.ContextArgs(s.info, call) {
+		if s.live(use.Arg) && !s.m.ReadsOnlyValues(use.Fn) {
 			return true
 		}
 	}
 	for _, a := range call.Args {
-		if grpcctx.IsStreamLike(w.info.TypeOf(a)) {
+		if grpcctx.IsStreamLike(s.info.TypeOf(a)) {
 			return true
 		}
 	}

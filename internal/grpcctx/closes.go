@@ -2,6 +2,7 @@ package grpcctx
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 	"sync"
@@ -49,6 +50,12 @@ type closeSite struct {
 	decl  *ast.FuncDecl // the declaration it is in; nil at package level
 	later bool          // in a goroutine, or given to AfterFunc: it runs beside the stream's user
 	atEnd bool          // registered with a test's Cleanup: it runs once the test is done
+	// store, for a site that a store into a closed variable makes (s.conn
+	// = conn), is the store: in its own function the connection is closed
+	// from there on, not where it is used before (a stream that waits for
+	// the server's headers before the connection is handed to the owner
+	// whose Close would end it: apiserver-network-proxy's agent Connect).
+	store ast.Node
 }
 
 func (m *Model) closes() *closeIndex {
@@ -85,6 +92,13 @@ func (ix *closeIndex) build(m *Model) {
 			continue
 		}
 		v := heldIn(m.info, sel.X)
+		if ie, ok := ast.Unparen(sel.X).(*ast.IndexExpr); ok && v == nil {
+			// p.conns[i].Close(): the field's elements are closed
+			// (polaris' RemotePeer.doClose); the field stands for them.
+			if f := heldIn(m.info, ie.X); f != nil && f.IsField() {
+				v = f
+			}
+		}
 		if v == nil {
 			continue
 		}
@@ -116,23 +130,86 @@ func (ix *closeIndex) build(m *Model) {
 		}
 		ix.closed[v] = append(ix.closed[v], site)
 	}
-	// What is stored in a closed variable is closed with it, where the store
+	// A struct field of connections (a slice or map of them) whose elements
+// are closed (p.conns[i].Close()) is indexed as the field itself: an
+// element of it (p.conns[i]) is closed where the field would be.
+//
+// What is stored in a closed variable is closed with it, where the store
 	// is not in the very function that closes it last: follow the stores
 	// backwards, each variable once.
+	// p.conns[i] = conn, into a field whose elements are closed.
+	for cur := range m.inspect.Root().Preorder((*ast.AssignStmt)(nil)) {
+		as := cur.Node().(*ast.AssignStmt)
+		if len(as.Lhs) != len(as.Rhs) {
+			continue
+		}
+		for i, lhs := range as.Lhs {
+			ie, ok := ast.Unparen(lhs).(*ast.IndexExpr)
+			if !ok {
+				continue
+			}
+			f := heldIn(m.info, ie.X)
+			if f == nil || !f.IsField() || !ix.closedAt(m, f, lint.EnclosingFuncOf(cur), as.Pos()) {
+				continue
+			}
+			if v := heldIn(m.info, as.Rhs[i]); v != nil && isConn(v.Type()) && !ix.closedLater(v) {
+				ix.closed[v] = append(ix.closed[v], closeSite{later: true, decl: m.declAround(lint.EnclosingFuncOf(cur)), store: as})
+				work = append(work, v)
+			}
+		}
+	}
 	assigns := m.clientIndex().assigns
 	for len(work) > 0 {
 		w := work[len(work)-1]
 		work = work[:len(work)-1]
 		for _, a := range assigns[w] {
-			if a.rhs == nil || a.index != 0 || !ix.closedAt(m, w, a.fn) {
+			if a.rhs == nil || a.index != 0 || !ix.closedAt(m, w, a.fn, a.rhs.Pos()) {
 				continue
 			}
-			if v := heldIn(m.info, ast.Unparen(a.rhs)); v != nil && len(ix.closed[v]) == 0 {
-				ix.closed[v] = []closeSite{{later: true}}
+			if v := heldIn(m.info, ast.Unparen(a.rhs)); v != nil && !ix.closedLater(v) {
+				// Closed by the owner, whatever else closes it (conn.Close()
+				// on the error path before the store).
+				ix.closed[v] = append(ix.closed[v], closeSite{later: true, decl: m.declAround(a.fn), store: a.rhs})
 				work = append(work, v)
 			}
 		}
 	}
+}
+
+// waitsOnStream reports whether decl, between from and to, calls a method
+// of a stream or passes one to a call (serverID(stream), which waits for
+// the server's headers): the function may wait on a stream there, before
+// the connection is handed to the owner that closes it. A stream opened
+// and handed on (to a goroutine, to a struct) without such a call in
+// between is not waited on there.
+func (m *Model) waitsOnStream(decl *ast.FuncDecl, from, to token.Pos) bool {
+	found := false
+	ast.Inspect(decl.Body, func(n ast.Node) bool {
+		if found || n == nil || n.End() <= from || n.Pos() >= to {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false // runs later, or not here
+		}
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && IsStreamLike(m.info.TypeOf(sel.X)) {
+			found = true
+		}
+		for _, a := range call.Args {
+			found = found || IsStreamLike(m.info.TypeOf(a))
+		}
+		return !found
+	})
+	return found
+}
+
+// closedLater reports whether v has a close site that runs beside its
+// user (closeSite.later).
+func (ix *closeIndex) closedLater(v *types.Var) bool {
+	return slices.ContainsFunc(ix.closed[v], func(s closeSite) bool { return s.later })
 }
 
 // closedAt reports whether v's connection is closed by a place that can run
@@ -141,13 +218,19 @@ func (ix *closeIndex) build(m *Model) {
 // declaration does not count even for a stream a goroutine of it reads:
 // such a function usually waits for its goroutines before it returns and
 // closes (fabric's broadcast client, grpc-go's stress client).
-func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node) bool {
+//
+// at is where fn uses v: a connection stored into a closed variable in
+// fn's own declaration is closed only from the store on.
+func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node, at token.Pos) bool {
 	sites := ix.closed[v]
 	if len(sites) == 0 {
 		return false
 	}
 	decl := m.declAround(fn)
 	for _, s := range sites {
+		if s.store != nil && s.decl == decl && decl != nil && at < s.store.Pos() && m.waitsOnStream(decl, at, s.store.Pos()) {
+			continue // waited on before it is handed over
+		}
 		if !s.atEnd && (s.later || v.IsField() && s.decl != decl) {
 			return true
 		}

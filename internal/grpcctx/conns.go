@@ -74,7 +74,7 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 	case *ast.Ident, *ast.SelectorExpr:
 		closed := false
 		if h := heldIn(m.info, e); h != nil {
-			closed = m.closes().closedAt(m, h, fn)
+			closed = m.closes().closedAt(m, h, fn, e.Pos())
 		}
 		v := m.storedVar(e)
 		if v == nil {
@@ -104,6 +104,11 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		}
 		out.closed = out.closed || closed
 		return out
+	case *ast.IndexExpr:
+		// p.conns[i], of a field whose elements the code closes.
+		if h := heldIn(m.info, e.X); h != nil && h.IsField() {
+			return dial{closed: m.closes().closedAt(m, h, fn, e.Pos())}
+		}
 	}
 	return dial{}
 }
