@@ -131,10 +131,10 @@ func (ix *closeIndex) build(m *Model) {
 		ix.closed[v] = append(ix.closed[v], site)
 	}
 	// A struct field of connections (a slice or map of them) whose elements
-// are closed (p.conns[i].Close()) is indexed as the field itself: an
-// element of it (p.conns[i]) is closed where the field would be.
-//
-// What is stored in a closed variable is closed with it, where the store
+	// are closed (p.conns[i].Close()) is indexed as the field itself: an
+	// element of it (p.conns[i]) is closed where the field would be.
+	//
+	// What is stored in a closed variable is closed with it, where the store
 	// is not in the very function that closes it last: follow the stores
 	// backwards, each variable once.
 	// p.conns[i] = conn, into a field whose elements are closed.
