@@ -578,7 +578,39 @@ func (s *state) reportable(u use) bool {
 	if test && u.callee != nil && !u.onConn {
 		return false
 	}
+	if test && s.inPolledCheck(u.call) {
+		return false
+	}
 	return s.cfg.Tests || !test
+}
+
+// inPolledCheck reports whether call is in a function literal given to
+// testify's Eventually, EventuallyWithT or Never (assert or require, and
+// their f forms): the check runs in a goroutine of its own that the wait
+// leaves behind at its deadline, so the test cannot hang on the call
+// (weaviate's acceptance tests poll their server so).
+func (s *state) inPolledCheck(call *ast.CallExpr) bool {
+	cur, ok := s.m.Cursor(call)
+	if !ok {
+		return false
+	}
+	for lit := range cur.Enclosing((*ast.FuncLit)(nil)) {
+		outer, ok := lit.Parent().Node().(*ast.CallExpr)
+		if !ok || outer.Fun == lit.Node() {
+			continue
+		}
+		fn := lint.Callee(s.pass.TypesInfo, outer)
+		if fn == nil || fn.Pkg() == nil {
+			continue
+		}
+		switch fn.Pkg().Path() {
+		case "github.com/stretchr/testify/assert", "github.com/stretchr/testify/require":
+			if strings.HasPrefix(fn.Name(), "Eventually") || strings.HasPrefix(fn.Name(), "Never") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // judge decides whether the context of u is missing what the RPC needs:
