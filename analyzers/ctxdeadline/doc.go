@@ -107,9 +107,13 @@
 // nothing closes its connection while it is in use: closing a
 // *grpc.ClientConn ends every stream on it, as a cancel function would
 // (grpcctx.Client.Closed: conn.Close in a goroutine or an AfterFunc, the
-// owner's Close method closing the field the connection is kept in, a
-// helper that returns a connection it so closes, a parameter every caller
-// gives such a one). A Close statement in the function that uses the
+// owner's Close method closing the field the connection is kept in, or
+// each element of a field of connections (p.conns[i].Close()), a helper
+// that returns a connection it so closes, a parameter every caller gives
+// such a one). A connection stored into such a field is closed from the
+// store on; before it, in the storing function, only when nothing waits
+// on a stream there (a stream whose headers are awaited before the
+// connection is handed over can block before any Close). A Close statement in the function that uses the
 // connection, deferred or not, runs only once it is done, a close callback
 // a helper returns only when its caller is, and one registered with a
 // test's Cleanup only once the test is: none of them counts. A unary call
@@ -267,6 +271,9 @@
 // calls of a client the test makes with another package's constructor
 // from a *grpc.ClientConn (pmetricotlp.NewGRPCClient(conn).Export(...)):
 // the connection is the test's own, as with a generated NewXClient(conn).
+// A call inside a check given to testify's Eventually, EventuallyWithT or
+// Never (assert or require) is not reported: the check runs in a goroutine
+// that the wait leaves behind at its deadline, so the test cannot hang.
 //
 // # Flags
 //

@@ -430,8 +430,20 @@
 // { ... } would be (a walk of an input until its end), unless the body
 // steps a counter, which makes it a search over candidates. A loop that
 // leaves when a wall-clock deadline fixed before it passes
-// (time.Now().After(deadline), time.Since(start) > d) ends by itself and is
-// not reported.
+// (time.Now().After(deadline), time.Since(start) > d), or when a timer made
+// before it fires (a select case on timeout := time.After(d) or a
+// time.NewTimer's C that returns, with no Reset in the loop; a time.After
+// made in the case itself is an idle timeout and bounds nothing), ends by
+// itself and is not reported. An exit that tests a field which a cursor
+// method called in the loop steps (l.readChar(), a method that only
+// computes from its receiver and assigns its fields, and l.ch == 0) is a
+// walk of the receiver's data, like cur = cur.next.
+//
+// A helper's range over a channel parameter is judged at each call, by the
+// channel the caller passes: silent when that channel's producers end with
+// the RPC (a receive goroutine that closes it when Recv fails). A range
+// over a channel that a call given the request context returns (changes,
+// errs := w.Watch(ctx, ...)) ends with the RPC, as a select on it does.
 //
 // # Flags
 //
