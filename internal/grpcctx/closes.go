@@ -43,6 +43,8 @@ type closeIndex struct {
 	// params holds the connection parameters of the package's function
 	// declarations.
 	params map[*types.Var]paramInfo
+	// waits caches waitsOnStream's answers.
+	waits map[streamWaitKey]bool
 }
 
 // A closeSite is one place that closes a variable's connection.
@@ -68,6 +70,7 @@ func (ix *closeIndex) build(m *Model) {
 	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.closed = make(map[*types.Var][]closeSite)
 	ix.params = make(map[*types.Var]paramInfo)
+	ix.waits = make(map[streamWaitKey]bool)
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		fn, ok := m.info.Defs[decl.Name].(*types.Func)
@@ -182,7 +185,11 @@ func (ix *closeIndex) build(m *Model) {
 // the connection is handed to the owner that closes it. A stream opened
 // and handed on (to a goroutine, to a struct) without such a call in
 // between is not waited on there.
-func (m *Model) waitsOnStream(decl *ast.FuncDecl, from, to token.Pos) bool {
+func (ix *closeIndex) waitsOnStream(m *Model, decl *ast.FuncDecl, from, to token.Pos) bool {
+	key := streamWaitKey{decl, from, to}
+	if w, ok := ix.waits[key]; ok {
+		return w
+	}
 	found := false
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		if found || n == nil || n.End() <= from || n.Pos() >= to {
@@ -203,7 +210,14 @@ func (m *Model) waitsOnStream(decl *ast.FuncDecl, from, to token.Pos) bool {
 		}
 		return !found
 	})
+	ix.waits[key] = found
 	return found
+}
+
+// streamWaitKey is a question waitsOnStream answers once.
+type streamWaitKey struct {
+	decl     *ast.FuncDecl
+	from, to token.Pos
 }
 
 // closedLater reports whether v has a close site that runs beside its
@@ -228,7 +242,7 @@ func (ix *closeIndex) closedAt(m *Model, v *types.Var, fn ast.Node, at token.Pos
 	}
 	decl := m.declAround(fn)
 	for _, s := range sites {
-		if s.store != nil && s.decl == decl && decl != nil && at < s.store.Pos() && m.waitsOnStream(decl, at, s.store.Pos()) {
+		if s.store != nil && s.decl == decl && decl != nil && at < s.store.Pos() && ix.waitsOnStream(m, decl, at, s.store.Pos()) {
 			continue // waited on before it is handed over
 		}
 		if !s.atEnd && (s.later || v.IsField() && s.decl != decl) {
