@@ -183,7 +183,7 @@ func relLine(dir, posn string) string {
 // every analyzer's findings, the ones that cross packages through facts,
 // the fixes, and ctxdetach's detached calls in handlers, which ctxdeadline
 // reports when ctxdetach is off.
-var agreePatterns = []string{"./ctxdetach/...", "./ctxloop/...", "./ctxdeadline/..."}
+var agreePatterns = []string{"./ctxdetach/...", "./ctxloop/...", "./ctxdeadline/...", "./patterns/loopownbounds"}
 
 // switchOffs are the command lines TestDriversAgree compares the drivers
 // under: all analyzers, then each one switched off in turn.
