@@ -714,7 +714,7 @@ func worth(s *scanner, cur inspector.Cursor, r loopScan, fn ast.Node) (string, b
 	case drains(f):
 		return "", false // empties a channel without blocking, then leaves
 	}
-	if timeBounded(info, f, cur) {
+	if timeBounded(info, f) {
 		return "", false // a poll with a wall-clock deadline of its own: it ends by itself
 	}
 	loopCond, lifted := f.Cond, false
@@ -1376,101 +1376,18 @@ func leadingExit(f *ast.ForStmt, label string) ast.Expr {
 // timeBounded reports whether the loop leaves when a wall-clock deadline
 // fixed before it passes: its condition or an if that leaves it tests
 // time.Now().After(d), !time.Now().Before(d), time.Now().Before(d) as the
-// condition, or time.Since(start) against a duration; or a case of a
-// select in it that leaves receives from a timer made before the loop
-// (timeout := time.After(d), or a time.NewTimer's C, then for { select {
-// case <-timeout: return ...; case <-tick.C: poll } }: longhorn's
-// waitForVolumeState). Such a poll ends by itself; a context check would
-// shorten it, not end a leak.
-func timeBounded(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
+// condition, or time.Since(start) against a duration. Such a poll ends by
+// itself; a context check would shorten it, not end a leak. A select on a
+// timer of the loop's own is not such an exit: containerd/cri#44's
+// waitContainerStop polled so until a two-minute timer fired, after the
+// kubelet had given up, and the fix was the request context's Done.
+func timeBounded(info *types.Info, f *ast.ForStmt) bool {
 	if f.Cond != nil && isTimeTest(info, f.Cond) {
 		return true
 	}
-	if someIf(f, func(ifs *ast.IfStmt) bool {
+	return someIf(f, func(ifs *ast.IfStmt) bool {
 		return leavesDirectly(ifs.Body) && isTimeTest(info, ifs.Cond)
-	}) {
-		return true
-	}
-	return timerExit(info, f, at)
-}
-
-// timerExit reports whether a select of the loop has a case that receives
-// from a timer's channel made before the loop and leaves it. The channel
-// is a local variable declared before the loop (timeout := time.After(d),
-// timeout := timer.C) or the C of such a *time.Timer, and the loop neither
-// assigns it nor resets or stops a timer: a time.After in the case itself
-// is made anew each time round, an idle timeout, not a bound.
-func timerExit(info *types.Info, f *ast.ForStmt, at inspector.Cursor) bool {
-	before := func(e ast.Expr) *types.Var {
-		id, ok := ast.Unparen(e).(*ast.Ident)
-		if !ok {
-			return nil
-		}
-		v, ok := info.Uses[id].(*types.Var)
-		if !ok || v.IsField() || v.Kind() != types.LocalVar || v.Pos() >= f.Pos() {
-			return nil
-		}
-		return v
-	}
-	var timers []*ast.CommClause
-	var vars []*types.Var
-	resets := false
-	lv := assignedIn(info, f)
-	ast.Inspect(f.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.CallExpr:
-			if fn := lint.Callee(info, n); fn != nil && fn.Pkg() != nil && fn.Pkg().Path() == "time" && fn.Signature().Recv() != nil {
-				resets = resets || fn.Name() == "Reset" || fn.Name() == "Stop"
-			}
-		case *ast.CommClause:
-			var recv ast.Expr
-			switch c := n.Comm.(type) {
-			case *ast.ExprStmt:
-				recv = c.X
-			case *ast.AssignStmt:
-				if len(c.Rhs) == 1 {
-					recv = c.Rhs[0]
-				}
-			}
-			u, ok := ast.Unparen(recv).(*ast.UnaryExpr)
-			if !ok || u.Op != token.ARROW {
-				return true
-			}
-			ch := ast.Unparen(u.X)
-			if sel, ok := ch.(*ast.SelectorExpr); ok && sel.Sel.Name == "C" && isTimer(info.TypeOf(sel.X)) {
-				ch = sel.X
-			} else if t, ok := typeOf(info, ch).Underlying().(*types.Chan); !ok || !isTime(t.Elem()) {
-				return true
-			}
-			if v := before(ch); v != nil {
-				timers = append(timers, n)
-				vars = append(vars, v)
-			}
-		}
-		return !resets
 	})
-	if resets {
-		return false
-	}
-	for i, cc := range timers {
-		if lv.stepped[vars[i]] || lv.opaque[vars[i]] {
-			continue // made anew in the loop
-		}
-		if exits(at, cc, f) {
-			return true
-		}
-	}
-	return false
-}
-
-// isTimer reports whether t is *time.Timer or time.Timer.
-func isTimer(t types.Type) bool {
-	if p, ok := types.Unalias(t).(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	return lint.IsNamed(t, "time", "Timer")
 }
 
 // isTimeTest reports whether e compares the current time with a deadline

@@ -430,11 +430,11 @@
 // { ... } would be (a walk of an input until its end), unless the body
 // steps a counter, which makes it a search over candidates. A loop that
 // leaves when a wall-clock deadline fixed before it passes
-// (time.Now().After(deadline), time.Since(start) > d), or when a timer made
-// before it fires (a select case on timeout := time.After(d) or a
-// time.NewTimer's C that returns, with no Reset in the loop; a time.After
-// made in the case itself is an idle timeout and bounds nothing), ends by
-// itself and is not reported. An exit that tests a field which a cursor
+// (time.Now().After(deadline), time.Since(start) > d) ends by itself and is
+// not reported. A poll that leaves when a timer of its own fires (select {
+// case <-timeout.C: return ...; case <-tick.C: ... }) is still reported:
+// it polls on after the client has gone until the timer fires, the bug
+// containerd/cri#44 fixed by adding the request context's Done. An exit that tests a field which a cursor
 // method called in the loop steps (l.readChar(), a method that only
 // computes from its receiver and assigns its fields, and l.ch == 0) is a
 // walk of the receiver's data, like cur = cur.next.

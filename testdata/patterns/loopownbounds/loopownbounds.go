@@ -1,11 +1,13 @@
 // Package loopownbounds: loops that end by a route of their own, each
-// beside its reported twin (round 9's first read): a poll that leaves when
-// a timer made before it fires (longhorn-manager's waitForVolumeState), a
-// lexer whose cursor method steps the field its exit tests (permify's
-// lexString), a helper's range over a channel that the handler's receive
+// beside its reported twin (round 9's first read): a lexer whose cursor
+// method steps the field its exit tests (permify's lexString), a helper's
+// range over a channel that the handler's receive
 // goroutine closes when the stream ends (apiserver-network-proxy's
 // serveRecvFrontend), and a range over a channel that a call given the
-// request context returns (permify's Watch).
+// request context returns (permify's Watch). A poll bounded by a timer of
+// its own is not among them: it is reported (longhorn-manager's
+// waitForVolumeState, judged false by round 9's reader, is the shape of
+// containerd/cri#44, a bug fixed upstream).
 package loopownbounds
 
 import (
@@ -23,8 +25,11 @@ type srv struct {
 	w     watcher
 }
 
-// Silent: the timer's case returns, so the poll ends within d.
-func (s *srv) waitReady(d time.Duration) bool {
+// Reported: a poll that leaves when a timer of its own fires still runs
+// on after the RPC has ended, until the timer does: containerd/cri#44's
+// waitContainerStop, fixed upstream by selecting on the request context
+// too (eval/bugs/containerd-cri-44).
+func (s *srv) waitReady(d time.Duration) bool { // want waitReady:`blindLoop\(polling loop in waitReady`
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	timeout := timer.C
@@ -42,63 +47,8 @@ func (s *srv) waitReady(d time.Duration) bool {
 	}
 }
 
-// Silent: the same with time.After made before the loop, and the timer's
-// own C.
-func (s *srv) waitAfter(d time.Duration) bool {
-	deadline := time.After(d)
-	t := time.NewTimer(2 * d)
-	for {
-		select {
-		case <-deadline:
-			return false
-		case <-t.C:
-			return false
-		case <-time.After(time.Millisecond):
-			if s.ready() {
-				return true
-			}
-		}
-	}
-}
-
-// Reported: a time.After in the case itself is made anew each time
-// round, an idle timeout that never fires while the poll goes on.
-func (s *srv) waitIdle(d time.Duration) bool { // want waitIdle:`blindLoop\(polling loop in waitIdle`
-	ticker := time.NewTicker(10 * time.Millisecond)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-time.After(d):
-			return false
-		case <-ticker.C:
-			if s.ready() {
-				return true
-			}
-		}
-	}
-}
-
-// Reported: the timer is reset every time round, so it never fires.
-func (s *srv) waitReset(d time.Duration) bool { // want waitReset:`blindLoop\(polling loop in waitReset`
-	timer := time.NewTimer(d)
-	for {
-		select {
-		case <-timer.C:
-			return false
-		case <-time.After(time.Millisecond):
-			if s.ready() {
-				return true
-			}
-			timer.Reset(d)
-		}
-	}
-}
-
 func (s *srv) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
-	s.waitReady(time.Second)
-	s.waitAfter(time.Second)
-	s.waitIdle(time.Second)  // want `call to s.waitIdle in handler Unary runs a polling loop in waitIdle`
-	s.waitReset(time.Second) // want `call to s.waitReset in handler Unary runs a polling loop in waitReset`
+	s.waitReady(time.Second) // want `call to s.waitReady in handler Unary runs a polling loop in waitReady`
 	l := &lexer{input: in.Text}
 	l.readChar()
 	in.Text = l.lexString()
