@@ -1048,7 +1048,39 @@ func helperRemedy(fact *detachedCall, callee *types.Func, use string) string {
 	if fact.Own {
 		return fmt.Sprintf("give %s a context parameter and pass %s", callee.Name(), use)
 	}
-	return fmt.Sprintf("call a variant of %s that takes a context and pass %s", callee.Name(), use)
+	if v := contextVariant(callee); v != nil {
+		return fmt.Sprintf("call %s instead and pass %s", v.Name(), use)
+	}
+	if fact.Twin != "" {
+		// http.Get has no GetContext: its work is done with
+		// http.NewRequestWithContext; mount-utils' Mount with
+		// exec.CommandContext.
+		return fmt.Sprintf("%s has no variant that takes a context: do its work with %s and pass %s", callee.Name(), fact.Twin, use)
+	}
+	return fmt.Sprintf("%s has no variant that takes a context: call %s with %s instead", callee.Name(), fact.Call, use)
+}
+
+// contextVariant returns the variant of fn, a function or method of
+// another module, that takes a context: fn's name with Context,
+// WithContext or Ctx added (Get, GetContext), declared beside it (the same
+// package, or the same receiver's method set), or nil.
+func contextVariant(fn *types.Func) *types.Func {
+	if fn.Pkg() == nil {
+		return nil
+	}
+	for _, suffix := range []string{"Context", "WithContext", "Ctx"} {
+		name := fn.Name() + suffix
+		var obj types.Object
+		if recv := fn.Signature().Recv(); recv != nil {
+			obj, _, _ = types.LookupFieldOrMethod(recv.Type(), true, fn.Pkg(), name)
+		} else {
+			obj = fn.Pkg().Scope().Lookup(name)
+		}
+		if v, ok := obj.(*types.Func); ok && grpcctx.TakesContext(v.Signature()) {
+			return v
+		}
+	}
+	return nil
 }
 
 // lazyFill reports whether the call at cur fills a cache for the life of
