@@ -278,6 +278,15 @@ func cursorFields(info *types.Info, decl *ast.FuncDecl) []*types.Var {
 		return nil
 	}
 	var fields []*types.Var
+	assigned := func(lhs ast.Expr) { // recv.f = ..., recv.f++
+		if sel, ok := ast.Unparen(lhs).(*ast.SelectorExpr); ok {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == recv {
+				if fv := fieldVar(info, sel); fv != nil {
+					fields = append(fields, fv)
+				}
+			}
+		}
+	}
 	pure := true
 	ast.Inspect(decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -302,22 +311,10 @@ func cursorFields(info *types.Info, decl *ast.FuncDecl) []*types.Var {
 				pure = pure && callFree(info, r)
 			}
 			for _, l := range n.Lhs {
-				if sel, ok := ast.Unparen(l).(*ast.SelectorExpr); ok {
-					if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == recv {
-						if fv := fieldVar(info, sel); fv != nil {
-							fields = append(fields, fv)
-						}
-					}
-				}
+				assigned(l)
 			}
 		case *ast.IncDecStmt:
-			if sel, ok := ast.Unparen(n.X).(*ast.SelectorExpr); ok {
-				if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && info.Uses[id] == recv {
-					if fv := fieldVar(info, sel); fv != nil {
-						fields = append(fields, fv)
-					}
-				}
-			}
+			assigned(n.X)
 		case *ast.Ident:
 			if v, ok := info.Uses[n].(*types.Var); ok && v.Pkg() != nil && v.Parent() == v.Pkg().Scope() {
 				pure = false // a package variable: shared state
