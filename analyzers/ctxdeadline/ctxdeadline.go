@@ -578,10 +578,10 @@ func (s *state) reportable(u use) bool {
 	if test && u.callee != nil && !u.onConn {
 		return false
 	}
-	if test && s.inPolledCheck(u.call) {
-		return false
+	if test {
+		return s.cfg.Tests && !s.inPolledCheck(u.call)
 	}
-	return s.cfg.Tests || !test
+	return true
 }
 
 // inPolledCheck reports whether call is in a function literal given to

@@ -113,8 +113,9 @@
 // such a one). A connection stored into such a field is closed from the
 // store on; before it, in the storing function, only when nothing waits
 // on a stream there (a stream whose headers are awaited before the
-// connection is handed over can block before any Close). A Close statement in the function that uses the
-// connection, deferred or not, runs only once it is done, a close callback
+// connection is handed over can block before any Close). A Close
+// statement in the function that uses the connection, deferred or not,
+// runs only once it is done, a close callback
 // a helper returns only when its caller is, and one registered with a
 // test's Cleanup only once the test is: none of them counts. A unary call
 // still needs a deadline. With -ctxdeadline.streams, streams

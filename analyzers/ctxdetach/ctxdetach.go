@@ -1057,7 +1057,7 @@ func helperRemedy(fact *detachedCall, callee *types.Func, use string) string {
 		// exec.CommandContext.
 		return fmt.Sprintf("%s has no variant that takes a context: do its work with %s and pass %s", callee.Name(), fact.Twin, use)
 	}
-	return fmt.Sprintf("%s has no variant that takes a context: call %s with %s instead", callee.Name(), fact.Call, use)
+	return fmt.Sprintf("%s has no variant that takes a context (it makes %s on %s itself): make that call with %s instead", callee.Name(), fact.Call, fact.Root, use)
 }
 
 // contextVariant returns the variant of fn, a function or method of

@@ -256,7 +256,10 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 				return false
 			}
 			g := *f
-			g.Chan = paramIndex(pass.TypesInfo, fn, cs.call.Args[f.Chan-1])
+			g.Chan = 0
+			if f.Chan <= len(cs.call.Args) {
+				g.Chan = paramIndex(pass.TypesInfo, fn, cs.call.Args[f.Chan-1])
+			}
 			f = &g
 		}
 		return facts.Add(fn, f)
@@ -335,8 +338,8 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 	return nil, nil
 }
 
-// rangedParam returns 1 + the index of fn's parameter that loop ranges
-// over, or 0.
+// rangedParam returns 1 + the index of fn's channel parameter that loop
+// ranges over, or 0.
 func rangedParam(info *types.Info, fn *types.Func, loop ast.Stmt) int {
 	rng, ok := loop.(*ast.RangeStmt)
 	if !ok {
@@ -345,10 +348,11 @@ func rangedParam(info *types.Info, fn *types.Func, loop ast.Stmt) int {
 	return paramIndex(info, fn, rng.X)
 }
 
-// paramIndex returns 1 + the index of fn's parameter that e names, or 0.
+// paramIndex returns 1 + the index of fn's channel parameter that e names,
+// or 0 (a variadic parameter is a slice, never such a channel).
 func paramIndex(info *types.Info, fn *types.Func, e ast.Expr) int {
 	v := channelVar(info, e)
-	if v == nil || v.Kind() != types.ParamVar {
+	if v == nil || v.Kind() != types.ParamVar || !isChan(v.Type()) {
 		return 0
 	}
 	params := fn.Signature().Params()
@@ -367,7 +371,7 @@ func paramIndex(info *types.Info, fn *types.Func, e ast.Expr) int {
 // (apiserver-network-proxy's serveRecvFrontend, ranging over the channel
 // that the handler's receive goroutine closes when Recv fails).
 func (s *scanner) chanArgWakes(call *ast.CallExpr, chan1 int, fn ast.Node) bool {
-	if chan1 > len(call.Args) || call.Ellipsis.IsValid() && chan1 >= len(call.Args) {
+	if chan1 > len(call.Args) {
 		return false
 	}
 	v := channelVar(s.info, call.Args[chan1-1])
@@ -995,16 +999,18 @@ func (s0 *scanner) newProducerIndex(root ast.Node) *producerIndex {
 			// when the RPC ends (waitFinder.noteFed, for a range over
 			// them too: permify's Watch handler).
 			for i, r := range n.Rhs {
-				call, ok := ast.Unparen(r).(*ast.CallExpr)
-				if !ok || !s.givenRPC(call) {
-					continue
-				}
 				lhs := n.Lhs
 				if len(n.Lhs) == len(n.Rhs) {
 					lhs = n.Lhs[i : i+1]
 				}
+				var chans []*types.Var
 				for _, l := range lhs {
 					if v := channelVarDef(info, l); v != nil {
+						chans = append(chans, v)
+					}
+				}
+				if call, ok := ast.Unparen(r).(*ast.CallExpr); ok && len(chans) > 0 && s.givenRPC(call) {
+					for _, v := range chans {
 						idx.observed[v] = true
 					}
 				}

@@ -62,10 +62,11 @@ func TestLoopExits(t *testing.T) {
 	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopexits", "./patterns/loopexits/parse", "./patterns/loopexits/snap")
 }
 
-// TestOwnBounds: loops that end by a route of their own (a timer made
-// before the loop, a cursor method stepping the field the exit tests, a
-// channel whose producers end with the RPC) are silent; their twins (an
-// idle timeout, a field a call fills, a channel nothing ends) are reported.
+// TestOwnBounds: loops that end by a route of their own (a cursor method
+// stepping the field the exit tests, a channel whose producers end with
+// the RPC, directly or through a helper that passes it on) are silent;
+// their twins (a field a call fills, a channel nothing ends, one given
+// Background) are reported, and so is a poll bounded by its own timer.
 func TestOwnBounds(t *testing.T) {
 	t.Parallel()
 	fixturetest.Run(t, ctxloop.Analyzer, "./patterns/loopownbounds")

@@ -434,10 +434,11 @@
 // not reported. A poll that leaves when a timer of its own fires (select {
 // case <-timeout.C: return ...; case <-tick.C: ... }) is still reported:
 // it polls on after the client has gone until the timer fires, the bug
-// containerd/cri#44 fixed by adding the request context's Done. An exit that tests a field which a cursor
-// method called in the loop steps (l.readChar(), a method that only
-// computes from its receiver and assigns its fields, and l.ch == 0) is a
-// walk of the receiver's data, like cur = cur.next.
+// containerd/cri#44 fixed by adding the request context's Done. An exit
+// that tests a field which a cursor method called in the loop steps
+// (l.readChar(), a method that only computes from its receiver and assigns
+// its fields, and l.ch == 0) is a walk of the receiver's data, like cur =
+// cur.next.
 //
 // A helper's range over a channel parameter is judged at each call, by the
 // channel the caller passes: silent when that channel's producers end with

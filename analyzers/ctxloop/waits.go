@@ -125,7 +125,7 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 				// c.solver.Status(ctx, ref, ch): the callee, given the
 				// request context, feeds ch and knows when the RPC ends
 				// (buildkit's Status, run by an errgroup's Go).
-				if w.givenRPC(n) {
+				if w.s.givenRPC(n) {
 					for _, a := range n.Args {
 						if v := channelVar(info, a); v != nil && isChan(v.Type()) {
 							w.fed[v] = true
@@ -360,7 +360,7 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 		// range registry.ReadChannel(clientStream): the callee, given the
 		// request context or a stream, feeds the channel and ends it
 		// with them, as when its result is assigned first (noteFed).
-		return w.givenRPC(call), false
+		return w.s.givenRPC(call), false
 	}
 	if sel, ok := ch.(*ast.SelectorExpr); ok && w.carriers[w.local(sel.X)] {
 		return true, false // resp.Changes, resp passed to a call given the request context
@@ -448,7 +448,7 @@ func handedVars(info *types.Info, root ast.Node) map[*types.Var]bool {
 // event exchange's Subscribe(ctx) ends its error channel on cancellation).
 func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 	call, ok := ast.Unparen(rhs).(*ast.CallExpr)
-	if !ok || !w.givenRPC(call) {
+	if !ok || !w.s.givenRPC(call) {
 		return
 	}
 	for _, l := range lhs {
@@ -463,9 +463,6 @@ func (w *waitFinder) noteFed(lhs []ast.Expr, rhs ast.Expr) {
 // givenRPC reports whether call is given the request context (or one
 // derived from it, to a callee that does more than read its values) or the
 // stream.
-func (w *waitFinder) givenRPC(call *ast.CallExpr) bool { return w.s.givenRPC(call) }
-
-// givenRPC is waitFinder.givenRPC, for the handler s scans.
 func (s *scanner) givenRPC(call *ast.CallExpr) bool {
 	for _, use := range grpcctx.ContextArgs(s.info, call) {
 		if s.live(use.Arg) && !s.m.ReadsOnlyValues(use.Fn) {

@@ -133,14 +133,14 @@ func (ix *closeIndex) build(m *Model) {
 		}
 		ix.closed[v] = append(ix.closed[v], site)
 	}
-	// A struct field of connections (a slice or map of them) whose elements
-	// are closed (p.conns[i].Close()) is indexed as the field itself: an
-	// element of it (p.conns[i]) is closed where the field would be.
-	//
 	// What is stored in a closed variable is closed with it, where the store
-	// is not in the very function that closes it last: follow the stores
-	// backwards, each variable once.
-	// p.conns[i] = conn, into a field whose elements are closed.
+	// is not in the very function that closes it last (closedAt), whatever
+	// else closes the stored value (its own Close on an error path before
+	// the store): first the stores into a field of connections whose
+	// elements are closed (p.conns[i] = conn; p.conns stands for its
+	// elements), then, backwards, the stores the client index lists. A
+	// variable is worked on when it is first closed and once more when a
+	// store makes it closed beside its user (closedLater).
 	for cur := range m.inspect.Root().Preorder((*ast.AssignStmt)(nil)) {
 		as := cur.Node().(*ast.AssignStmt)
 		if len(as.Lhs) != len(as.Rhs) {

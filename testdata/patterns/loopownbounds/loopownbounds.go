@@ -153,7 +153,14 @@ func (s *srv) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
 	recvCh := make(chan *echo.Msg, 8)
 	go readToChannel(stream, recvCh)
 	serve(recvCh)
+	relay(recvCh) // through a helper that passes its parameter on: the same
 	return nil
+}
+
+// relay hands its channel parameter to serve: its fact ranges over its own
+// parameter, judged at its callers.
+func relay(ch <-chan *echo.Msg) int { // want relay:`blindLoop\(loop over channel recvCh in serve`
+	return serve(ch)
 }
 
 // Reported: nothing ends recvCh.
@@ -161,6 +168,7 @@ func (s *srv) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]
 	recvCh := make(chan *echo.Msg, 8)
 	recvCh <- &echo.Msg{}
 	drain(recvCh) // want `call to drain in handler ClientStream runs a loop over channel recvCh in drain`
+	relay(recvCh) // want `call to relay in handler ClientStream runs a loop over channel recvCh in serve`
 	return nil
 }
 
