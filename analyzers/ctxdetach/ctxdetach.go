@@ -79,6 +79,10 @@ type detachedCall struct {
 	// of that name is the adapter pattern (see selfStub), not a detached
 	// upstream call.
 	RPC string
+	// Guards are the conditions on the function's flags under which every
+	// such call lies (createVolume's exec under case BlockAccess): a call
+	// that passes a constant one of them rules out reaches none.
+	Guards []grpcctx.Guard `json:",omitempty"`
 }
 
 func (*detachedCall) AFact() {}
@@ -90,6 +94,9 @@ func (f *detachedCall) String() string {
 	}
 	if f.Bounded {
 		ignores += ", bounded"
+	}
+	if len(f.Guards) > 0 {
+		ignores += fmt.Sprintf(", if %v", f.Guards)
 	}
 	if f.Twin != "" {
 		return fmt.Sprintf("detachedCall(%s without a context, not %s, at %s%s)", f.Call, f.Twin, f.At, ignores)
@@ -240,6 +247,9 @@ func (c *checker) run(pass *analysis.Pass) (any, error) {
 		lint.Enter(pass, f.call)
 		if (f.fact != nil || f.twin != nil) && recontexted(pass.TypesInfo, f) {
 			continue
+		}
+		if f.fact != nil && grpcctx.SwitchedOff(pass.TypesInfo, f.call, f.fact.Guards) {
+			continue // the constant passed rules the detached call out
 		}
 		if h := c.scopeOf(m, f); h != nil && !boundedBackground(h, f) && !selfStub(pass.TypesInfo, h, f) && !lazyFill(pass.TypesInfo, f.cur) && !c.fillsCache(pass.TypesInfo, f.cur) && !lint.InDeferStmt(f.cur, h.Func) {
 			c.report(pass, m, h, f)
@@ -507,19 +517,53 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 	// A fact that is Bounded gives way to one that is not, so that
 	// Bounded holds for every detached call of fn (it changes a fact at
 	// most once: the fixed point below still ends).
+	// Its guards are those all its evidence shares: they only ever go
+	// away, so this too changes a fact a bounded number of times.
 	add := func(fn *types.Func, fact *detachedCall) bool {
 		f := *fact
 		f.Ignores = m != nil && m.IgnoresContext(fn)
-		if old, ok := facts.Local(fn); ok && old.Bounded && !f.Bounded {
+		old, ok := facts.Local(fn)
+		if !ok {
+			return facts.Add(fn, &f)
+		}
+		guards := grpcctx.IntersectGuards(old.Guards, f.Guards)
+		switch {
+		case old.Bounded && !f.Bounded:
+			f.Guards = guards
 			facts.Set(fn, &f)
 			return true
+		case len(guards) < len(old.Guards):
+			o := *old
+			o.Guards = guards
+			facts.Set(fn, &o)
+			return true
 		}
-		return facts.Add(fn, &f)
+		return false
 	}
-	// better reports whether fact would change fn's.
-	better := func(fn *types.Func, fact *detachedCall) bool {
-		old, ok := facts.Local(fn)
-		return !ok || old.Bounded && !fact.Bounded
+	// guardsAt returns the guards, on the flags of the function around f,
+	// under which f's call runs.
+	scans := make(map[*ast.FuncDecl]*grpcctx.GuardScan)
+	guardsAt := func(f finding) []grpcctx.Guard {
+		decl, ok := f.fn.(*ast.FuncDecl)
+		if !ok || f.cur.Inspector() == nil {
+			return nil // a function literal's call; a Light package's (no cursor): none
+		}
+		scan, ok := scans[decl]
+		if !ok {
+			scan = grpcctx.NewGuardScan(pass.TypesInfo, decl)
+			scans[decl] = scan
+		}
+		return grpcctx.SortedGuards(scan.At(f.cur))
+	}
+	// inherit returns fact, of a callee of f, as evidence for f's function:
+	// nil where the constants f passes rule the callee's calls out.
+	inherit := func(f finding, fact *detachedCall) *detachedCall {
+		if grpcctx.SwitchedOff(pass.TypesInfo, f.call, fact.Guards) {
+			return nil
+		}
+		g := withOwn(fact, grpcctx.InMainModule(pass))
+		g.Guards = guardsAt(f) // the callee's own guards are not followed through the call
+		return g
 	}
 	for _, f := range findings {
 		fn := declOf(f.fn)
@@ -527,13 +571,16 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 			continue // the cache's work, not its callers' (see fillsCache)
 		}
 		if f.fact != nil {
-			add(fn, withOwn(f.fact, grpcctx.InMainModule(pass)))
+			if fact := inherit(f, f.fact); fact != nil {
+				add(fn, fact)
+			}
 		} else if f.twin != nil {
 			add(fn, &detachedCall{
-				Call: lint.FuncName(f.callee),
-				Twin: lint.FuncName(f.twin),
-				At:   lint.LocationOf(pass.Fset, f.call.Pos()),
-				Own:  grpcctx.InMainModule(pass),
+				Call:   lint.FuncName(f.callee),
+				Twin:   lint.FuncName(f.twin),
+				At:     lint.LocationOf(pass.Fset, f.call.Pos()),
+				Own:    grpcctx.InMainModule(pass),
+				Guards: guardsAt(f),
 			})
 		} else {
 			add(fn, &detachedCall{
@@ -543,6 +590,7 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 				Own:     grpcctx.InMainModule(pass),
 				Bounded: f.origin.Deadline,
 				RPC:     rpcOf(pass.TypesInfo, f.call),
+				Guards:  guardsAt(f),
 			})
 		}
 	}
@@ -554,10 +602,13 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		lint.Propagate(helperCalls, func(f finding) bool {
 			fn := declOf(f.fn)
 			fact, ok := facts.Local(f.callee)
-			if fn == nil || !ok || !better(fn, fact) || c.fillsCache(pass.TypesInfo, f.cur) {
+			if fn == nil || !ok || c.fillsCache(pass.TypesInfo, f.cur) {
 				return false
 			}
-			return add(fn, withOwn(fact, grpcctx.InMainModule(pass)))
+			if fact = inherit(f, fact); fact == nil {
+				return false
+			}
+			return add(fn, fact)
 		})
 		changed = false
 		for _, im := range ifaceMethods {
@@ -582,8 +633,9 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 				}
 				sameRPC = sameRPC && fact.RPC == rpc
 			}
-			if all && better(im, rep) {
+			if all {
 				f := *rep
+				f.Guards = nil // an implementation's flags are not the interface's
 				if !sameRPC {
 					f.RPC = "" // the implementations call different RPCs
 				}

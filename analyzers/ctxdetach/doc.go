@@ -77,15 +77,20 @@
 // must not cut its making short (the guarded form, if x.f == nil { x.f =
 // ... }, in handler scope is the same rule).
 //
-// Evidence that lies only behind a bool parameter of the callee (every
-// outbound use of the context sits under if retry { ... }, or after if
-// cached { return ... }, on a parameter the body never assigns) holds only
-// for calls that may pass that value: a call that passes the other
-// constant (owners.Get(context.Background(), pod, false): read the cache
-// only, linkerd2's GetOwnerKindAndName) is not outbound. The guard is
-// known across packages (the outboundParams fact), but is not followed
-// through a caller that passes its own flag on: that caller counts as
-// outbound whatever its callers pass.
+// Evidence that lies only behind a flag of the callee (a bool, integer or
+// string parameter the body never assigns: every outbound use of the
+// context sits under if retry { ... }, if mode == remote { ... } or a
+// switch's case BlockAccess:, or after if cached { return ... }) holds
+// only for calls that may pass such a value: a call that passes a
+// constant the guard rules out (owners.Get(context.Background(), pod,
+// false): read the cache only, linkerd2's GetOwnerKindAndName) is not
+// outbound. The same holds for a helper that takes no context and runs a
+// process or a detached call only for some values
+// (createVolume(id, MountAccess) makes a directory; its exec.Command runs
+// under case BlockAccess, csi-driver-host-path). The guard is known across
+// packages (the outboundParams and detachedCall facts), but is not
+// followed through a caller that passes its own flag on: that caller
+// counts as outbound whatever its callers pass.
 //
 // The analyzer follows contexts through local variables and assignments,
 // including ctx = context.Background() over the parameter; where the

@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"go/ast"
-	"go/constant"
 	"go/token"
 	"go/types"
-	"maps"
 	"slices"
 	"strings"
 
@@ -41,18 +39,19 @@ func (f *outboundParams) String() string {
 }
 
 // An OutboundGuard says that context parameter Param reaches outbound work
-// only when the bool parameter Flag is When: every piece of evidence in
-// the body lies under if retry { ... } (or after if !retry { return }), on
-// a parameter the body never assigns. A call that passes the other
-// constant for Flag (GetOwner(ctx, pod, false): read the cache only) does
-// no outbound work with that context.
+// only under Guard: every piece of evidence in the body lies under
+// if retry { ... }, if mode == modeRemote { ... } or case BlockAccess:
+// (or after if !retry { return }), on a parameter the body never
+// assigns. A call that passes a constant the guard rules out
+// (GetOwner(ctx, pod, false): read the cache only) does no outbound work
+// with that context.
 type OutboundGuard struct {
-	Param, Flag int
-	When        bool
+	Param int
+	Guard
 }
 
 func (g OutboundGuard) String() string {
-	return fmt.Sprintf("%d if %d is %v", g.Param, g.Flag, g.When)
+	return fmt.Sprintf("%d if %v", g.Param, g.Guard)
 }
 
 // outboundPackages are the standard library packages whose context-taking
@@ -204,13 +203,13 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 	}
 	// guards holds, for each (function, context parameter) with evidence,
-	// the conditions on its bool parameters under which all the evidence
+	// the guards (on its flags) under which all the evidence
 	// found so far lies; a nil entry: none.
 	type param struct {
 		fn *types.Func
 		i  int
 	}
-	guards := make(map[param]map[int]bool)
+	guards := make(map[param]map[int]Guard)
 	add := func(fn *types.Func, i int) bool {
 		f, ok := m.outbound.Local(fn)
 		if ok && slices.Contains(f.Params, i) {
@@ -225,7 +224,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	}
 	// addGuarded adds evidence under the conditions g: the parameter
 	// stays guarded only by what all its evidence has in common.
-	addGuarded := func(fn *types.Func, i int, g map[int]bool) bool {
+	addGuarded := func(fn *types.Func, i int, g map[int]Guard) bool {
 		k := param{fn, i}
 		added := add(fn, i)
 		old, had := guards[k]
@@ -238,7 +237,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 		}
 		changed := false
 		for flag, when := range old {
-			if w, ok := g[flag]; !ok || w != when {
+			if w, ok := g[flag]; !ok || !w.equal(when) {
 				delete(old, flag)
 				changed = true
 			}
@@ -279,12 +278,12 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 			}
 			return -1
 		}
-		flags := newGuardScan(pass.TypesInfo, boolParams(pass.TypesInfo, decl))
+		flags := NewGuardScan(pass.TypesInfo, decl)
 		for c := range cur.Preorder((*ast.CallExpr)(nil)) {
 			call := c.Node().(*ast.CallExpr)
 			if x, ok := checksInLoop(pass.TypesInfo, c, decl); ok {
 				if i := paramOf(x); i >= 0 {
-					addGuarded(fn, i, flags.at(c))
+					addGuarded(fn, i, flags.At(c))
 				}
 				continue
 			}
@@ -306,7 +305,7 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 					continue
 				}
 				if m.outboundCall(call, j, false) {
-					addGuarded(fn, i, flags.at(c))
+					addGuarded(fn, i, flags.At(c))
 				} else if callee := lint.Callee(pass.TypesInfo, call); callee != nil && callee.Origin().Pkg() == m.pkg {
 					calls.Append(outboundEdge{fn: fn, param: i, callee: callee.Origin(), index: j, call: call})
 				}
@@ -321,8 +320,8 @@ func (m *Model) findOutbound(pass *analysis.Pass) {
 	// guard only ever goes away, and rounds repeat while one does.
 	guardsOf := func(fn *types.Func, i int) []OutboundGuard {
 		var gs []OutboundGuard
-		for flag, when := range guards[param{fn, i}] {
-			gs = append(gs, OutboundGuard{Param: i, Flag: flag, When: when})
+		for _, g := range guards[param{fn, i}] {
+			gs = append(gs, OutboundGuard{Param: i, Guard: g})
 		}
 		return gs
 	}
@@ -629,203 +628,12 @@ func (m *Model) switchedOff(fn *types.Func, call *ast.CallExpr, index int) bool 
 // offAt reports whether one of gs, for context parameter index, is
 // switched off by the constant call passes for its flag.
 func offAt(info *types.Info, call *ast.CallExpr, gs []OutboundGuard, index int) bool {
-	if len(gs) == 0 {
-		return false
-	}
-	args := lint.Args(info, call)
 	for _, g := range gs {
-		if g.Param != index || g.Flag >= len(args) {
-			continue
-		}
-		if tv, ok := info.Types[args[g.Flag]]; ok && tv.Value != nil && tv.Value.Kind() == constant.Bool &&
-			constant.BoolVal(tv.Value) != g.When {
+		if g.Param == index && g.Off(info, call) {
 			return true
 		}
 	}
 	return false
-}
-
-// boolParams returns decl's bool parameters that its body never assigns
-// or takes the address of, by parameter index.
-func boolParams(info *types.Info, decl *ast.FuncDecl) map[*types.Var]int {
-	var flags map[*types.Var]int
-	i := 0
-	for _, field := range decl.Type.Params.List {
-		names := field.Names
-		if len(names) == 0 {
-			i++
-			continue
-		}
-		for _, name := range names {
-			if v, ok := info.Defs[name].(*types.Var); ok {
-				if b, ok := v.Type().(*types.Basic); ok && b.Kind() == types.Bool {
-					if flags == nil {
-						flags = make(map[*types.Var]int)
-					}
-					flags[v] = i
-				}
-			}
-			i++
-		}
-	}
-	if flags == nil {
-		return nil
-	}
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		var lhs []ast.Expr
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			lhs = n.Lhs
-		case *ast.IncDecStmt:
-			lhs = []ast.Expr{n.X}
-		case *ast.UnaryExpr:
-			if n.Op == token.AND {
-				lhs = []ast.Expr{n.X}
-			}
-		}
-		for _, l := range lhs {
-			if id, ok := ast.Unparen(l).(*ast.Ident); ok {
-				if v, ok := info.Uses[id].(*types.Var); ok {
-					delete(flags, v)
-				}
-			}
-		}
-		return true
-	})
-	return flags
-}
-
-// A guardScan finds, for one function, the values of its flags (bool
-// parameters, by index) under which a node runs.
-type guardScan struct {
-	info  *types.Info
-	flags map[*types.Var]int
-	// early holds, for each block asked about, the flags implied by the
-	// if statements that leave the function before each statement of it
-	// (prefix[i]: those among List[:i]); computed once per block, so a
-	// block of n calls costs O(n), not O(n²).
-	early map[*ast.BlockStmt][]map[int]bool
-}
-
-func newGuardScan(info *types.Info, flags map[*types.Var]int) *guardScan {
-	return &guardScan{info: info, flags: flags}
-}
-
-// at returns the values of the flags under which the node at cur runs:
-// those implied by the conditions of the if statements whose branch holds
-// it, and of the if statements before it in an enclosing block that leave
-// the function when their condition holds (if !retry { return }). It
-// stops at a function literal.
-func (gs *guardScan) at(cur inspector.Cursor) map[int]bool {
-	if len(gs.flags) == 0 {
-		return nil
-	}
-	var g map[int]bool
-	add := func(m map[int]bool) {
-		for k, v := range m {
-			if g == nil {
-				g = make(map[int]bool)
-			}
-			g[k] = v
-		}
-	}
-	child := cur
-	for p := cur.Parent(); p.Node() != nil; child, p = p, p.Parent() {
-		switch n := p.Node().(type) {
-		case *ast.FuncLit, *ast.FuncDecl:
-			return g
-		case *ast.IfStmt:
-			switch child.Node() {
-			case n.Body:
-				add(gs.implied(n.Cond, true))
-			case n.Else:
-				add(gs.implied(n.Cond, false))
-			}
-		case *ast.BlockStmt:
-			add(gs.before(n, child.Node()))
-		}
-	}
-	return g
-}
-
-// before returns the flags implied by the if statements of b, before the
-// statement st, that end in a return (and so leave the function when
-// their condition holds).
-func (gs *guardScan) before(b *ast.BlockStmt, st ast.Node) map[int]bool {
-	prefix, ok := gs.early[b]
-	if !ok {
-		if gs.early == nil {
-			gs.early = make(map[*ast.BlockStmt][]map[int]bool)
-		}
-		prefix = make([]map[int]bool, len(b.List))
-		var acc map[int]bool
-		for i, s := range b.List {
-			prefix[i] = acc
-			if ifs, isIf := s.(*ast.IfStmt); isIf && ifs.Else == nil && ifs.Init == nil && len(ifs.Body.List) > 0 {
-				if _, ret := ifs.Body.List[len(ifs.Body.List)-1].(*ast.ReturnStmt); ret {
-					if m := gs.implied(ifs.Cond, false); len(m) > 0 {
-						next := make(map[int]bool, len(acc)+len(m))
-						maps.Copy(next, acc)
-						maps.Copy(next, m)
-						acc = next
-					}
-				}
-			}
-		}
-		gs.early[b] = prefix
-	}
-	i, found := slices.BinarySearchFunc(b.List, st.Pos(), func(s ast.Stmt, pos token.Pos) int { return cmp.Compare(s.Pos(), pos) })
-	if !found {
-		return nil
-	}
-	return prefix[i]
-}
-
-// implied returns the flags, by index, whose values follow from cond
-// being holds: retry, !retry, a && retry when true, a || !retry when false.
-func (gs *guardScan) implied(cond ast.Expr, holds bool) map[int]bool {
-	var out map[int]bool
-	for v, when := range implied(gs.info, cond, holds, gs.flags) {
-		if out == nil {
-			out = make(map[int]bool)
-		}
-		out[gs.flags[v]] = when
-	}
-	return out
-}
-
-// implied returns the flags whose values follow from cond being holds:
-// retry, !retry, a && retry when true, a || !retry when false.
-func implied(info *types.Info, cond ast.Expr, holds bool, flags map[*types.Var]int) map[*types.Var]bool {
-	var out map[*types.Var]bool
-	var walk func(e ast.Expr, holds bool)
-	walk = func(e ast.Expr, holds bool) {
-		switch e := ast.Unparen(e).(type) {
-		case *ast.Ident:
-			if v, ok := info.Uses[e].(*types.Var); ok && hasFlag(flags, v) {
-				if out == nil {
-					out = make(map[*types.Var]bool)
-				}
-				out[v] = holds
-			}
-		case *ast.UnaryExpr:
-			if e.Op == token.NOT {
-				walk(e.X, !holds)
-			}
-		case *ast.BinaryExpr:
-			if e.Op == token.LAND && holds || e.Op == token.LOR && !holds {
-				walk(e.X, holds)
-				walk(e.Y, holds)
-			}
-		}
-	}
-	walk(cond, holds)
-	return out
-}
-
-func hasFlag(flags map[*types.Var]int, v *types.Var) bool {
-	_, ok := flags[v]
-	return ok
 }
 
 // blockingDial reports whether call, a grpc.DialContext, is given an
