@@ -33,8 +33,9 @@
 // wrapper that sets its own timeout is silent), and so is a client
 // interface method called on a value made by a constructor that returns
 // one concrete type (directly, or through variables every assignment of
-// which is that constructor's result; a constructor may also return an
-// error, and nil with it: c, err := GetClient(target)):
+// which is the result of a constructor of that type: w := WithBefore(cc);
+// w = WithOptions(w), ydb-go-sdk's middleware; a constructor may also
+// return an error, and nil with it: c, err := GetClient(target)):
 // storepb.ServerAsClient(srv).Series(ctx, req) runs the server in process
 // and makes no RPC, and the methods of history.NewClient(conn, timeout)
 // add their own timeout. A

@@ -49,6 +49,11 @@ type Client struct {
 	// one static call of one function (NewXxxClient, a hand-written
 	// constructor), else nil.
 	Ctor *types.Func
+	// Made is the concrete type the value has on every way, when each way
+	// makes it with one of this package's constructors (see
+	// Model.ConcreteMethod) and they all return that type: c :=
+	// WithBefore(cc); c = WithOptions(c) is a *middleware either way.
+	Made types.Type
 	// Bounded: the client was made, on every way, on a connection one of
 	// whose unary client interceptors gives each call a deadline
 	// (grpc.WithUnaryInterceptor(timeout.UnaryClientInterceptor(d))): its
@@ -234,7 +239,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		if callee == nil {
 			return Client{}
 		}
-		c := Client{Ctor: callee.Origin()}
+		c := Client{Ctor: callee.Origin(), Made: m.concrete[callee.Origin()]}
 		if conn := connArg(m.info, callee.Signature(), e); conn != nil {
 			c.Kind = ClientConn
 			c.Conn = m.connImpl(conn)
@@ -306,7 +311,7 @@ func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]
 			}
 		}
 		out = joinClient(out, c)
-		if out.Kind == ClientUnknown && out.Ctor == nil {
+		if out.Kind == ClientUnknown && out.Ctor == nil && out.Made == nil {
 			break
 		}
 	}
@@ -335,6 +340,9 @@ func joinClient(a, b Client) Client {
 	}
 	if a.Ctor == b.Ctor {
 		out.Ctor = a.Ctor
+	}
+	if a.Made != nil && b.Made != nil && types.Identical(a.Made, b.Made) {
+		out.Made = a.Made
 	}
 	out.Bounded = a.Bounded && b.Bounded
 	out.Closed = a.Closed && b.Closed

@@ -11,8 +11,9 @@ import (
 
 // ConcreteMethod returns the method that call, an interface method called
 // on the result of a constructor of this package (directly, or through
-// variables every assignment of which is a call of that constructor, see
-// ClientValue; fn is the function around call), runs: ServerAsClient(srv).Series(ctx, req) runs
+// variables every assignment of which is a call of a constructor
+// returning the same type: c := WithBefore(cc); c = WithOptions(c), see
+// Client.Made; fn is the function around call), runs: ServerAsClient(srv).Series(ctx, req) runs
 // serverAsClient.Series. It returns nil for any other call.
 //
 // A constructor is a function, declared in a hand-written file, whose one
@@ -39,11 +40,7 @@ func (m *Model) ConcreteMethod(call *ast.CallExpr, fn ast.Node) *types.Func {
 	if !ok || s.Kind() != types.MethodVal || !types.IsInterface(s.Recv()) {
 		return nil
 	}
-	ctor := m.ClientValue(sel.X, fn).Ctor
-	if ctor == nil {
-		return nil
-	}
-	t := m.concrete[ctor]
+	t := m.ClientValue(sel.X, fn).Made
 	if t == nil {
 		return nil
 	}

@@ -314,7 +314,7 @@ func (ix *funcValueIndex) summary(m *Model, vals []MethodValue) *FuncValue {
 			return nil
 		}
 		c := m.ClientValue(v.Recv, v.Fn)
-		if c.Ctor != nil && m.concrete[c.Ctor] != nil {
+		if c.Made != nil {
 			return nil // in process, or a wrapper: its body decides
 		}
 		out.Client = joinClient(out.Client, c)

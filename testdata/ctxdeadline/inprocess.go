@@ -72,3 +72,58 @@ func pooledClients(conns []*grpc.ClientConn, conn *grpc.ClientConn) {
 	tagged := echo.NewEchoClient(taggedConn{conn})
 	_, _ = tagged.Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
 }
+
+// hookConn runs what its constructors built, closures that run a hook
+// and call the connection they wrap, taken from their callers (ydb-go-sdk's
+// conn middleware): a mock in the package's tests, anything in production.
+type hookConn struct {
+	invoke    func(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error
+	newStream func(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error)
+}
+
+func (h *hookConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+	return h.invoke(ctx, method, args, reply, opts...)
+}
+
+func (h *hookConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+	return h.newStream(ctx, desc, method, opts...)
+}
+
+func withBefore(cc grpc.ClientConnInterface, before func()) grpc.ClientConnInterface {
+	return &hookConn{
+		invoke: func(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+			before()
+			return cc.Invoke(ctx, method, args, reply, opts...)
+		},
+		newStream: func(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+			before()
+			return cc.NewStream(ctx, desc, method, opts...)
+		},
+	}
+}
+
+func withOptions(cc grpc.ClientConnInterface, extra ...grpc.CallOption) grpc.ClientConnInterface {
+	return &hookConn{
+		invoke: func(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error {
+			return cc.Invoke(ctx, method, args, reply, append(opts, extra...)...)
+		},
+		newStream: func(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+			return cc.NewStream(ctx, desc, method, append(opts, extra...)...)
+		},
+	}
+}
+
+// chainedHooks wraps a connection twice, with two constructors that both
+// make a hookConn: the call runs hookConn's Invoke, which calls a function
+// value (a closure of the constructor's, whose connection is its caller's). Where the variable may also
+// hold a real connection, the call is an RPC.
+func chainedHooks(cc grpc.ClientConnInterface, conn *grpc.ClientConn, real bool) {
+	w := withBefore(cc, func() {})
+	w = withOptions(w, grpc.WaitForReady(false))
+	_ = w.Invoke(context.Background(), "/echo.Echo/Unary", msg, msg) // silent: a hookConn either way
+	v := withBefore(cc, func() {})
+	if real {
+		v = conn
+	}
+	_ = v.Invoke(context.Background(), "/echo.Echo/Unary", msg, msg) // want `gRPC call grpc.ClientConnInterface.Invoke uses context.Background\(\)`
+}
