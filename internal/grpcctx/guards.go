@@ -156,6 +156,8 @@ type GuardScan struct {
 	// (prefix[i]: those among List[:i]); computed once per block, so a
 	// block of n calls costs O(n), not O(n²).
 	early map[*ast.BlockStmt][]map[int]Guard
+	// switches holds each switch on a flag's clause guards (switchGuards).
+	switches map[*ast.SwitchStmt]map[*ast.CaseClause]Guard
 }
 
 // NewGuardScan returns the guard scan of decl.
@@ -222,48 +224,58 @@ func (gs *GuardScan) clause(cur inspector.Cursor, cc *ast.CaseClause) map[int]Gu
 	if !ok {
 		return nil
 	}
-	values := func(c *ast.CaseClause) ([]string, bool) {
+	g := gs.switchGuards(sw, flag)[cc]
+	if g.Values == nil {
+		return nil
+	}
+	return map[int]Guard{flag: g}
+}
+
+// switchGuards returns the guard of each case clause of sw, a switch on
+// flag: none (an empty map) when a case is not a constant or one falls
+// through. Computed once per switch, so that a switch of n clauses costs
+// O(n) whatever the number of nodes asked about.
+func (gs *GuardScan) switchGuards(sw *ast.SwitchStmt, flag int) map[*ast.CaseClause]Guard {
+	if out, ok := gs.switches[sw]; ok {
+		return out
+	}
+	if gs.switches == nil {
+		gs.switches = make(map[*ast.SwitchStmt]map[*ast.CaseClause]Guard)
+	}
+	out := make(map[*ast.CaseClause]Guard)
+	gs.switches[sw] = out
+	var all []string
+	var deflt *ast.CaseClause
+	for _, s := range sw.Body.List {
+		c := s.(*ast.CaseClause)
+		if n := len(c.Body); n > 0 {
+			if br, ok := c.Body[n-1].(*ast.BranchStmt); ok && br.Tok == token.FALLTHROUGH {
+				clear(out)
+				return out
+			}
+		}
+		if c.List == nil {
+			deflt = c
+			continue
+		}
 		var vs []string
 		for _, e := range c.List {
 			tv, ok := gs.info.Types[e]
 			if !ok || tv.Value == nil {
-				return nil, false
+				clear(out)
+				return out
 			}
 			vs = append(vs, tv.Value.ExactString())
 		}
-		if n := len(c.Body); n > 0 {
-			if br, ok := c.Body[n-1].(*ast.BranchStmt); ok && br.Tok == token.FALLTHROUGH {
-				return nil, false
-			}
-		}
-		return vs, true
-	}
-	if cc.List != nil {
-		vs, ok := values(cc)
-		if !ok {
-			return nil
-		}
-		for _, s := range sw.Body.List {
-			if _, ok := values(s.(*ast.CaseClause)); !ok {
-				return nil // a clause before this one may fall through into it
-			}
-		}
-		slices.Sort(vs)
-		return map[int]Guard{flag: {Flag: flag, Values: slices.Compact(vs), In: true}}
-	}
-	var all []string
-	for _, s := range sw.Body.List {
-		vs, ok := values(s.(*ast.CaseClause))
-		if !ok {
-			return nil
-		}
 		all = append(all, vs...)
+		slices.Sort(vs)
+		out[c] = Guard{Flag: flag, Values: slices.Compact(vs), In: true}
 	}
-	if len(all) == 0 {
-		return nil
+	if deflt != nil && len(all) > 0 {
+		slices.Sort(all)
+		out[deflt] = Guard{Flag: flag, Values: slices.Compact(all), In: false}
 	}
-	slices.Sort(all)
-	return map[int]Guard{flag: {Flag: flag, Values: slices.Compact(all), In: false}}
+	return out
 }
 
 // before returns the guards implied by the if statements of b, before the

@@ -82,6 +82,9 @@ var inputs = []input{
 	{"BranchRewrites", 4, "branch", branchRewrites},
 	{"BranchRewrites", 8, "branch", branchRewrites},
 	{"BranchRewrites", 12, "branch", branchRewrites},
+	{"FlagSwitch", 1000, "case", flagSwitch},
+	{"FlagSwitch", 2000, "case", flagSwitch},
+	{"FlagSwitch", 4000, "case", flagSwitch},
 	{"GoStatements", 1000, "go", goStatements},
 	{"GoStatements", 2000, "go", goStatements},
 	{"GoStatements", 4000, "go", goStatements},
@@ -301,6 +304,21 @@ func goStatements(_ testing.TB, n int) []fuzzgen.Package {
 		fmt.Fprintf(&b, "\tgo w%d(ch)\n", i)
 	}
 	b.WriteString("\tfor {\n\t\tif v := <-ch; v < 0 {\n\t\t\tbreak\n\t\t}\n\t}\n\treturn req, nil\n}\n")
+	return svc(b.String())
+}
+
+// flagSwitch is a helper whose context reaches an RPC in each of n cases
+// of a switch on its flag (the guards of every case clause, grpcctx's
+// GuardScan: computed once per switch, not once per clause), and a handler
+// that calls it on context.Background() with a constant.
+func flagSwitch(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("func (s *server) fwd(ctx context.Context, mode int, req *pb.Msg) (*pb.Msg, error) {\n\tswitch mode {\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\tcase %d:\n\t\treturn s.c.Unary(ctx, req)\n", i)
+	}
+	b.WriteString("\t}\n\treturn req, nil\n}\n\n")
+	fmt.Fprintf(&b, "func (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\t_, _ = s.fwd(context.Background(), %d, req)\n\treturn s.fwd(ctx, -1, req)\n}\n", n/2)
 	return svc(b.String())
 }
 
