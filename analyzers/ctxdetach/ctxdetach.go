@@ -541,19 +541,25 @@ func (c *checker) exportFacts(pass *analysis.Pass, m *grpcctx.Model, findings, h
 		return false
 	}
 	// guardsAt returns the guards, on the flags of the function around f,
-	// under which f's call runs.
+	// under which f's call runs; once per call, however many rounds ask.
 	scans := make(map[*ast.FuncDecl]*grpcctx.GuardScan)
+	callGuards := make(map[*ast.CallExpr][]grpcctx.Guard)
 	guardsAt := func(f finding) []grpcctx.Guard {
 		decl, ok := f.fn.(*ast.FuncDecl)
 		if !ok || f.cur.Inspector() == nil {
 			return nil // a function literal's call; a Light package's (no cursor): none
+		}
+		if gs, ok := callGuards[f.call]; ok {
+			return gs
 		}
 		scan, ok := scans[decl]
 		if !ok {
 			scan = grpcctx.NewGuardScan(pass.TypesInfo, decl)
 			scans[decl] = scan
 		}
-		return grpcctx.SortedGuards(scan.At(f.cur))
+		gs := grpcctx.SortedGuards(scan.At(f.cur))
+		callGuards[f.call] = gs
+		return gs
 	}
 	// inherit returns fact, of a callee of f, as evidence for f's function:
 	// nil where the constants f passes rule the callee's calls out.

@@ -149,8 +149,13 @@ func isFlagType(t types.Type) bool {
 // A GuardScan finds, for one function, the guards under which a node of
 // its body runs.
 type GuardScan struct {
-	info  *types.Info
-	flags map[*types.Var]int
+	info *types.Info
+	decl *ast.FuncDecl
+	// flags are decl's flags (flagParams), found on the first question:
+	// most functions scanned are never asked about, and finding them walks
+	// the body.
+	flags   map[*types.Var]int
+	flagsOK bool
 	// early holds, for each block asked about, the guards implied by the
 	// if statements that leave the function before each statement of it
 	// (prefix[i]: those among List[:i]); computed once per block, so a
@@ -162,7 +167,7 @@ type GuardScan struct {
 
 // NewGuardScan returns the guard scan of decl.
 func NewGuardScan(info *types.Info, decl *ast.FuncDecl) *GuardScan {
-	return &GuardScan{info: info, flags: flagParams(info, decl)}
+	return &GuardScan{info: info, decl: decl}
 }
 
 // At returns the guards, by flag, under which the node at cur runs: those
@@ -172,6 +177,9 @@ func NewGuardScan(info *types.Info, decl *ast.FuncDecl) *GuardScan {
 // It stops at a function literal. Any enclosing condition is one the
 // node runs under, so where two constrain one flag either will do.
 func (gs *GuardScan) At(cur inspector.Cursor) map[int]Guard {
+	if !gs.flagsOK {
+		gs.flags, gs.flagsOK = flagParams(gs.info, gs.decl), true
+	}
 	if len(gs.flags) == 0 {
 		return nil
 	}
