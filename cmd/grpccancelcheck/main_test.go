@@ -543,8 +543,33 @@ func TestTypeErrors(t *testing.T) {
 			if strings.Contains(all, "failed prerequisites") || strings.Contains(all, "analysis skipped") {
 				t.Errorf("%v: the driver's prerequisite noise is not collapsed:\n%s", args, all)
 			}
+			// The package whose cgo code does not compile, and its test
+			// variant: one line with the C compiler's error, and none of
+			// the compiler's context lines nor the type error it causes.
+			if cgoEnabled(t) {
+				const cgo = "grpccancelcheck: example.com/broken/cgo not analyzed: its cgo code does not compile: cgo/cgo.go:6:11: fatal error: grpccancelcheck_no_such_header.h: No such file or directory\n"
+				if n := strings.Count(all, cgo); n != 1 {
+					t.Errorf("%v: %d lines %q, want 1:\n%s", args, n, cgo, all)
+				}
+				const user = "grpccancelcheck: example.com/broken/cgouser not analyzed: it imports example.com/broken/cgo, which does not compile (cgo)\n"
+				if n := strings.Count(all, user); n != 1 {
+					t.Errorf("%v: %d lines %q, want 1:\n%s", args, n, user, all)
+				}
+				for _, noise := range []string{"could not import C", "compilation terminated", "-: # "} {
+					if strings.Contains(all, noise) {
+						t.Errorf("%v: the cgo failure's noise (%q) is not collapsed:\n%s", args, noise, all)
+					}
+				}
+			}
 		}
 	}
+}
+
+// cgoEnabled reports whether the go command builds cgo here (it does not
+// without a C compiler, and then a cgo file is left out, not an error).
+func cgoEnabled(t *testing.T) bool {
+	out, _, _ := run(t, ".", "go", "env", "CGO_ENABLED")
+	return strings.TrimSpace(out) == "1"
 }
 
 // analyzerNames asks the tool which analyzers it has (go vet's -flags

@@ -29,6 +29,13 @@ import (
 //
 //	grpccancelcheck: example.com/broken/uses not analyzed: it imports example.com/broken/bad, which does not type-check
 //
+// A package whose cgo code does not compile (a C header the machine
+// lacks) is printed by the driver as the go command's "# PKG" header, the
+// C compiler's output and "could not import C", for the package and again
+// for its test variant. That becomes one line, with the compiler's error:
+//
+//	grpccancelcheck: example.com/broken/cgo not analyzed: its cgo code does not compile: cgo/cgo.go:6:11: fatal error: sdk.h: No such file or directory
+//
 // Every other line, and the exit status, pass unchanged. It is not used
 // under go vet (which never analyzes such packages) nor for -flags/-V.
 
@@ -97,10 +104,33 @@ func quietFilter(r io.Reader, w io.Writer) {
 	const skippedSuffix = ": analysis skipped due to errors in package"
 	skipped := make(map[string]int) // per prerequisite: skipped lines seen, less those announced packages account for
 	named := make(map[string]bool)  // packages already announced
+	said := make(map[string]bool)   // packages announced as cgo failures (with their test variants)
 	var cascades []cascade          // failures of importers, judged once every line is in
+	cgo := make(map[string]string)  // package -> the C compiler's first error, for a package whose import "C" failed
+	var block []string              // a "-: # PKG" block of the C compiler's output, not yet judged
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
+		if block != nil {
+			if isCgoImportError(line) {
+				pkg, _ := strings.CutPrefix(block[0], cgoHeader)
+				if _, ok := cgo[variantOf(pkg)]; !ok {
+					cgo[variantOf(pkg)] = firstCompilerError(block[1:])
+				}
+				block = nil
+				continue
+			}
+			if !strings.HasPrefix(line, cgoHeader) && len(block) < maxCgoBlock {
+				block = append(block, line)
+				continue
+			}
+			printLines(w, block) // not a failed import "C": as it came
+			block = nil
+		}
+		if strings.HasPrefix(line, cgoHeader) {
+			block = []string{line}
+			continue
+		}
 		if p, ok := strings.CutSuffix(line, skippedSuffix); ok && skips[p] {
 			skipped[p]++
 			continue
@@ -111,7 +141,12 @@ func quietFilter(r io.Reader, w io.Writer) {
 				for p := range need[strings.SplitN(line, ":", 2)[0]] {
 					skipped[p]--
 				}
-				if !isPattern(pkg) {
+				switch why, ok := cgo[variantOf(pkg)]; {
+				case ok && !said[variantOf(pkg)]:
+					said[variantOf(pkg)] = true
+					fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: its cgo code does not compile: %s\n", variantOf(pkg), why)
+				case ok, isPattern(pkg):
+				default:
 					fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it does not type-check\n", pkg)
 				}
 			}
@@ -123,8 +158,9 @@ func quietFilter(r io.Reader, w io.Writer) {
 		}
 		fmt.Fprintln(w, line)
 	}
+	printLines(w, block)
 	_, _ = io.Copy(w, r) // a line too long for the scanner, and the rest
-	for p, n := range reportCascades(w, cascades, named) {
+	for p, n := range reportCascades(w, cascades, named, cgo) {
 		skipped[p] -= n
 	}
 	for _, p := range slices.Sorted(maps.Keys(skipped)) {
@@ -187,7 +223,7 @@ func failedOnImport(line string, need map[string]map[string]bool, skips map[stri
 // without facts of its own is skipped there, while one with facts fails on
 // its imports' failure instead (a cascade line of its own, without a
 // package).
-func reportCascades(w io.Writer, cascades []cascade, named map[string]bool) map[string]int {
+func reportCascades(w io.Writer, cascades []cascade, named map[string]bool, cgo map[string]string) map[string]int {
 	failed := make(map[string]bool) // packages known not analyzed, as the driver names them
 	for p := range named {
 		failed[p] = true
@@ -238,7 +274,9 @@ func reportCascades(w io.Writer, cascades []cascade, named map[string]bool) map[
 			continue
 		}
 		why := "was not analyzed"
-		if named[deps[0]] {
+		if _, ok := cgo[deps[0]]; ok {
+			why = "does not compile (cgo)"
+		} else if named[deps[0]] {
 			why = "does not type-check"
 		}
 		fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it imports %s, which %s\n", pkg, deps[0], why)
@@ -279,4 +317,43 @@ func failedOnModel(line string, need map[string]map[string]bool) (string, bool) 
 // import path: what the driver names when a pattern matched no package.
 func isPattern(pkg string) bool {
 	return strings.HasPrefix(pkg, ".") || strings.HasPrefix(pkg, "/")
+}
+
+// A package whose cgo code does not compile (a C header this machine
+// lacks, say) reaches the driver as a list error whose message is the
+// go command's: "# PKG", the C compiler's output, one line at a time,
+// then the type error "FILE: could not import C (no metadata for C)"; and
+// the same again for its test variant. quietFilter keeps the compiler's
+// first error for the package's one line.
+const (
+	cgoHeader   = "-: # "
+	maxCgoBlock = 200 // compiler lines kept waiting for the import error; more pass as they came
+)
+
+// isCgoImportError reports whether line is the type error of a package
+// whose import "C" failed.
+func isCgoImportError(line string) bool {
+	return strings.HasSuffix(line, ": could not import C (no metadata for C)")
+}
+
+// firstCompilerError returns the C compiler's first error line in its
+// output, or its first line.
+func firstCompilerError(lines []string) string {
+	for _, l := range lines {
+		if strings.Contains(l, ": error: ") || strings.Contains(l, ": fatal error: ") {
+			return strings.TrimSpace(l)
+		}
+	}
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "# ") {
+			return l
+		}
+	}
+	return "the go command printed no error"
+}
+
+func printLines(w io.Writer, lines []string) {
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
 }

@@ -7,7 +7,8 @@ import (
 
 // TestQuietFilter feeds quietFilter what the x/tools driver prints for
 // testdata/broken (two broken packages here, importers of one of them
-// and of an importer, a pattern that matches no package, and a model
+// and of an importer, a package whose cgo code does not compile and an
+// importer of it, a pattern that matches no package, and a model
 // failure that is not a type error, with an importer) and checks that
 // each package gets one line, the pattern only the driver's, and
 // everything else passes. TestTypeErrors checks the real driver's output.
@@ -51,6 +52,35 @@ func TestQuietFilter(t *testing.T) {
 		// error's, so it passes, and so does its skipped line.
 		"ctxloop: failed prerequisites: ctxloop@example.com/broken/panics, grpcctx@example.com/broken/above, lintreport@example.com/broken/above",
 		"lintreport: analysis skipped due to errors in package",
+		// A package whose cgo code does not compile, as go1.26 prints it
+		// for the package and its test variant, and as an older go
+		// command named the variant; and an importer of it.
+		"-: # example.com/broken/cgo",
+		"cgo/cgo.go:6:11: fatal error: nothere.h: No such file or directory",
+		"    6 | // #include <nothere.h>",
+		"      |           ^~~~~~~~~~~",
+		"compilation terminated.",
+		"/m/cgo/cgo.go:7:8: could not import C (no metadata for C)",
+		"-: # example.com/broken/cgo",
+		"# [example.com/broken/cgo]",
+		"cgo/cgo.go:6:11: fatal error: nothere.h: No such file or directory",
+		"compilation terminated.",
+		"/m/cgo/cgo.go:7:8: could not import C (no metadata for C)",
+		"-: # example.com/broken/cgo [example.com/broken/cgo.test]",
+		"cgo/cgo.go:6:11: fatal error: nothere.h: No such file or directory",
+		"/m/cgo/cgo.go:7:8: could not import C (no metadata for C)",
+		"ctxloop: failed prerequisites: grpcctx@example.com/broken/cgo, lintreport@example.com/broken/cgo",
+		"grpcctx: analysis skipped due to errors in package",
+		"lintreport: analysis skipped due to errors in package",
+		"ctxloop: failed prerequisites: grpcctx@example.com/broken/cgo [example.com/broken/cgo.test], lintreport@example.com/broken/cgo [example.com/broken/cgo.test]",
+		"grpcctx: analysis skipped due to errors in package",
+		"lintreport: analysis skipped due to errors in package",
+		"ctxloop: failed prerequisites: ctxloop@example.com/broken/cgo, grpcctx@example.com/broken/cgouser, lintreport@example.com/broken/cgouser",
+		"grpcctx: failed prerequisites: grpcctx@example.com/broken/cgo",
+		"lintreport: analysis skipped due to errors in package",
+		// A "-: # " block that is not a failed import "C" passes as it came.
+		"-: # example.com/broken/other",
+		"some other go list error",
 		"",
 	}, "\n")
 	var out strings.Builder
@@ -64,7 +94,11 @@ func TestQuietFilter(t *testing.T) {
 		"/m/good/good.go:12:36: call to http.NewRequestWithContext in function Fetch ...",
 		"grpcctx: panic: boom",
 		"ctxloop: failed prerequisites: grpcctx@example.com/broken/panics",
+		"grpccancelcheck: example.com/broken/cgo not analyzed: its cgo code does not compile: cgo/cgo.go:6:11: fatal error: nothere.h: No such file or directory",
+		"-: # example.com/broken/other",
+		"some other go list error",
 		"ctxloop: failed prerequisites: ctxloop@example.com/broken/panics, grpcctx@example.com/broken/above, lintreport@example.com/broken/above",
+		"grpccancelcheck: example.com/broken/cgouser not analyzed: it imports example.com/broken/cgo, which does not compile (cgo)",
 		"grpccancelcheck: example.com/broken/top not analyzed: it imports example.com/broken/uses, which was not analyzed",
 		"grpccancelcheck: example.com/broken/uses not analyzed: it imports example.com/broken/bad, which does not type-check",
 		"lintreport: analysis skipped due to errors in package",
