@@ -1,0 +1,5 @@
+package cgo
+
+import "testing"
+
+func TestCount(t *testing.T) { _ = Count() }
