@@ -183,7 +183,7 @@ fetch() {
 		# errors (a cold module cache prints one per module).
 		errs=$(cd "$co/$mod" && go list -e -deps -test -f "$list_errors" $pats 2>&1 | grep -v -e '^[[:space:]]*$' -e '^go: downloading ' || true)
 		if [[ -n $errs ]]; then
-			echo "$errs" | head -5 >&2
+			head -5 <<<"$errs" >&2 # not echo | head: with pipefail, echo's SIGPIPE would end the run
 			echo "$name: packages fail to load (eval/run.sh load lists the errors)" >&2
 			touch "$out/fetch.failed"
 		fi
