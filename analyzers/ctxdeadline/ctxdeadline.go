@@ -306,6 +306,11 @@ type state struct {
 	impls map[*types.TypeName]*implMethods
 	// funcValues caches funcValueName's answers.
 	funcValues map[*grpcctx.FuncValue]string
+	// usesIn holds the RPCs and calls with a fact directly in each
+	// function declaration, and detaches caches what they say (see
+	// detachesDirectly).
+	usesIn    map[*types.Func][]use
+	detaching map[*types.Func]bool
 }
 
 type verdictKey struct {
@@ -447,6 +452,14 @@ func (s *state) run() {
 	// there all bound their context is no RPC to report, here or through
 	// this package's facts.
 	uses = slices.DeleteFunc(uses, func(u use) bool { return u.iface != nil && u.iface.Pkg() != pass.Pkg && s.implBounded(u) })
+	s.usesIn, s.detaching = make(map[*types.Func][]use), make(map[*types.Func]bool)
+	for _, u := range uses {
+		if d, ok := u.fn.(*ast.FuncDecl); ok {
+			if obj, ok := info.Defs[d.Name].(*types.Func); ok {
+				s.usesIn[obj] = append(s.usesIn[obj], u)
+			}
+		}
+	}
 	s.exportFacts(facts, uses, locals)
 	s.exportCtorFacts(facts)
 	s.exportImplFacts(facts)
@@ -663,7 +676,7 @@ func (s *state) decide(u use) verdict {
 	}
 	switch o.Root {
 	case grpcctx.Detached:
-		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || reachedHelper(m, u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) && !deferredInHandler(m, u) {
+		if s.detach != division.Off && (m.HandlerOf(u.fn) != nil || s.reachedHelper(u.fn) || s.detach == division.CtxFuncs && inContextFunc(m, u.fn)) && !deferredInHandler(m, u) {
 			return verdict{} // ctxdetach's finding
 		}
 	case grpcctx.Deliberate:
@@ -806,9 +819,43 @@ func rank(p paramRPC) int {
 // grpcctx.Model.ReachedFrom): ctxdetach reports a detached call directly
 // in its body at the handler's call, through its detachedCall fact
 // (cockroachdb/cockroach#5551's n.send, dapr/dapr#2716's store).
-func reachedHelper(m *grpcctx.Model, fn ast.Node) bool {
+//
+// Where the way from handler scope goes through an interface method,
+// ctxdetach reports at the handler's call only when every implementation
+// of the method detaches (its fact on the interface method). One that
+// does not (velero's local plugin lister beside its gRPC one,
+// vmware-tanzu/velero#2922) leaves the detached RPC to this analyzer.
+// That is judged by the RPCs directly in each implementation's body: one
+// that detaches only in a helper it calls counts as not detaching, so
+// the RPC may be reported by both analyzers, never by neither.
+func (s *state) reachedHelper(fn ast.Node) bool {
 	d, ok := fn.(*ast.FuncDecl)
-	return ok && m.ReachedFrom(d) != nil
+	if !ok || s.m.ReachedFrom(d) == nil {
+		return false
+	}
+	for _, im := range s.m.ReachedThrough(d) {
+		for _, cm := range s.m.Implementations(im) {
+			if !s.detachesDirectly(cm) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// detachesDirectly reports whether an RPC, or a call with a fact, directly
+// in fn's body gets a detached context.
+func (s *state) detachesDirectly(fn *types.Func) bool {
+	v, ok := s.detaching[fn]
+	if !ok {
+		for _, u := range s.usesIn[fn] {
+			if v = s.m.Origin(u.arg).Root == grpcctx.Detached; v {
+				break
+			}
+		}
+		s.detaching[fn] = v
+	}
+	return v
 }
 
 // inContextFunc reports whether fn or a function around it has a context

@@ -51,7 +51,7 @@ func TestCtxdeadline(t *testing.T) {
 // default, see TestTests).
 var ctxdeadlineFixtures = []string{
 	"./ctxdeadline", "./ctxdeadline/rpcs", "./ctxdeadline/mocks/app", "./ctxdeadline/conns",
-	"./ctxdeadline/callbacks", "./ctxdeadline/crosspkg/...", "./ctxdeadline/impls/...", "./patterns/dlwrapper",
+	"./ctxdeadline/callbacks", "./ctxdeadline/crosspkg/...", "./ctxdeadline/impls/...", "./ctxdeadline/listers", "./patterns/dlwrapper",
 	"./patterns/pkgtuple",
 }
 

@@ -132,7 +132,13 @@
 // function of the package that takes no context and that handler scope
 // calls (directly, through further such functions, or as an interface
 // method's implementation): ctxdetach reports the handler's call of it,
-// with the detached call as related position. A helper that another
+// with the detached call as related position. Through an interface method
+// ctxdetach reports only when every implementation of it detaches; where
+// one does not (a gRPC plugin lister beside an in-process one, velero's
+// PluginLister), the detached RPC is reported here, in the implementation
+// (testdata/ctxdeadline/listers). An implementation is judged by the RPCs
+// directly in its body: one whose RPC is in a helper it calls counts as
+// not detaching, so such an RPC may get both findings, never neither. A helper that another
 // package can call (an exported function or method, an exported
 // interface's implementation, or a helper one of them calls) cannot know
 // whether a handler calls it: facts flow from a package to its importers,

@@ -21,6 +21,7 @@ type reachIndex struct {
 	impls   map[*types.Func][]*types.Func // interface method -> the methods that may run
 	methods []*types.Func                 // the keys of impls, in scope order
 	reached map[*ast.FuncDecl]*Handler    // helper -> a handler whose scope calls it
+	through map[*ast.FuncDecl][]*types.Func // helper -> the interface methods its first path went through; none for a static path
 }
 
 // namedTypes returns the non-generic named types pkg declares, interfaces
@@ -126,6 +127,19 @@ func (m *Model) ReachedFrom(decl *ast.FuncDecl) *Handler {
 	return m.reach().reached[decl]
 }
 
+// ReachedThrough returns, for a function ReachedFrom a handler, the
+// interface methods whose calls the way from handler scope to it goes
+// through, in order: none when static calls alone reach it, which are
+// preferred. A detached context in it becomes ctxdetach's finding at the
+// handler's call only where each of those methods has the fact too, that
+// is where every implementation of each detaches.
+func (m *Model) ReachedThrough(decl *ast.FuncDecl) []*types.Func {
+	if m.inspect == nil || len(m.handlers) == 0 {
+		return nil
+	}
+	return m.reach().through[decl]
+}
+
 func (ix *reachIndex) build(m *Model) {
 	defer lint.Aside()() // the package's index, not the asking function's work
 	ix.impls = make(map[*types.Func][]*types.Func)
@@ -214,31 +228,45 @@ func (ix *reachIndex) build(m *Model) {
 		}
 		callsIn[fn] = append(callsIn[fn], cur.Node().(*ast.CallExpr))
 	}
-	var work []*ast.FuncDecl
-	visit := func(from *Handler, call *ast.CallExpr) {
+	// Two rounds over the calls: static calls alone first, then
+	// interface calls too, so that a function static calls reach has no
+	// interface method on its way (ReachedThrough). The second round
+	// starts again from handler scope and from every function the first
+	// reached, in the order reached.
+	ix.through = make(map[*ast.FuncDecl][]*types.Func)
+	var order []*ast.FuncDecl
+	visit := func(from *Handler, path []*types.Func, call *ast.CallExpr, dynamic bool) {
 		var targets []*types.Func
+		var im *types.Func
 		if fn := typeutil.StaticCallee(m.info, call); fn != nil {
 			targets = []*types.Func{fn.Origin()}
-		} else if fn := lint.Callee(m.info, call); fn != nil {
-			targets = ix.impls[fn]
+		} else if fn := lint.Callee(m.info, call); fn != nil && dynamic {
+			targets, im = ix.impls[fn], fn
+		}
+		if im != nil {
+			path = append(path[:len(path):len(path)], im)
 		}
 		for _, fn := range targets {
 			if d := decls[fn]; d != nil && ix.reached[d] == nil {
 				ix.reached[d] = from
-				work = append(work, d)
+				if len(path) > 0 {
+					ix.through[d] = path
+				}
+				order = append(order, d)
 			}
 		}
 	}
-	for _, fn := range inScope {
-		for _, call := range callsIn[fn] {
-			visit(m.scope[fn], call)
+	for _, dynamic := range []bool{false, true} {
+		for _, fn := range inScope {
+			for _, call := range callsIn[fn] {
+				visit(m.scope[fn], nil, call, dynamic)
+			}
 		}
-	}
-	for len(work) > 0 {
-		d := work[0]
-		work = work[1:]
-		for _, call := range callsIn[d] {
-			visit(ix.reached[d], call)
+		for i := 0; i < len(order); i++ {
+			d := order[i]
+			for _, call := range callsIn[d] {
+				visit(ix.reached[d], ix.through[d], call, dynamic)
+			}
 		}
 	}
 }
