@@ -16,11 +16,11 @@ import (
 // the package, and read-only after.
 type reachIndex struct {
 	once    sync.Once
-	ignores map[*ast.FuncDecl]*types.Func // see ContextIgnoringDecl
-	ignored map[*types.Func]bool          // the same, by function
-	impls   map[*types.Func][]*types.Func // interface method -> the methods that may run
-	methods []*types.Func                 // the keys of impls, in scope order
-	reached map[*ast.FuncDecl]*Handler    // helper -> a handler whose scope calls it
+	ignores map[*ast.FuncDecl]*types.Func   // see ContextIgnoringDecl
+	ignored map[*types.Func]bool            // the same, by function
+	impls   map[*types.Func][]*types.Func   // interface method -> the methods that may run
+	methods []*types.Func                   // the keys of impls, in scope order
+	reached map[*ast.FuncDecl]*Handler      // helper -> a handler whose scope calls it
 	through map[*ast.FuncDecl][]*types.Func // helper -> the interface methods its first path went through; none for a static path
 }
 
