@@ -827,13 +827,19 @@ func rank(p paramRPC) int {
 // vmware-tanzu/velero#2922) leaves the detached RPC to this analyzer.
 // That is judged by the RPCs directly in each implementation's body: one
 // that detaches only in a helper it calls counts as not detaching, so
-// the RPC may be reported by both analyzers, never by neither.
+// the RPC may be reported by both analyzers, never by neither. Nor does
+// ctxdetach keep a fact for an interface method that takes a context
+// (which its implementations may only log with): an implementation that
+// drops it for a detached RPC is reported here.
 func (s *state) reachedHelper(fn ast.Node) bool {
 	d, ok := fn.(*ast.FuncDecl)
 	if !ok || s.m.ReachedFrom(d) == nil {
 		return false
 	}
 	for _, im := range s.m.ReachedThrough(d) {
+		if grpcctx.TakesContext(im.Signature()) {
+			return false // ctxdetach keeps no fact for it
+		}
 		for _, cm := range s.m.Implementations(im) {
 			if !s.detachesDirectly(cm) {
 				return false

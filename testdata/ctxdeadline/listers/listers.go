@@ -64,11 +64,27 @@ func (h *helperLister) list() error {
 	return err
 }
 
+// Getter's method takes a context, which its implementation drops for
+// context.Background(). ctxdetach keeps no fact for an interface method
+// that takes a context (what it does with it is the implementation's
+// business, often a logger's), so the RPC is reported here.
+type Getter interface {
+	Get(ctx context.Context) error
+}
+
+type droppingGetter struct{ client echo.EchoClient }
+
+func (g *droppingGetter) Get(context.Context) error {
+	_, err := g.client.Unary(context.Background(), &echo.Msg{}) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	return err
+}
+
 type server struct {
 	echo.UnimplementedEchoServer
 	lister  Lister
 	fetcher Fetcher
 	helper  *helperLister
+	getter  Getter
 }
 
 func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
@@ -80,6 +96,9 @@ func (s *server) Unary(ctx context.Context, in *echo.Msg) (*echo.Msg, error) {
 		return nil, err
 	}
 	if err := s.helper.list(); err != nil {
+		return nil, err
+	}
+	if err := s.getter.Get(ctx); err != nil {
 		return nil, err
 	}
 	return &echo.Msg{Text: names[0]}, nil
