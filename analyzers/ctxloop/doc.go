@@ -112,8 +112,15 @@
 // ends only with the channel (a constructor's go func() { for r := range
 // s.q { ... } }(): the send waits for the worker's backlog, not for good;
 // a worker that can return on a quit channel, or one the RPC starts, is no
-// such server), and a last send just before the loop leaves (errCh <- err;
-// return) unless the channel is local and unbuffered.
+// such server), a send in a select with a case on a signal that the
+// serving worker closes as it returns (gobgp's mgmtOperation) or on which
+// alone it leaves, a field nothing sends on, only closes (open-match's
+// cutoffSender: the worker, which may be the RPC's, is there to take the
+// value or the signal is closed; a worker that can also leave on another
+// channel is no such server), and a last send just before the loop leaves
+// (errCh <- err; return) unless the channel is local and unbuffered. A
+// worker receiving from a local channel that the package stores in one
+// field (c := &T{in: in}) serves that field.
 // Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
 // ends: they observe cancellation when their error leaves the loop. A
 // blocking point that does not wake is reported there, naming what it waits

@@ -49,13 +49,21 @@ type fieldChans struct {
 	// backlog only (gobgp's mgmtOperation: case s.mgmtCh <- op: ... case
 	// <-s.closeCh:, with Serve's event loop closing closeCh as it ends).
 	until map[*types.Var]map[*types.Var]bool
+	// leaves maps a field to the fields on whose receive alone a worker
+	// loop receiving from it leaves (for { select { case <-c.closed:
+	// return; case v := <-in: ... } }). Where that field is a signal,
+	// never sent on, the worker gone means the signal closed, and a send
+	// in a select with a case on it wakes then (googleforgames/open-match's
+	// cutoffSender, round 12). Unlike until, the worker may run for an
+	// RPC: the signal, not its end, is what wakes the send.
+	leaves map[*types.Var]map[*types.Var]bool
 }
 
 // wakesWith reports whether a send on field f is woken by a select case
 // receiving from one of the fields in recvs (see until).
 func (fc *fieldChans) wakesWith(f *types.Var, recvs []*types.Var) bool {
 	for _, g := range recvs {
-		if fc.until[f][g] {
+		if fc.until[f][g] || fc.leaves[f][g] && !fc.sent[g] {
 			return true
 		}
 	}
@@ -66,7 +74,19 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 	defer lint.Aside()() // the package's index, not the asking function's work
 	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
 		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool),
-		until: make(map[*types.Var]map[*types.Var]bool)}
+		until: make(map[*types.Var]map[*types.Var]bool), leaves: make(map[*types.Var]map[*types.Var]bool)}
+	stored := storedChans(info, in)
+	field := func(e ast.Expr) *types.Var { // the field e is, or the local stored in it
+		if f := fieldOf(info, e); f != nil {
+			return f
+		}
+		if id, ok := ast.Unparen(e).(*ast.Ident); ok {
+			if v, ok := info.Uses[id].(*types.Var); ok {
+				return stored[v]
+			}
+		}
+		return nil
+	}
 	closes := make(map[ast.Node][]*types.Var) // by worker function: the fields it closes
 	closedBy := func(fn ast.Node) []*types.Var {
 		if cs, ok := closes[fn]; ok {
@@ -86,10 +106,22 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		closes[fn] = cs
 		return cs
 	}
+	leavesOn := make(map[ast.Node]*types.Var) // by loop, once each
 	signals := func(f *types.Var, cur inspector.Cursor) {
 		loop, found := enclosingLoop(cur)
 		if !found {
 			return
+		}
+		g, seen := leavesOn[loop.Node()]
+		if !seen {
+			g = leavesOnlyOn(info, loop, field)
+			leavesOn[loop.Node()] = g
+		}
+		if g != nil {
+			if fc.leaves[f] == nil {
+				fc.leaves[f] = make(map[*types.Var]bool)
+			}
+			fc.leaves[f][g] = true
 		}
 		fn := lint.EnclosingFuncOf(loop)
 		if fn == nil || rpc(fn) {
@@ -102,13 +134,27 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 			fc.until[f][g] = true
 		}
 	}
+	type loopOK struct {
+		loop ast.Node
+		ok   *types.Var
+	}
+	ends := make(map[loopOK]bool) // by loop and ok, once each
 	serves := func(cur inspector.Cursor, ok *types.Var) bool {
 		loop, found := enclosingLoop(cur)
 		if !found {
 			return false
 		}
 		fn := lint.EnclosingFuncOf(loop)
-		return fn != nil && !rpc(fn) && endsOnlyOnClose(info, loop, ok)
+		if fn == nil || rpc(fn) {
+			return false
+		}
+		k := loopOK{loop.Node(), ok}
+		v, seen := ends[k]
+		if !seen {
+			v = endsOnlyOnClose(info, loop, ok)
+			ends[k] = v
+		}
+		return v
 	}
 	made := func(f *types.Var, rhs ast.Expr) {
 		if f == nil || !isMake(info, rhs) {
@@ -140,14 +186,14 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 				}
 			}
 		case *ast.UnaryExpr:
-			if f := fieldOf(info, n.X); f != nil && n.Op == token.ARROW {
+			if f := field(n.X); f != nil && n.Op == token.ARROW {
 				if serves(cur, recvOK(info, cur)) {
 					fc.served[f] = true
 				}
 				signals(f, cur)
 			}
 		case *ast.RangeStmt:
-			if f := fieldOf(info, n.X); f != nil {
+			if f := field(n.X); f != nil {
 				if body, ok := cur.FindNode(n.Body); ok && serves(body, nil) {
 					fc.served[f] = true
 				}
@@ -155,6 +201,121 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		}
 	}
 	return fc
+}
+
+// storedChans maps each local channel variable that the package stores
+// in exactly one struct field (c := &T{in: in}, c.in = in) to that field:
+// a worker receiving from the local serves the field. Only receives are
+// read through it; how the field is made stays what the package shows.
+func storedChans(info *types.Info, in *inspector.Inspector) map[*types.Var]*types.Var {
+	out := make(map[*types.Var]*types.Var)
+	store := func(f *types.Var, val ast.Expr) {
+		id, ok := ast.Unparen(val).(*ast.Ident)
+		if !ok || f == nil {
+			return
+		}
+		v, ok := info.Uses[id].(*types.Var)
+		if !ok || v.IsField() || v.Parent() == v.Pkg().Scope() {
+			return
+		}
+		if _, isChan := v.Type().Underlying().(*types.Chan); !isChan {
+			return
+		}
+		if g, seen := out[v]; seen && g != f {
+			out[v] = nil // stored in two fields: neither for sure
+			return
+		}
+		out[v] = f
+	}
+	for cur := range in.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil)) {
+		switch n := cur.Node().(type) {
+		case *ast.KeyValueExpr:
+			if id, ok := n.Key.(*ast.Ident); ok {
+				if f, ok := info.Uses[id].(*types.Var); ok && f.IsField() {
+					store(f.Origin(), n.Value)
+				}
+			}
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i, l := range n.Lhs {
+					store(fieldOf(info, l), n.Rhs[i])
+				}
+			}
+		}
+	}
+	return out
+}
+
+// leavesOnlyOn returns the field g when every way out of the loop at cur
+// (a return, a panic, a goto, a break out of it) lies in the body of a
+// select case receiving from g, the field that field gives for a
+// channel expression; nil when one lies elsewhere, or cases on two
+// fields lead out. A test of a receive's ok (the queue's end) is not
+// looked into, as in endsOnlyOnClose.
+func leavesOnlyOn(info *types.Info, cur inspector.Cursor, field func(ast.Expr) *types.Var) *types.Var {
+	loop := cur.Node()
+	var on *types.Var
+	ok := true
+	oks := recvOKs(info, loop)
+	leave := func(c inspector.Cursor) {
+		var g *types.Var
+		for cc := range c.Enclosing((*ast.CommClause)(nil)) {
+			if encloses(loop, cc.Node()) {
+				if ch := recvChan(cc.Node().(*ast.CommClause).Comm); ch != nil {
+					g = field(ch)
+				}
+			}
+			break // the innermost case only
+		}
+		if g == nil || on != nil && on != g {
+			ok = false
+			return
+		}
+		on = g
+	}
+	cur.Inspect(nil, func(c inspector.Cursor) bool {
+		switch n := c.Node().(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.IfStmt:
+			if u, isNot := ast.Unparen(n.Cond).(*ast.UnaryExpr); isNot && u.Op == token.NOT {
+				if id, isID := ast.Unparen(u.X).(*ast.Ident); isID && oks[info.Uses[id]] {
+					return false // the channel's end
+				}
+			}
+		case *ast.ReturnStmt:
+			leave(c)
+		case *ast.CallExpr:
+			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); isID && id.Name == "panic" {
+				leave(c)
+			}
+		case *ast.BranchStmt:
+			if n.Tok == token.GOTO || n.Tok == token.BREAK && breaksOut(c, n, loop) {
+				leave(c)
+			}
+		}
+		return ok
+	})
+	if !ok {
+		return nil
+	}
+	return on
+}
+
+// recvOKs returns the oks of the receives v, ok := <-ch in loop.
+func recvOKs(info *types.Info, loop ast.Node) map[types.Object]bool {
+	out := make(map[types.Object]bool)
+	ast.Inspect(loop, func(n ast.Node) bool {
+		if as, ok := n.(*ast.AssignStmt); ok && len(as.Lhs) == 2 && len(as.Rhs) == 1 {
+			if u, ok := ast.Unparen(as.Rhs[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+				if l, ok := as.Lhs[1].(*ast.Ident); ok && info.ObjectOf(l) != nil {
+					out[info.ObjectOf(l)] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
 }
 
 // recvOK returns ok in v, ok := <-ch, the receive at cur.

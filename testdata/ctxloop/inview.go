@@ -329,6 +329,97 @@ func (s *loopServer) ServerStream(in *echo.Msg, stream grpc.ServerStreamingServe
 	}
 }
 
+// cutoff hands values to a worker until its closed signal is closed
+// (googleforgames/open-match's cutoffSender, round 12's validation). The
+// worker, started with the sender, receives from the queue (a local the
+// constructor stores in the field) and leaves only when closed is closed;
+// send selects on both. Either the worker is there to take the value or
+// closed is closed: send waits for the worker's backlog only. No fact.
+type cutoff struct {
+	in     chan<- string
+	closed chan struct{}
+}
+
+func newCutoff(handle func(string)) *cutoff {
+	in := make(chan string)
+	c := &cutoff{in: in, closed: make(chan struct{})}
+	go func() {
+		for {
+			select {
+			case <-c.closed:
+				return
+			case v := <-in:
+				handle(v)
+			}
+		}
+	}()
+	return c
+}
+
+func (c *cutoff) send(v string) {
+	select {
+	case <-c.closed:
+	case c.in <- v:
+	}
+}
+
+func (c *cutoff) stop() { close(c.closed) }
+
+// leaky is the twin: its worker also leaves when the caller's quit
+// channel is closed, which send does not watch, so once the worker has
+// gone a send blocks for good.
+type leaky struct {
+	in     chan<- string
+	closed chan struct{}
+}
+
+func newLeaky(handle func(string), quit <-chan struct{}) *leaky {
+	in := make(chan string)
+	l := &leaky{in: in, closed: make(chan struct{})}
+	go func() {
+		for {
+			select {
+			case <-l.closed:
+				return
+			case <-quit:
+				return
+			case v := <-in:
+				handle(v)
+			}
+		}
+	}()
+	return l
+}
+
+func (l *leaky) send(v string) { // want send:`blocks\(select on l.closed and l.in in send`
+	select {
+	case <-l.closed:
+	case l.in <- v:
+	}
+}
+
+type cutoffServer struct {
+	echo.UnimplementedEchoServer
+	quit chan struct{}
+}
+
+// Bidi hands what the client sends to a cutoff sender it starts, until
+// the stream ends: silent. Its twin, over a leaky sender, is reported.
+func (s *cutoffServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	c := newCutoff(func(string) {})
+	defer c.stop()
+	l := newLeaky(func(string) {}, s.quit)
+	defer close(l.closed)
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			return nil
+		}
+		c.send(in.Text)
+		l.send(in.Text) // want `call to l.send in handler Bidi blocks in a select on l.closed and l.in in send`
+	}
+}
+
 type poolServer struct {
 	echo.UnimplementedEchoServer
 	workers int
