@@ -34,7 +34,8 @@
 # Roles (eval/projects.txt, second column): "tuned" and "tuning" projects
 # are those whose findings may be read and fixed; "validation" projects are
 # held out, their findings read once, before any change is made for them.
-# "validation-next" projects are held out for the round after. fetch and
+# "validation-next" projects are held out for the round after, and
+# "validation-later" ones for the round after that. fetch and
 # load take every role; findings, vet and bench take tuned and tuning only,
 # unless ROLES names the others.
 #
@@ -42,6 +43,8 @@
 #   PROJECTS     names to run (default: all of eval/projects.txt)
 #   ROLES        roles to run (default: all for fetch and load, "tuned
 #                tuning" for the others)
+#   FLAGS        grpccancelcheck flags for findings (-ctxdeadline.tests
+#                checks the triage's findings in test files)
 #   GOFLAGS      for every project; a projects.txt line may add its own
 #                (GOFLAGS=-tags=tests before the patterns)
 #   MIRROR       a directory of bare repositories to clone from instead of
@@ -140,7 +143,7 @@ mirror() {
 }
 
 fetch() {
-	ROLES=${ROLES:-tuned tuning validation validation-next} projects | while read -r name repo commit mod pats; do
+	ROLES=${ROLES:-tuned tuning validation validation-next validation-later} projects | while read -r name repo commit mod pats; do
 		projenv
 		co=$(checkout "$repo")
 		if [[ ! -d $co ]]; then
@@ -216,7 +219,7 @@ load() {
 		echo "| project | role | packages | .go files (tests) | lines of Go: total, generated, hand-written (tests) | go list errors | load s | CPU s | peak RSS MiB | exit |"
 		echo "|---|---|---:|---:|---|---:|---:|---:|---:|---:|"
 	} >"$out/load.md"
-	ROLES=${ROLES:-tuned tuning validation validation-next} projects | while read -r name repo commit mod pats; do
+	ROLES=${ROLES:-tuned tuning validation validation-next validation-later} projects | while read -r name repo commit mod pats; do
 		projenv
 		co=$(checkout "$repo")
 		cd "$co/$mod"
@@ -261,7 +264,7 @@ findings() {
 			# -json exits 0 with findings, 1 when packages fail to load;
 			# anything else (a panic exits 2) is recorded as a crash.
 			set +e
-			"$bin/grpccancelcheck" -json $pats >"$out/findings/$name.$run.json" 2>"$out/findings/$name.$run.err"
+			"$bin/grpccancelcheck" -json ${FLAGS:-} $pats >"$out/findings/$name.$run.json" 2>"$out/findings/$name.$run.err"
 			echo $? >"$out/findings/$name.$run.status"
 			set -e
 		done
@@ -274,7 +277,7 @@ findings() {
 		# ends, so analyzers and packages interleave as they finish; the
 		# sets must be equal.
 		for run in 1 2; do
-			"$bin/grpccancelcheck" -debug=f $pats 2>&1 | grep ' has fact ' | sort >"$out/findings/$name.facts.$run" || true
+			"$bin/grpccancelcheck" -debug=f ${FLAGS:-} $pats 2>&1 | grep ' has fact ' | sort >"$out/findings/$name.facts.$run" || true
 		done
 		if cmp -s "$out/findings/$name.facts.1" "$out/findings/$name.facts.2"; then
 			echo "$name: two runs export the same $(wc -l <"$out/findings/$name.facts.1") facts"
