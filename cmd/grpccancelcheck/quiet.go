@@ -141,11 +141,15 @@ func quietFilter(r io.Reader, w io.Writer) {
 				for p := range need[strings.SplitN(line, ":", 2)[0]] {
 					skipped[p]--
 				}
-				switch why, ok := cgo[variantOf(pkg)]; {
-				case ok && !said[variantOf(pkg)]:
+				why, isCgo := cgo[variantOf(pkg)]
+				switch {
+				case isCgo && !said[variantOf(pkg)]:
 					said[variantOf(pkg)] = true
 					fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: its cgo code does not compile: %s\n", variantOf(pkg), why)
-				case ok, isPattern(pkg):
+				case isCgo:
+					// said already, for the package or its test variant
+				case isPattern(pkg):
+					// the driver's own message named the pattern
 				default:
 					fmt.Fprintf(w, "grpccancelcheck: %s not analyzed: it does not type-check\n", pkg)
 				}
