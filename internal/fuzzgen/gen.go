@@ -275,7 +275,7 @@ func (g *gen) svc() []byte {
 	var b strings.Builder
 	b.WriteString("type key struct{}\n\nvar (\n\tclient pb.EchoClient\n\tconn   *grpc.ClientConn\n\tevents = make(chan int, 1)\n\t_      = helper.Odd\n)\n\n")
 	b.WriteString(g.pkgDecls("client"))
-	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n\tctx    context.Context\n\treqs   chan int\n}\n\n")
+	b.WriteString("type server struct {\n\tpb.UnimplementedEchoServer\n\tc      pb.EchoClient\n\tcancel context.CancelFunc\n\tctx    context.Context\n\treqs   chan int\n\tquit   chan struct{}\n}\n\n")
 	b.WriteString(g.serverDecls())
 
 	streamType := func(generic, legacy string) string {
@@ -330,9 +330,10 @@ func (g *gen) svc() []byte {
 // serverDecls returns the declarations around the server type: Register,
 // which makes the server directly or through an unexported constructor
 // (the context field's value then comes from the constructor's callers),
-// with its request channel made unbuffered, buffered or not at all, and
-// the server's context set or not; a worker method that serves the
-// channel for the process's life, or one that can return, or none; the
+// with its request channel made unbuffered, buffered or not at all (in
+// the literal or in a local it stores), and the server's context set or
+// not; a worker method that serves the channel for the process's life,
+// one that can return, one that leaves on the quit signal alone, or none; the
 // methods that send on and receive from the channel outside any select
 // (ctxloop's blocks fact), and an interface of the package with one
 // implementation (what may run for its method).
@@ -343,15 +344,19 @@ func (g *gen) serverDecls() string {
 	var srv string
 	switch g.pick(3) {
 	case 0:
-		srv = "&server{c: client" + reqs + "}"
+		srv = "&server{c: client" + reqs + ", quit: make(chan struct{})}"
 	case 1:
-		srv = "&server{c: client, ctx: " + g.ctxExpr(&scope{}, 0) + reqs + "}"
+		srv = "&server{c: client, ctx: " + g.ctxExpr(&scope{}, 0) + reqs + ", quit: make(chan struct{})}"
 	case 2:
-		fmt.Fprintf(&b, "func newServer(ctx context.Context) *server {\n\treturn &server{c: client, ctx: ctx%s}\n}\n\n", reqs)
+		if reqs != "" && g.pick(2) == 1 { // made in a local the literal stores
+			fmt.Fprintf(&b, "func newServer(ctx context.Context) *server {\n\tin := %s\n\treturn &server{c: client, ctx: ctx, reqs: in, quit: make(chan struct{})}\n}\n\n", reqs[len(", reqs: "):])
+		} else {
+			fmt.Fprintf(&b, "func newServer(ctx context.Context) *server {\n\treturn &server{c: client, ctx: ctx%s, quit: make(chan struct{})}\n}\n\n", reqs)
+		}
 		srv = "newServer(" + g.ctxExpr(&scope{}, 0) + ")"
 	}
 	start := ""
-	switch g.pick(4) {
+	switch g.pick(5) {
 	case 1: // serves for good: a send waits only for its backlog
 		b.WriteString("func (s *server) serve() {\n\tfor r := range s.reqs {\n\t\t_ = r\n\t}\n}\n\n")
 		start = "\tgo srv.serve()\n"
@@ -360,6 +365,9 @@ func (g *gen) serverDecls() string {
 		start = "\tgo srv.serve()\n"
 	case 3: // can return on its own: serves nobody for sure
 		b.WriteString("func (s *server) serve() {\n\tfor {\n\t\tselect {\n\t\tcase r := <-s.reqs:\n\t\t\t_ = r\n\t\tcase <-events:\n\t\t\treturn\n\t\t}\n\t}\n}\n\n")
+		start = "\tgo srv.serve()\n"
+	case 4: // leaves on the quit signal alone: a send in a select on it waits for the backlog
+		b.WriteString("func (s *server) serve() {\n\tfor {\n\t\tselect {\n\t\tcase r := <-s.reqs:\n\t\t\t_ = r\n\t\tcase <-s.quit:\n\t\t\treturn\n\t\t}\n\t}\n}\n\n")
 		start = "\tgo srv.serve()\n"
 	}
 	fmt.Fprintf(&b, "// Register registers the service.\nfunc Register(g *grpc.Server) {\n\tsrv := %s\n%s\tpb.RegisterEchoServer(g, srv)\n}\n\n", srv, start)
@@ -809,6 +817,9 @@ func (g *gen) stmt(sc *scope) string {
 			return "n = s.pull()\n"
 		case 3:
 			return "<-s.reqs\n"
+		}
+		if g.pick(2) == 1 {
+			return "select {\ncase s.reqs <- n:\ncase <-s.quit:\n}\n"
 		}
 		ctx := g.ctxExpr(sc, 0)
 		return fmt.Sprintf("select {\ncase s.reqs <- n:\ncase <-%s.Done():\n%s\n}\n", ctx, sc.ret(ctx+".Err()"))
