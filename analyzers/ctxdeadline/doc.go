@@ -138,7 +138,10 @@
 // PluginLister), the detached RPC is reported here, in the implementation
 // (testdata/ctxdeadline/listers). An implementation is judged by the RPCs
 // directly in its body: one whose RPC is in a helper it calls counts as
-// not detaching, so such an RPC may get both findings, never neither. A helper that another
+// not detaching, so such an RPC may get both findings, never neither. An
+// interface method that takes a context has no such fact (its
+// implementations may only log with it): an implementation that drops the
+// context for a detached RPC is reported here too. A helper that another
 // package can call (an exported function or method, an exported
 // interface's implementation, or a helper one of them calls) cannot know
 // whether a handler calls it: facts flow from a package to its importers,
