@@ -120,7 +120,11 @@
 // channel is no such server), and a last send just before the loop leaves
 // (errCh <- err; return) unless the channel is local and unbuffered. A
 // worker receiving from a local channel that the package stores in one
-// field (c := &T{in: in}) serves that field.
+// field (c := &T{in: in}) serves that field. A send on a local channel
+// made with a constant buffer, each send on it followed at once by its
+// close and the channel handed to no other code, runs at most once (a
+// second would panic) into an empty buffer: silent (bazel-remote's
+// ByteStream Write hands over the first message's resource name so).
 // Stream Recv, Send, RecvMsg and SendMsg return when the stream's context
 // ends: they observe cancellation when their error leaves the loop. A
 // blocking point that does not wake is reported there, naming what it waits

@@ -71,6 +71,8 @@ type waitFinder struct {
 	perElem  map[*types.Var]string     // sent on only once per element of a range over X: X ("" if some send is not)
 	sent     map[*types.Var]int        // sends on it in the handler's function, literals included
 	alias    map[*types.Var]*types.Var // a spawned function's parameters -> the handler's variables
+	capOne   map[*types.Var]bool       // made only with a constant buffer of one or more
+	escapes  map[*types.Var]bool       // used but to send (each followed by its close), receive, close, range or measure
 
 	goroutine bool // the loop at hand runs in a goroutine the handler starts
 
@@ -104,15 +106,23 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 	w := &waitFinder{info: info, m: m, s: s.in(h), fn: fn, root: h.Func, drained: make(map[*types.Var]bool),
 		buffered: make(map[*types.Var]bool), made: make(map[*types.Var]bool),
 		fed: make(map[*types.Var]bool), carriers: make(map[*types.Var]bool), handed: handedVars(info, h.Func),
-		capLen: make(map[*types.Var]string), perElem: make(map[*types.Var]string), sent: make(map[*types.Var]int)}
+		capLen: make(map[*types.Var]string), perElem: make(map[*types.Var]string), sent: make(map[*types.Var]int),
+		capOne: make(map[*types.Var]bool), escapes: make(map[*types.Var]bool)}
 	// Channels the handler's code drains: for x := range ch with no way
 	// out of the loop but the end of the channel.
 	// Channels made with a buffer: ch := make(chan T, n), n > 0.
 	if cur, ok := m.Cursor(h.Func); ok {
-		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil)) {
+		for c := range cur.Preorder((*ast.RangeStmt)(nil), (*ast.AssignStmt)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.Ident)(nil)) {
 			switch n := c.Node().(type) {
+			case *ast.Ident:
+				if v, ok := info.ObjectOf(n).(*types.Var); ok && isChan(v.Type()) && !plainUse(info, c) {
+					w.escapes[v] = true
+				}
 			case *ast.SendStmt:
 				if v := channelVar(info, n.Chan); v != nil {
+					if !closedNext(info, c, v) {
+						w.escapes[v] = true
+					}
 					w.sent[v]++
 					x, ok := w.perElem[v]
 					if e := onceEach(c); !ok {
@@ -157,6 +167,8 @@ func newWaitFinder(info *types.Info, m *grpcctx.Model, s *scanner, h *grpcctx.Ha
 						continue
 					}
 					if v, ok := info.ObjectOf(id).(*types.Var); ok {
+						one := constBuffered(info, rhs)
+						w.capOne[v] = one && (!w.made[v] || w.capOne[v])
 						w.made[v] = true
 						w.buffered[v] = w.buffered[v] || madeBuffered(info, rhs)
 						if x := lenCap(info, rhs); x != "" {
@@ -257,7 +269,7 @@ func (w *waitFinder) waits(cur inspector.Cursor) []wait {
 				out = append(out, wt)
 			}
 		case *ast.SendStmt:
-			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) && !w.withinBuffer(c, n) {
+			if !isComm(c) && !w.sendWakes(n.Chan) && !w.lastSend(c, n) && !w.withinBuffer(c, n) && !w.sentOnce(n) {
 				out = append(out, wait{at: n, what: "send on " + types.ExprString(n.Chan)})
 			}
 		case *ast.UnaryExpr:
@@ -1011,6 +1023,79 @@ func (w *waitFinder) withinBuffer(c inspector.Cursor, send *ast.SendStmt) bool {
 	}
 	jobs := w.local(rng.X)
 	return jobs != nil && isChan(jobs.Type()) && w.perElem[jobs] == x // one send on v per job, len(X) jobs
+}
+
+// sentOnce reports whether send is on a local channel made with a
+// constant buffer of one or more, and every send on it is followed at
+// once by its close (ch <- name; close(ch): bazel-remote's ByteStream
+// Write hands the resource name over on the first message only), with the
+// channel used for nothing else but receives: at most one send ever runs,
+// as another after the close would panic, and it finds the buffer empty.
+func (w *waitFinder) sentOnce(send *ast.SendStmt) bool {
+	v := channelVar(w.info, send.Chan)
+	return v != nil && w.capOne[v] && !w.escapes[v]
+}
+
+// closedNext reports whether the statement after the one at c, in the
+// same list, is close(v).
+func closedNext(info *types.Info, c inspector.Cursor, v *types.Var) bool {
+	next, ok := c.NextSibling()
+	if !ok {
+		return false
+	}
+	es, ok := next.Node().(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := ast.Unparen(es.X).(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	ch := closeArg(info, call)
+	return ch != nil && channelVar(info, ch) == v
+}
+
+// plainUse reports whether the identifier at c, of a channel variable,
+// is the channel of a send or receive, the argument of close, len or cap,
+// the channel a range ranges over, or a variable a make is assigned to:
+// nothing that hands the channel to other code.
+func plainUse(info *types.Info, c inspector.Cursor) bool {
+	id := c.Node().(*ast.Ident)
+	switch p := c.Parent().Node().(type) {
+	case *ast.SendStmt:
+		return p.Chan == id
+	case *ast.UnaryExpr:
+		return p.Op == token.ARROW
+	case *ast.RangeStmt:
+		return p.X == id
+	case *ast.CallExpr:
+		if f, ok := ast.Unparen(p.Fun).(*ast.Ident); ok && ast.Expr(f) != ast.Expr(id) {
+			if b, ok := info.Uses[f].(*types.Builtin); ok {
+				switch b.Name() {
+				case "close", "len", "cap":
+					return true
+				}
+			}
+		}
+	case *ast.AssignStmt:
+		for i, l := range p.Lhs {
+			if l == id {
+				return len(p.Lhs) == len(p.Rhs) && isMake(info, p.Rhs[i])
+			}
+		}
+	}
+	return false
+}
+
+// constBuffered reports whether e, a make, has a constant buffer of one or
+// more.
+func constBuffered(info *types.Info, e ast.Expr) bool {
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
+	if !ok || len(call.Args) != 2 {
+		return false
+	}
+	tv := info.Types[call.Args[1]]
+	return tv.Value != nil && tv.Value.String() != "0" && !strings.HasPrefix(tv.Value.String(), "-")
 }
 
 // onceEach returns X when the send at c is made once per element of a

@@ -512,3 +512,68 @@ func (s *poolServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) e
 	}
 	return nil
 }
+
+type nameServer struct {
+	echo.UnimplementedEchoServer
+}
+
+// Bidi hands the name in the stream's first message to the handler
+// (buchgr/bazel-remote's ByteStream Write, round 13): the send on a
+// channel with room for one value is followed at once by its close, so it
+// runs at most once (another send would panic) and never waits. Silent.
+func (nameServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	names := make(chan string, 1)
+	errs := make(chan error, 1)
+	go func() {
+		first := true
+		for {
+			in, err := stream.Recv()
+			if err != nil {
+				errs <- err
+				return
+			}
+			if first {
+				first = false
+				names <- in.Text
+				close(names)
+			}
+		}
+	}()
+	select {
+	case name := <-names:
+		_ = name
+	case err := <-errs:
+		return err
+	}
+	return <-errs
+}
+
+type namesServer struct {
+	echo.UnimplementedEchoServer
+}
+
+// Bidi is the twin: every message's name goes on the channel, which is
+// closed only when the stream ends, and the handler takes the first one
+// alone: the second send blocks for good. Reported.
+func (namesServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	names := make(chan string, 1)
+	errs := make(chan error, 1)
+	go func() {
+		defer close(names)
+		for {
+			in, err := stream.Recv()
+			if err != nil {
+				errs <- err
+				return
+			}
+			names <- in.Text // want `send on names in goroutine started by handler Bidi does not wake when the RPC ends`
+		}
+	}()
+	select {
+	case name := <-names:
+		_ = name
+	case err := <-errs:
+		return err
+	}
+	return <-errs
+}
