@@ -202,7 +202,7 @@ func (b *blockingFinder) sharedChan(ch ast.Expr) *types.Var {
 
 func (b *blockingFinder) sendBlocks(ch ast.Expr) bool {
 	v := b.sharedChan(ch)
-	return v != nil && !b.fc.served[v] && !b.reply(ch)
+	return v != nil && !b.fc.served[v] && !b.fc.outOfView(v) && !b.reply(ch)
 }
 
 // reply reports whether ch is the channel of a request handed over to the

@@ -110,9 +110,14 @@
 // handler's goroutines, judged at their loops), a send on a struct field's
 // channel that a worker outside any RPC's scope serves with a loop that
 // ends only with the channel (a constructor's go func() { for r := range
-// s.q { ... } }(): the send waits for the worker's backlog, not for good;
-// a worker that can return on a quit channel, or one the RPC starts, is no
-// such server), a send in a select with a case on a signal that the
+// s.q { ... } }(), or that leaves only on a signal, case <-s.quit: or
+// case <-ctx.Done(): the send waits for the worker's backlog, not for
+// good, while the worker's owner keeps it; a worker that can return on its
+// own, on a value or after a timer, or one the RPC starts, is no such
+// server), a send on a struct field's channel that the package neither
+// makes nor receives from (the other side is out of view:
+// skywalking-satellite's receivers send on their pipeline's channel), a
+// send in a select with a case on a signal that the
 // serving worker closes as it returns (gobgp's mgmtOperation) or on which
 // alone it leaves, a field nothing sends on, only closes (open-match's
 // cutoffSender: the worker, which may be the RPC's, is there to take the

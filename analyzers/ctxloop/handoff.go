@@ -32,15 +32,19 @@ import (
 //
 // A field is served when a loop receives from it that runs outside any
 // RPC's scope (not in a handler, nor in a function a handler's goroutine
-// runs: a worker a constructor or Start method starts, for the process's
+// runs: a worker a constructor or Start method starts, for its owner's
 // life) and that has no way out but the channel's end (for r := range
-// s.q, for { r := <-s.q; ... }): a send on it waits for that worker's
-// backlog, never for good (seaweedfs's volumeGrowthRequestChan, class A1 of
-// the tuning triage). A receiver that can return (a case on a quit
-// channel), or one the RPC starts (etcd's sendLoop, which leaves when the
-// stream ends), serves nobody for sure.
+// s.q, for { r := <-s.q; ... }) or a signal (case <-s.quit: return; case
+// <-ctx.Done(): return, see leavesOnSignals): a send on it waits for that
+// worker's backlog, never for good (seaweedfs's volumeGrowthRequestChan,
+// class A1 of the tuning triage; skywalking-satellite's flush limiter,
+// round 13). A send after the owner stopped the worker is the owner's
+// ordering, not the RPC's cancellation. A receiver that can return on
+// its own while its owner lives (on a value, after a timer), or one the
+// RPC starts (etcd's sendLoop, which leaves when the stream ends), serves
+// nobody for sure.
 type fieldChans struct {
-	unbuffered, buffered, served, sent map[*types.Var]bool
+	unbuffered, buffered, served, sent, recvd map[*types.Var]bool
 	// until maps a field to the fields that the function of a worker
 	// loop receiving from it, outside any RPC's scope, closes (defer
 	// close(s.closeCh)): the worker serves the field until it returns,
@@ -59,6 +63,15 @@ type fieldChans struct {
 	leaves map[*types.Var]map[*types.Var]bool
 }
 
+// outOfView reports whether the package shows neither side of field f's
+// channel but sends: it neither makes it (the channel comes from another
+// package: skywalking-satellite's receivers get their pipeline's channel
+// so) nor receives from it. Whether a send waits, and for whom, is not
+// in view: it is not judged.
+func (fc *fieldChans) outOfView(f *types.Var) bool {
+	return !fc.unbuffered[f] && !fc.buffered[f] && !fc.recvd[f]
+}
+
 // wakesWith reports whether a send on field f is woken by a select case
 // receiving from one of the fields in recvs (see until).
 func (fc *fieldChans) wakesWith(f *types.Var, recvs []*types.Var) bool {
@@ -73,7 +86,7 @@ func (fc *fieldChans) wakesWith(f *types.Var, recvs []*types.Var) bool {
 func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.Node) bool) *fieldChans {
 	defer lint.Aside()() // the package's index, not the asking function's work
 	fc := &fieldChans{unbuffered: make(map[*types.Var]bool), buffered: make(map[*types.Var]bool),
-		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool),
+		served: make(map[*types.Var]bool), sent: make(map[*types.Var]bool), recvd: make(map[*types.Var]bool),
 		until: make(map[*types.Var]map[*types.Var]bool), leaves: make(map[*types.Var]map[*types.Var]bool)}
 	stored := storedChans(info, in)
 	field := func(e ast.Expr) *types.Var { // the field e is, or the local stored in it
@@ -106,18 +119,26 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		closes[fn] = cs
 		return cs
 	}
-	leavesOn := make(map[ast.Node]*types.Var) // by loop, once each
+	type exits struct {
+		cases []*ast.CommClause
+		ok    bool
+	}
+	exitsOf := make(map[ast.Node]exits) // by loop, once each
+	loopExitsOf := func(loop inspector.Cursor) ([]*ast.CommClause, bool) {
+		e, seen := exitsOf[loop.Node()]
+		if !seen {
+			e.cases, e.ok = loopExits(info, loop)
+			exitsOf[loop.Node()] = e
+		}
+		return e.cases, e.ok
+	}
 	signals := func(f *types.Var, cur inspector.Cursor) {
 		loop, found := enclosingLoop(cur)
 		if !found {
 			return
 		}
-		g, seen := leavesOn[loop.Node()]
-		if !seen {
-			g = leavesOnlyOn(info, loop, field)
-			leavesOn[loop.Node()] = g
-		}
-		if g != nil {
+		cs, all := loopExitsOf(loop)
+		if g := leavesOnlyOn(cs, all, field); g != nil {
 			if fc.leaves[f] == nil {
 				fc.leaves[f] = make(map[*types.Var]bool)
 			}
@@ -151,7 +172,8 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		k := loopOK{loop.Node(), ok}
 		v, seen := ends[k]
 		if !seen {
-			v = endsOnlyOnClose(info, loop, ok)
+			cs, all := loopExitsOf(loop)
+			v = endsOnlyOnClose(info, loop, ok) || leavesOnSignals(info, cs, all)
 			ends[k] = v
 		}
 		return v
@@ -187,6 +209,7 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 			}
 		case *ast.UnaryExpr:
 			if f := field(n.X); f != nil && n.Op == token.ARROW {
+				fc.recvd[f] = true
 				if serves(cur, recvOK(info, cur)) {
 					fc.served[f] = true
 				}
@@ -194,6 +217,7 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 			}
 		case *ast.RangeStmt:
 			if f := field(n.X); f != nil {
+				fc.recvd[f] = true
 				if body, ok := cur.FindNode(n.Body); ok && serves(body, nil) {
 					fc.served[f] = true
 				}
@@ -246,32 +270,24 @@ func storedChans(info *types.Info, in *inspector.Inspector) map[*types.Var]*type
 	return out
 }
 
-// leavesOnlyOn returns the field g when every way out of the loop at cur
-// (a return, a panic, a goto, a break out of it) lies in the body of a
-// select case receiving from g, the field that field gives for a
-// channel expression; nil when one lies elsewhere, or cases on two
-// fields lead out. A test of a receive's ok (the queue's end) is not
-// looked into, as in endsOnlyOnClose.
-func leavesOnlyOn(info *types.Info, cur inspector.Cursor, field func(ast.Expr) *types.Var) *types.Var {
+// loopExits returns, for each way out of the loop at cur (a return, a
+// panic, a goto, a break out of it), the innermost select case around it
+// within the loop; ok is false when one lies in no case. A test of a
+// receive's ok (the queue's end, if !ok { return }) is not looked into,
+// as in endsOnlyOnClose.
+func loopExits(info *types.Info, cur inspector.Cursor) (cases []*ast.CommClause, ok bool) {
 	loop := cur.Node()
-	var on *types.Var
-	ok := true
+	ok = true
 	oks := recvOKs(info, loop)
 	leave := func(c inspector.Cursor) {
-		var g *types.Var
 		for cc := range c.Enclosing((*ast.CommClause)(nil)) {
 			if encloses(loop, cc.Node()) {
-				if ch := recvChan(cc.Node().(*ast.CommClause).Comm); ch != nil {
-					g = field(ch)
-				}
+				cases = append(cases, cc.Node().(*ast.CommClause))
+				return
 			}
 			break // the innermost case only
 		}
-		if g == nil || on != nil && on != g {
-			ok = false
-			return
-		}
-		on = g
+		ok = false
 	}
 	cur.Inspect(nil, func(c inspector.Cursor) bool {
 		switch n := c.Node().(type) {
@@ -296,10 +312,58 @@ func leavesOnlyOn(info *types.Info, cur inspector.Cursor, field func(ast.Expr) *
 		}
 		return ok
 	})
+	return cases, ok
+}
+
+// leavesOnlyOn returns the field g when every way out of a loop (its
+// loopExits) lies in the body of a select case receiving from g, the
+// field that field gives for a channel expression; nil when one lies
+// elsewhere, or cases on two fields lead out.
+func leavesOnlyOn(cases []*ast.CommClause, ok bool, field func(ast.Expr) *types.Var) *types.Var {
+	var on *types.Var
+	for _, cc := range cases {
+		var g *types.Var
+		if ch := recvChan(cc.Comm); ch != nil {
+			g = field(ch)
+		}
+		if g == nil || on != nil && on != g {
+			return nil
+		}
+		on = g
+	}
 	if !ok {
 		return nil
 	}
 	return on
+}
+
+// leavesOnSignals reports whether every way out of a loop (its
+// loopExits) lies in the body of a select case that waits for a signal:
+// case <-x:, the value dropped, on a channel that is no timer's (a stop
+// channel, a context's Done()). Such a worker lives as long as whoever
+// owns the signal; a queue it serves is served until its owner stops it
+// (skywalking-satellite's flush limiter, round 13). An exit after a
+// timer, on a value received, or outside any case may leave the queue
+// unserved while its owner lives.
+func leavesOnSignals(info *types.Info, cases []*ast.CommClause, ok bool) bool {
+	if !ok || len(cases) == 0 {
+		return false
+	}
+	for _, cc := range cases {
+		es, isExpr := cc.Comm.(*ast.ExprStmt)
+		if !isExpr {
+			return false
+		}
+		ch := recvChan(es)
+		if ch == nil {
+			return false
+		}
+		t, isChan := typeOf(info, ch).Underlying().(*types.Chan)
+		if !isChan || isTime(t.Elem()) {
+			return false
+		}
+	}
+	return true
 }
 
 // recvOKs returns the oks of the receives v, ok := <-ch in loop.

@@ -90,6 +90,7 @@ type blockingServer struct {
 	q    *helpers.Queue
 	pool *helpers.Pool
 	stop *helpers.StoppablePool
+	flak *helpers.GivingUpPool
 	sem  *helpers.Sem
 }
 
@@ -129,7 +130,8 @@ func (s *blockingServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg
 			return err
 		}
 		s.pool.Submit(m.Text) // silent: the pool's worker, started by its constructor, is there until the channel closes
-		s.stop.Submit(m.Text) // want `call to s.stop.Submit in handler ClientStream blocks in a send on p.jobs in Submit`
+		s.stop.Submit(m.Text) // silent: the worker leaves only when its owner stops the pool
+		s.flak.Submit(m.Text) // want `call to s.flak.Submit in handler ClientStream blocks in a send on p.jobs in Submit`
 		s.sem.Acquire()       // want `call to s.sem.Acquire in handler ClientStream blocks in a send on s.slots in Acquire`
 		s.sem.Release()       // silent: a receive from a buffered channel, a semaphore's release
 		s.w.waitReady()       // silent: a signal closed once, not a queue

@@ -127,7 +127,7 @@ func (f *fakeV13) Unary(ctx context.Context, in *echov13.Msg) (*echov13.Msg, err
 type growServer struct {
 	echo.UnimplementedEchoServer
 	growCh chan *echo.Msg // served until closed
-	stopCh chan *echo.Msg // its worker can return on quit
+	stopCh chan *echo.Msg // its worker gives up after a minute without work
 	quit   chan struct{}
 }
 
@@ -148,6 +148,8 @@ func newGrowServer() *growServer {
 			case req := <-s.stopCh:
 				req.N--
 			case <-s.quit:
+				return
+			case <-time.After(time.Minute):
 				return
 			}
 		}

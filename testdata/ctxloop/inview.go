@@ -273,8 +273,11 @@ func newLoopServer() *loopServer {
 	return &loopServer{mgmtCh: make(chan *mgmtOp), closeCh: make(chan struct{}), stopCh: make(chan struct{})}
 }
 
+// errFatal is an operation's failure that stops the event loop.
+var errFatal = errors.New("fatal")
+
 // Serve is the process's event loop: it serves mgmtCh until its context
-// ends, and closes closeCh as it returns.
+// ends or an operation fails for good, and closes closeCh as it returns.
 func (s *loopServer) Serve(ctx context.Context) {
 	defer close(s.closeCh)
 	for {
@@ -282,7 +285,11 @@ func (s *loopServer) Serve(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case op := <-s.mgmtCh:
-			op.errCh <- op.f()
+			err := op.f()
+			op.errCh <- err
+			if errors.Is(err, errFatal) {
+				return
+			}
 		}
 	}
 }
@@ -301,7 +308,10 @@ func (s *loopServer) mgmtOperation(f func() error) error {
 }
 
 // stoppable is the twin: its other case is a signal the event loop does
-// not close, so when the loop has stopped the hand-off blocks for good.
+// not close, so when the loop has stopped on a fatal operation, while the
+// server still runs, the hand-off blocks for good. (A loop that left only
+// on its context, a signal, would serve mgmtCh as long as its owner keeps
+// it: see helpers.StoppablePool.)
 func (s *loopServer) stoppable(f func() error) error { // want stoppable:`blocks\(select on s.mgmtCh and s.stopCh in stoppable`
 	ch := make(chan error)
 	select {
@@ -365,15 +375,15 @@ func (c *cutoff) send(v string) {
 
 func (c *cutoff) stop() { close(c.closed) }
 
-// leaky is the twin: its worker also leaves when the caller's quit
-// channel is closed, which send does not watch, so once the worker has
-// gone a send blocks for good.
+// leaky is the twin: its worker also leaves when it has been idle for a
+// second, which send does not see, so once the worker has gone a send
+// blocks for good.
 type leaky struct {
 	in     chan<- string
 	closed chan struct{}
 }
 
-func newLeaky(handle func(string), quit <-chan struct{}) *leaky {
+func newLeaky(handle func(string)) *leaky {
 	in := make(chan string)
 	l := &leaky{in: in, closed: make(chan struct{})}
 	go func() {
@@ -381,7 +391,7 @@ func newLeaky(handle func(string), quit <-chan struct{}) *leaky {
 			select {
 			case <-l.closed:
 				return
-			case <-quit:
+			case <-time.After(time.Second):
 				return
 			case v := <-in:
 				handle(v)
@@ -400,7 +410,6 @@ func (l *leaky) send(v string) { // want send:`blocks\(select on l.closed and l.
 
 type cutoffServer struct {
 	echo.UnimplementedEchoServer
-	quit chan struct{}
 }
 
 // Bidi hands what the client sends to a cutoff sender it starts, until
@@ -408,7 +417,7 @@ type cutoffServer struct {
 func (s *cutoffServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
 	c := newCutoff(func(string) {})
 	defer c.stop()
-	l := newLeaky(func(string) {}, s.quit)
+	l := newLeaky(func(string) {})
 	defer close(l.closed)
 	for {
 		in, err := stream.Recv()
@@ -576,4 +585,82 @@ func (namesServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) err
 		return err
 	}
 	return <-errs
+}
+
+// collectServer sends what its clients stream to a pipeline of another
+// package, on a channel it neither makes nor receives from: whether a
+// send waits, and for whom, is out of view. Silent.
+type collectServer struct {
+	echo.UnimplementedEchoServer
+	out chan string
+}
+
+func newCollectServer(p *helpers.Pipeline) *collectServer { return &collectServer{out: p.Out} }
+
+func (s *collectServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			s.flush("")
+			return err
+		}
+		s.out <- in.Text
+	}
+}
+
+// flush sends on the same channel: no blocks fact.
+func (s *collectServer) flush(v string) { s.out <- v }
+
+// Bidi buffers what it receives and has a per-RPC limiter flush it: Check
+// waits only for the limiter's worker, which the handler stops as it
+// returns (skywalking-satellite's ALS receiver). Silent.
+func (s *collectServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	buf := make(chan string, 64)
+	l := helpers.NewLimiter(func() bool { return len(buf) > 32 })
+	defer l.Stop()
+	l.Start(context.Background(), func() {
+		for range len(buf) {
+			<-buf
+		}
+	})
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		buf <- in.Text
+		l.Check()
+	}
+}
+
+// ownServer is the twin: the package makes the channel and its only
+// receiver, a worker that gives up on the first empty value, is in view.
+// Once that worker has gone, a send blocks for good. Reported.
+type ownServer struct {
+	echo.UnimplementedEchoServer
+	out chan string
+}
+
+func newOwnServer() *ownServer {
+	s := &ownServer{out: make(chan string)}
+	go s.drain()
+	return s
+}
+
+func (s *ownServer) drain() { // want drain:`blindLoop\(loop over channel s.out in drain` drain:`blocks\(receive from s.out in drain`
+	for v := range s.out {
+		if v == "" {
+			return
+		}
+	}
+}
+
+func (s *ownServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		s.out <- in.Text // want `send on s.out in handler ClientStream does not wake when the RPC ends`
+	}
 }

@@ -52,8 +52,10 @@ func (p *Pool) work() { // want work:`blindLoop\(loop over channel p.jobs in wor
 
 func (p *Pool) Submit(s string) { p.jobs <- s }
 
-// StoppablePool's worker can return on quit: after Stop, Submit waits for
-// good.
+// StoppablePool's worker leaves only when Stop closes quit: it serves jobs
+// for as long as its owner keeps the pool, and what a Submit after Stop
+// does is the owner's ordering, not an RPC's cancellation. No fact on
+// Submit.
 type StoppablePool struct {
 	jobs chan string
 	quit chan struct{}
@@ -79,7 +81,37 @@ func (p *StoppablePool) work() { // want work:`blindLoop\(polling loop in work` 
 	}
 }
 
-func (p *StoppablePool) Submit(s string) { p.jobs <- s } // want Submit:`blocks\(send on p.jobs in Submit`
+func (p *StoppablePool) Submit(s string) { p.jobs <- s }
+
+// GivingUpPool's worker also leaves on a job it cannot take, while its
+// owner still has it: after that, Submit waits for good.
+type GivingUpPool struct {
+	jobs chan string
+	quit chan struct{}
+	done []string
+}
+
+func NewGivingUpPool() *GivingUpPool {
+	p := &GivingUpPool{jobs: make(chan string), quit: make(chan struct{})}
+	go p.work()
+	return p
+}
+
+func (p *GivingUpPool) work() { // want work:`blindLoop\(polling loop in work` work:`blocks\(select on p.jobs and p.quit in work`
+	for {
+		select {
+		case j := <-p.jobs:
+			if j == "" {
+				return
+			}
+			p.done = append(p.done, j)
+		case <-p.quit:
+			return
+		}
+	}
+}
+
+func (p *GivingUpPool) Submit(s string) { p.jobs <- s } // want Submit:`blocks\(send on p.jobs in Submit`
 
 // Sem is a semaphore: its release receives from a buffered channel, which
 // does not wait for anyone. Acquire waits for a free slot: a fact.
