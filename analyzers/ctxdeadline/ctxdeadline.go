@@ -408,7 +408,7 @@ func (s *state) run() {
 			// A unary call on a client whose connection has an
 			// interceptor that bounds every call has a deadline; a
 			// stream on a connection the code closes can be ended.
-			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) && !(client.Closed && g.Stream && !s.cfg.Streams) {
+			if !isExempt(s.exempt, g.Method) && !(client.Bounded && !g.Stream) && !(client.BoundedStreams && g.Stream) && !(client.Closed && g.Stream && !s.cfg.Streams) {
 				name := lint.FuncName(g.Method)
 				if valueName != "" {
 					name = valueName
@@ -562,7 +562,7 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 				continue
 			}
 			client := s.m.ClientValue(args[p.Client], fn)
-			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.Closed && p.Stream && !s.cfg.Streams || client.Conn != nil {
+			if p.Client = clientRef(client); p.Client == clientUnknown || client.Bounded && !p.Stream || client.BoundedStreams && p.Stream || client.Closed && p.Stream && !s.cfg.Streams || client.Conn != nil {
 				continue // a client on a hand-written connection: what runs is not followed through a fact
 			}
 			p.WaitForReady = p.WaitForReady || client.WaitForReady

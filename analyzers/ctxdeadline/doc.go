@@ -91,7 +91,12 @@
 // configuration, the result of a function value) may bound the calls too,
 // so unary calls on that connection are not reported; interceptors held
 // in local variables are followed to their values. Streams are not bounded
-// by unary interceptors.
+// by unary interceptors; a stream client interceptor that opens every
+// stream on a context given a deadline (grpc.WithStreamInterceptor,
+// WithChainStreamInterceptor) bounds the streams on the connection in the
+// same way (testdata/ctxdeadline/conns: boundedStreams, loggedStreams). A
+// connection whose dial is out of view (a *grpc.ClientConn handed in as
+// a parameter or an interface value) is not known to bound anything.
 //
 // context.WithoutCancel(ctx) drops ctx's deadline along with its
 // cancellation: a call on it without a new timeout can hang forever with

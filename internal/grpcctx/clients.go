@@ -59,6 +59,10 @@ type Client struct {
 	// (grpc.WithUnaryInterceptor(timeout.UnaryClientInterceptor(d))): its
 	// unary calls are bounded whatever their context.
 	Bounded bool
+	// BoundedStreams: the same for streams, through a stream client
+	// interceptor that opens each stream on a context with a deadline
+	// (grpc.WithStreamInterceptor).
+	BoundedStreams bool
 	// WaitForReady: the connection the client was made on, on some way,
 	// has grpc.WaitForReady(true) among its default call options.
 	WaitForReady bool
@@ -244,7 +248,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 			c.Kind = ClientConn
 			c.Conn = m.connImpl(conn)
 			d := m.dialOf(conn, fn, 0)
-			c.Bounded, c.WaitForReady, c.Closed = d.bounded, d.waitForReady, d.closed
+			c.Bounded, c.BoundedStreams, c.WaitForReady, c.Closed = d.bounded, d.boundStreams, d.waitForReady, d.closed
 		}
 		return c
 	case *ast.Ident:
@@ -345,6 +349,7 @@ func joinClient(a, b Client) Client {
 		out.Made = a.Made
 	}
 	out.Bounded = a.Bounded && b.Bounded
+	out.BoundedStreams = a.BoundedStreams && b.BoundedStreams
 	out.Closed = a.Closed && b.Closed
 	out.WaitForReady = a.WaitForReady || b.WaitForReady
 	if a.Conn != nil && b.Conn != nil && types.Identical(a.Conn, b.Conn) {

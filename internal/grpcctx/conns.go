@@ -11,14 +11,16 @@ import (
 	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
 )
 
-// boundsCalls is the fact of a unary client interceptor that gives every
-// call it passes on a deadline (it derives the context it hands its
-// invoker with context.WithTimeout or WithDeadline), or of a function that
-// returns one: go-grpc-middleware's timeout.UnaryClientInterceptor(d). A
-// connection dialled with such an interceptor bounds every unary call made
-// on it; the fact is also that of a function that returns such a
-// connection on every return (a library's MkConn), read where a client is
-// made on what it returns.
+// boundsCalls is the fact of a client interceptor that gives every call it
+// passes on a deadline (it derives the context it hands its invoker, or
+// for a stream interceptor its streamer, with context.WithTimeout or
+// WithDeadline), or of a function that returns one:
+// go-grpc-middleware's timeout.UnaryClientInterceptor(d). Which calls it
+// bounds, unary ones or streams, its type says. A connection dialled with
+// such an interceptor bounds every call of that kind made on it; the fact
+// is also that of a function that returns a connection whose unary calls
+// are bounded so on every return (a library's MkConn), read where a
+// client is made on what it returns.
 type boundsCalls struct{}
 
 func (*boundsCalls) AFact() {}
@@ -33,6 +35,7 @@ const maxDialDepth = 6
 // A dial is what is known of how a connection was made.
 type dial struct {
 	bounded      bool // a unary client interceptor bounds every call (boundsCalls)
+	boundStreams bool // a stream client interceptor bounds every stream
 	waitForReady bool // grpc.WaitForReady(true) is a default call option
 	closed       bool // the code closes the connection (closeIndex), on every way
 }
@@ -92,13 +95,14 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		if len(assigns) == 0 {
 			return dial{closed: closed}
 		}
-		out := dial{bounded: true, closed: true}
+		out := dial{bounded: true, boundStreams: true, closed: true}
 		for _, a := range assigns {
 			var d dial
 			if a.rhs != nil && a.index == 0 {
 				d = m.dialOf(a.rhs, a.fn, depth+1)
 			}
 			out.bounded = out.bounded && d.bounded
+			out.boundStreams = out.boundStreams && d.boundStreams
 			out.waitForReady = out.waitForReady || d.waitForReady
 			out.closed = out.closed && d.closed
 		}
@@ -147,7 +151,7 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 	if decl == nil {
 		return dial{}
 	}
-	out := dial{bounded: true, closed: true}
+	out := dial{bounded: true, boundStreams: true, closed: true}
 	n := 0
 	ast.Inspect(decl.Body, func(node ast.Node) bool {
 		switch node := node.(type) {
@@ -155,7 +159,7 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 			return false
 		case *ast.ReturnStmt:
 			if index >= len(node.Results) {
-				out.bounded, out.closed = false, false
+				out.bounded, out.boundStreams, out.closed = false, false, false
 				return false
 			}
 			if tv, ok := m.info.Types[node.Results[index]]; ok && tv.IsNil() {
@@ -163,6 +167,7 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 			}
 			d := f(node.Results[index], decl)
 			out.bounded = out.bounded && d.bounded
+			out.boundStreams = out.boundStreams && d.boundStreams
 			out.waitForReady = out.waitForReady || d.waitForReady
 			out.closed = out.closed && d.closed
 			n++
@@ -289,6 +294,12 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 					d.bounded = true
 				}
 			}
+		case lint.IsFunc(callee, grpcPath, "WithStreamInterceptor", "WithChainStreamInterceptor"):
+			for _, a := range opt.Args {
+				if m.boundingInterceptor(a, 0) {
+					d.boundStreams = true
+				}
+			}
 		case lint.IsFunc(callee, grpcPath, "WithDefaultCallOptions"):
 			for _, a := range opt.Args {
 				for _, co := range m.dialOptions(a, fn, 0, depth+1) {
@@ -383,15 +394,16 @@ func (m *Model) boundingIn(e ast.Expr, depth int, seen map[*types.Var]bool) bool
 	return false
 }
 
-// isInterceptor reports whether t is grpc.UnaryClientInterceptor.
+// isInterceptor reports whether t is grpc.UnaryClientInterceptor or
+// grpc.StreamClientInterceptor.
 func isInterceptor(t types.Type) bool {
-	return t != nil && lint.IsNamed(t, grpcPath, "UnaryClientInterceptor")
+	return t != nil && (lint.IsNamed(t, grpcPath, "UnaryClientInterceptor") || lint.IsNamed(t, grpcPath, "StreamClientInterceptor"))
 }
 
-// isInterceptorSlice reports whether t is []grpc.UnaryClientInterceptor.
+// isInterceptorSlice reports whether t is a slice of client interceptors.
 func isInterceptorSlice(t types.Type) bool {
 	s, ok := types.Unalias(t).(*types.Slice)
-	return ok && lint.IsNamed(s.Elem(), grpcPath, "UnaryClientInterceptor")
+	return ok && isInterceptor(s.Elem())
 }
 
 func identOf(e ast.Expr) *ast.Ident {
@@ -405,29 +417,39 @@ func identOf(e ast.Expr) *ast.Ident {
 }
 
 // bounds reports whether fn, a FuncDecl or FuncLit of type t, is a unary
-// client interceptor that calls its invoker, on some way, with a context
-// given a deadline there. A timeout interceptor mostly adds one only where
+// client interceptor that calls its invoker, or a stream client
+// interceptor that calls its streamer, on some way, with a context given
+// a deadline there. A timeout interceptor mostly adds one only where
 // the caller's context has none (if _, ok := ctx.Deadline(); ok { return
 // invoker(ctx, ...) }), which no path-insensitive reading tells from one
 // that adds it for some methods only; both are taken to bound, leaning to
 // silence.
 func (m *Model) bounds(fn ast.Node, t types.Type) bool {
 	sig, ok := types.Unalias(t).Underlying().(*types.Signature)
-	if !ok || sig.Params().Len() < 6 || !lint.IsNamed(sig.Params().At(5).Type(), grpcPath, "UnaryInvoker") {
+	if !ok {
 		return false
 	}
-	invoker := sig.Params().At(5)
+	at := -1 // the invoker's (streamer's) parameter
+	switch {
+	case sig.Params().Len() >= 6 && lint.IsNamed(sig.Params().At(5).Type(), grpcPath, "UnaryInvoker"):
+		at = 5
+	case sig.Params().Len() >= 5 && lint.IsNamed(sig.Params().At(4).Type(), grpcPath, "Streamer"):
+		at = 4
+	default:
+		return false
+	}
+	invoker := sig.Params().At(at)
 	var body *ast.BlockStmt
 	switch fn := fn.(type) {
 	case *ast.FuncDecl:
 		body = fn.Body
 		if obj, ok := m.info.Defs[fn.Name].(*types.Func); ok {
-			invoker = obj.Signature().Params().At(5)
+			invoker = obj.Signature().Params().At(at)
 		}
 	case *ast.FuncLit:
 		body = fn.Body
 		if lsig, ok := m.info.TypeOf(fn).(*types.Signature); ok {
-			invoker = lsig.Params().At(5)
+			invoker = lsig.Params().At(at)
 		}
 	}
 	if body == nil {
@@ -448,7 +470,7 @@ func (m *Model) bounds(fn ast.Node, t types.Type) bool {
 }
 
 // findBoundingInterceptors computes which of this package's functions are
-// unary client interceptors that bound their calls, or return one, imports
+// client interceptors (unary or stream) that bound their calls, or return one, imports
 // the boundsCalls facts of the functions it uses from other packages, and
 // exports its own.
 func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
@@ -471,7 +493,7 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 		sig := fn.Signature()
 		switch {
 		case m.bounds(decl, sig):
-		case sig.Results().Len() == 1 && lint.IsNamed(sig.Results().At(0).Type(), grpcPath, "UnaryClientInterceptor") && m.returnsBounding(decl):
+		case sig.Results().Len() == 1 && isInterceptor(sig.Results().At(0).Type()) && m.returnsBounding(decl):
 		default:
 			continue
 		}

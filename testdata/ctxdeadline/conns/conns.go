@@ -63,6 +63,38 @@ func bounded() error {
 	return err
 }
 
+// boundedStreams dials with a stream interceptor that gives every stream
+// a deadline: its streams are bounded, its unary calls are not (the
+// unary interceptor skywalking-satellite builds beside it is dropped).
+func boundedStreams() error {
+	opts := []grpc.DialOption{creds()}
+	opts = append(opts, grpc.WithStreamInterceptor(mw.StreamTimeout(20*time.Second)))
+	grpc.WithUnaryInterceptor(mw.Timeout(time.Second)) // built, never passed
+	conn, err := grpc.NewClient("dns:///upstream", opts...)
+	if err != nil {
+		return err
+	}
+	c := echo.NewEchoClient(conn)
+	if _, err := c.Bidi(context.Background()); err != nil { // silent: the stream interceptor bounds it
+		return err
+	}
+	_, err = c.Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	return err
+}
+
+// loggedStreams is the twin: its stream interceptor only logs, and the
+// interceptor written in place hands the streamer the caller's context.
+func loggedStreams() error {
+	conn, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithChainStreamInterceptor(func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		return streamer(ctx, desc, cc, method, opts...)
+	}))
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+	return err
+}
+
 // pool keeps a connection dialled with a bounding interceptor in an
 // unexported field; clients made from it are bounded.
 type pool struct{ conn *grpc.ClientConn }

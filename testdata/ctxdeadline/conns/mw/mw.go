@@ -20,6 +20,25 @@ func Timeout(d time.Duration) grpc.UnaryClientInterceptor { // want Timeout:`bou
 	}
 }
 
+// StreamTimeout opens every stream on a context with deadline d, its
+// cancel called when the stream is done (skywalking-satellite's client
+// plugin): a boundsCalls fact, for streams.
+func StreamTimeout(d time.Duration) grpc.StreamClientInterceptor { // want StreamTimeout:`boundsCalls`
+	return func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		ctx, cancel := context.WithTimeout(ctx, d)
+		s, err := streamer(ctx, desc, cc, method, opts...)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		go func() {
+			<-s.Context().Done()
+			cancel()
+		}()
+		return s, nil
+	}
+}
+
 // Logging logs every call and passes its context on unchanged.
 func Logging() grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
