@@ -115,8 +115,10 @@
 // good, while the worker's owner keeps it; a worker that can return on its
 // own, on a value or after a timer, or one the RPC starts, is no such
 // server), a send on a struct field's channel that the package neither
-// makes nor receives from (the other side is out of view:
-// skywalking-satellite's receivers send on their pipeline's channel), a
+// makes nor receives from, nor any channel of its element type (the other
+// side is out of view: skywalking-satellite's receivers send on their
+// pipeline's channel; grpc-go's grpclb tests, which make and drain the
+// fake balancer's stats channel in locals, stay judged), a
 // send in a select with a case on a signal that the
 // serving worker closes as it returns (gobgp's mgmtOperation) or on which
 // alone it leaves, a field nothing sends on, only closes (open-match's

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 
 	"github.com/grpccancelcheck/grpccancelcheck/internal/grpcctx"
 	"github.com/grpccancelcheck/grpccancelcheck/internal/lint"
@@ -45,6 +46,11 @@ import (
 // nobody for sure.
 type fieldChans struct {
 	unbuffered, buffered, served, sent, recvd map[*types.Var]bool
+	// elems holds the element types of the channels the package makes or
+	// receives from, in any variable (a local the tests make and pass
+	// down, a parameter): where a field's element type is among them, its
+	// other side may be in view through them.
+	elems typeutil.Map
 	// until maps a field to the fields that the function of a worker
 	// loop receiving from it, outside any RPC's scope, closes (defer
 	// close(s.closeCh)): the worker serves the field until it returns,
@@ -64,12 +70,25 @@ type fieldChans struct {
 }
 
 // outOfView reports whether the package shows neither side of field f's
-// channel but sends: it neither makes it (the channel comes from another
-// package: skywalking-satellite's receivers get their pipeline's channel
-// so) nor receives from it. Whether a send waits, and for whom, is not
-// in view: it is not judged.
+// channel but sends: it neither makes it nor receives from it, nor makes
+// or receives from any channel of its element type (the channel comes from
+// another package: skywalking-satellite's receivers get their pipeline's
+// channel so; grpc-go's grpclb tests make the fake balancer's stats
+// channel and drain it in locals, in view). Whether a send waits, and for
+// whom, is not in view: it is not judged.
 func (fc *fieldChans) outOfView(f *types.Var) bool {
-	return !fc.unbuffered[f] && !fc.buffered[f] && !fc.recvd[f]
+	if fc.unbuffered[f] || fc.buffered[f] || fc.recvd[f] {
+		return false
+	}
+	t, ok := f.Type().Underlying().(*types.Chan)
+	return ok && fc.elems.At(t.Elem()) == nil
+}
+
+// noteElem records the element type of the channel expression e.
+func (fc *fieldChans) noteElem(info *types.Info, e ast.Expr) {
+	if t, ok := typeOf(info, e).Underlying().(*types.Chan); ok {
+		fc.elems.Set(t.Elem(), true)
+	}
 }
 
 // wakesWith reports whether a send on field f is woken by a select case
@@ -189,8 +208,12 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 		}
 	}
 	for cur := range in.Root().Preorder((*ast.KeyValueExpr)(nil), (*ast.AssignStmt)(nil), (*ast.UnaryExpr)(nil),
-		(*ast.RangeStmt)(nil), (*ast.SendStmt)(nil)) {
+		(*ast.RangeStmt)(nil), (*ast.SendStmt)(nil), (*ast.CallExpr)(nil)) {
 		switch n := cur.Node().(type) {
+		case *ast.CallExpr:
+			if isMake(info, n) {
+				fc.noteElem(info, n)
+			}
 		case *ast.SendStmt:
 			if f := fieldOf(info, n.Chan); f != nil {
 				fc.sent[f] = true
@@ -208,6 +231,9 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 				}
 			}
 		case *ast.UnaryExpr:
+			if n.Op == token.ARROW {
+				fc.noteElem(info, n.X)
+			}
 			if f := field(n.X); f != nil && n.Op == token.ARROW {
 				fc.recvd[f] = true
 				if serves(cur, recvOK(info, cur)) {
@@ -216,6 +242,7 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 				signals(f, cur)
 			}
 		case *ast.RangeStmt:
+			fc.noteElem(info, n.X)
 			if f := field(n.X); f != nil {
 				fc.recvd[f] = true
 				if body, ok := cur.FindNode(n.Body); ok && serves(body, nil) {

@@ -588,11 +588,12 @@ func (namesServer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) err
 }
 
 // collectServer sends what its clients stream to a pipeline of another
-// package, on a channel it neither makes nor receives from: whether a
-// send waits, and for whom, is out of view. Silent.
+// package, on a channel it neither makes nor receives from, nor any of
+// its element type: whether a send waits, and for whom, is out of view.
+// Silent.
 type collectServer struct {
 	echo.UnimplementedEchoServer
-	out chan string
+	out chan *helpers.Event
 }
 
 func newCollectServer(p *helpers.Pipeline) *collectServer { return &collectServer{out: p.Out} }
@@ -601,15 +602,15 @@ func (s *collectServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg,
 	for {
 		in, err := stream.Recv()
 		if err != nil {
-			s.flush("")
+			s.flush(nil)
 			return err
 		}
-		s.out <- in.Text
+		s.out <- &helpers.Event{Data: in.Text}
 	}
 }
 
 // flush sends on the same channel: no blocks fact.
-func (s *collectServer) flush(v string) { s.out <- v }
+func (s *collectServer) flush(e *helpers.Event) { s.out <- e }
 
 // Bidi buffers what it receives and has a per-RPC limiter flush it: Check
 // waits only for the limiter's worker, which the handler stops as it
@@ -662,5 +663,39 @@ func (s *ownServer) ClientStream(stream grpc.ClientStreamingServer[echo.Msg, ech
 			return err
 		}
 		s.out <- in.Text // want `send on s.out in handler ClientStream does not wake when the RPC ends`
+	}
+}
+
+// statsBalancer is grpc-go's fake remote balancer (grpclb's tests): its
+// stats channel comes through the constructor's parameter, and the
+// package's own code makes it and drains it, in locals. Its other side is
+// in view: the send is judged, and once the drain has gone (or the test
+// has returned) it blocks for good. Reported.
+type statsBalancer struct {
+	echo.UnimplementedEchoServer
+	stats chan *echo.Msg
+}
+
+func newStatsBalancer(stats chan *echo.Msg) *statsBalancer { return &statsBalancer{stats: stats} }
+
+func runStats(n int) *statsBalancer {
+	ch := make(chan *echo.Msg)
+	go func() {
+		for range n {
+			<-ch
+		}
+	}()
+	return newStatsBalancer(ch)
+}
+
+func (b *statsBalancer) Bidi(stream grpc.BidiStreamingServer[echo.Msg, echo.Msg]) error {
+	for {
+		in, err := stream.Recv()
+		if err != nil {
+			return err
+		}
+		if b.stats != nil {
+			b.stats <- in // want `send on b.stats in handler Bidi does not wake when the RPC ends`
+		}
 	}
 }

@@ -5,14 +5,17 @@ import (
 	"time"
 )
 
+// Event is what a pipeline carries.
+type Event struct{ Data string }
+
 // Pipeline is a module's data pipeline (skywalking-satellite's receiver
 // gatherer): its Out channel is made here and drained by a worker the
 // pipeline starts, out of its receivers' view.
-type Pipeline struct{ Out chan string }
+type Pipeline struct{ Out chan *Event }
 
 // NewPipeline makes the pipeline and starts its worker.
 func NewPipeline() *Pipeline {
-	p := &Pipeline{Out: make(chan string)}
+	p := &Pipeline{Out: make(chan *Event)}
 	go func() {
 		for range p.Out {
 		}
