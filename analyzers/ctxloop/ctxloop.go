@@ -468,9 +468,10 @@ func (s *scanner) fieldWakes(r loopScan, cur inspector.Cursor, fn ast.Node) (_ l
 		return f != nil && s.closedIn(f, root)
 	}
 	n := len(r.sleepAt)
+	beside := newCaseWaker(closed)
 	r = r.dropSleepsAt(func(at ast.Node, c inspector.Cursor) bool {
 		ch, isExpr := at.(ast.Expr)
-		return isExpr && closed(ch) || otherCaseReceives(c, closed)
+		return isExpr && closed(ch) || beside.otherCaseReceives(c)
 	})
 	if len(r.sleepAt) == n {
 		return r, false
@@ -515,27 +516,47 @@ func wokenSelects(info *types.Info, r loopScan) loopScan {
 		v := channelVar(info, e)
 		return v != nil && slices.Contains(r.chans, v)
 	}
-	return r.dropSleeps(func(c inspector.Cursor) bool { return otherCaseReceives(c, local) })
+	beside := newCaseWaker(local)
+	return r.dropSleeps(beside.otherCaseReceives)
+}
+
+// A caseWaker answers, for the waits of one walk, whether a wait sits in a
+// select beside a case that receives from a channel woken accepts. Each
+// select's cases are read once, however many of its cases ask: a select of
+// n cases costs n, not n².
+type caseWaker struct {
+	woken func(ast.Expr) bool
+	cases map[*ast.SelectStmt][]*ast.CommClause // the first two cases receiving from a woken channel
+}
+
+func newCaseWaker(woken func(ast.Expr) bool) *caseWaker {
+	return &caseWaker{woken: woken, cases: make(map[*ast.SelectStmt][]*ast.CommClause)}
 }
 
 // otherCaseReceives reports whether c lies in the communication of a
 // select case and another case of that select receives from a channel
 // that woken accepts: the select wakes when that channel does.
-func otherCaseReceives(c inspector.Cursor, woken func(ast.Expr) bool) bool {
+func (w *caseWaker) otherCaseReceives(c inspector.Cursor) bool {
 	for e := range c.Enclosing((*ast.CommClause)(nil)) {
 		cc := e.Node().(*ast.CommClause)
 		if cc.Comm == nil || !encloses(cc.Comm, c.Node()) {
 			return false
 		}
 		sel := e.Parent().Parent().Node().(*ast.SelectStmt)
-		for _, st := range sel.Body.List {
-			if other := st.(*ast.CommClause); other != cc && other.Comm != nil {
-				if ch := recvChan(other.Comm); ch != nil && woken(ch) {
-					return true
+		ws, ok := w.cases[sel]
+		if !ok {
+			for _, st := range sel.Body.List {
+				if other := st.(*ast.CommClause); other.Comm != nil {
+					if ch := recvChan(other.Comm); ch != nil && w.woken(ch) {
+						if ws = append(ws, other); len(ws) == 2 {
+							break
+						}
+					}
 				}
 			}
+			w.cases[sel] = ws
 		}
-		return false
+		return len(ws) == 2 || len(ws) == 1 && ws[0] != cc
 	}
 	return false
 }
@@ -558,6 +579,7 @@ func besideWoken(s *scanner, cur inspector.Cursor, chans []*types.Var, fn ast.No
 	}
 	isWoken := func(e ast.Expr) bool { return woken[channelVar(s.info, e)] }
 	alone := make(map[*types.Var]bool) // received from somewhere no woken case sits beside
+	beside := newCaseWaker(isWoken)
 	for c := range cur.Preorder((*ast.UnaryExpr)(nil), (*ast.RangeStmt)(nil)) {
 		var x ast.Expr
 		switch n := c.Node().(type) {
@@ -568,7 +590,7 @@ func besideWoken(s *scanner, cur inspector.Cursor, chans []*types.Var, fn ast.No
 		case *ast.RangeStmt:
 			x = n.X
 		}
-		if v := channelVar(s.info, x); v != nil && !woken[v] && !otherCaseReceives(c, isWoken) {
+		if v := channelVar(s.info, x); v != nil && !woken[v] && !beside.otherCaseReceives(c) {
 			alone[v] = true
 		}
 	}

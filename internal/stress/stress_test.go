@@ -92,6 +92,9 @@ var inputs = []input{
 	{"Service", 500, "method", service},
 	{"Service", 1000, "method", service},
 	{"Service", 2000, "method", service},
+	{"Workers", 250, "chan", workers},
+	{"Workers", 500, "chan", workers},
+	{"Workers", 1000, "chan", workers},
 	{"Interfaces", 500, "iface", interfaces},
 	{"Interfaces", 1000, "iface", interfaces},
 	{"Interfaces", 2000, "iface", interfaces},
@@ -304,6 +307,32 @@ func goStatements(_ testing.TB, n int) []fuzzgen.Package {
 		fmt.Fprintf(&b, "\tgo w%d(ch)\n", i)
 	}
 	b.WriteString("\tfor {\n\t\tif v := <-ch; v < 0 {\n\t\t\tbreak\n\t\t}\n\t}\n\treturn req, nil\n}\n")
+	return svc(b.String())
+}
+
+// workers is a hub of n queue fields that one worker loop serves, in a
+// select of n+1 cases that leaves on a quit signal alone (ctxloop's served
+// and leaves rules: the loop's exits computed once, not once per case), and
+// a handler whose loop sends on every queue.
+func workers(_ testing.TB, n int) []fuzzgen.Package {
+	var b strings.Builder
+	b.WriteString("type hub struct {\n\tquit chan struct{}\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\tq%d chan int\n", i)
+	}
+	b.WriteString("}\n\nfunc newHub() *hub {\n\th := &hub{quit: make(chan struct{})}\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\th.q%d = make(chan int)\n", i)
+	}
+	b.WriteString("\tgo h.run()\n\treturn h\n}\n\nfunc (h *hub) run() {\n\tfor {\n\t\tselect {\n\t\tcase <-h.quit:\n\t\t\treturn\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\t\tcase v := <-h.q%d:\n\t\t\t_ = v\n", i)
+	}
+	b.WriteString("\t\t}\n\t}\n}\n\nvar theHub = newHub()\n\nfunc (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tfor i := 0; i < int(req.N); i++ {\n")
+	for i := range n {
+		fmt.Fprintf(&b, "\t\ttheHub.q%d <- i\n", i)
+	}
+	b.WriteString("\t}\n\treturn req, nil\n}\n")
 	return svc(b.String())
 }
 
