@@ -162,6 +162,7 @@ func (ix *closeIndex) build(m *Model) {
 		}
 	}
 	assigns := m.clientIndex().assigns
+	var calls map[*types.Func][]callIn // by callee, made on first need
 	for len(work) > 0 {
 		w := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -176,7 +177,50 @@ func (ix *closeIndex) build(m *Model) {
 				work = append(work, v)
 			}
 		}
+		// A parameter stored where its owner closes it: what each call of
+		// the function in this package passes for it is closed from the
+		// call on, exported or not (nacos-sdk-go's NewGrpcConnection,
+		// given the connection its caller opened the bi-stream on). Which
+		// values the parameter may hold is another question; what becomes
+		// of the value passed is the callee's.
+		p, isParam := ix.params[w]
+		decl, isDecl := p.fn.(*ast.FuncDecl)
+		if !isParam || !isDecl || !ix.closedAt(m, w, decl, decl.Body.Pos()) {
+			continue
+		}
+		if calls == nil {
+			calls = callsByCallee(m)
+		}
+		callee, _ := m.info.Defs[decl.Name].(*types.Func)
+		for _, c := range calls[callee] {
+			if p.index >= len(c.call.Args) {
+				continue
+			}
+			if v := heldIn(m.info, ast.Unparen(c.call.Args[p.index])); v != nil && isConn(v.Type()) && !ix.closedLater(v) {
+				ix.closed[v] = append(ix.closed[v], closeSite{later: true, decl: m.declAround(c.fn), store: c.call})
+				work = append(work, v)
+			}
+		}
 	}
+}
+
+// A callIn is a call and the function it is in.
+type callIn struct {
+	call *ast.CallExpr
+	fn   ast.Node
+}
+
+// callsByCallee lists the static calls of the package's functions, by
+// callee, in one walk.
+func callsByCallee(m *Model) map[*types.Func][]callIn {
+	out := make(map[*types.Func][]callIn)
+	for cur := range m.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		if fn := typeutil.StaticCallee(m.info, call); fn != nil && fn.Pkg() == m.pkg {
+			out[fn.Origin()] = append(out[fn.Origin()], callIn{call, lint.EnclosingFuncOf(cur)})
+		}
+	}
+	return out
 }
 
 // waitsOnStream reports whether decl, between from and to, calls a method

@@ -374,3 +374,53 @@ func (a *agent) connectDropped(target string) error {
 	a.conn = conn
 	return nil
 }
+
+// link is a connection and the stream opened on it, kept together by an
+// embedded struct whose unexported close closes the connection
+// (nacos-sdk-go's GrpcConnection, closed when the client switches
+// servers).
+type link struct {
+	*linkConn
+	stream echo.Echo_BidiClient
+}
+
+type linkConn struct{ conn *grpc.ClientConn }
+
+func (c *linkConn) close() { _ = c.conn.Close() }
+
+// NewLink keeps conn in the link: an exported constructor, which other
+// packages may call too.
+func NewLink(conn *grpc.ClientConn, s echo.Echo_BidiClient) *link {
+	return &link{linkConn: &linkConn{conn: conn}, stream: s}
+}
+
+// Silent: the stream's connection goes to NewLink right after the stream
+// is opened, with no wait on it before: whoever owns the link closes it.
+func dialLink(target string) (*link, error) {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	s, err := echo.NewEchoClient(conn).Bidi(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return NewLink(conn, s), nil
+}
+
+// The twin: the stream is waited on (its first message) before the
+// connection is handed over, and nothing closes it then.
+func dialLinkAfterHello(target string) (*link, error) {
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return nil, err
+	}
+	s, err := echo.NewEchoClient(conn).Bidi(context.Background()) // want `gRPC stream echo.EchoClient.Bidi uses context.Background\(\), which has neither a deadline nor a cancel function`
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Recv(); err != nil {
+		return nil, err
+	}
+	return NewLink(conn, s), nil
+}
