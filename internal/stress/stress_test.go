@@ -317,23 +317,22 @@ func goStatements(_ testing.TB, n int) []fuzzgen.Package {
 func workers(_ testing.TB, n int) []fuzzgen.Package {
 	var b strings.Builder
 	b.WriteString("type hub struct {\n\tquit chan struct{}\n")
-	for i := range n {
-		fmt.Fprintf(&b, "\tq%d chan int\n", i)
-	}
+	each(&b, n, "\tq%d chan int\n")
 	b.WriteString("}\n\nfunc newHub() *hub {\n\th := &hub{quit: make(chan struct{})}\n")
-	for i := range n {
-		fmt.Fprintf(&b, "\th.q%d = make(chan int)\n", i)
-	}
+	each(&b, n, "\th.q%d = make(chan int)\n")
 	b.WriteString("\tgo h.run()\n\treturn h\n}\n\nfunc (h *hub) run() {\n\tfor {\n\t\tselect {\n\t\tcase <-h.quit:\n\t\t\treturn\n")
-	for i := range n {
-		fmt.Fprintf(&b, "\t\tcase v := <-h.q%d:\n\t\t\t_ = v\n", i)
-	}
+	each(&b, n, "\t\tcase v := <-h.q%d:\n\t\t\t_ = v\n")
 	b.WriteString("\t\t}\n\t}\n}\n\nvar theHub = newHub()\n\nfunc (s *server) Unary(ctx context.Context, req *pb.Msg) (*pb.Msg, error) {\n\tfor i := 0; i < int(req.N); i++ {\n")
-	for i := range n {
-		fmt.Fprintf(&b, "\t\ttheHub.q%d <- i\n", i)
-	}
+	each(&b, n, "\t\ttheHub.q%d <- i\n")
 	b.WriteString("\t}\n\treturn req, nil\n}\n")
 	return svc(b.String())
+}
+
+// each writes format, whose one verb is the index, for 0 to n-1.
+func each(b *strings.Builder, n int, format string) {
+	for i := range n {
+		fmt.Fprintf(b, format, i)
+	}
 }
 
 // flagSwitch is a helper whose context reaches an RPC in each of n cases
