@@ -3,6 +3,12 @@
 //
 //	summarize findings DIR [TRIAGE...]  # DIR/NAME.{1,2}.json, .err, .status, .size, .root, .determinism
 //	summarize bench DIR                 # DIR/NAME.tsv
+//	summarize rows DIR [ROOT]           # DIR/NAME.json and NAME.tests.json (eval/firstread.sh)
+//
+// rows prints one line per finding of a first read, for its readers:
+// project, position (ROOT/ trimmed off), analyzer, the runs that report it
+// (both, default or tests: the run with -ctxdeadline.tests), prod or test
+// (by the file's name), message and related positions, separated by tabs.
 //
 // A TRIAGE file (eval/triage.tsv, eval/triage-tuning-round3.tsv) holds the
 // verdict on each finding, read from the code: lines "project, position,
@@ -31,8 +37,8 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 3 || (os.Args[1] != "findings" && len(os.Args) > 3) {
-		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE...] | summarize bench DIR")
+	if len(os.Args) < 3 || (os.Args[1] == "bench" && len(os.Args) > 3) || (os.Args[1] == "rows" && len(os.Args) > 4) {
+		fmt.Fprintln(os.Stderr, "usage: summarize findings DIR [TRIAGE...] | summarize bench DIR | summarize rows DIR [ROOT]")
 		os.Exit(2)
 	}
 	var err error
@@ -60,6 +66,12 @@ func main() {
 		}
 	case "bench":
 		err = bench(os.Stdout, os.Args[2])
+	case "rows":
+		root := ""
+		if len(os.Args) == 4 {
+			root = strings.TrimSuffix(os.Args[3], "/") + "/"
+		}
+		err = rows(os.Stdout, os.Args[2], root)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -116,6 +128,77 @@ type diagnostic struct {
 	Category string `json:"category"`
 	Posn     string `json:"posn"`
 	Message  string `json:"message"`
+	Related  []struct {
+		Posn    string `json:"posn"`
+		Message string `json:"message"`
+	} `json:"related"`
+}
+
+// rows writes the first-read rows of DIR's runs (see the package comment).
+func rows(w io.Writer, dir, root string) error {
+	all, err := names(dir, ".json")
+	if err != nil {
+		return err
+	}
+	type row struct {
+		project string
+		f       finding
+		runs    map[string]bool
+	}
+	var out []*row
+	for _, name := range all {
+		if strings.HasSuffix(name, ".tests") {
+			continue
+		}
+		byKey := make(map[string]*row)
+		for _, run := range []string{"default", "tests"} {
+			path := filepath.Join(dir, name+".json")
+			if run == "tests" {
+				path = filepath.Join(dir, name+".tests.json")
+			}
+			if _, err := os.Stat(path); err != nil && run == "tests" {
+				continue
+			}
+			found, _, err := parse(path)
+			if err != nil {
+				return err
+			}
+			for _, f := range found {
+				key := f.analyzer + " " + f.Posn + " " + f.Message
+				r := byKey[key]
+				if r == nil {
+					r = &row{project: name, f: f, runs: make(map[string]bool)}
+					byKey[key] = r
+					out = append(out, r)
+				}
+				r.runs[run] = true
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *row) int {
+		return cmp.Or(cmp.Compare(a.project, b.project), cmp.Compare(a.f.Posn, b.f.Posn), cmp.Compare(a.f.analyzer, b.f.analyzer))
+	})
+	clean := func(s string) string {
+		return strings.NewReplacer("\t", " ", "\n", " ").Replace(strings.TrimPrefix(s, root))
+	}
+	for _, r := range out {
+		runs := "both"
+		if len(r.runs) == 1 {
+			for k := range r.runs {
+				runs = k
+			}
+		}
+		kind := "prod"
+		if strings.Contains(r.f.Posn, "_test.go:") {
+			kind = "test"
+		}
+		var related []string
+		for _, rel := range r.f.Related {
+			related = append(related, clean(rel.Posn)+" "+clean(rel.Message))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.project, clean(r.f.Posn), r.f.analyzer, runs, kind, clean(r.f.Message), strings.Join(related, " | "))
+	}
+	return nil
 }
 
 type finding struct {
