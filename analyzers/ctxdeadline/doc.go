@@ -94,7 +94,8 @@
 // by unary interceptors; a stream client interceptor that opens every
 // stream on a context given a deadline (grpc.WithStreamInterceptor,
 // WithChainStreamInterceptor) bounds the streams on the connection in the
-// same way (testdata/ctxdeadline/conns: boundedStreams, loggedStreams). A
+// same way (testdata/ctxdeadline/conns: boundedStreams, loggedStreams),
+// and one the analysis cannot see may (viaConfiguredStreams). A
 // connection whose dial is out of view (a *grpc.ClientConn handed in as
 // a parameter or an interface value) is not known to bound anything.
 //

@@ -258,6 +258,9 @@ func newFieldChans(info *types.Info, in *inspector.Inspector, rpc func(fn ast.No
 // in exactly one struct field (c := &T{in: in}, c.in = in) to that field:
 // a worker receiving from the local serves the field. Only receives are
 // read through it; how the field is made stays what the package shows.
+// It is a walk of its own, before newFieldChans': a worker's receive may
+// come before the store that names its field (go func() { ... <-in ...
+// }(); c.in = in).
 func storedChans(info *types.Info, in *inspector.Inspector) map[*types.Var]*types.Var {
 	out := make(map[*types.Var]*types.Var)
 	store := func(f *types.Var, val ast.Expr) {
@@ -304,40 +307,22 @@ func storedChans(info *types.Info, in *inspector.Inspector) map[*types.Var]*type
 // as in endsOnlyOnClose.
 func loopExits(info *types.Info, cur inspector.Cursor) (cases []*ast.CommClause, ok bool) {
 	loop := cur.Node()
-	ok = true
 	oks := recvOKs(info, loop)
-	leave := func(c inspector.Cursor) {
+	end := func(x ast.Expr) bool {
+		id, isID := ast.Unparen(x).(*ast.Ident)
+		return isID && oks[info.Uses[id]]
+	}
+	ok = true
+	eachExit(cur, end, func(c inspector.Cursor) bool {
 		for cc := range c.Enclosing((*ast.CommClause)(nil)) {
 			if encloses(loop, cc.Node()) {
 				cases = append(cases, cc.Node().(*ast.CommClause))
-				return
+				return true
 			}
 			break // the innermost case only
 		}
 		ok = false
-	}
-	cur.Inspect(nil, func(c inspector.Cursor) bool {
-		switch n := c.Node().(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.IfStmt:
-			if u, isNot := ast.Unparen(n.Cond).(*ast.UnaryExpr); isNot && u.Op == token.NOT {
-				if id, isID := ast.Unparen(u.X).(*ast.Ident); isID && oks[info.Uses[id]] {
-					return false // the channel's end
-				}
-			}
-		case *ast.ReturnStmt:
-			leave(c)
-		case *ast.CallExpr:
-			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); isID && id.Name == "panic" {
-				leave(c)
-			}
-		case *ast.BranchStmt:
-			if n.Tok == token.GOTO || n.Tok == token.BREAK && breaksOut(c, n, loop) {
-				leave(c)
-			}
-		}
-		return ok
+		return false
 	})
 	return cases, ok
 }
@@ -427,28 +412,40 @@ func recvOK(info *types.Info, cur inspector.Cursor) *types.Var {
 // a test of ok, the receive's report of the channel's end (if !ok {
 // break }): no return, panic, goto or break out of it elsewhere.
 func endsOnlyOnClose(info *types.Info, cur inspector.Cursor, ok *types.Var) bool {
-	loop := cur.Node()
+	end := func(x ast.Expr) bool { return ok != nil && mentions(info, x, ok) }
 	leaves := false
+	eachExit(cur, end, func(inspector.Cursor) bool { leaves = true; return false })
+	return !leaves
+}
+
+// eachExit calls leave for each way out of the loop at cur (a return, a
+// panic, a goto, a break out of it), outside function literals and the
+// bodies of if !x for an x that end accepts (a receive's report of the
+// channel's end), until leave returns false.
+func eachExit(cur inspector.Cursor, end func(ast.Expr) bool, leave func(inspector.Cursor) bool) {
+	loop := cur.Node()
+	more := true
 	cur.Inspect(nil, func(c inspector.Cursor) bool {
 		switch n := c.Node().(type) {
 		case *ast.FuncLit:
 			return false
 		case *ast.IfStmt:
-			if u, isNot := ast.Unparen(n.Cond).(*ast.UnaryExpr); ok != nil && isNot && u.Op == token.NOT && mentions(info, u.X, ok) {
+			if u, isNot := ast.Unparen(n.Cond).(*ast.UnaryExpr); isNot && u.Op == token.NOT && end(u.X) {
 				return false // the channel's end
 			}
 		case *ast.ReturnStmt:
-			leaves = true
+			more = leave(c)
 		case *ast.CallExpr:
 			if id, isID := ast.Unparen(n.Fun).(*ast.Ident); isID && id.Name == "panic" {
-				leaves = true
+				more = leave(c)
 			}
 		case *ast.BranchStmt:
-			leaves = leaves || n.Tok == token.GOTO || n.Tok == token.BREAK && breaksOut(c, n, loop)
+			if n.Tok == token.GOTO || n.Tok == token.BREAK && breaksOut(c, n, loop) {
+				more = leave(c)
+			}
 		}
-		return !leaves
+		return more
 	})
-	return !leaves
 }
 
 // inLoop reports whether cur lies in the body of a loop of its function.

@@ -400,8 +400,10 @@ func (w *waitFinder) recv(ch ast.Expr) (wakes, bounded bool) {
 // send on a field's channel that a process-lifetime worker serves waits
 // for that worker's backlog only (fieldChans).
 func (w *waitFinder) sendWakes(ch ast.Expr) bool {
-	if f := fieldOf(w.info, ch); f != nil && w.fields != nil && (w.fields.get().served[f] || w.fields.get().outOfView(f)) {
-		return true
+	if f := fieldOf(w.info, ch); f != nil && w.fields != nil {
+		if fc := w.fields.get(); fc.served[f] || fc.outOfView(f) {
+			return true
+		}
 	}
 	if sel, ok := ast.Unparen(ch).(*ast.SelectorExpr); ok && w.handed[w.local(sel.X)] {
 		// se.reply <- err on a request handed over from elsewhere: the

@@ -162,7 +162,6 @@ func (ix *closeIndex) build(m *Model) {
 		}
 	}
 	assigns := m.clientIndex().assigns
-	var calls map[*types.Func][]callIn // by callee, made on first need
 	for len(work) > 0 {
 		w := work[len(work)-1]
 		work = work[:len(work)-1]
@@ -185,42 +184,23 @@ func (ix *closeIndex) build(m *Model) {
 		// of the value passed is the callee's.
 		p, isParam := ix.params[w]
 		decl, isDecl := p.fn.(*ast.FuncDecl)
-		if !isParam || !isDecl || !ix.closedAt(m, w, decl, decl.Body.Pos()) {
+		if !isParam || !isDecl || decl.Body == nil || !ix.closedAt(m, w, decl, decl.Body.Pos()) {
 			continue
 		}
-		if calls == nil {
-			calls = callsByCallee(m)
+		callee, ok := m.info.Defs[decl.Name].(*types.Func)
+		if !ok || callee.Signature().Variadic() && p.index == callee.Signature().Params().Len()-1 {
+			continue
 		}
-		callee, _ := m.info.Defs[decl.Name].(*types.Func)
-		for _, c := range calls[callee] {
-			if p.index >= len(c.call.Args) {
+		for _, call := range m.fields().calls[callee] {
+			if p.index >= len(call.Args) {
 				continue
 			}
-			if v := heldIn(m.info, ast.Unparen(c.call.Args[p.index])); v != nil && isConn(v.Type()) && !ix.closedLater(v) {
-				ix.closed[v] = append(ix.closed[v], closeSite{later: true, decl: m.declAround(c.fn), store: c.call})
+			if v := heldIn(m.info, ast.Unparen(call.Args[p.index])); v != nil && isConn(v.Type()) && !ix.closedLater(v) {
+				ix.closed[v] = append(ix.closed[v], closeSite{later: true, decl: m.declAround(m.enclosingFunc(call)), store: call})
 				work = append(work, v)
 			}
 		}
 	}
-}
-
-// A callIn is a call and the function it is in.
-type callIn struct {
-	call *ast.CallExpr
-	fn   ast.Node
-}
-
-// callsByCallee lists the static calls of the package's functions, by
-// callee, in one walk.
-func callsByCallee(m *Model) map[*types.Func][]callIn {
-	out := make(map[*types.Func][]callIn)
-	for cur := range m.inspect.Root().Preorder((*ast.CallExpr)(nil)) {
-		call := cur.Node().(*ast.CallExpr)
-		if fn := typeutil.StaticCallee(m.info, call); fn != nil && fn.Pkg() == m.pkg {
-			out[fn.Origin()] = append(out[fn.Origin()], callIn{call, lint.EnclosingFuncOf(cur)})
-		}
-	}
-	return out
 }
 
 // waitsOnStream reports whether decl, between from and to, calls a method

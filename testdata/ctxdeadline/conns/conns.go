@@ -181,6 +181,18 @@ func viaConfiguredChain(cfg Config, extra grpc.UnaryClientInterceptor) error {
 	return err
 }
 
+// viaConfiguredStreams: a stream interceptor the model cannot see (a
+// parameter) may open every stream on a context with a deadline, as a
+// unary one may bound every call. Silent.
+func viaConfiguredStreams(extra grpc.StreamClientInterceptor) error {
+	conn, err := grpc.NewClient("dns:///upstream", creds(), grpc.WithStreamInterceptor(extra))
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn).Bidi(context.Background())
+	return err
+}
+
 // viaLocalInterceptors holds the interceptors in local variables, every
 // value of which is in view: they only log, so the call can hang.
 func viaLocalInterceptors() error {
