@@ -1,11 +1,13 @@
 package grpcctx
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +39,17 @@ func TestFindByPos(t *testing.T) {
 	if len(files) < 50 {
 		t.Fatalf("only %d files parsed", len(files))
 	}
-	in := inspector.New(files)
+	// The files once in the order of their positions, once out of it, as
+	// go/packages may list them (the package's files are then sorted for
+	// binary search).
+	reversed := slices.Clone(files)
+	slices.Reverse(reversed)
+	for _, order := range [][]*ast.File{files, reversed} {
+		checkFindByPos(t, fset, inspector.New(order))
+	}
+}
+
+func checkFindByPos(t *testing.T, fset *token.FileSet, in *inspector.Inspector) {
 	for _, least := range []int{1 << 30, 2} {
 		kids := make(map[int32][]kid)
 		kidsOf := func(c inspector.Cursor) []kid {
@@ -62,5 +74,49 @@ func TestFindByPos(t *testing.T) {
 			}
 		}
 		t.Logf("least %d: %d spans agree", least, checked)
+	}
+}
+
+// BenchmarkFindByPos looks up every call of a package of n files, which
+// the file set holds in reverse order, as go/packages' concurrent parsing
+// may leave them: per lookup, flat in n when the package's files are
+// searched by binary search (before they were sorted, a lookup cost the
+// files listed before its own).
+func BenchmarkFindByPos(b *testing.B) {
+	for _, n := range []int{250, 500, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			fset := token.NewFileSet()
+			files := make([]*ast.File, n)
+			for i := n - 1; i >= 0; i-- {
+				src := fmt.Sprintf("package p\n\nfunc f%d(g func(int) int) int {\n\treturn g(%d) + g(g(%d))\n}\n", i, i, i)
+				f, err := parser.ParseFile(fset, fmt.Sprintf("f%04d.go", i), src, parser.SkipObjectResolution)
+				if err != nil {
+					b.Fatal(err)
+				}
+				files[i] = f
+			}
+			in := inspector.New(files)
+			var calls []ast.Node
+			for c := range in.Root().Preorder((*ast.CallExpr)(nil)) {
+				calls = append(calls, c.Node())
+			}
+			kids := make(map[int32][]kid)
+			kidsOf := func(c inspector.Cursor) []kid {
+				k, ok := kids[cursorKey(c)]
+				if !ok {
+					k = listKids(c, manyKids)
+					kids[cursorKey(c)] = k
+				}
+				return k
+			}
+			for b.Loop() {
+				for _, call := range calls {
+					if _, ok := findByPos(in.Root(), call.Pos(), call.End(), kidsOf); !ok {
+						b.Fatal("not found")
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(calls)), "ns/lookup")
+		})
 	}
 }
