@@ -389,10 +389,17 @@ func (s *state) run() {
 			if ctor, method, client, ok := s.constructedMethod(call, fn); ok {
 				if len(method.Params) > 0 {
 					us := s.factUses(call, ctor, fn, &deadlineParams{Params: method.Params})
-					for i := range us {
-						us[i].onConn = client.Kind == grpcctx.ClientConn && client.Conn == nil // a *grpc.ClientConn
+					for _, u := range us {
+						u.onConn = client.Kind == grpcctx.ClientConn && client.Conn == nil // a *grpc.ClientConn
+						if client.Conn == nil {
+							found.Append(u)
+						} else if u.via = connMethod(client.Conn, u.rpc.Stream); u.via != nil {
+							// Made on a hand-written connection: the
+							// method's RPC runs that connection's
+							// Invoke or NewStream, judged by its facts.
+							viaConn.Append(u)
+						}
 					}
-					found.Append(us...)
 				}
 				continue
 			}

@@ -85,7 +85,13 @@ type Client struct {
 // the FuncDecl or FuncLit around the call.
 func (m *Model) ClientOf(g GRPCCall, fn ast.Node) Client {
 	if g.Method.Pkg() != nil && g.Method.Pkg().Path() == grpcPath {
-		return Client{Kind: ClientConn} // ClientConn(Interface).Invoke, NewStream
+		// ClientConn(Interface).Invoke, NewStream: on an interface, the
+		// hand-written connection it holds, if known, decides.
+		c := Client{Kind: ClientConn}
+		if x := receiverExpr(m.info, g.Call); x != nil && types.IsInterface(m.info.TypeOf(x)) {
+			c.Conn = m.connImpl(x)
+		}
+		return c
 	}
 	recv := g.Method.Signature().Recv()
 	if recv == nil || !types.IsInterface(recv.Type()) {
@@ -364,13 +370,33 @@ func joinClient(a, b Client) Client {
 // the one concrete type every assignment in the package stores in it. It
 // returns nil for a *grpc.ClientConn, a type whose Invoke is grpc's
 // (embedded), and anything else.
+//
+// A function from a connection to a connection wraps it (grpchan's
+// InterceptClientConn, a test table's setup func): its calls run the
+// wrapped connection's Invoke and NewStream in the end, so the wrapper's
+// result is judged by the connection it is given.
 func (m *Model) connImpl(e ast.Expr) types.Type {
+	return m.connImplOf(e, maxWraps)
+}
+
+// maxWraps bounds the wrappers and variables connImplOf follows (w =
+// wrap(w) is a cycle).
+const maxWraps = 8
+
+func (m *Model) connImplOf(e ast.Expr, depth int) types.Type {
+	if depth == 0 {
+		return nil
+	}
+	e = ast.Unparen(e)
+	if inner := m.wrappedConn(e); inner != nil {
+		return m.connImplOf(inner, depth-1)
+	}
 	t := m.info.TypeOf(e)
 	if t == nil {
 		return nil
 	}
 	if types.IsInterface(t) {
-		v := m.storedVar(ast.Unparen(e))
+		v := m.storedVar(e)
 		if v == nil {
 			return nil // a parameter or a result: what it holds is not known here
 		}
@@ -382,6 +408,8 @@ func (m *Model) connImpl(e ast.Expr) types.Type {
 			at := m.info.TypeOf(a.rhs)
 			if tup, ok := at.(*types.Tuple); ok && a.index < tup.Len() {
 				at = tup.At(a.index).Type()
+			} else if types.IsInterface(at) {
+				at = m.connImplOf(a.rhs, depth-1) // a wrapper's result
 			}
 			if at == nil || types.IsInterface(at) || t != nil && !types.Identical(t, at) {
 				return nil
@@ -401,6 +429,26 @@ func (m *Model) connImpl(e ast.Expr) types.Type {
 		return nil
 	}
 	return t
+}
+
+// wrappedConn returns the connection e wraps when e is a call of a
+// function (declared, or a function value) that takes a connection and
+// returns only a grpc.ClientConnInterface: that connection argument. Else
+// nil.
+func (m *Model) wrappedConn(e ast.Expr) ast.Expr {
+	call, ok := e.(*ast.CallExpr)
+	if !ok {
+		return nil
+	}
+	tv, ok := m.info.Types[call.Fun]
+	if !ok || tv.IsType() || tv.Type == nil {
+		return nil
+	}
+	sig, ok := tv.Type.Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() != 1 || !lint.IsNamed(sig.Results().At(0).Type(), grpcPath, "ClientConnInterface") {
+		return nil
+	}
+	return connArg(m.info, sig, call)
 }
 
 // connArg returns the argument of call, a call of a function with

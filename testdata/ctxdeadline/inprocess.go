@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"example.com/fixtures/ctxdeadline/rpcs"
 	"example.com/fixtures/pb/echo"
 	"example.com/fixtures/pb/echolegacy"
 )
@@ -33,11 +34,11 @@ func (c *inProcessConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, me
 // poolConn spreads calls over real connections: every call is an RPC.
 type poolConn struct{ conns []*grpc.ClientConn }
 
-func (p *poolConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error { // want Invoke:`deadlineParams\(param 0 reaches call grpc.ClientConn.Invoke at inprocess.go:37\)`
+func (p *poolConn) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error { // want Invoke:`deadlineParams\(param 0 reaches call grpc.ClientConn.Invoke at inprocess.go:38\)`
 	return p.conns[0].Invoke(ctx, method, args, reply, opts...)
 }
 
-func (p *poolConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) { // want NewStream:`deadlineParams\(param 0 reaches stream grpc.ClientConn.NewStream at inprocess.go:41\)`
+func (p *poolConn) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) { // want NewStream:`deadlineParams\(param 0 reaches stream grpc.ClientConn.NewStream at inprocess.go:42\)`
 	return p.conns[0].NewStream(ctx, desc, method, opts...)
 }
 
@@ -57,6 +58,10 @@ func inProcessClients(s echo.EchoServer) {
 	_, _ = echo.NewEchoClient(cc).Unary(bg, msg) // silent: the variable only ever holds the in-process channel
 	legacy := echolegacy.NewEchoClient(&inProcessConn{s})
 	_, _ = legacy.Unary(bg, &echolegacy.Msg{}) // silent: pre-generic generated code, in process
+	w := rpcs.Intercepted(&inProcessConn{s}, func() {})
+	_, _ = echo.NewEchoClient(w).Unary(bg, msg)            // silent: a wrapper's calls are the in-process channel's
+	_ = w.Invoke(bg, "/echo.Echo/Unary", msg, msg)         // silent: the same, called directly
+	_, _ = rpcs.NewPlain(&inProcessConn{s}).Unary(bg, msg) // silent: another package's client on the in-process channel
 }
 
 func pooledClients(conns []*grpc.ClientConn, conn *grpc.ClientConn) {
@@ -69,6 +74,10 @@ func pooledClients(conns []*grpc.ClientConn, conn *grpc.ClientConn) {
 	_, _ = c.Bidi(bg)    // want `gRPC stream echo.EchoClient.Bidi uses bg \(from context.Background\(\)\), which has neither a deadline nor a cancel function`
 	legacy := echolegacy.NewEchoClient(&poolConn{conns})
 	_, _ = legacy.Unary(bg, &echolegacy.Msg{}) // want `gRPC call echolegacy.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	w := rpcs.Intercepted(&poolConn{conns}, func() {})
+	_, _ = echo.NewEchoClient(w).Unary(bg, msg)           // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_ = w.Invoke(bg, "/echo.Echo/Unary", msg, msg)        // want `call to grpc.ClientConnInterface.Invoke passes bg`
+	_, _ = rpcs.NewPlain(&poolConn{conns}).Unary(bg, msg) // want `call to rpcs.UnaryClient.Unary passes bg`
 	tagged := echo.NewEchoClient(taggedConn{conn})
 	_, _ = tagged.Unary(bg, msg) // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
 }

@@ -67,3 +67,35 @@ func TestConstructedOnConn(t *testing.T) {
 	_, _ = c.Unary(context.Background(), &echo.Msg{})                         // want `call to rpcs.UnaryClient.Unary passes context.Background\(\)`
 	_, _ = rpcs.NewPlain(fakeConn{}).Unary(context.Background(), &echo.Msg{}) // silent: an in-process connection
 }
+
+// A connection wrapped by a function from a connection to a connection
+// (grpchan's InterceptClientConn, a table's setup func) is judged by the
+// connection it wraps: the test's in-process fake makes no RPC, a real
+// connection does.
+func TestWrappedConn(t *testing.T) {
+	bg := context.Background()
+	w := rpcs.Intercepted(fakeConn{}, func() {})
+	_, _ = echo.NewEchoClient(w).Unary(bg, &echo.Msg{})            // silent: the wrapped connection is in process
+	_ = w.Invoke(bg, "/echo.Echo/Unary", &echo.Msg{}, &echo.Msg{}) // silent: the same, called directly
+	cases := []struct {
+		setup func(grpc.ClientConnInterface) grpc.ClientConnInterface
+	}{
+		{setup: func(cc grpc.ClientConnInterface) grpc.ClientConnInterface { return rpcs.Intercepted(cc, func() {}) }},
+	}
+	for _, c := range cases {
+		tc := fakeConn{}
+		intercepted := c.setup(&tc)
+		_ = intercepted.Invoke(bg, "/echo.Echo/Unary", &echo.Msg{}, &echo.Msg{}) // silent: a setup func given the fake
+	}
+
+	conn, err := grpc.NewClient("passthrough:///localhost:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rpcs.Intercepted(conn, func() {})
+	_, _ = echo.NewEchoClient(r).Unary(bg, &echo.Msg{})            // want `gRPC call echo.EchoClient.Unary uses bg \(from context.Background\(\)\), which has no deadline`
+	_ = r.Invoke(bg, "/echo.Echo/Unary", &echo.Msg{}, &echo.Msg{}) // want `call to grpc.ClientConnInterface.Invoke passes bg \(from context.Background\(\)\) as ctx, which reaches gRPC call grpc.ClientConnInterface.Invoke \(rpcs.go:139\)`
+	for _, c := range cases {
+		_ = c.setup(conn).Invoke(bg, "/echo.Echo/Unary", &echo.Msg{}, &echo.Msg{}) // want `gRPC call grpc.ClientConnInterface.Invoke uses bg`
+	}
+}

@@ -121,3 +121,25 @@ func (e *Exposed) Get(ctx context.Context) error {
 	_, err := e.C.Unary(ctx, &echo.Msg{})
 	return err
 }
+
+// Intercepted wraps cc, running hook before each call (grpchan's
+// InterceptClientConn): every call on the result runs cc's Invoke or
+// NewStream in the end, so its callers judge the result by cc.
+func Intercepted(cc grpc.ClientConnInterface, hook func()) grpc.ClientConnInterface { // want Intercepted:`ctorMethods\(Invoke: deadlineParams\(param 0 reaches call grpc.ClientConnInterface.Invoke at rpcs.go:139\); NewStream: deadlineParams\(param 0 reaches stream grpc.ClientConnInterface.NewStream at rpcs.go:144\)\)`
+	return &intercepted{cc: cc, hook: hook}
+}
+
+type intercepted struct {
+	cc   grpc.ClientConnInterface
+	hook func()
+}
+
+func (i *intercepted) Invoke(ctx context.Context, method string, args, reply any, opts ...grpc.CallOption) error { // want Invoke:`deadlineParams\(param 0 reaches call grpc.ClientConnInterface.Invoke at rpcs.go:139\)`
+	i.hook()
+	return i.cc.Invoke(ctx, method, args, reply, opts...)
+}
+
+func (i *intercepted) NewStream(ctx context.Context, desc *grpc.StreamDesc, method string, opts ...grpc.CallOption) (grpc.ClientStream, error) { // want NewStream:`deadlineParams\(param 0 reaches stream grpc.ClientConnInterface.NewStream at rpcs.go:144\)`
+	i.hook()
+	return i.cc.NewStream(ctx, desc, method, opts...)
+}
