@@ -44,6 +44,16 @@
 // works under go vet too. Generated constructors (NewEchoClient) are not
 // looked into: their result is a network client.
 //
+// A client made on a hand-written implementation of
+// grpc.ClientConnInterface (grpchan's inprocgrpc.Channel, a pool, a test's
+// fake) runs that type's Invoke or NewStream for every call: the call is
+// judged by their deadlineParams fact, silent when they make no RPC. A
+// function from a connection to a connection (grpchan's
+// InterceptClientConn, a test table's setup func) wraps the one it is
+// given: its result, called directly or through a client made on it (a
+// generated client, or another package's constructor's, whose ctorMethods
+// fact is then not used), is judged by that connection.
+//
 // A call is reported when its context certainly has no deadline: it comes
 // from context.Background() or context.TODO(), through variables,
 // context.WithCancel, context.WithValue, metadata.NewOutgoingContext or
