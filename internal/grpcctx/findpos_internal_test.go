@@ -49,17 +49,23 @@ func TestFindByPos(t *testing.T) {
 	}
 }
 
+// memoKids returns a kidsOf for findByPos: listKids(c, least), once per
+// node, as Model.kidsOf.
+func memoKids(least int) func(inspector.Cursor) []kid {
+	kids := make(map[int32][]kid)
+	return func(c inspector.Cursor) []kid {
+		k, ok := kids[cursorKey(c)]
+		if !ok {
+			k = listKids(c, least)
+			kids[cursorKey(c)] = k
+		}
+		return k
+	}
+}
+
 func checkFindByPos(t *testing.T, fset *token.FileSet, in *inspector.Inspector) {
 	for _, least := range []int{1 << 30, 2} {
-		kids := make(map[int32][]kid)
-		kidsOf := func(c inspector.Cursor) []kid {
-			k, ok := kids[cursorKey(c)]
-			if !ok {
-				k = listKids(c, least)
-				kids[cursorKey(c)] = k
-			}
-			return k
-		}
+		kidsOf := memoKids(least)
 		checked := 0
 		for c := range in.Root().Preorder() {
 			n := c.Node()
@@ -100,15 +106,7 @@ func BenchmarkFindByPos(b *testing.B) {
 			for c := range in.Root().Preorder((*ast.CallExpr)(nil)) {
 				calls = append(calls, c.Node())
 			}
-			kids := make(map[int32][]kid)
-			kidsOf := func(c inspector.Cursor) []kid {
-				k, ok := kids[cursorKey(c)]
-				if !ok {
-					k = listKids(c, manyKids)
-					kids[cursorKey(c)] = k
-				}
-				return k
-			}
+			kidsOf := memoKids(manyKids)
 			for b.Loop() {
 				for _, call := range calls {
 					if _, ok := findByPos(in.Root(), call.Pos(), call.End(), kidsOf); !ok {
