@@ -129,7 +129,8 @@ func receiverExpr(info *types.Info, call *ast.CallExpr) ast.Expr {
 // ClientValue returns what is known about the client value e, an
 // expression in fn (the FuncDecl or FuncLit around it, or nil).
 func (m *Model) ClientValue(e ast.Expr, fn ast.Node) Client {
-	return m.clientIndex().value(m, e, fn, make(map[*types.Var]bool))
+	prod := !lint.InTestFile(m.fset, e.Pos())
+	return m.clientIndex().value(m, e, fn, make(map[*types.Var]bool), prod)
 }
 
 // A clientIndex lists, for the package's variables and struct fields of
@@ -139,7 +140,11 @@ func (m *Model) ClientValue(e ast.Expr, fn ast.Node) Client {
 type clientIndex struct {
 	once    sync.Once
 	assigns map[*types.Var][]assigned
-	memo    lockedMap[*types.Var, Client]
+	memo    lockedMap[*types.Var, Client] // for an expression in a _test.go file
+	// memoProd is memo for an expression outside _test.go files, where
+	// the values tests assign (a mock in a field) do not count: production
+	// code is judged by what production code stores.
+	memoProd lockedMap[*types.Var, Client]
 	// lits holds the package's function literals by the scope of their
 	// parameters and body.
 	lits map[*types.Scope]*ast.FuncLit
@@ -242,7 +247,7 @@ func (ix *clientIndex) build(m *Model) {
 
 // value computes ClientValue. visiting cuts cycles (c = wrap(c)): a
 // variable being evaluated contributes nothing to its own value.
-func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool) Client {
+func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*types.Var]bool, prod bool) Client {
 	switch e := ast.Unparen(e).(type) {
 	case *ast.CallExpr:
 		callee := typeutil.StaticCallee(m.info, e)
@@ -281,7 +286,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		if v.Parent() == m.pkg.Scope() || v.Pkg() != m.pkg {
 			return Client{} // a package variable: set anywhere, at any time
 		}
-		return ix.variable(m, v, visiting)
+		return ix.variable(m, v, visiting, prod)
 	case *ast.SelectorExpr:
 		s, ok := m.info.Selections[e]
 		if !ok || s.Kind() != types.FieldVal {
@@ -291,7 +296,7 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 		if v == nil || v.Exported() || v.Pkg() != m.pkg {
 			return Client{} // other packages may set it to anything
 		}
-		c := ix.variable(m, v, visiting)
+		c := ix.variable(m, v, visiting, prod)
 		if c.Kind == ClientParam {
 			c.Kind = ClientUnknown // the parameter of whichever function set the field
 		}
@@ -302,8 +307,12 @@ func (ix *clientIndex) value(m *Model, e ast.Expr, fn ast.Node, visiting map[*ty
 
 // variable joins the values assigned to v, a local variable or an
 // unexported field of this package.
-func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]bool) Client {
-	if c, ok := ix.memo.get(v); ok {
+func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]bool, prod bool) Client {
+	memo := &ix.memo
+	if prod {
+		memo = &ix.memoProd
+	}
+	if c, ok := memo.get(v); ok {
 		return c
 	}
 	if visiting[v] {
@@ -313,9 +322,12 @@ func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]
 	defer delete(visiting, v)
 	out := Client{Kind: clientBottom}
 	for _, a := range ix.assigns[v] {
+		if prod && a.rhs != nil && lint.InTestFile(m.fset, a.rhs.Pos()) {
+			continue
+		}
 		c := Client{}
 		if a.rhs != nil && a.index == 0 {
-			c = ix.value(m, a.rhs, a.fn, visiting)
+			c = ix.value(m, a.rhs, a.fn, visiting, prod)
 			if v.IsField() && c.Kind == ClientParam {
 				c = Client{} // a constructor's parameter: the caller's value, unknown here
 			}
@@ -329,7 +341,7 @@ func (ix *clientIndex) variable(m *Model, v *types.Var, visiting map[*types.Var]
 		out = Client{} // never assigned here
 	}
 	if len(visiting) == 1 {
-		ix.memo.set(v, out) // computed with no cycle cut on the way
+		memo.set(v, out) // computed with no cycle cut on the way
 	}
 	return out
 }

@@ -345,25 +345,33 @@ func heldIn(info *types.Info, e ast.Expr) *types.Var {
 	return nil
 }
 
-// closedParam reports whether every call of v's function, one whose calls
-// are all in view (callersInView), passes for v a connection the code
-// closes.
-func (m *Model) closedParam(v *types.Var, depth int) bool {
+// paramDial returns what every call of v's function, one whose calls are
+// all in view (callersInView), passes for v: bounded or closed when each
+// caller's connection is (a client made in newAdmin(conn) on the
+// connection its one caller dialled with a bounding interceptor, or
+// closes), the zero dial when a call is out of view.
+func (m *Model) paramDial(v *types.Var, depth int) dial {
 	p, ok := m.closes().params[v]
 	if !ok {
-		return false
+		return dial{}
 	}
 	calls, ok := m.callersInView(p)
 	if !ok {
-		return false
+		return dial{}
 	}
+	out := dial{bounded: true, boundStreams: true, closed: true}
 	for _, call := range calls {
 		args := lint.Args(m.info, call)
-		if p.index >= len(args) || !m.dialOf(args[p.index], m.enclosingFunc(call), depth+1).closed {
-			return false
+		if p.index >= len(args) {
+			return dial{}
 		}
+		d := m.dialOf(args[p.index], m.enclosingFunc(call), depth+1)
+		out.bounded = out.bounded && d.bounded
+		out.boundStreams = out.boundStreams && d.boundStreams
+		out.waitForReady = out.waitForReady || d.waitForReady
+		out.closed = out.closed && d.closed
 	}
-	return true
+	return out
 }
 
 // closedLitParam reports whether v, a parameter of the function literal

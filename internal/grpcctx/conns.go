@@ -20,7 +20,9 @@ import (
 // such an interceptor bounds every call of that kind made on it; the fact
 // is also that of a function that returns a connection whose unary calls
 // are bounded so on every return (a library's MkConn), read where a
-// client is made on what it returns.
+// client is made on what it returns, and of a function that returns dial
+// options with such a unary interceptor among them on some return (a
+// library's retry options with a per-attempt timeout).
 type boundsCalls struct{}
 
 func (*boundsCalls) AFact() {}
@@ -46,8 +48,9 @@ type dial struct {
 // functions that return a connection. Where the ways disagree, bounded
 // and closed hold only if they hold on all of them; a variable, field or
 // parameter the code closes is closed whatever it holds, and a parameter
-// that is never assigned is closed when every caller passes a closed
-// connection (closedParam).
+// that is never assigned, of a function whose calls are all in view, is
+// bounded or closed when every caller passes such a connection
+// (paramDial).
 func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 	if depth > maxDialDepth {
 		return dial{}
@@ -85,15 +88,17 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		}
 		ix := m.clientIndex()
 		assigns := ix.assigns[v]
-		if len(assigns) == 0 && !closed && !v.IsField() {
-			if lit := ix.lits[v.Parent()]; lit != nil {
-				closed = m.closedLitParam(lit, v, depth)
-			} else {
-				closed = m.closedParam(v, depth)
-			}
-		}
 		if len(assigns) == 0 {
-			return dial{closed: closed}
+			var d dial
+			if !v.IsField() {
+				if lit := ix.lits[v.Parent()]; lit != nil {
+					d.closed = !closed && m.closedLitParam(lit, v, depth)
+				} else {
+					d = m.paramDial(v, depth) // a parameter: what its callers pass
+				}
+			}
+			d.closed = d.closed || closed
+			return d
 		}
 		out := dial{bounded: true, boundStreams: true, closed: true}
 		for _, a := range assigns {
@@ -250,21 +255,12 @@ func (m *Model) dialOptionsIn(e ast.Expr, fn ast.Node, index, depth int, seen ma
 		}
 		decl := m.declOf(callee)
 		if decl == nil {
+			if returnsDialOptions(callee.Signature()) && m.boundingFuncs.Has(callee.Origin()) {
+				return []*ast.CallExpr{e} // another package's options, with a bounding interceptor
+			}
 			return nil
 		}
-		var out []*ast.CallExpr
-		ast.Inspect(decl.Body, func(node ast.Node) bool {
-			switch node := node.(type) {
-			case *ast.FuncLit:
-				return false
-			case *ast.ReturnStmt:
-				if index < len(node.Results) {
-					out = append(out, m.dialOptionsIn(node.Results[index], decl, 0, depth+1, seen)...)
-				}
-			}
-			return true
-		})
-		return out
+		return m.returnedOptions(decl, index, depth+1, seen)
 	case *ast.Ident, *ast.SelectorExpr:
 		v := m.storedVar(e)
 		if v == nil || seen[v] {
@@ -280,6 +276,37 @@ func (m *Model) dialOptionsIn(e ast.Expr, fn ast.Node, index, depth int, seen ma
 		return out
 	}
 	return nil
+}
+
+// returnedOptions returns the dial options decl returns as its result
+// index, on any return.
+func (m *Model) returnedOptions(decl *ast.FuncDecl, index, depth int, seen map[*types.Var]bool) []*ast.CallExpr {
+	var out []*ast.CallExpr
+	ast.Inspect(decl.Body, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			if index < len(node.Results) {
+				out = append(out, m.dialOptionsIn(node.Results[index], decl, 0, depth, seen)...)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// returnsDialOptions reports whether sig's first result is a
+// grpc.DialOption or a slice of them.
+func returnsDialOptions(sig *types.Signature) bool {
+	if sig.Results().Len() == 0 {
+		return false
+	}
+	t := sig.Results().At(0).Type()
+	if s, ok := types.Unalias(t).(*types.Slice); ok {
+		t = s.Elem()
+	}
+	return lint.IsNamed(t, grpcPath, "DialOption")
 }
 
 // dialFromOptions reads the options a connection was dialled with.
@@ -300,6 +327,10 @@ func (m *Model) dialFromOptions(opts []*ast.CallExpr, fn ast.Node, depth int) di
 					d.boundStreams = true
 				}
 			}
+		case callee != nil && callee.Pkg() != nil && callee.Pkg().Path() != grpcPath && returnsDialOptions(callee.Signature()):
+			// Another package's options (dialOptions keeps only those
+			// with the fact): their unary interceptor bounds.
+			d.bounded = d.bounded || m.boundingFuncs.Has(callee.Origin())
 		case lint.IsFunc(callee, grpcPath, "WithDefaultCallOptions"):
 			for _, a := range opt.Args {
 				for _, co := range m.dialOptions(a, fn, 0, depth+1) {
@@ -502,13 +533,20 @@ func (m *Model) findBoundingInterceptors(pass *analysis.Pass) {
 	lint.Leave(pass)
 	// Functions that return a connection dialled with such an interceptor
 	// on every return (cerbos-sdk-go's MkConn), once the interceptors are
-	// known, so that clients made on it in other packages are bounded too.
+	// known, so that clients made on it in other packages are bounded too;
+	// and functions that return dial options with one among them, on some
+	// return (hatchet's retry.GRPCDialOptions(l, enabled): as for a
+	// context given a deadline on one branch, a bound on some way counts).
 	for cur := range m.inspect.Root().Preorder((*ast.FuncDecl)(nil)) {
 		decl := cur.Node().(*ast.FuncDecl)
 		lint.Enter(pass, decl)
 		fn, ok := pass.TypesInfo.Defs[decl.Name].(*types.Func)
-		if ok && decl.Body != nil && returnsConn(fn.Signature()) &&
-			m.joinReturns(fn, 0, func(res ast.Expr, d *ast.FuncDecl) dial { return m.dialOf(res, d, 1) }).bounded {
+		if !ok || decl.Body == nil {
+			continue
+		}
+		switch sig := fn.Signature(); {
+		case returnsConn(sig) && m.joinReturns(fn, 0, func(res ast.Expr, d *ast.FuncDecl) dial { return m.dialOf(res, d, 1) }).bounded,
+			returnsDialOptions(sig) && m.dialFromOptions(m.returnedOptions(decl, 0, 1, make(map[*types.Var]bool)), decl, 1).bounded:
 			m.boundingFuncs.Set(fn, new(boundsCalls))
 		}
 	}

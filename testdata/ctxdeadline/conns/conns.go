@@ -153,6 +153,29 @@ func viaLoggedConn() error {
 	return err
 }
 
+// viaLibraryOptions dials with options another package's function returns,
+// among them its retry interceptor with a per-attempt timeout: silent.
+func viaLibraryOptions(retry bool) error {
+	opts := []grpc.DialOption{creds()}
+	opts = append(opts, mw.RetryOptions(retry)...)
+	conn, err := grpc.NewClient("dns:///upstream", opts...)
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn).Unary(context.Background(), msg)
+	return err
+}
+
+// viaLoggingOptions: that package's options only log, so the call can hang.
+func viaLoggingOptions() error {
+	conn, err := grpc.NewClient("dns:///upstream", append([]grpc.DialOption{creds()}, mw.LoggingOptions()...)...)
+	if err != nil {
+		return err
+	}
+	_, err = echo.NewEchoClient(conn).Unary(context.Background(), msg) // want `gRPC call echo.EchoClient.Unary uses context.Background\(\), which has no deadline`
+	return err
+}
+
 // Config is how a program configures its connections: the interceptors
 // come from whoever fills it in.
 type Config struct {

@@ -99,3 +99,10 @@ func TestWrappedConn(t *testing.T) {
 		_ = c.setup(conn).Invoke(bg, "/echo.Echo/Unary", &echo.Msg{}, &echo.Msg{}) // want `gRPC call grpc.ClientConnInterface.Invoke uses bg`
 	}
 }
+
+// The tests put mocks in the syncers' fields: their production calls are
+// judged as in production (dialled.go), whatever the tests store.
+func TestSyncers(t *testing.T) {
+	_ = (&syncer{c: &mockEchoClient{}}).Sync()
+	_ = (&plainSyncer{c: &mockEchoClient{}}).Sync()
+}

@@ -68,7 +68,7 @@ func LoggedConn(target string) (*grpc.ClientConn, error) {
 	return cc, nil
 }
 
-func boundedOptions() []grpc.DialOption {
+func boundedOptions() []grpc.DialOption { // want boundedOptions:`boundsCalls`
 	opts := []grpc.DialOption{grpc.WithUserAgent("fixture")}
 	ics := []grpc.UnaryClientInterceptor{Logging()}
 	ics = append([]grpc.UnaryClientInterceptor{Timeout(2 * time.Second)}, ics...)
@@ -80,4 +80,22 @@ func loggedOptions() []grpc.DialOption {
 	ics := []grpc.UnaryClientInterceptor{Logging()}
 	ics = append(ics, Logging())
 	return append(opts, grpc.WithChainUnaryInterceptor(ics...))
+}
+
+// RetryOptions returns the options a client library installs its retry
+// interceptor with, when enabled (hatchet's retry.GRPCDialOptions: a
+// per-attempt timeout and a bounded number of attempts): a boundsCalls
+// fact, so that a connection dialled with them in another package bounds
+// its unary calls. As where a context gets a deadline on one branch, a
+// bound on some way counts.
+func RetryOptions(enabled bool) []grpc.DialOption { // want RetryOptions:`boundsCalls`
+	if !enabled {
+		return nil
+	}
+	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(Timeout(30 * time.Second))}
+}
+
+// LoggingOptions returns options whose interceptor bounds nothing: no fact.
+func LoggingOptions() []grpc.DialOption {
+	return []grpc.DialOption{grpc.WithChainUnaryInterceptor(Logging())}
 }
