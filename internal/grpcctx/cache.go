@@ -13,8 +13,8 @@ type originCache struct {
 	nodes lockedMap[nodeKey, Origin]      // solved nodes of the origin equations
 	flows lockedMap[*types.Var, *varFlow] // definitions placed in the CFG, by variable
 	keeps lockedMap[*ast.CallExpr, bool]  // cancelKept, by context constructor call
-	cands lockedMap[*types.Scope, []*types.Var]
-	kids  lockedMap[int32, []kid] // see Model.kidsOf // see Model.requestCands
+	cands lockedMap[*types.Scope, []*types.Var] // see Model.requestCands
+	kids  lockedMap[int32, []kid]               // see Model.kidsOf
 
 	assignOnce sync.Once
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
