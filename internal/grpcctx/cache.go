@@ -10,11 +10,12 @@ import (
 // same context is asked about by every analyzer, and by one analyzer many
 // times.
 type originCache struct {
-	nodes lockedMap[nodeKey, Origin]            // solved nodes of the origin equations
-	flows lockedMap[*types.Var, *varFlow]       // definitions placed in the CFG, by variable
-	keeps lockedMap[*ast.CallExpr, bool]        // cancelKept, by context constructor call
-	cands lockedMap[*types.Scope, []*types.Var] // see Model.requestCands
-	kids  lockedMap[int32, []kid]               // see Model.kidsOf
+	nodes  lockedMap[nodeKey, Origin]            // solved nodes of the origin equations
+	flows  lockedMap[*types.Var, *varFlow]       // definitions placed in the CFG, by variable
+	keeps  lockedMap[*ast.CallExpr, bool]        // cancelKept, by context constructor call
+	cands  lockedMap[*types.Scope, []*types.Var] // see Model.requestCands
+	kids   lockedMap[int32, []kid]               // see Model.kidsOf
+	params lockedMap[paramAt, dial]              // see Model.paramDial
 
 	assignOnce sync.Once
 	assigns    map[*ast.CallExpr]assignment                  // see Model.assignments
