@@ -107,22 +107,17 @@ func ctorResults(res *types.Tuple) bool {
 func (m *Model) constructed(info *types.Info, decl *ast.FuncDecl) types.Type {
 	var t types.Type
 	ok := true
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if len(n.Results) == 2 && isNil(info, n.Results[0]) {
-				return true // return nil, err
-			}
-			rt := m.concreteValue(info, n)
-			if rt == nil || t != nil && !types.Identical(rt, t) {
-				ok = false
-			}
-			t = rt
+	for ret := range lint.Returns(decl.Body) {
+		if len(ret.Results) == 2 && isNil(info, ret.Results[0]) {
+			continue // return nil, err
 		}
-		return ok
-	})
+		rt := m.concreteValue(info, ret)
+		if rt == nil || t != nil && !types.Identical(rt, t) {
+			ok = false
+			break
+		}
+		t = rt
+	}
 	if !ok {
 		return nil
 	}

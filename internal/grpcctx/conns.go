@@ -158,27 +158,21 @@ func (m *Model) joinReturns(callee *types.Func, index int, f func(ast.Expr, *ast
 	}
 	out := dial{bounded: true, boundStreams: true, closed: true}
 	n := 0
-	ast.Inspect(decl.Body, func(node ast.Node) bool {
-		switch node := node.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if index >= len(node.Results) {
-				out.bounded, out.boundStreams, out.closed = false, false, false
-				return false
-			}
-			if tv, ok := m.info.Types[node.Results[index]]; ok && tv.IsNil() {
-				return true // return nil, err: no connection to call on
-			}
-			d := f(node.Results[index], decl)
-			out.bounded = out.bounded && d.bounded
-			out.boundStreams = out.boundStreams && d.boundStreams
-			out.waitForReady = out.waitForReady || d.waitForReady
-			out.closed = out.closed && d.closed
-			n++
+	for ret := range lint.Returns(decl.Body) {
+		if index >= len(ret.Results) {
+			out.bounded, out.boundStreams, out.closed = false, false, false
+			continue
 		}
-		return true
-	})
+		if tv, ok := m.info.Types[ret.Results[index]]; ok && tv.IsNil() {
+			continue // return nil, err: no connection to call on
+		}
+		d := f(ret.Results[index], decl)
+		out.bounded = out.bounded && d.bounded
+		out.boundStreams = out.boundStreams && d.boundStreams
+		out.waitForReady = out.waitForReady || d.waitForReady
+		out.closed = out.closed && d.closed
+		n++
+	}
 	if n == 0 {
 		return dial{}
 	}
@@ -282,17 +276,11 @@ func (m *Model) dialOptionsIn(e ast.Expr, fn ast.Node, index, depth int, seen ma
 // index, on any return.
 func (m *Model) returnedOptions(decl *ast.FuncDecl, index, depth int, seen map[*types.Var]bool) []*ast.CallExpr {
 	var out []*ast.CallExpr
-	ast.Inspect(decl.Body, func(node ast.Node) bool {
-		switch node := node.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			if index < len(node.Results) {
-				out = append(out, m.dialOptionsIn(node.Results[index], decl, 0, depth, seen)...)
-			}
+	for ret := range lint.Returns(decl.Body) {
+		if index < len(ret.Results) {
+			out = append(out, m.dialOptionsIn(ret.Results[index], decl, 0, depth, seen)...)
 		}
-		return true
-	})
+	}
 	return out
 }
 
@@ -562,18 +550,12 @@ func returnsConn(sig *types.Signature) bool {
 // returnsBounding reports whether every return statement of decl returns a
 // bounding interceptor.
 func (m *Model) returnsBounding(decl *ast.FuncDecl) bool {
-	n, ok := 0, true
-	ast.Inspect(decl.Body, func(node ast.Node) bool {
-		switch node := node.(type) {
-		case *ast.FuncLit:
+	n := 0
+	for ret := range lint.Returns(decl.Body) {
+		n++
+		if len(ret.Results) != 1 || !m.boundingInterceptor(ret.Results[0], 0) {
 			return false
-		case *ast.ReturnStmt:
-			n++
-			if len(node.Results) != 1 || !m.boundingInterceptor(node.Results[0], 0) {
-				ok = false
-			}
 		}
-		return ok
-	})
-	return n > 0 && ok
+	}
+	return n > 0
 }

@@ -182,29 +182,25 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 	}
 	q := newQuery(m)
 	o, ok := bottom, true
-	ast.Inspect(decl.Body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false // its returns are its own
-		case *ast.ReturnStmt:
-			var e ast.Expr
-			switch {
-			case len(n.Results) == sig.Results().Len():
-				e = n.Results[r]
-			case len(n.Results) == 1: // return f(...), f returning a tuple
-				e = n.Results[0]
-			default: // a bare return
-				ok = false
-				return false
-			}
-			// return nil, err: no context to use, the caller
-			// looks at the error.
-			if !isNil(m.info, e) {
-				o = join(o, q.expr(e))
-			}
+	for ret := range lint.Returns(decl.Body) {
+		var e ast.Expr
+		switch {
+		case len(ret.Results) == sig.Results().Len():
+			e = ret.Results[r]
+		case len(ret.Results) == 1: // return f(...), f returning a tuple
+			e = ret.Results[0]
+		default: // a bare return
+			ok = false
 		}
-		return ok
-	})
+		if !ok {
+			break
+		}
+		// return nil, err: no context to use, the caller looks at the
+		// error.
+		if !isNil(m.info, e) {
+			o = join(o, q.expr(e))
+		}
+	}
 	if !ok || isBottom(o) {
 		return nil
 	}

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"go/ast"
+	"iter"
 
 	"golang.org/x/tools/go/ast/inspector"
 )
@@ -51,4 +52,29 @@ func InDeferStmt(cur inspector.Cursor, root ast.Node) bool {
 		return c.Node().Pos() >= root.Pos() && c.Node().End() <= root.End()
 	}
 	return false
+}
+
+// Returns yields the return statements of a function body, not those of
+// the function literals in it (their returns are their own), in source
+// order.
+func Returns(body *ast.BlockStmt) iter.Seq[*ast.ReturnStmt] {
+	return func(yield func(*ast.ReturnStmt) bool) {
+		if body == nil {
+			return
+		}
+		stop := false
+		ast.Inspect(body, func(n ast.Node) bool {
+			if stop {
+				return false
+			}
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.ReturnStmt:
+				stop = !yield(n)
+				return false
+			}
+			return true
+		})
+	}
 }
