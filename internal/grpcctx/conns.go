@@ -89,15 +89,15 @@ func (m *Model) dialOf(e ast.Expr, fn ast.Node, depth int) dial {
 		ix := m.clientIndex()
 		assigns := ix.assigns[v]
 		if len(assigns) == 0 {
-			var d dial
+			d := dial{closed: closed}
 			if !v.IsField() {
 				if lit := ix.lits[v.Parent()]; lit != nil {
-					d.closed = !closed && m.closedLitParam(lit, v, depth)
+					d.closed = closed || m.closedLitParam(lit, v, depth)
 				} else {
 					d = m.paramDial(v, depth) // a parameter: what its callers pass
+					d.closed = d.closed || closed
 				}
 			}
-			d.closed = d.closed || closed
 			return d
 		}
 		out := dial{bounded: true, boundStreams: true, closed: true}

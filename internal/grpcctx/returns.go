@@ -183,22 +183,19 @@ func (m *Model) returnSummary(decl *ast.FuncDecl, fn *types.Func) *returnedConte
 	q := newQuery(m)
 	o, ok := bottom, true
 	for ret := range lint.Returns(decl.Body) {
-		var e ast.Expr
-		switch {
-		case len(ret.Results) == sig.Results().Len():
-			e = ret.Results[r]
-		case len(ret.Results) == 1: // return f(...), f returning a tuple
-			e = ret.Results[0]
-		default: // a bare return
+		res := ret.Results // a bare return has none
+		if len(res) != sig.Results().Len() && len(res) != 1 {
 			ok = false
-		}
-		if !ok {
 			break
+		}
+		x := res[0] // return f(...), f returning a tuple
+		if len(res) == sig.Results().Len() {
+			x = res[r]
 		}
 		// return nil, err: no context to use, the caller looks at the
 		// error.
-		if !isNil(m.info, e) {
-			o = join(o, q.expr(e))
+		if !isNil(m.info, x) {
+			o = join(o, q.expr(x))
 		}
 	}
 	if !ok || isBottom(o) {
