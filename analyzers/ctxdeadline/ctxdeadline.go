@@ -269,6 +269,9 @@ type use struct {
 	// closed: the client is on a connection the code closes
 	// (grpcctx.Client.Closed), which ends the RPC from the client side.
 	closed bool
+	// service, for a direct call of a generated client's method: the
+	// service's key (grpcctx.ServiceOf).
+	service string
 }
 
 // A finding is a use whose context carries no deadline.
@@ -430,6 +433,9 @@ func (s *state) run() {
 				if !declared && valueClient == nil {
 					u.iface, u.ifaceMethod = unknownIface(info, g, client)
 				}
+				if !declared {
+					u.service = grpcctx.ServiceOf(g.Method)
+				}
 				if client.Conn != nil && !declared {
 					// The call runs the connection's own Invoke or
 					// NewStream: judged once their facts are known.
@@ -582,24 +588,33 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 
 // reportable reports whether u may be reported: a direct call on any client
 // (the call site chose the context), a call through a fact only where the
-// RPC's client is a network client; and, unless -tests, not in a _test.go
-// file. A call through a fact is not reported in a _test.go file: there
+// RPC's client is a network client; and, unless -tests, not in test code:
+// a _test.go file, or a test's helper elsewhere (a function that takes a
+// *testing.T, B, F or TB, or a literal inside one), which is judged as a
+// _test.go file is. A call through a fact is not reported in a _test.go file: there
 // the path the fact describes is mostly not the one the test takes (a fake
 // put into the field that guards a lazy dial, a chain of in-process
 // servers), and the test's own direct calls say what it runs on. The
 // exception is a method of a client that the test made with another
 // package's constructor from a *grpc.ClientConn (pmetricotlp.NewGRPCClient(cc).Export):
 // the connection is the test's own, as with a generated NewXClient(cc).
+// Nor is a direct call in a _test.go file of a service that the test's
+// program registers itself (grpcctx.Model.Served): the server is the
+// test's own, in process or on loopback, and whether the call can hang is
+// what its handler does, which is judged where the handler is written.
 func (s *state) reportable(u use) bool {
 	if u.callee != nil && u.rpc.Client != clientConn {
 		return false
 	}
 	test := lint.InTestFile(s.pass.Fset, u.call.Pos())
+	if !test {
+		_, test = s.testingParam(u.fn) // a test's helper outside _test.go files (satest.CreateWorkingRegistration(t, sa))
+	}
 	if test && u.callee != nil && !u.onConn {
 		return false
 	}
 	if test {
-		return s.cfg.Tests && !s.inPolledCheck(u.call)
+		return s.cfg.Tests && !s.m.Served(u.service) && !s.inPolledCheck(u.call)
 	}
 	return true
 }
@@ -1057,15 +1072,23 @@ func concreteWrapper(fn *types.Func) bool {
 // testing.TB parameter of fn or of a function enclosing it, nearest first,
 // when the package's Go version has their Context method (go1.24); else "".
 func (s *state) testingVar(fn ast.Node) string {
-	if fn == nil {
-		return ""
-	}
 	if v := s.pass.Pkg.GoVersion(); v != "" && version.Compare(v, "go1.24") < 0 {
 		return ""
 	}
-	cur, ok := s.m.Cursor(fn)
-	if !ok {
-		return ""
+	name, _ := s.testingParam(fn)
+	return name
+}
+
+// testingParam reports whether fn or a function enclosing it takes a
+// *testing.T, *testing.B, *testing.F or testing.TB, and the name of the
+// nearest one that is named ("" for _ or none).
+func (s *state) testingParam(fn ast.Node) (name string, ok bool) {
+	if fn == nil {
+		return "", false
+	}
+	cur, found := s.m.Cursor(fn)
+	if !found {
+		return "", false
 	}
 	for c := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
 		var ftype *ast.FuncType
@@ -1079,12 +1102,13 @@ func (s *state) testingVar(fn ast.Node) string {
 			if !grpcctx.IsTesting(s.pass.TypesInfo.TypeOf(field.Type)) {
 				continue
 			}
-			for _, name := range field.Names {
-				if name.Name != "_" {
-					return name.Name
+			ok = true
+			for _, id := range field.Names {
+				if id.Name != "_" {
+					return id.Name, true
 				}
 			}
 		}
 	}
-	return ""
+	return "", ok
 }

@@ -285,7 +285,10 @@
 // There is no suggested fix: a timeout needs a duration and a cancel call
 // that only the author can choose.
 //
-// Test files (_test.go) are not checked by default: a hung RPC there holds
+// Test code is not checked by default: _test.go files, and a test's
+// helper in any file (a function that takes a *testing.T, B, F or TB, or a
+// literal inside one; a package of test utilities such as a storage
+// adapter's satest), judged as a _test.go file is. A hung RPC there holds
 // the test only until go test's -timeout kills the binary, and most clients
 // in tests are mocks. With -ctxdeadline.tests they are, with the rules
 // above (a mock stays silent), and the remedy names the test's context,
@@ -301,6 +304,13 @@
 // A call inside a check given to testify's Eventually, EventuallyWithT or
 // Never (assert or require) is not reported: the check runs in a goroutine
 // that the wait leaves behind at its deadline, so the test cannot hang.
+// Nor is a direct call to a service that the test's program registers on
+// a server of its own (pb.RegisterEchoServer(s, impl) or
+// s.RegisterService(&pb.Echo_ServiceDesc, impl), in the test, its package
+// or any package the test links): whether it can hang is what the test's
+// handler does, which ctxloop and ctxdetach judge where it is written. A
+// call to a service the program does not register (an e2e test against a
+// deployed server) is reported.
 //
 // # Flags
 //

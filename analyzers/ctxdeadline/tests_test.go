@@ -9,7 +9,7 @@ import (
 )
 
 // testFixtures have findings in _test.go files.
-var testFixtures = []string{"./patterns/dltestctx", "./ctxdeadline/mocks"}
+var testFixtures = []string{"./patterns/dltestctx", "./ctxdeadline/mocks", "./ctxdeadline/ownserver/..."}
 
 // TestTests checks -ctxdeadline.tests: _test.go files are checked, and a
 // mock passed for a client parameter stays silent there too.

@@ -726,3 +726,36 @@ func TestSARIFBadCommandLines(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnServerUnderVet checks -ctxdeadline.tests on calls to a service the
+// test's program registers itself in both drivers: the registration is a
+// package fact that go vet passes between its separate processes, so the
+// calls to the test's own servers stay silent there too, and the twins (a
+// service the program does not register) are reported by both.
+func TestOwnServerUnderVet(t *testing.T) {
+	integration(t)
+	dir := fixturetest.Dir(t)
+	pattern := "./ctxdeadline/ownserver/..."
+	out, stderr, code := run(t, dir, "go", "vet", "-vettool="+tool, "-json", "-ctxdeadline.tests", pattern)
+	if code != 0 {
+		t.Fatalf("go vet -json exited %d:\n%s", code, stderr)
+	}
+	vet := parse(t, dir, out+stderr)
+	out, _, _ = run(t, dir, tool, "-json", "-ctxdeadline.tests", pattern)
+	standalone := parse(t, dir, out)
+	want := []string{
+		"ctxdeadline ctxdeadline/ownserver/bydesc/bydesc_test.go:31:46 gRPC call echo.EchoClient.Unary uses context.Background()",
+		"ctxdeadline ctxdeadline/ownserver/ownserver_test.go:55:49 gRPC call echov13.EchoClient.Unary uses context.Background()",
+	}
+	for name, got := range map[string][]string{"go vet": vet, "-json": standalone} {
+		if len(got) != len(want) {
+			t.Errorf("%s: %d findings, want %d:\n%s", name, len(got), len(want), strings.Join(got, "\n"))
+			continue
+		}
+		for i := range want {
+			if !strings.HasPrefix(got[i], want[i]) {
+				t.Errorf("%s: finding %d is\n%s\nwant one starting\n%s", name, i, got[i], want[i])
+			}
+		}
+	}
+}

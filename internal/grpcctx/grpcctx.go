@@ -30,7 +30,7 @@ var Analyzer = &analysis.Analyzer{
 	URL:        "https://github.com/grpccancelcheck/grpccancelcheck/tree/main/internal/grpcctx",
 	Run:        run,
 	ResultType: reflect.TypeFor[*Model](),
-	FactTypes:  []analysis.Fact{new(readsValues), new(returnedContext), new(outboundParams), new(boundsCalls), new(callbackClients)},
+	FactTypes:  []analysis.Fact{new(readsValues), new(returnedContext), new(outboundParams), new(boundsCalls), new(callbackClients), new(serves)},
 }
 
 // A Model is the gRPC/context view of one package. It is read-only once
@@ -57,6 +57,7 @@ type Model struct {
 	ctors     []*types.Func                 // constructors, in source order
 	helpers   map[*ast.FuncDecl]*types.Func // ContextFreeDecl of every declaration
 	generated map[*token.File]bool          // files marked generated (lint.IsGeneratedFile): no constructor there
+	served    map[string]bool               // services the test program registers (Served)
 
 	// Facts of functions, this package's and the ones it uses.
 	valueReaders  *lint.FactTable[readsValues, *readsValues]         // functions that only read values from their contexts
@@ -92,7 +93,9 @@ type def struct {
 
 func run(pass *analysis.Pass) (any, error) {
 	if !InMainModule(pass) && !usesContext(pass) {
-		return &Model{pkg: pass.Pkg, fset: pass.Fset, info: pass.TypesInfo, light: true}, nil
+		m := &Model{pkg: pass.Pkg, fset: pass.Fset, info: pass.TypesInfo, light: true}
+		m.findServed(pass)
+		return m, nil
 	}
 	m := &Model{
 		pkg:       pass.Pkg,
@@ -125,6 +128,7 @@ func run(pass *analysis.Pass) (any, error) {
 	m.findOutbound(pass)
 	m.findBoundingInterceptors(pass)
 	m.findCallbackClients(pass)
+	m.findServed(pass)
 	return m, nil
 }
 
