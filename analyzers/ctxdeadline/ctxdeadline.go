@@ -598,7 +598,7 @@ func (s *state) factUses(call *ast.CallExpr, callee *types.Func, fn ast.Node, fa
 // exception is a method of a client that the test made with another
 // package's constructor from a *grpc.ClientConn (pmetricotlp.NewGRPCClient(cc).Export):
 // the connection is the test's own, as with a generated NewXClient(cc).
-// Nor is a direct call in a _test.go file of a service that the test's
+// Nor is a direct call in test code of a service that the test's
 // program registers itself (grpcctx.Model.Served): the server is the
 // test's own, in process or on loopback, and whether the call can hang is
 // what its handler does, which is judged where the handler is written.
@@ -608,7 +608,7 @@ func (s *state) reportable(u use) bool {
 	}
 	test := lint.InTestFile(s.pass.Fset, u.call.Pos())
 	if !test {
-		_, test = s.testingParam(u.fn) // a test's helper outside _test.go files (satest.CreateWorkingRegistration(t, sa))
+		_, test = s.testingParam(u.fn) // a test's helper outside _test.go files
 	}
 	if test && u.callee != nil && !u.onConn {
 		return false

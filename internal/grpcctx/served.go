@@ -26,11 +26,14 @@ func (f *serves) String() string { return "serves(" + strings.Join(f.Services, "
 // in the modules under development that has test files, gathers the
 // services that its program registers: its own and those of every package
 // it depends on. It looks only at the packages this one imports that
-// declare a registration function (generated code), so most packages cost
-// a few scope lookups.
+// import grpc and declare a registration function (generated code), so
+// most packages cost a look at their imports' import lists.
 func (m *Model) findServed(pass *analysis.Pass) {
 	keys := make(map[types.Object]string)
 	for _, imp := range pass.Pkg.Imports() {
+		if !slices.ContainsFunc(imp.Imports(), func(p *types.Package) bool { return p.Path() == grpcPath }) {
+			continue // generated service code imports grpc: its signatures name grpc.ServiceRegistrar
+		}
 		scope := imp.Scope()
 		for _, name := range scope.Names() {
 			if key, ok := registration(scope.Lookup(name)); ok {
@@ -76,6 +79,9 @@ func registration(obj types.Object) (string, bool) {
 	switch obj := obj.(type) {
 	case *types.Func:
 		name, ok := strings.CutPrefix(obj.Name(), "Register")
+		if !ok {
+			return "", false
+		}
 		if name, ok = strings.CutSuffix(name, "Server"); !ok || name == "" {
 			return "", false
 		}
